@@ -1,0 +1,3 @@
+export * from './drift-error.js';
+export * from './error-codes.js';
+export * from './errors.js';

@@ -1,0 +1,6 @@
+export * from './spec/index.js';
+export * from './errors/index.js';
+export * from './identity/index.js';
+export * from './engine/index.js';
+export * from './shadow/index.js';
+export * from './memory/index.js';

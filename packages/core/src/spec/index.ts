@@ -1,0 +1,5 @@
+export * from './source-v1.js';
+export * from './embedder-v1.js';
+export * from './sink-v1.js';
+export * from './ledger-v1.js';
+export * from './assert-specification.js';

@@ -1,0 +1,84 @@
+/**
+ * A Sink is a vector store. What it stores beside the vector is a contract that
+ * applications read directly: the same names in every sink.
+ */
+
+export type Distance = 'cosine';
+
+/** Stored beside every vector, under these exact names (pgvector columns, Qdrant payload keys). */
+export interface PointPayload {
+  /** The row's canonical key. */
+  key: string;
+  /** The source id. */
+  source: string;
+  /** The embedded text, or null when the user opted out of storing it. */
+  content: string | null;
+  /** Hex SHA-256 of the embedded text. */
+  content_hash: string;
+  /** The embedder id, e.g. `openai/text-embedding-3-small`. */
+  model: string;
+  run_id: string;
+  metadata: Record<string, unknown> | null;
+}
+
+export interface Point {
+  /** A UUID (see `pointId`). */
+  id: string;
+  vector: Float32Array;
+  payload: PointPayload;
+}
+
+/** A point read back: the vector only when asked for. */
+export interface StoredPoint {
+  id: string;
+  vector?: Float32Array;
+  payload: PointPayload;
+}
+
+export interface SearchHit {
+  id: string;
+  /** Cosine similarity, higher is nearer (1 = same direction). */
+  score: number;
+  payload: PointPayload;
+}
+
+export interface SinkOpenOptions {
+  dimensions: number;
+  distance: Distance;
+  /** The embedder id the vectors come from; a sink refuses to mix models. */
+  model: string;
+  signal?: AbortSignal;
+}
+
+export interface SinkCallOptions {
+  signal?: AbortSignal;
+}
+
+export interface SinkCapabilities {
+  /** Whether upsert/delete may be called while another call is in flight. */
+  concurrentWrites: boolean;
+  /** Most points per upsert call; the engine splits larger batches. */
+  maxPointsPerWrite?: number;
+}
+
+export interface SinkV1 {
+  readonly specificationVersion: 'v1';
+  /** Canonical URI without credentials, e.g. `qdrant://localhost:6333/docs`. */
+  readonly id: string;
+  readonly capabilities?: SinkCapabilities;
+  /** Create the table/collection or verify it; refuses a dimension or model mismatch. */
+  open(options: SinkOpenOptions): Promise<void>;
+  /** Insert or overwrite by id. Resolves only once the points are durable and visible. */
+  upsert(points: Point[], options?: SinkCallOptions): Promise<void>;
+  /** Remove by id; ids that do not exist are ignored. */
+  delete(ids: string[], options?: SinkCallOptions): Promise<void>;
+  /** The points that exist among `ids` (missing ids are left out). */
+  retrieve(ids: string[], options?: SinkCallOptions & { withVectors?: boolean }): Promise<StoredPoint[]>;
+  /** Every point, in bounded batches. */
+  scan(options?: SinkCallOptions & { batchSize?: number; withVectors?: boolean }): AsyncIterable<StoredPoint[]>;
+  search(vector: Float32Array, options: SinkCallOptions & { k: number }): Promise<SearchHit[]>;
+  count(options?: SinkCallOptions): Promise<number>;
+  close(): Promise<void>;
+}
+
+export type Sink = SinkV1;

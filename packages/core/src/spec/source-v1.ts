@@ -1,0 +1,91 @@
+/**
+ * A Source is where rows come from: a Delta table (native or through Spark), or
+ * anything a user writes. It yields bounded batches, never a whole table.
+ */
+
+/** A value as sources hand it over. 64-bit integers are `bigint`, never a lossy number. */
+export type CellValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | Date
+  | Uint8Array
+  | CellValue[]
+  | { [field: string]: CellValue };
+
+/** One row: column name → value, only the projected columns. */
+export type Row = Record<string, CellValue>;
+
+export interface ColumnInfo {
+  name: string;
+  /** The source's own type name, e.g. `long`, `string`, `timestamp`. */
+  type: string;
+  nullable: boolean;
+}
+
+export interface SourceDescription {
+  /** Same as `Source.id`. */
+  id: string;
+  columns: ColumnInfo[];
+  /** Latest version of a versioned source (a Delta table version); undefined if unversioned. */
+  latestVersion?: number;
+  /** Whether `changes()` can be called (a Delta table with Change Data Feed on). */
+  changeFeed: boolean;
+}
+
+export interface SourceScanOptions {
+  /** Columns to project; the source reads only these. */
+  columns: string[];
+  /** Read the source as of this version (time travel); default the latest. */
+  version?: number;
+  /** A hint for the number of rows per batch. */
+  batchSize?: number;
+  signal?: AbortSignal;
+}
+
+export interface RowBatch {
+  rows: Row[];
+  /** The version the scan reads. */
+  version?: number;
+}
+
+export interface SourceChangesOptions {
+  columns: string[];
+  /** First version of the range, inclusive. */
+  fromVersion: number;
+  /** Last version of the range, inclusive; default the latest. */
+  toVersion?: number;
+  batchSize?: number;
+  signal?: AbortSignal;
+}
+
+/** Change types as the Delta Change Data Feed names them. */
+export type ChangeType = 'insert' | 'update_preimage' | 'update_postimage' | 'delete';
+
+export interface Change {
+  type: ChangeType;
+  /** The projected columns of the changed row (post-image for inserts/updates, the deleted row for deletes). */
+  row: Row;
+  commitVersion: number;
+  /** Commit time, ms since epoch (In-Commit Timestamp where enabled). */
+  commitTimestamp: number;
+}
+
+export interface ChangeBatch {
+  changes: Change[];
+}
+
+export interface SourceV1 {
+  readonly specificationVersion: 'v1';
+  /** Stable identity: for Delta the table's `metaData.id`, so a moved table or another engine agree. */
+  readonly id: string;
+  describe(options?: { signal?: AbortSignal }): Promise<SourceDescription>;
+  scan(options: SourceScanOptions): AsyncIterable<RowBatch>;
+  /** Present on sources with a change feed. */
+  changes?(options: SourceChangesOptions): AsyncIterable<ChangeBatch>;
+  close?(): Promise<void>;
+}
+
+export type Source = SourceV1;
