@@ -1,1 +1,2 @@
-export {};
+export * from './engine-types.js';
+export * from './engine-events.js';

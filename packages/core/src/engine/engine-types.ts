@@ -1,0 +1,110 @@
+import type { Embedder } from '../spec/embedder-v1.js';
+import type { Ledger, RunCounters, RunStatus } from '../spec/ledger-v1.js';
+import type { Sink } from '../spec/sink-v1.js';
+import type { Source } from '../spec/source-v1.js';
+import type { DriftEvent } from './engine-events.js';
+
+/** What every engine run needs: the plugins, the columns, and how to behave. */
+export interface RunOptions {
+  source: Source;
+  sink: Sink;
+  embedder: Embedder;
+  ledger: Ledger;
+  /** The column whose text is embedded. */
+  textColumn: string;
+  /** Key columns; the canonical key of a row is `encodeKey(row, keyColumns)`. Default `['id']`. */
+  keyColumns?: string[];
+  /** Extra columns stored in the point's `metadata`. */
+  metadataColumns?: string[];
+  /** Rows per source batch (also the ledger transaction size). Default 1000. */
+  batchSize?: number;
+  /** Embedder calls in flight at most (capped by the embedder's `limits.maxConcurrentCalls`). Default 4. */
+  concurrency?: number;
+  /** Skip rows whose point already holds the same content hash and fingerprint. Default true. */
+  dedup?: boolean;
+  /** Store the text in the point's `content`. Default true. */
+  storeContent?: boolean;
+  /** Stop before spending more than this (USD, estimated from token counts before each call). */
+  maxCostUsd?: number;
+  /** Retry policy for retryable embedder and sink errors. */
+  retry?: RetryOptions;
+  /** Use this run id instead of a new one. */
+  runId?: string;
+  signal?: AbortSignal;
+  /** Typed progress events; library code never prints. */
+  onEvent?: (event: DriftEvent) => void;
+}
+
+export interface RetryOptions {
+  /** Attempts per call including the first. Default 8. */
+  maxAttempts?: number;
+  /** First backoff. Default 500 ms. */
+  initialDelayMs?: number;
+  /** Longest backoff. Default 60 s. */
+  maxDelayMs?: number;
+}
+
+export interface EmbedRunOptions extends RunOptions {
+  /** Read the source as of this version (time travel); default the latest. */
+  version?: number;
+}
+
+export interface SyncRunOptions extends RunOptions {
+  /**
+   * First version to apply, inclusive. Default: the version after the checkpoint of
+   * (source, sink, fingerprint); with no checkpoint, bootstrap from a snapshot of the
+   * latest version and follow the feed from the next version.
+   */
+  fromVersion?: number;
+  /** Last version to apply, inclusive. Default the latest. */
+  toVersion?: number;
+}
+
+/** A failed row, as reported in a result (the ledger keeps them all). */
+export interface RowFailure {
+  key: string;
+  pointId: string;
+  code: string;
+  reason: string;
+}
+
+/** The result of `embed` (and the base of every run result). Counter names as DESIGN §7. */
+export interface RunResult extends RunCounters {
+  runId: string;
+  status: Exclude<RunStatus, 'running'>;
+  durationS: number;
+  /** Up to 100 failed rows; the ledger has every one. */
+  failures: RowFailure[];
+  /** The error that failed the run, when status is `failed`. */
+  error?: string;
+}
+
+export interface SyncResult extends RunResult {
+  /** First version applied (inclusive); for a bootstrap, the snapshot version. */
+  sinceVersion: number;
+  /** Last version applied (inclusive). */
+  toVersion: number;
+  /** Whether this run bootstrapped from a snapshot (no checkpoint yet). */
+  bootstrapped: boolean;
+  inserted: number;
+  updated: number;
+  deleted: number;
+}
+
+/** What a run would do, without calling the provider or writing (`--dry-run`). */
+export interface PlanResult {
+  rowsProcessed: number;
+  /** Rows whose text would be embedded (paid). */
+  rowsToEmbed: number;
+  /** Rows whose vector would be copied from an identical text already in the sink. */
+  rowsToReuse: number;
+  /** Rows unchanged (already embedded with the same text and fingerprint). */
+  rowsDeduped: number;
+  /** Rows with null or empty text. */
+  rowsSkipped: number;
+  /** Points that would be deleted. */
+  rowsToDelete: number;
+  estimatedTokens: number;
+  estimatedCostUsd: number;
+  usdPerMillionTokens: number;
+}
