@@ -1,0 +1,283 @@
+import { mkdirSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import type { Embedder, EmbedRunOptions, Ledger, PlanResult, RunResult, Sink, Source, SourceDescription, SyncResult, SyncRunOptions } from '@drift-spark/core';
+import type { CliIo } from '../cli-io.js';
+import { coreFunction } from '../core-api.js';
+import { ExitCode, usageError } from '../errors/cli-error.js';
+import { describeError } from '../errors/describe-error.js';
+import { formatDuration, formatInt, formatUsd, shellQuote } from '../output/format.js';
+import { Output } from '../output/output.js';
+import { ProgressDisplay } from '../output/progress.js';
+import { defaultModel, resolveEmbedder } from '../resolve/resolve-embedder.js';
+import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
+import { createSinkFromUri, defaultSinkUri, redact } from '../resolve/resolve-sink.js';
+import { createSource, parseTable } from '../resolve/resolve-table.js';
+
+/** The flags `embed` and `watch` share. */
+export interface RunCommandOptions {
+  table: string;
+  textCol: string;
+  keyCol?: string;
+  metadataCol?: string;
+  model?: string;
+  sink?: string;
+  version?: number;
+  sinceVersion?: number;
+  toVersion?: number;
+  shadowMode?: boolean;
+  batchSize?: number;
+  concurrency?: number;
+  dedup?: boolean;
+  storeContent?: boolean;
+  maxCost?: number;
+  price?: number;
+  dimensions?: number;
+  dryRun?: boolean;
+  ledger?: string;
+  spark?: string;
+  json?: boolean;
+}
+
+export type RunKindFlag = 'embed' | 'watch';
+
+/** The counters of DESIGN §7, in that order, then what watch adds. */
+const counterNames = ['rowsProcessed', 'rowsDeduped', 'rowsEmbedded', 'rowsReused', 'rowsSkipped', 'rowsFailed', 'rowsDeleted', 'tokens', 'costUsd'] as const;
+
+export async function runPipelineCommand(kind: RunKindFlag, options: RunCommandOptions, io: CliIo): Promise<number> {
+  const output = new Output(io, { json: options.json === true });
+  let sinkId: string | undefined;
+  const closers: (() => Promise<void> | void)[] = [];
+  try {
+    const target = parseTable(options.table, io.cwd);
+    const sparkRemote = options.spark ?? (target.kind === 'catalog' ? io.env.SPARK_REMOTE : undefined);
+    const keyColumns = splitColumns(options.keyCol ?? 'id', '--key-col');
+    const metadataColumns = options.metadataCol ? splitColumns(options.metadataCol, '--metadata-col') : [];
+    if (kind === 'embed' && (options.sinceVersion !== undefined || options.toVersion !== undefined)) {
+      throw usageError('--since-version and --to-version belong to drift watch; drift embed takes --version to read the table as of a version.');
+    }
+    if (kind === 'watch' && options.version !== undefined) {
+      throw usageError('drift watch follows the change feed: use --since-version/--to-version (drift embed takes --version).');
+    }
+
+    const model = options.model ?? defaultModel;
+    const embedder = await resolveEmbedder({
+      model,
+      shadow: options.shadowMode === true,
+      price: options.price,
+      dimensions: options.dimensions,
+      env: io.env,
+      importer: io.importer,
+    });
+
+    const sinkIsDefault = options.sink === undefined;
+    const sinkUri = options.sink ?? defaultSinkUri(target.shortName);
+    if (sinkIsDefault) mkdirSync(resolvePath(io.cwd, '.drift'), { recursive: true });
+    const sink = await createSinkFromUri(sinkUri, io.importer);
+    sinkId = sink.id;
+    closers.push(() => sink.close());
+
+    const source = await createSource({ target, sparkRemote, importer: io.importer });
+    if (source.close) closers.push(() => source.close?.());
+
+    const description = await source.describe({ signal: io.signal });
+    checkColumns(description, options.textCol, keyColumns, metadataColumns, options.table);
+    checkVersions(kind, description, options);
+
+    const ledger = await openLedger(ledgerPath(options.ledger, io.env, io.cwd), io.importer);
+    closers.push(() => ledger.close());
+
+    if (options.shadowMode) output.note(output.errorColors.dim(`shadow mode: deterministic mock vectors for ${model}, no provider call, $0.`));
+
+    const progress = new ProgressDisplay(output);
+    closers.push(() => progress.stop());
+    const runOptions: EmbedRunOptions & SyncRunOptions = {
+      source,
+      sink,
+      embedder,
+      ledger,
+      textColumn: options.textCol,
+      keyColumns,
+      metadataColumns,
+      batchSize: options.batchSize,
+      concurrency: options.concurrency,
+      dedup: options.dedup,
+      storeContent: options.storeContent,
+      maxCostUsd: options.maxCost,
+      signal: io.signal,
+      onEvent: progress.onEvent,
+    };
+    if (kind === 'embed') runOptions.version = options.version;
+    else {
+      runOptions.fromVersion = options.sinceVersion;
+      runOptions.toVersion = options.toVersion;
+    }
+    const context: SummaryContext = { kind, sink, sinkUri, sinkIsDefault, source, embedder, ledger, options, model };
+
+    if (options.dryRun) {
+      const plan = kind === 'embed' ? await coreFunction('planEmbed')(runOptions) : await coreFunction('planSync')(runOptions);
+      printPlan(output, plan, context);
+      return ExitCode.Done;
+    }
+
+    const result = kind === 'embed' ? await coreFunction('embed')(runOptions) : await coreFunction('sync')(runOptions);
+    progress.stop();
+    printResult(output, result, context);
+    if (result.status === 'failed') return ExitCode.Failed;
+    if (result.status === 'partial') return ExitCode.Partial;
+    return ExitCode.Done;
+  } catch (error) {
+    const described = describeError(error, { sinkId: sinkId ? redact(sinkId) : undefined });
+    output.error(described.message, described.code);
+    if (io.env.DRIFT_DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    return described.exitCode;
+  } finally {
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch {
+        // Closing is best effort; the run's outcome is already decided and recorded.
+      }
+    }
+  }
+}
+
+function splitColumns(value: string, flag: string): string[] {
+  const columns = value
+    .split(',')
+    .map((column) => column.trim())
+    .filter((column) => column !== '');
+  if (columns.length === 0) throw usageError(`${flag} is empty: name one column, or several separated by commas.`);
+  return columns;
+}
+
+function checkColumns(description: SourceDescription, textColumn: string, keyColumns: string[], metadataColumns: string[], table: string): void {
+  const names = description.columns.map((column) => column.name);
+  const known = new Set(names);
+  const list = names.join(', ');
+  if (!known.has(textColumn)) {
+    throw usageError(`Column "${textColumn}" (--text-col) is not in ${table}; its columns are: ${list}.`);
+  }
+  for (const key of keyColumns) {
+    if (!known.has(key)) {
+      const hint = keyColumns.length === 1 && key === 'id' ? ' (--key-col defaults to id: pass the column that identifies a row)' : '';
+      throw usageError(`Key column "${key}" (--key-col) is not in ${table}${hint}; its columns are: ${list}.`);
+    }
+  }
+  for (const column of metadataColumns) {
+    if (!known.has(column)) throw usageError(`Column "${column}" (--metadata-col) is not in ${table}; its columns are: ${list}.`);
+  }
+}
+
+function checkVersions(kind: RunKindFlag, description: SourceDescription, options: RunCommandOptions): void {
+  const latest = description.latestVersion;
+  const check = (flag: string, value: number | undefined) => {
+    if (value !== undefined && latest !== undefined && value > latest) {
+      throw usageError(`${flag} ${value} is past the table's latest version, ${latest}.`);
+    }
+  };
+  check('--version', options.version);
+  check('--since-version', options.sinceVersion);
+  check('--to-version', options.toVersion);
+  if (options.sinceVersion !== undefined && options.toVersion !== undefined && options.sinceVersion > options.toVersion) {
+    throw usageError(`--since-version ${options.sinceVersion} is after --to-version ${options.toVersion}.`);
+  }
+  if (kind === 'watch' && !description.changeFeed) {
+    throw usageError(
+      `${options.table} has no Change Data Feed, which drift watch follows: enable it (ALTER TABLE … SET TBLPROPERTIES (delta.enableChangeDataFeed = true)), or use drift embed for a full scan.`,
+    );
+  }
+}
+
+interface SummaryContext {
+  kind: RunKindFlag;
+  sink: Sink;
+  sinkUri: string;
+  sinkIsDefault: boolean;
+  source: Source;
+  embedder: Embedder;
+  ledger: Ledger;
+  options: RunCommandOptions;
+  model: string;
+}
+
+function resultObject(result: RunResult | SyncResult, context: SummaryContext): Record<string, unknown> {
+  const object: Record<string, unknown> = { runId: result.runId, status: result.status };
+  for (const name of counterNames) object[name] = result[name];
+  object.durationS = result.durationS;
+  if (context.kind === 'watch') {
+    const sync = result as SyncResult;
+    object.sinceVersion = sync.sinceVersion;
+    object.toVersion = sync.toVersion;
+    object.inserted = sync.inserted;
+    object.updated = sync.updated;
+    object.deleted = sync.deleted;
+    object.bootstrapped = sync.bootstrapped;
+  }
+  object.model = context.embedder.id;
+  object.shadowMode = context.options.shadowMode === true;
+  object.sink = redact(context.sink.id);
+  object.source = context.source.id;
+  if (result.failures.length > 0) object.failures = result.failures;
+  if (result.error) object.error = result.error;
+  return object;
+}
+
+function printResult(output: Output, result: RunResult | SyncResult, context: SummaryContext): void {
+  if (output.json) {
+    output.result(resultObject(result, context));
+    return;
+  }
+  const c = output.colors;
+  const status =
+    result.status === 'succeeded' ? c.green('done') : result.status === 'partial' ? c.yellow('partial: some rows failed') : c.red('failed');
+  output.line(`${c.bold(`drift ${context.kind}`)} ${status} in ${formatDuration(result.durationS)} (run ${result.runId})`);
+  if (context.kind === 'watch') {
+    const sync = result as SyncResult;
+    const range = sync.bootstrapped
+      ? `bootstrapped from a snapshot of version ${sync.toVersion}`
+      : sync.sinceVersion > sync.toVersion
+        ? `no new versions (table at version ${sync.toVersion})`
+        : `versions ${sync.sinceVersion}..${sync.toVersion}`;
+    output.line(`  ${range}: ${formatInt(sync.inserted)} inserted, ${formatInt(sync.updated)} updated, ${formatInt(sync.deleted)} deleted`);
+  }
+  output.line(
+    `  ${formatInt(result.rowsProcessed)} rows: ${formatInt(result.rowsEmbedded)} embedded, ${formatInt(result.rowsReused)} reused (same text), ` +
+      `${formatInt(result.rowsDeduped)} unchanged, ${formatInt(result.rowsSkipped)} without text, ${formatInt(result.rowsFailed)} failed` +
+      (result.rowsDeleted > 0 ? `, ${formatInt(result.rowsDeleted)} points deleted` : ''),
+  );
+  const price = context.options.shadowMode ? 'shadow mode, $0' : `${formatUsd(context.embedder.price.usdPerMillionTokens)} per 1M tokens`;
+  output.line(`  ${formatInt(result.tokens)} tokens, ${formatUsd(result.costUsd)} (${context.embedder.id}, ${price})`);
+  output.line(`  sink: ${redact(context.sink.id)}${context.sinkIsDefault ? ' (the embedded default; choose another with --sink)' : ''}`);
+  if (result.error) output.line(`  ${c.red('error:')} ${result.error}`);
+  for (const failure of result.failures.slice(0, 5)) output.line(`  ${c.yellow('failed row')} ${failure.key}: ${failure.code}: ${failure.reason}`);
+  if (result.rowsFailed > 0) output.line('  The next run retries the failed rows.');
+  if (result.status !== 'failed') {
+    const shadow = context.options.shadowMode ? ' --shadow-mode' : '';
+    output.line(
+      c.dim(`  next: drift search --sink ${shellQuote(context.sinkUri)} --model ${context.model}${shadow} "your question"`),
+    );
+  }
+}
+
+function printPlan(output: Output, plan: PlanResult, context: SummaryContext): void {
+  if (output.json) {
+    output.result({
+      dryRun: true,
+      ...plan,
+      model: context.embedder.id,
+      sink: redact(context.sink.id),
+      source: context.source.id,
+    });
+    return;
+  }
+  const c = output.colors;
+  output.line(`${c.bold(`drift ${context.kind} --dry-run`)}: nothing was embedded or written`);
+  output.line(
+    `  ${formatInt(plan.rowsProcessed)} rows: ${formatInt(plan.rowsToEmbed)} to embed, ${formatInt(plan.rowsToReuse)} to reuse (same text), ` +
+      `${formatInt(plan.rowsDeduped)} unchanged, ${formatInt(plan.rowsSkipped)} without text, ${formatInt(plan.rowsToDelete)} points to delete`,
+  );
+  output.line(
+    `  about ${formatInt(plan.estimatedTokens)} tokens, ${formatUsd(plan.estimatedCostUsd)} at ${formatUsd(plan.usdPerMillionTokens)} per 1M tokens (${context.embedder.id})`,
+  );
+  output.line(`  sink: ${redact(context.sink.id)}`);
+}

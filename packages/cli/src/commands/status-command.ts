@@ -1,0 +1,121 @@
+import type { Checkpoint, RunRecord } from '@drift-spark/core';
+import type { CliIo } from '../cli-io.js';
+import { ExitCode } from '../errors/cli-error.js';
+import { formatDate, formatInt, formatUsd } from '../output/format.js';
+import { renderTable } from '../output/table.js';
+import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
+import { createSinkFromUri, redact } from '../resolve/resolve-sink.js';
+import { withCommand } from './command-context.js';
+import { countSinkPoints } from './sink-reading.js';
+
+export interface StatusOptions {
+  sink: string;
+  ledger?: string;
+  limit?: number;
+  json?: boolean;
+}
+
+/** Points in the sink against points in the ledger, the last runs and the checkpoints of a sink. */
+export function statusCommand(options: StatusOptions, io: CliIo): Promise<number> {
+  return withCommand(io, options, async (output, track) => {
+    const sink = await createSinkFromUri(options.sink, io.importer);
+    track.sinkId(sink.id);
+    track.close(() => sink.close());
+    const ledger = await openLedger(ledgerPath(options.ledger, io.env, io.cwd), io.importer);
+    track.close(() => ledger.close());
+
+    const runs = await ledger.recentRuns({ sinkId: sink.id, limit: options.limit ?? 5 });
+    const ledgerPoints = await ledger.countPoints(sink.id);
+    const sinkPoints = await countSinkPoints(sink, ledger, io.signal);
+    const checkpoints: Checkpoint[] = [];
+    const seen = new Set<string>();
+    for (const run of runs) {
+      const ref = `${run.sourceId}\u0000${run.fingerprint}`;
+      if (seen.has(ref)) continue;
+      seen.add(ref);
+      const checkpoint = await ledger.getCheckpoint({ sourceId: run.sourceId, sinkId: sink.id, fingerprint: run.fingerprint });
+      if (checkpoint) checkpoints.push(checkpoint);
+    }
+    const inStep = sinkPoints === undefined ? undefined : sinkPoints === ledgerPoints;
+
+    if (output.json) {
+      output.result({
+        sink: redact(sink.id),
+        sinkPoints: sinkPoints ?? null,
+        ledgerPoints,
+        inStep: inStep ?? null,
+        checkpoints: checkpoints.map((checkpoint) => ({
+          sourceId: checkpoint.sourceId,
+          fingerprint: checkpoint.fingerprint,
+          version: checkpoint.version,
+          runId: checkpoint.runId,
+          updatedAt: checkpoint.updatedAt,
+        })),
+        runs: runs.map(runObject),
+      });
+      return ExitCode.Done;
+    }
+
+    const c = output.colors;
+    output.line(`${c.bold('sink')} ${redact(sink.id)}`);
+    const sinkCount = sinkPoints === undefined ? 'unknown (nothing recorded for this sink yet)' : formatInt(sinkPoints);
+    const verdict =
+      inStep === undefined ? '' : inStep ? c.green('  in step') : c.yellow(`  out of step: re-run drift embed or drift watch to repair`);
+    output.line(`  points: ${sinkCount} in the sink, ${formatInt(ledgerPoints)} in the ledger${verdict}`);
+    if (checkpoints.length === 0) {
+      output.line('  checkpoint: none yet (the first drift watch bootstraps from a snapshot)');
+    }
+    for (const checkpoint of checkpoints) {
+      output.line(`  checkpoint: version ${checkpoint.version} of source ${checkpoint.sourceId} (${checkpoint.fingerprint}), run ${checkpoint.runId}, ${formatDate(checkpoint.updatedAt)}`);
+    }
+    if (runs.length === 0) {
+      output.line('  no runs recorded for this sink in this ledger (is --ledger / DRIFT_LEDGER the one the runs used?)');
+    } else {
+      output.line('');
+      output.line(runsTable(runs));
+    }
+    return ExitCode.Done;
+  });
+}
+
+export function runObject(run: RunRecord): Record<string, unknown> {
+  return {
+    runId: run.runId,
+    kind: run.kind,
+    status: run.status,
+    sourceId: run.sourceId,
+    sink: redact(run.sinkId),
+    model: run.model,
+    fromVersion: run.fromVersion ?? null,
+    toVersion: run.toVersion ?? null,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt ?? null,
+    ...run.counters,
+    error: run.error ?? null,
+  };
+}
+
+export function runsTable(runs: RunRecord[], options: { withSink?: boolean } = {}): string {
+  const head = ['run', 'kind', 'status', 'started', 'versions', 'rows', 'embedded', 'unchanged', 'deleted', 'failed', 'cost'];
+  if (options.withSink) head.push('sink');
+  const rows = runs.map((run) => {
+    const versions =
+      run.fromVersion === undefined ? '' : run.fromVersion === run.toVersion ? String(run.fromVersion) : `${run.fromVersion}..${run.toVersion ?? ''}`;
+    const row: (string | number)[] = [
+      run.runId,
+      run.kind,
+      run.status,
+      formatDate(run.startedAt),
+      versions,
+      formatInt(run.counters.rowsProcessed),
+      formatInt(run.counters.rowsEmbedded),
+      formatInt(run.counters.rowsDeduped),
+      formatInt(run.counters.rowsDeleted),
+      formatInt(run.counters.rowsFailed),
+      formatUsd(run.counters.costUsd),
+    ];
+    if (options.withSink) row.push(redact(run.sinkId));
+    return row;
+  });
+  return renderTable(head, rows, { colAligns: ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'] });
+}

@@ -1,0 +1,28 @@
+import * as core from '@drift-spark/core';
+import type { Embedder, EmbedRunOptions, PlanResult, RunResult, SyncResult, SyncRunOptions, Ledger, Sink } from '@drift-spark/core';
+import { CliError } from './errors/cli-error.js';
+
+/**
+ * The engine functions the CLI calls, looked up on @drift-spark/core at first use, so a
+ * core too old for this CLI is one clear line instead of a link error at start-up.
+ */
+export interface CoreEngine {
+  embed(options: EmbedRunOptions): Promise<RunResult>;
+  sync(options: SyncRunOptions): Promise<SyncResult>;
+  planEmbed(options: EmbedRunOptions): Promise<PlanResult>;
+  planSync(options: SyncRunOptions): Promise<PlanResult>;
+  createShadowEmbedder(options: { model: string; dimensions?: number }): Embedder;
+  shadowMode(embedder: Embedder): Embedder;
+  createMemorySink(options?: Record<string, unknown>): Sink;
+  createMemoryLedger(options?: Record<string, unknown>): Ledger;
+}
+
+export function coreFunction<Name extends keyof CoreEngine>(name: Name): CoreEngine[Name] {
+  const value = (core as unknown as Record<string, unknown>)[name];
+  if (typeof value !== 'function') {
+    throw new CliError(`@drift-spark/core has no ${name}(): install the @drift-spark/core version that matches @drift-spark/cli.`, {
+      code: 'missing-plugin',
+    });
+  }
+  return value as CoreEngine[Name];
+}

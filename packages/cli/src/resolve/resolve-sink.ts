@@ -1,0 +1,54 @@
+import type { Sink } from '@drift-spark/core';
+import { usageError } from '../errors/cli-error.js';
+import { type ModuleImporter, loadPluginFactory } from '../plugins/load-plugin.js';
+import { sinkPlugins } from '../plugins/plugin-registry.js';
+
+/** The scheme of a sink URI, lower-cased, without `://`. */
+export function sinkScheme(uri: string): string {
+  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri.trim());
+  if (!match) {
+    throw usageError(`"${uri}" is not a sink URI: use ${exampleSinks()}.`);
+  }
+  return match[1]!.toLowerCase();
+}
+
+export function exampleSinks(): string {
+  return 'pglite://./.drift/docs?table=docs, postgres://user@host:5432/db?table=docs or qdrant://localhost:6333/docs';
+}
+
+export async function createSinkFromUri(uri: string, importer?: ModuleImporter): Promise<Sink> {
+  const scheme = sinkScheme(uri);
+  const plugin = sinkPlugins[scheme];
+  if (!plugin) {
+    throw usageError(`Unknown sink scheme "${scheme}://": use one of ${Object.keys(sinkPlugins).map((name) => `${name}://`).join(', ')} (e.g. ${exampleSinks()}).`);
+  }
+  const factory = await loadPluginFactory<(uri: string) => Sink>(plugin, `The sink ${scheme}://`, importer);
+  try {
+    return factory(uri);
+  } catch (error) {
+    // A factory only parses; what it refuses is the URI the user typed.
+    throw usageError(`Bad sink URI "${redact(uri)}": ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+}
+
+/** The default sink: the embedded PGlite database under ./.drift/, named after the table. */
+export function defaultSinkUri(shortName: string): string {
+  const name = sanitizeName(shortName);
+  return `pglite://./.drift/${name}?table=${name}`;
+}
+
+/** A safe SQL identifier / folder name from a table name: lower-case letters, digits, `_`. */
+export function sanitizeName(name: string): string {
+  let clean = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  if (clean === '') clean = 'drift';
+  if (/^[0-9]/.test(clean)) clean = `t_${clean}`;
+  return clean.slice(0, 63);
+}
+
+/** A URI with any password removed, for messages. */
+export function redact(uri: string): string {
+  return uri.replace(/(\/\/[^:/@]+):[^@/]*@/, '$1:***@');
+}

@@ -1,0 +1,76 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, resolve as resolvePath } from 'node:path';
+import type { Source } from '@drift-spark/core';
+import { usageError } from '../errors/cli-error.js';
+import { type ModuleImporter, loadPluginFactory } from '../plugins/load-plugin.js';
+import { deltaSourcePlugin, sparkSourcePlugin } from '../plugins/plugin-registry.js';
+
+export interface TableTarget {
+  /** `path` for the native reader, `catalog` for a `catalog.schema.table` name. */
+  kind: 'path' | 'catalog';
+  /** What the user typed. */
+  input: string;
+  /** An absolute path (kind `path`, local) or the name as typed. */
+  location: string;
+  /** A short name for the default sink: the folder name or the last part of the table name. */
+  shortName: string;
+}
+
+const catalogName = /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*){1,2}$/;
+const remoteUri = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** Reads `--table`: a path to a Delta table, or a `catalog.schema.table` name for the Spark engine. */
+export function parseTable(input: string, cwd: string): TableTarget {
+  const trimmed = input.trim();
+  if (trimmed === '') throw usageError('--table is empty: pass the path to a Delta table, e.g. --table ./examples/tickets.');
+  if (remoteUri.test(trimmed)) {
+    const withoutSlash = trimmed.replace(/\/+$/, '');
+    return { kind: 'path', input, location: withoutSlash, shortName: basename(withoutSlash) };
+  }
+  const absolute = resolvePath(cwd, trimmed);
+  if (!existsSync(absolute) && catalogName.test(trimmed) && !trimmed.includes('/')) {
+    const parts = trimmed.split('.');
+    return { kind: 'catalog', input, location: trimmed, shortName: parts[parts.length - 1]! };
+  }
+  return { kind: 'path', input, location: absolute, shortName: basename(absolute) };
+}
+
+/** Checks a local path before handing it to the reader, so a typo is one clear line. */
+export function checkLocalTable(target: TableTarget): void {
+  if (target.kind !== 'path' || remoteUri.test(target.location)) return;
+  if (!existsSync(target.location)) {
+    throw usageError(`No table at ${target.input} (${target.location} does not exist): check --table; it takes the folder of a Delta table.`);
+  }
+  if (!statSync(target.location).isDirectory()) {
+    throw usageError(`${target.input} is a file, not a Delta table: pass the table's folder (the one holding _delta_log/).`);
+  }
+  if (!existsSync(`${target.location}/_delta_log`)) {
+    throw usageError(`${target.input} is not a Delta table (it has no _delta_log/ folder): pass the folder of a Delta table.`);
+  }
+}
+
+export interface OpenSourceOptions {
+  target: TableTarget;
+  /** `--spark`, or SPARK_REMOTE for catalog names. */
+  sparkRemote?: string;
+  importer?: ModuleImporter;
+}
+
+export async function createSource({ target, sparkRemote, importer }: OpenSourceOptions): Promise<Source> {
+  if (sparkRemote) {
+    const factory = await loadPluginFactory<(options: { table: string; remote: string }) => Source>(
+      sparkSourcePlugin,
+      'Reading a table through Spark',
+      importer,
+    );
+    return factory({ table: target.location, remote: sparkRemote });
+  }
+  if (target.kind === 'catalog') {
+    throw usageError(
+      `"${target.input}" is a catalog table name, which needs the Spark engine: pass --spark sc://host:15002 (or set SPARK_REMOTE), or pass the path of the Delta table instead.`,
+    );
+  }
+  checkLocalTable(target);
+  const factory = await loadPluginFactory<(options: { path: string }) => Source>(deltaSourcePlugin, 'Reading a Delta table', importer);
+  return factory({ path: target.location });
+}
