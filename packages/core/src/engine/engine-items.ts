@@ -1,0 +1,55 @@
+import { encodeKey } from '../identity/key-encoding.js';
+import type { CellValue, Row } from '../spec/source-v1.js';
+import { fastContentHash, fastPointId } from './engine-identity.js';
+
+/** One unit of work: a row to upsert (maybe with no text) or a key to delete. */
+export interface WorkItem {
+  op: 'upsert' | 'delete';
+  key: string;
+  pointId: string;
+  /** The text to embed; null when there is nothing to embed (null, empty or blank). */
+  text: string | null;
+  /** SHA-256 of `text`, when there is a text. */
+  hash: string | null;
+  row: Row;
+}
+
+export interface ItemContext {
+  sourceId: string;
+  keyColumns: string[];
+  textColumn: string;
+}
+
+/** The text of a row, or null when there is nothing to embed. */
+export function textOf(value: CellValue | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const text = typeof value === 'string' ? value : String(value);
+  return text.length === 0 || text.trim().length === 0 ? null : text;
+}
+
+export function upsertItem(row: Row, context: ItemContext): WorkItem {
+  const key = encodeKey(row, context.keyColumns);
+  const text = textOf(row[context.textColumn]);
+  return { op: 'upsert', key, pointId: fastPointId(context.sourceId, key), text, hash: text === null ? null : fastContentHash(text), row };
+}
+
+export function deleteItem(key: string, row: Row, context: ItemContext): WorkItem {
+  return { op: 'delete', key, pointId: fastPointId(context.sourceId, key), text: null, hash: null, row };
+}
+
+/** The point's metadata: the metadata columns, 64-bit integers as strings (JSON-safe everywhere). */
+export function metadataOf(row: Row, columns: string[] | undefined): Record<string, unknown> | null {
+  if (!columns) return null;
+  const metadata: Record<string, unknown> = {};
+  for (const column of columns) metadata[column] = jsonSafe(row[column] ?? null);
+  return metadata;
+}
+
+function jsonSafe(value: CellValue): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value === null || typeof value !== 'object' || value instanceof Date || value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  const result: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(value)) result[name] = jsonSafe(field);
+  return result;
+}

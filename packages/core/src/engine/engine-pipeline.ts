@@ -1,0 +1,66 @@
+import type { WorkItem } from './engine-items.js';
+import { prepareBatch } from './engine-prepare.js';
+import { abortError } from './engine-retry.js';
+import type { RunState } from './engine-state.js';
+import { resolveVectors } from './engine-vectors.js';
+import { writeBatch } from './engine-write.js';
+
+/** Batches between reading and the ledger commit at once; a slow sink slows the reader. */
+const batchesInFlight = 2;
+
+/**
+ * The pipeline: read → hash + dedup (in the reader, one lookup per batch) → vectors
+ * (embedder calls of up to two batches overlap) → sink + ledger, one batch at a time,
+ * in read order. Never throws: the first error is left in `state.stopError`.
+ */
+export async function runPipeline(state: RunState, batches: AsyncIterable<WorkItem[]>): Promise<void> {
+  let lastWrite: Promise<void> = Promise.resolve();
+  const window: Promise<void>[] = [];
+  const iterator = batches[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      if (state.stopped) break;
+      const next = await iterator.next();
+      if (next.done) break;
+      if (state.signal.aborted) {
+        state.stop(abortError(state.signal), 'abort');
+        break;
+      }
+      const items = next.value;
+      if (items.length === 0) continue;
+      const batch = ++state.batches;
+      state.emit({ type: 'batch-start', runId: state.runId, batch, rows: items.length });
+      const prepared = await prepareBatch(batch, items, {
+        ledger: state.ledger,
+        sinkId: state.sinkId,
+        fingerprint: state.fingerprint,
+        dedup: state.dedup,
+        signal: state.signal,
+      });
+      const vectors = prepared.groups.length > 0 ? resolveVectors(state, prepared) : undefined;
+      const previous = lastWrite;
+      const written = (async () => {
+        const outcomes = vectors ? await vectors : new Map();
+        await previous;
+        if (!state.mayWrite) return;
+        await writeBatch(state, prepared, outcomes);
+      })().catch((error: unknown) => state.stop(error, 'write'));
+      lastWrite = written;
+      window.push(written);
+      if (window.length >= batchesInFlight) await window.shift();
+    }
+    if (state.stopped) await closeQuietly(iterator);
+  } catch (error) {
+    state.stop(error, 'read');
+    await closeQuietly(iterator);
+  }
+  await Promise.all(window);
+}
+
+async function closeQuietly(iterator: AsyncIterator<unknown>): Promise<void> {
+  try {
+    await iterator.return?.();
+  } catch {
+    // The source failed while closing after the run already stopped; the first error is the one to report.
+  }
+}

@@ -1,0 +1,79 @@
+import type { WorkItem } from './engine-items.js';
+import { prepareBatch } from './engine-prepare.js';
+import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
+import { prepareRun } from './engine-run.js';
+import type { EmbedRunOptions, PlanResult, RunOptions, SyncRunOptions } from './engine-types.js';
+
+/** What `embed` would do: the same dedup, no provider call, no write, no lock. */
+export async function planEmbed(options: EmbedRunOptions): Promise<PlanResult> {
+  const { description, columns } = await prepareRun(options);
+  const version = options.version ?? description.latestVersion;
+  return plan(options, scanItems(context(options, columns), version));
+}
+
+/** What `sync` would do from the checkpoint (or a bootstrap), without doing it. */
+export async function planSync(options: SyncRunOptions): Promise<PlanResult> {
+  const { description, columns } = await prepareRun(options);
+  const toVersion = options.toVersion ?? description.latestVersion;
+  const ref = { sourceId: options.source.id, sinkId: options.sink.id, fingerprint: options.embedder.fingerprint };
+  const checkpoint = options.fromVersion === undefined ? await options.ledger.getCheckpoint(ref) : undefined;
+  const fromVersion = options.fromVersion ?? (checkpoint ? checkpoint.version + 1 : undefined);
+  if (toVersion === undefined || (fromVersion !== undefined && fromVersion > toVersion)) return plan(options, empty());
+  const reader = context(options, columns);
+  return plan(options, fromVersion === undefined ? scanItems(reader, toVersion) : changeItems(reader, fromVersion, toVersion));
+}
+
+async function* empty(): AsyncGenerator<WorkItem[]> {}
+
+function context(options: RunOptions, columns: string[]): ReaderContext {
+  return {
+    source: options.source,
+    sourceId: options.source.id,
+    keyColumns: options.keyColumns && options.keyColumns.length > 0 ? options.keyColumns : ['id'],
+    textColumn: options.textColumn,
+    columns,
+    batchSize: Math.max(1, Math.floor(options.batchSize ?? 1000)),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+}
+
+async function plan(options: RunOptions, batches: AsyncIterable<WorkItem[]>): Promise<PlanResult> {
+  const { embedder } = options;
+  const result: PlanResult = {
+    rowsProcessed: 0,
+    rowsToEmbed: 0,
+    rowsToReuse: 0,
+    rowsDeduped: 0,
+    rowsSkipped: 0,
+    rowsToDelete: 0,
+    estimatedTokens: 0,
+    estimatedCostUsd: 0,
+    usdPerMillionTokens: embedder.price.usdPerMillionTokens,
+  };
+  let batch = 0;
+  const prepareContext = {
+    ledger: options.ledger,
+    sinkId: options.sink.id,
+    fingerprint: embedder.fingerprint,
+    dedup: options.dedup ?? true,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  for await (const items of batches) {
+    const prepared = await prepareBatch(++batch, items, prepareContext);
+    result.rowsProcessed += prepared.rows;
+    result.rowsDeduped += prepared.deduped;
+    result.rowsSkipped += prepared.skipped;
+    result.rowsToDelete += prepared.deletes.length;
+    for (const group of prepared.groups) {
+      if (group.reuseFrom) {
+        result.rowsToReuse += group.items.length;
+        continue;
+      }
+      result.rowsToEmbed += 1;
+      result.rowsToReuse += group.items.length - 1;
+      result.estimatedTokens += Math.min(Math.max(0, embedder.countTokens(group.text)), embedder.limits.maxTokensPerInput);
+    }
+  }
+  result.estimatedCostUsd = (result.estimatedTokens * embedder.price.usdPerMillionTokens) / 1e6;
+  return result;
+}

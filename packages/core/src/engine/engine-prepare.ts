@@ -1,0 +1,91 @@
+import type { Ledger, LivePoint } from '../spec/ledger-v1.js';
+import type { WorkItem } from './engine-items.js';
+
+/** Rows of one batch that need a vector for the same text. */
+export interface TextGroup {
+  text: string;
+  hash: string;
+  items: WorkItem[];
+  /** A live point in the sink embedded from the same text with the same fingerprint, to copy its vector. */
+  reuseFrom?: LivePoint;
+}
+
+/** What one batch needs, decided from one ledger lookup (and one more for reuse). */
+export interface PreparedBatch {
+  batch: number;
+  /** Rows read (net changes for a sync). */
+  rows: number;
+  /** The ledger's live points among the batch's point ids. */
+  existing: Map<string, LivePoint>;
+  /** Rows not sent anywhere: unchanged, or superseded by a later row of the same key in the batch. */
+  deduped: number;
+  /** Upserts whose point already holds the same text and fingerprint. */
+  unchanged: number;
+  /** Upserts with nothing to embed. */
+  skipped: number;
+  /** Points to remove from sink and ledger: deletes of existing points and rows whose text became empty. */
+  deletes: WorkItem[];
+  /** Texts that need a vector, one group per distinct content hash. */
+  groups: TextGroup[];
+}
+
+export interface PrepareContext {
+  ledger: Ledger;
+  sinkId: string;
+  fingerprint: string;
+  dedup: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * Hash + dedup for one batch: one `getPoints`, then one `findByContentHash` for the
+ * texts still to embed. Work per batch, no await per row.
+ */
+export async function prepareBatch(batch: number, input: WorkItem[], context: PrepareContext): Promise<PreparedBatch> {
+  // A key twice in one batch: the last row wins (earlier ones count as deduped).
+  let items = input;
+  let superseded = 0;
+  const seen = new Map<string, number>();
+  for (let index = 0; index < input.length; index++) seen.set(input[index]!.pointId, index);
+  if (seen.size !== input.length) {
+    items = input.filter((item, index) => seen.get(item.pointId) === index);
+    superseded = input.length - items.length;
+  }
+  const ids = new Array<string>(items.length);
+  for (let index = 0; index < items.length; index++) ids[index] = items[index]!.pointId;
+  const existing = ids.length > 0 ? await context.ledger.getPoints(context.sinkId, ids) : new Map<string, LivePoint>();
+
+  let unchanged = 0;
+  let skipped = 0;
+  const deletes: WorkItem[] = [];
+  const groupsByHash = new Map<string, TextGroup>();
+  for (const item of items) {
+    const live = existing.get(item.pointId);
+    if (item.op === 'delete') {
+      if (live) deletes.push(item);
+      continue;
+    }
+    if (item.text === null || item.hash === null) {
+      skipped++;
+      if (live) deletes.push(item);
+      continue;
+    }
+    if (context.dedup && live && live.contentHash === item.hash && live.fingerprint === context.fingerprint) {
+      unchanged++;
+      continue;
+    }
+    const group = groupsByHash.get(item.hash);
+    if (group) group.items.push(item);
+    else groupsByHash.set(item.hash, { text: item.text, hash: item.hash, items: [item] });
+  }
+
+  const groups = [...groupsByHash.values()];
+  if (context.dedup && groups.length > 0) {
+    const found = await context.ledger.findByContentHash(context.sinkId, context.fingerprint, groups.map((group) => group.hash));
+    for (const group of groups) {
+      const source = found.get(group.hash);
+      if (source) group.reuseFrom = source;
+    }
+  }
+  return { batch, rows: input.length, existing, deduped: unchanged + superseded, unchanged, skipped, deletes, groups };
+}

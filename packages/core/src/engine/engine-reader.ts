@@ -1,0 +1,67 @@
+import { SourceError } from '../errors/errors.js';
+import { encodeKey } from '../identity/key-encoding.js';
+import type { Source } from '../spec/source-v1.js';
+import { deleteItem, type ItemContext, upsertItem, type WorkItem } from './engine-items.js';
+import { type NetChange, NetEffect } from './engine-net-effect.js';
+
+export interface ReaderContext extends ItemContext {
+  source: Source;
+  columns: string[];
+  batchSize: number;
+  signal?: AbortSignal;
+}
+
+/** Work items of a full scan, in batches of exactly `batchSize` (the last one shorter). */
+export async function* scanItems(context: ReaderContext, version: number | undefined): AsyncGenerator<WorkItem[]> {
+  const { batchSize } = context;
+  let buffer: WorkItem[] = [];
+  const scan = context.source.scan({ columns: context.columns, ...(version === undefined ? {} : { version }), batchSize, ...(context.signal ? { signal: context.signal } : {}) });
+  for await (const batch of scan) {
+    for (const row of batch.rows) {
+      buffer.push(upsertItem(row, context));
+      if (buffer.length >= batchSize) {
+        yield buffer;
+        buffer = [];
+      }
+    }
+  }
+  if (buffer.length > 0) yield buffer;
+}
+
+/**
+ * Work items of a change range, reduced to the net effect per key. The reducer holds
+ * one change per key; when the feed arrives in commit-version order (as Delta's does)
+ * it is flushed at a version boundary once it holds `flushAt` keys, so memory stays
+ * bounded on long ranges. A feed that goes back to a version already flushed is refused.
+ */
+export async function* changeItems(context: ReaderContext, fromVersion: number, toVersion: number, flushAt = Math.max(context.batchSize * 10, 10_000)): AsyncGenerator<WorkItem[]> {
+  const changes = context.source.changes;
+  if (!changes) throw new SourceError('no-change-feed', `Source "${context.source.id}" has no change feed; run \`drift embed\` instead, or enable the Change Data Feed on the table.`);
+  const net = new NetEffect();
+  let flushedUpTo = Number.NEGATIVE_INFINITY;
+  const feed = changes.call(context.source, { columns: context.columns, fromVersion, toVersion, batchSize: context.batchSize, ...(context.signal ? { signal: context.signal } : {}) });
+  for await (const batch of feed) {
+    for (const change of batch.changes) {
+      if (change.type === 'update_preimage') continue;
+      if (change.commitVersion <= flushedUpTo) {
+        throw new SourceError(
+          'changes-out-of-order',
+          `Source "${context.source.id}" returned a change of version ${change.commitVersion} after version ${flushedUpTo} was applied; a change feed must come in commit-version order. Re-run with a smaller range (--since-version/--to-version).`,
+        );
+      }
+      if (net.size >= flushAt && net.ordered && change.commitVersion > net.maxVersion) {
+        flushedUpTo = net.maxVersion;
+        yield* netBatches(net.take(), context);
+      }
+      net.add(encodeKey(change.row, context.keyColumns), change);
+    }
+  }
+  yield* netBatches(net.take(), context);
+}
+
+function* netBatches(changes: NetChange[], context: ReaderContext): Generator<WorkItem[]> {
+  for (let start = 0; start < changes.length; start += context.batchSize) {
+    const slice = changes.slice(start, start + context.batchSize);
+    yield slice.map(({ key, change }) => (change.type === 'delete' ? deleteItem(key, change.row, context) : upsertItem(change.row, context)));
+  }
+}

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { DriftError } from '../errors/drift-error.js';
+import { ErrorCode } from '../errors/error-codes.js';
+import { AbortedError, InvalidInputError } from '../errors/errors.js';
+import type { RunKind } from '../spec/ledger-v1.js';
+import { runPipeline } from './engine-pipeline.js';
+import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
+import { throwIfAborted } from './engine-retry.js';
+import { RunState, zeroCounters } from './engine-state.js';
+import type { EmbedRunOptions, RunOptions, RunResult, SyncResult, SyncRunOptions } from './engine-types.js';
+import { assertColumns, assertPlugins, projectedColumns } from './engine-validate.js';
+
+/**
+ * Embeds every row of the source (a full scan, as of `version` or the latest).
+ *
+ * Resolves with the run's result whatever happened to the rows: `succeeded`,
+ * `partial` (some rows failed; they are in the ledger and the next run retries them)
+ * or `failed` (with `error`; what was done before is committed). It rejects only
+ * when the run cannot start (invalid options, unknown plugin version, a sink that
+ * refuses the model, `LockedError` when another run holds the lock) and on abort
+ * (`AbortedError`, after the run is recorded as failed).
+ */
+export async function embed(options: EmbedRunOptions): Promise<RunResult> {
+  const { description, columns } = await prepareRun(options);
+  const version = options.version ?? description.latestVersion;
+  await openSink(options);
+  const state = new RunState('embed', options.runId ?? randomUUID(), options);
+  const result = await execute(state, { fromVersion: version, toVersion: version, columns }, async () => {
+    await runPipeline(state, scanItems(readerContext(state, columns), version));
+  });
+  return result;
+}
+
+/**
+ * Applies the source's change feed from `fromVersion` (default: after the checkpoint)
+ * to `toVersion` (default: the latest), reduced to the net effect per key. With no
+ * checkpoint and no `fromVersion`, bootstraps from a snapshot of the latest version.
+ * The checkpoint moves to `toVersion` only when every change was applied and no row
+ * failed. Settles like `embed`.
+ */
+export async function sync(options: SyncRunOptions): Promise<SyncResult> {
+  const { description, columns } = await prepareRun(options);
+  if (typeof options.source.changes !== 'function') {
+    throw new InvalidInputError(`Source "${options.source.id}" has no change feed, so it cannot be synced; use embed, or enable the Change Data Feed on the table.`);
+  }
+  if (description.latestVersion === undefined && options.toVersion === undefined) {
+    throw new InvalidInputError(`Source "${options.source.id}" is not versioned, so it cannot be synced; use embed instead.`);
+  }
+  const toVersion = options.toVersion ?? (description.latestVersion as number);
+  const ref = { sourceId: options.source.id, sinkId: options.sink.id, fingerprint: options.embedder.fingerprint };
+  const checkpoint = options.fromVersion === undefined ? await options.ledger.getCheckpoint(ref) : undefined;
+  const fromVersion = options.fromVersion ?? (checkpoint ? checkpoint.version + 1 : undefined);
+  const runId = options.runId ?? randomUUID();
+  if (fromVersion !== undefined && fromVersion > toVersion) {
+    // Nothing new: no run is recorded (a watch loop polls often) and no lock is taken.
+    return { runId, status: 'succeeded', ...zeroCounters(), durationS: 0, failures: [], sinceVersion: fromVersion, toVersion, bootstrapped: false, inserted: 0, updated: 0, deleted: 0 };
+  }
+  await openSink(options);
+  const state = new RunState('sync', runId, options);
+  const bootstrapped = fromVersion === undefined;
+  const sinceVersion = fromVersion ?? toVersion;
+  const result = await execute(state, { fromVersion: sinceVersion, toVersion, columns, bootstrapped }, async () => {
+    const context = readerContext(state, columns);
+    await runPipeline(state, bootstrapped ? scanItems(context, toVersion) : changeItems(context, sinceVersion, toVersion));
+    if (!state.stopped && state.counters.rowsFailed === 0) {
+      await options.ledger.setCheckpoint({ ...ref, version: toVersion, runId });
+    }
+  });
+  return { ...result, sinceVersion, toVersion, bootstrapped, ...state.changes };
+}
+
+/** Checks plugins and columns before anything is written. */
+export async function prepareRun(options: RunOptions) {
+  assertPlugins(options);
+  throwIfAborted(options.signal);
+  const description = await options.source.describe(options.signal ? { signal: options.signal } : {});
+  assertColumns(description, options);
+  return { description, columns: projectedColumns(options) };
+}
+
+async function openSink(options: RunOptions): Promise<void> {
+  const { embedder } = options;
+  await options.sink.open({ dimensions: embedder.dimensions, distance: 'cosine', model: embedder.id, ...(options.signal ? { signal: options.signal } : {}) });
+}
+
+export function readerContext(state: Pick<RunState, 'source' | 'sourceId' | 'keyColumns' | 'textColumn' | 'batchSize' | 'signal'>, columns: string[]): ReaderContext {
+  return {
+    source: state.source,
+    sourceId: state.sourceId,
+    keyColumns: state.keyColumns,
+    textColumn: state.textColumn,
+    columns,
+    batchSize: state.batchSize,
+    signal: state.signal,
+  };
+}
+
+interface ExecuteOptions {
+  fromVersion: number | undefined;
+  toVersion: number | undefined;
+  columns: string[];
+  bootstrapped?: boolean;
+}
+
+/** Records the run (taking the lock), runs the body, records the outcome (releasing it). */
+async function execute(state: RunState, run: ExecuteOptions, body: () => Promise<void>): Promise<RunResult> {
+  const started = performance.now();
+  const { embedder } = state;
+  await state.ledger.startRun({
+    runId: state.runId,
+    kind: state.kind as RunKind,
+    sourceId: state.sourceId,
+    sinkId: state.sinkId,
+    model: state.model,
+    fingerprint: state.fingerprint,
+    usdPerMillionTokens: embedder.price.usdPerMillionTokens,
+    priceSource: embedder.price.source,
+    ...(run.fromVersion === undefined ? {} : { fromVersion: run.fromVersion }),
+    ...(run.toVersion === undefined ? {} : { toVersion: run.toVersion }),
+    options: {
+      textColumn: state.textColumn,
+      keyColumns: state.keyColumns,
+      metadataColumns: state.metadataColumns ?? [],
+      batchSize: state.batchSize,
+      dedup: state.dedup,
+      storeContent: state.storeContent,
+      ...(state.maxCostUsd === undefined ? {} : { maxCostUsd: state.maxCostUsd }),
+      ...(run.bootstrapped === undefined ? {} : { bootstrapped: run.bootstrapped }),
+    },
+    startedAt: new Date(),
+  });
+  state.emit({
+    type: 'run-start',
+    runId: state.runId,
+    kind: state.kind,
+    sourceId: state.sourceId,
+    sinkId: state.sinkId,
+    model: state.model,
+    ...(run.fromVersion === undefined ? {} : { fromVersion: run.fromVersion }),
+    ...(run.toVersion === undefined ? {} : { toVersion: run.toVersion }),
+  });
+  try {
+    await body();
+  } catch (error) {
+    state.stop(error, 'write');
+  }
+  const status = state.stopped ? 'failed' : state.counters.rowsFailed > 0 ? 'partial' : 'succeeded';
+  const error = state.stopped ? messageOf(state.stopError) : undefined;
+  const counters = { ...state.counters };
+  await state.ledger.finishRun(state.runId, { status, counters, finishedAt: new Date(), ...(error === undefined ? {} : { error }) });
+  const durationS = (performance.now() - started) / 1000;
+  state.emit({ type: 'run-end', runId: state.runId, status, counters, durationS });
+  if (state.stopKind === 'abort' || DriftError.hasCode(state.stopError, ErrorCode.Aborted)) {
+    throw DriftError.hasCode(state.stopError, ErrorCode.Aborted) ? state.stopError : new AbortedError('The run was aborted.', { cause: state.stopError });
+  }
+  return { runId: state.runId, status, ...counters, durationS, failures: [...state.failures], ...(error === undefined ? {} : { error }) };
+}
+
+function messageOf(error: unknown): string {
+  if (DriftError.isInstance(error)) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

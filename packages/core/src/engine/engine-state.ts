@@ -1,0 +1,129 @@
+import type { Embedder } from '../spec/embedder-v1.js';
+import type { Ledger, RunCounters, RunKind } from '../spec/ledger-v1.js';
+import type { Sink } from '../spec/sink-v1.js';
+import type { Source } from '../spec/source-v1.js';
+import { AdaptiveLimiter } from './engine-concurrency.js';
+import type { DriftEvent } from './engine-events.js';
+import { type ResolvedRetryOptions, resolveRetryOptions } from './engine-retry.js';
+import type { RowFailure, RunOptions } from './engine-types.js';
+
+/** Why a run stopped early; decides whether batches still in flight may write what they have. */
+export type StopKind = 'abort' | 'read' | 'embed' | 'write';
+
+export function zeroCounters(): RunCounters {
+  return { rowsProcessed: 0, rowsDeduped: 0, rowsEmbedded: 0, rowsReused: 0, rowsSkipped: 0, rowsFailed: 0, rowsDeleted: 0, tokens: 0, costUsd: 0 };
+}
+
+/** Net-effect counters of a sync: an upsert whose point the ledger already had is an update. */
+export interface ChangeCounters {
+  inserted: number;
+  updated: number;
+  deleted: number;
+}
+
+/** Everything one run shares between its stages. */
+export class RunState {
+  readonly runId: string;
+  readonly kind: RunKind;
+  readonly source: Source;
+  readonly sink: Sink;
+  readonly embedder: Embedder;
+  readonly ledger: Ledger;
+  readonly sourceId: string;
+  readonly sinkId: string;
+  readonly fingerprint: string;
+  readonly model: string;
+  readonly usdPerToken: number;
+  readonly textColumn: string;
+  readonly keyColumns: string[];
+  readonly metadataColumns: string[] | undefined;
+  readonly batchSize: number;
+  readonly dedup: boolean;
+  readonly storeContent: boolean;
+  readonly maxCostUsd: number | undefined;
+  readonly maxPointsPerWrite: number;
+  readonly retry: ResolvedRetryOptions;
+  readonly limiter: AdaptiveLimiter;
+  /** The caller's signal: aborts everything, writes included. */
+  readonly userSignal: AbortSignal | undefined;
+  readonly #controller = new AbortController();
+  readonly counters: RunCounters = zeroCounters();
+  readonly changes: ChangeCounters = { inserted: 0, updated: 0, deleted: 0 };
+  readonly failures: RowFailure[] = [];
+  /** Cost of the embedder calls in flight, as estimated before each call (for `maxCostUsd`). */
+  reservedCostUsd = 0;
+  batches = 0;
+  stopError: unknown = undefined;
+  stopKind: StopKind | undefined = undefined;
+  readonly #onEvent: ((event: DriftEvent) => void) | undefined;
+
+  constructor(kind: RunKind, runId: string, options: RunOptions) {
+    this.kind = kind;
+    this.runId = runId;
+    this.source = options.source;
+    this.sink = options.sink;
+    this.embedder = options.embedder;
+    this.ledger = options.ledger;
+    this.sourceId = options.source.id;
+    this.sinkId = options.sink.id;
+    this.fingerprint = options.embedder.fingerprint;
+    this.model = options.embedder.id;
+    this.usdPerToken = options.embedder.price.usdPerMillionTokens / 1e6;
+    this.textColumn = options.textColumn;
+    this.keyColumns = options.keyColumns && options.keyColumns.length > 0 ? [...options.keyColumns] : ['id'];
+    this.metadataColumns = options.metadataColumns && options.metadataColumns.length > 0 ? [...options.metadataColumns] : undefined;
+    this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 1000));
+    this.dedup = options.dedup ?? true;
+    this.storeContent = options.storeContent ?? true;
+    this.maxCostUsd = options.maxCostUsd;
+    const maxPoints = options.sink.capabilities?.maxPointsPerWrite;
+    this.maxPointsPerWrite = maxPoints !== undefined && maxPoints > 0 ? Math.floor(maxPoints) : Number.POSITIVE_INFINITY;
+    this.retry = resolveRetryOptions(options.retry);
+    const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, options.embedder.limits.maxConcurrentCalls || 1));
+    this.limiter = new AdaptiveLimiter(concurrency, (limit) => this.emit({ type: 'concurrency-change', runId, concurrency: limit }));
+    this.userSignal = options.signal;
+    this.#onEvent = options.onEvent;
+    if (options.signal) {
+      if (options.signal.aborted) this.#controller.abort(options.signal.reason);
+      else options.signal.addEventListener('abort', () => this.#controller.abort(options.signal!.reason), { once: true });
+    }
+  }
+
+  /** Aborted on the caller's abort and on any stop: embedder calls, retries and reads listen to it. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get stopped(): boolean {
+    return this.stopKind !== undefined;
+  }
+
+  /** Records the first reason to stop and aborts work in flight. */
+  stop(error: unknown, kind: StopKind): void {
+    if (this.stopKind === undefined) {
+      this.stopError = error;
+      this.stopKind = this.userSignal?.aborted ? 'abort' : kind;
+    }
+    if (!this.#controller.signal.aborted) this.#controller.abort(error);
+  }
+
+  /** Whether a batch still in flight may write what it has after a stop. */
+  get mayWrite(): boolean {
+    return this.stopKind === undefined || this.stopKind === 'embed' || this.stopKind === 'read';
+  }
+
+  recordFailure(failure: RowFailure): void {
+    this.counters.rowsFailed++;
+    if (this.failures.length < 100) this.failures.push(failure);
+    this.emit({ type: 'row-fail', runId: this.runId, key: failure.key, code: failure.code, reason: failure.reason });
+  }
+
+  emit(event: DriftEvent): void {
+    if (!this.#onEvent) return;
+    try {
+      this.#onEvent(event);
+    } catch {
+      // A listener's bug must not break a run that is writing to a sink and a ledger.
+    }
+  }
+}
