@@ -1,0 +1,142 @@
+import type { CellValue, Row } from '@drift-spark/core';
+import { parquetMetadataAsync, parquetScan, parquetSchema } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { deltaError, hasReason } from '../delta-errors.js';
+import type { DeltaFileSystem } from '../file-system/delta-file-system.js';
+import type { ColumnMappingMode, DeltaColumn } from '../schema/delta-schema.js';
+import { converterFor, exactParsers, parsePartitionValue, type ValueConverter } from '../schema/delta-values.js';
+import { createFileAsyncBuffer } from './file-async-buffer.js';
+
+/** Which rows of a file to keep, by 0-based position in the whole file. */
+export type RowSelection =
+  | { kind: 'all' }
+  | { kind: 'exclude'; positions: Set<number> }
+  | { kind: 'include'; positions: Set<number> };
+
+export interface DataFileReadOptions {
+  fileSystem: DeltaFileSystem;
+  root: string;
+  /** The file path relative to the table root (URI-decoded) or absolute. */
+  path: string;
+  /** Size in bytes when the log knows it. */
+  size?: number | null;
+  partitionValues: Record<string, string | null> | null | undefined;
+  /** Columns to produce, in order. */
+  columns: DeltaColumn[];
+  mappingMode: ColumnMappingMode;
+  selection: RowSelection;
+  /** Physical columns to copy through unchanged under their own names (e.g. `_change_type`). */
+  passThrough?: string[];
+  /** Says where the file was needed, for the error when it is missing, e.g. "version 3". */
+  context: string;
+  signal?: AbortSignal;
+}
+
+interface ColumnPlan {
+  name: string;
+  kind: 'partition' | 'data' | 'missing';
+  constant?: CellValue;
+  parquetName?: string;
+  convert?: ValueConverter | undefined;
+}
+
+/**
+ * Reads one Delta data (or cdc) file row group by row group, projecting only the needed
+ * Parquet columns. Yields the rows of each row group that the selection keeps, with
+ * columns under their logical names and partition values from the action.
+ */
+export async function* readDataFile(options: DataFileReadOptions): AsyncGenerator<Row[]> {
+  const { fileSystem, selection, signal } = options;
+  if (selection.kind === 'include' && selection.positions.size === 0) return;
+  const path = fileSystem.resolve(options.root, options.path);
+  let size = options.size ?? undefined;
+  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
+  let file: Awaited<ReturnType<typeof createFileAsyncBuffer>>;
+  try {
+    if (size === undefined) {
+      const info = await fileSystem.stat(path, { signal });
+      if (!info) throw deltaError('file-missing', `The file ${path} does not exist.`);
+      size = info.size;
+    }
+    file = await createFileAsyncBuffer(fileSystem, path, size, signal);
+    metadata = await parquetMetadataAsync(file);
+  } catch (error) {
+    if (hasReason(error, 'file-missing')) {
+      throw deltaError(
+        'file-missing',
+        `The data file ${options.path} needed for ${options.context} is missing from ${options.root}; it was probably deleted by VACUUM. Read a later version, or start the change feed after this version (for a sink, re-bootstrap from a snapshot).`,
+        error,
+      );
+    }
+    if ((error as { code?: unknown }).code === 'source') throw error;
+    throw deltaError('corrupt-data-file', `The data file ${options.path} (${options.context}) is not a readable Parquet file: ${(error as Error).message}.`, error);
+  }
+  const topLevel = parquetSchema(metadata).children.map((child) => child.element);
+  const byName = new Set(topLevel.map((element) => element.name));
+  const byFieldId = new Map<number, string>();
+  for (const element of topLevel) if (element.field_id !== undefined) byFieldId.set(element.field_id, element.name);
+
+  const plans: ColumnPlan[] = options.columns.map((column) => {
+    if (column.isPartition) {
+      const raw = options.partitionValues?.[column.physicalName] ?? options.partitionValues?.[column.name];
+      return { name: column.name, kind: 'partition', constant: parsePartitionValue(raw, column.type) };
+    }
+    let parquetName: string | undefined;
+    if (column.fieldId !== undefined && byFieldId.has(column.fieldId)) parquetName = byFieldId.get(column.fieldId);
+    else if (byName.has(column.physicalName)) parquetName = column.physicalName;
+    if (parquetName === undefined) return { name: column.name, kind: 'missing', constant: null };
+    return { name: column.name, kind: 'data', parquetName, convert: converterFor(column.type, options.mappingMode) };
+  });
+  for (const name of options.passThrough ?? []) {
+    plans.push(byName.has(name) ? { name, kind: 'data', parquetName: name } : { name, kind: 'missing', constant: null });
+  }
+  const parquetColumns = [...new Set(plans.filter((plan) => plan.kind === 'data').map((plan) => plan.parquetName!))];
+
+  const scan = await parquetScan({
+    file,
+    metadata,
+    columns: parquetColumns,
+    compressors,
+    parsers: exactParsers,
+    utf8: false,
+    useOffsetIndex: false,
+  });
+  for (const range of scan.ranges) {
+    signal?.throwIfAborted();
+    const { rowStart, rowEnd } = range;
+    if (selection.kind === 'include' && !anyInRange(selection.positions, rowStart, rowEnd)) continue;
+    const data = new Map<string, ArrayLike<unknown>>();
+    for (const column of parquetColumns) {
+      data.set(column, await scan.readColumn({ column, rowStart, rowEnd }));
+    }
+    const columnsData = plans.map((plan) => (plan.kind === 'data' ? data.get(plan.parquetName!)! : undefined));
+    const rows: Row[] = [];
+    for (let offset = 0; offset < rowEnd - rowStart; offset++) {
+      const position = rowStart + offset;
+      if (selection.kind === 'exclude' && selection.positions.has(position)) continue;
+      if (selection.kind === 'include' && !selection.positions.has(position)) continue;
+      const row: Row = {};
+      for (let index = 0; index < plans.length; index++) {
+        const plan = plans[index]!;
+        const values = columnsData[index];
+        if (values === undefined) {
+          row[plan.name] = plan.constant ?? null;
+        } else {
+          const raw = values[offset];
+          row[plan.name] = plan.convert ? plan.convert(raw) : raw === undefined ? null : (raw as CellValue);
+        }
+      }
+      rows.push(row);
+    }
+    if (rows.length > 0) yield rows;
+  }
+}
+
+function anyInRange(positions: Set<number>, start: number, end: number): boolean {
+  if (positions.size < end - start) {
+    for (const position of positions) if (position >= start && position < end) return true;
+    return false;
+  }
+  for (let position = start; position < end; position++) if (positions.has(position)) return true;
+  return false;
+}

@@ -1,0 +1,158 @@
+import { formatTimestampMicros, type CellValue } from '@drift-spark/core';
+import type { ColumnMappingMode, DeltaType } from './delta-schema.js';
+import { physicalNameOf } from './delta-schema.js';
+
+/**
+ * Canonical forms of Delta values, the same from data files and from partition values:
+ * - `long` as `bigint`; `integer`, `short`, `byte`, `float`, `double` as `number`;
+ * - `decimal` as `number` (as hyparquet decodes it; precision above 15 digits may round);
+ * - `date` as `YYYY-MM-DD`;
+ * - `timestamp` as ISO-8601 UTC with six fractional digits, `2024-01-02T03:04:05.678901Z`
+ *   (core's `formatTimestampMicros`, exact to the microsecond);
+ * - `timestamp_ntz` as the same wall-clock form without the zone: `2024-01-02T03:04:05.678901`;
+ * - `binary` as `Uint8Array`; structs as objects keyed by logical field names; arrays; maps as objects.
+ */
+
+export function formatDateFromDays(days: number): string {
+  return new Date(days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export function formatTimestampNtzMicros(micros: bigint): string {
+  return formatTimestampMicros(micros).slice(0, -1);
+}
+
+/** Parquet timestamp parsers that keep microseconds exact: values arrive as bigint microseconds. */
+export const exactParsers = {
+  timestampFromMilliseconds: (millis: bigint) => BigInt(millis) * 1000n,
+  timestampFromMicroseconds: (micros: bigint) => BigInt(micros),
+  timestampFromNanoseconds: (nanos: bigint) => {
+    const value = BigInt(nanos);
+    // floor division, so instants before 1970 stay exact
+    const micros = value / 1000n;
+    return value < 0n && value % 1000n !== 0n ? micros - 1n : micros;
+  },
+  dateFromDays: (days: number) => formatDateFromDays(days),
+};
+
+/** A converter from a decoded Parquet value to its canonical form; undefined when no work is needed. */
+export type ValueConverter = (value: unknown) => CellValue;
+
+export function converterFor(type: DeltaType, mode: ColumnMappingMode): ValueConverter | undefined {
+  if (typeof type === 'string') {
+    switch (type) {
+      case 'long':
+        return (value) => (value === null || value === undefined ? null : typeof value === 'bigint' ? value : BigInt(value as number));
+      case 'integer':
+      case 'short':
+      case 'byte':
+      case 'float':
+      case 'double':
+        return (value) => (value === null || value === undefined ? null : typeof value === 'bigint' ? Number(value) : (value as number));
+      case 'timestamp':
+        return (value) => timestampValue(value, false);
+      case 'timestamp_ntz':
+        return (value) => timestampValue(value, true);
+      case 'date':
+        return (value) =>
+          value === null || value === undefined ? null : value instanceof Date ? value.toISOString().slice(0, 10) : (value as CellValue);
+      default:
+        return undefined;
+    }
+  }
+  if (type.type === 'struct') {
+    const fields = type.fields.map((field) => ({
+      logical: field.name,
+      physical: physicalNameOf(field, mode),
+      convert: converterFor(field.type, mode),
+    }));
+    return (value) => {
+      if (value === null || value === undefined) return null;
+      const source = value as Record<string, unknown>;
+      const result: Record<string, CellValue> = {};
+      for (const field of fields) {
+        const raw = source[field.physical] ?? source[field.logical] ?? null;
+        result[field.logical] = field.convert ? field.convert(raw) : (raw as CellValue);
+      }
+      return result;
+    };
+  }
+  if (type.type === 'array') {
+    const element = converterFor(type.elementType, mode);
+    return (value) => {
+      if (value === null || value === undefined) return null;
+      const items = Array.from(value as ArrayLike<unknown>);
+      return element ? items.map(element) : (items as CellValue[]);
+    };
+  }
+  const valueConverter = converterFor(type.valueType, mode);
+  return (value) => {
+    if (value === null || value === undefined) return null;
+    if (!valueConverter) return value as CellValue;
+    const result: Record<string, CellValue> = {};
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) result[key] = valueConverter(item);
+    return result;
+  };
+}
+
+function timestampValue(value: unknown, ntz: boolean): CellValue {
+  if (value === null || value === undefined) return null;
+  const micros = typeof value === 'bigint' ? value : value instanceof Date ? BigInt(value.getTime()) * 1000n : null;
+  if (micros === null) return value as CellValue;
+  return ntz ? formatTimestampNtzMicros(micros) : formatTimestampMicros(micros);
+}
+
+/**
+ * A partition value from an action's `partitionValues` map, typed per the schema
+ * (PROTOCOL "Partition Value Serialization"). `null` and `""` are null.
+ */
+export function parsePartitionValue(raw: string | null | undefined, type: DeltaType): CellValue {
+  if (raw === null || raw === undefined || raw === '') return null;
+  if (typeof type !== 'string') return raw;
+  switch (type) {
+    case 'string':
+      return raw;
+    case 'long':
+      return BigInt(raw);
+    case 'integer':
+    case 'short':
+    case 'byte':
+    case 'float':
+    case 'double':
+      return Number(raw);
+    case 'boolean':
+      return raw.toLowerCase() === 'true';
+    case 'date':
+      return raw.slice(0, 10);
+    case 'timestamp':
+      return formatTimestampMicros(parseTimestampMicros(raw));
+    case 'timestamp_ntz':
+      return formatTimestampNtzMicros(parseTimestampMicros(raw));
+    case 'binary':
+      return new TextEncoder().encode(raw);
+    default:
+      if (type.startsWith('decimal')) return Number(raw);
+      return raw;
+  }
+}
+
+const timestampPattern = /^(\d{4,})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** `YYYY-MM-DD HH:MM:SS[.ffffff]` (read as UTC, as delta-rs and kernel do) or ISO-8601 with a zone. */
+export function parseTimestampMicros(text: string): bigint {
+  const match = timestampPattern.exec(text.trim());
+  if (!match) {
+    const millis = Date.parse(text);
+    if (Number.isNaN(millis)) throw new Error(`not a timestamp: ${text}`);
+    return BigInt(millis) * 1000n;
+  }
+  const [, year, month, day, hour, minute, second, fraction = '', zone] = match;
+  const seconds = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) / 1000;
+  let micros = BigInt(seconds) * 1_000_000n + BigInt((fraction + '000000').slice(0, 6));
+  if (zone && zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1n : 1n;
+    const digits = zone.slice(1).replace(':', '');
+    const offsetMinutes = BigInt(Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
+    micros -= sign * offsetMinutes * 60_000_000n;
+  }
+  return micros;
+}

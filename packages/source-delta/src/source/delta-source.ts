@@ -1,0 +1,109 @@
+import {
+  type ChangeBatch,
+  PluginStateError,
+  type RowBatch,
+  type SourceChangesOptions,
+  type SourceDescription,
+  type SourceScanOptions,
+  type SourceV1,
+} from '@drift-spark/core';
+import { planChangeFeed, readPlannedChangeFeed } from '../change-feed/delta-change-feed.js';
+import { createLocalFileSystem } from '../file-system/local-file-system.js';
+import type { DeltaFileSystem } from '../file-system/delta-file-system.js';
+import { DeltaLog } from '../log/delta-log.js';
+import { loadSnapshot } from '../log/delta-snapshot.js';
+import { resolveColumns, typeName } from '../schema/delta-schema.js';
+import { rebatch } from './rebatch.js';
+import { readSnapshotRows } from './snapshot-rows.js';
+
+export interface DeltaSourceOptions {
+  /** The table root (the directory holding `_delta_log`). */
+  path: string;
+  /** How to reach the files; the local filesystem by default. */
+  fileSystem?: DeltaFileSystem;
+  /** Rows per batch when a call does not say; default 1024. */
+  batchSize?: number;
+}
+
+export interface DeltaSource extends SourceV1 {
+  changes(options: SourceChangesOptions): AsyncIterable<ChangeBatch>;
+  /** The table root it reads. */
+  readonly path: string;
+}
+
+const defaultBatchSize = 1024;
+
+function batchSizeOf(requested: number | undefined, fallback: number): number {
+  return requested !== undefined && Number.isInteger(requested) && requested > 0 ? requested : fallback;
+}
+
+/**
+ * A native Delta Lake source (no JVM). Lazy: nothing is read until the first call.
+ * `id` is the table's `metaData.id`; it is known once `describe()` (or a scan or a change
+ * read) has read the log; use `openDeltaSource` to get a source whose `id` is ready.
+ */
+export function createDeltaSource(options: DeltaSourceOptions): DeltaSource {
+  const fileSystem = options.fileSystem ?? createLocalFileSystem();
+  const log = new DeltaLog({ fileSystem, root: options.path });
+  const defaultSize = batchSizeOf(options.batchSize, defaultBatchSize);
+  let tableId: string | undefined;
+
+  return {
+    specificationVersion: 'v1',
+    path: options.path,
+    get id(): string {
+      if (tableId === undefined) {
+        throw new PluginStateError(
+          `The id of the Delta source at ${options.path} is its metaData.id, which is read from the table's log: await source.describe() first, or create the source with openDeltaSource().`,
+        );
+      }
+      return tableId;
+    },
+
+    async describe(callOptions = {}): Promise<SourceDescription> {
+      const snapshot = await loadSnapshot(log, { signal: callOptions.signal });
+      tableId = snapshot.metadata.id;
+      return {
+        id: snapshot.metadata.id,
+        columns: snapshot.schema.columns.map((column) => ({ name: column.name, type: typeName(column.type), nullable: column.nullable })),
+        latestVersion: snapshot.version,
+        changeFeed: snapshot.changeDataFeed,
+      };
+    },
+
+    async *scan(scanOptions: SourceScanOptions): AsyncGenerator<RowBatch> {
+      const { signal } = scanOptions;
+      const snapshot = await loadSnapshot(log, { version: scanOptions.version, signal });
+      tableId = snapshot.metadata.id;
+      const columns = resolveColumns(snapshot.schema, scanOptions.columns);
+      const rows = readSnapshotRows(log, snapshot, columns, signal);
+      for await (const batch of rebatch(rows, batchSizeOf(scanOptions.batchSize, defaultSize), signal)) {
+        yield { rows: batch, version: snapshot.version };
+      }
+    },
+
+    async *changes(changeOptions: SourceChangesOptions): AsyncGenerator<ChangeBatch> {
+      const { signal } = changeOptions;
+      const plan = await planChangeFeed(log, {
+        fromVersion: changeOptions.fromVersion,
+        toVersion: changeOptions.toVersion,
+        columns: changeOptions.columns,
+        signal,
+      });
+      tableId = plan.end.metadata.id;
+      const changes = readPlannedChangeFeed(log, plan, signal);
+      for await (const batch of rebatch(changes, batchSizeOf(changeOptions.batchSize, defaultSize), signal)) {
+        yield { changes: batch };
+      }
+    },
+
+    async close(): Promise<void> {},
+  };
+}
+
+/** Creates a Delta source and reads its log once, so that `id` is ready. */
+export async function openDeltaSource(options: DeltaSourceOptions & { signal?: AbortSignal }): Promise<DeltaSource> {
+  const source = createDeltaSource(options);
+  await source.describe({ signal: options.signal });
+  return source;
+}

@@ -1,0 +1,33 @@
+import type { Row } from '@drift-spark/core';
+import { loadDeletionVector } from '../deletion-vectors/deletion-vector.js';
+import type { DeltaLog } from '../log/delta-log.js';
+import type { DeltaSnapshot } from '../log/delta-snapshot.js';
+import { readDataFile } from '../parquet/data-file-reader.js';
+import type { DeltaColumn } from '../schema/delta-schema.js';
+
+/** The rows of a snapshot, file by file and row group by row group, deletion vectors applied. */
+export async function* readSnapshotRows(
+  log: DeltaLog,
+  snapshot: DeltaSnapshot,
+  columns: DeltaColumn[],
+  signal?: AbortSignal,
+): AsyncGenerator<Row[]> {
+  for (const file of snapshot.files) {
+    signal?.throwIfAborted();
+    const selection = file.deletionVector
+      ? { kind: 'exclude' as const, positions: await loadDeletionVector(log.fileSystem, log.root, file.deletionVector, signal) }
+      : { kind: 'all' as const };
+    yield* readDataFile({
+      fileSystem: log.fileSystem,
+      root: log.root,
+      path: file.path,
+      size: file.size,
+      partitionValues: file.partitionValues,
+      columns,
+      mappingMode: snapshot.schema.mappingMode,
+      selection,
+      context: `version ${snapshot.version}`,
+      signal,
+    });
+  }
+}
