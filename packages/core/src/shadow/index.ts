@@ -1,1 +1,10 @@
-export {};
+export { hashedFeatureVector, spaceSeed } from './feature-hashing.js';
+export { knownDimensions, knownModelDimensions } from './known-models.js';
+export {
+  createShadowEmbedder,
+  defaultShadowLimits,
+  estimateTokens,
+  type ShadowEmbedderOptions,
+  shadowFingerprint,
+  shadowPrice,
+} from './shadow-embedder.js';
