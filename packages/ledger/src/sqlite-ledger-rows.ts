@@ -1,0 +1,88 @@
+import type { FailureRecord, HistoryAction, HistoryEntry, LivePoint, RunCounters, RunKind, RunRecord, RunStatus } from '@drift-spark/core';
+
+/** Column lists, in the order the row mappers below read them (statements run in raw mode). */
+export const pointColumns = 'sink_id, point_id, source_id, key, content_hash, fingerprint, model, tokens, cost_usd, run_id, updated_at';
+export const historyColumns = 'action, sink_id, point_id, source_id, key, content_hash, fingerprint, run_id, at, reason';
+export const failureColumns = 'run_id, sink_id, source_id, key, point_id, code, reason, at';
+export const runColumns =
+  'id, kind, status, source_id, sink_id, model, fingerprint, usd_per_million_tokens, price_source, from_version, to_version, options, rows_processed, rows_deduped, rows_embedded, rows_reused, rows_skipped, rows_failed, rows_deleted, tokens, cost_usd, started_at, finished_at, error';
+
+type Raw = unknown[];
+
+export function toLivePoint(row: Raw): LivePoint {
+  return {
+    sinkId: row[0] as string,
+    pointId: row[1] as string,
+    sourceId: row[2] as string,
+    key: row[3] as string,
+    contentHash: row[4] as string,
+    fingerprint: row[5] as string,
+    model: row[6] as string,
+    tokens: row[7] as number,
+    costUsd: row[8] as number,
+    runId: row[9] as string,
+    updatedAt: new Date(row[10] as number),
+  };
+}
+
+export function toHistoryEntry(row: Raw): HistoryEntry {
+  const entry: HistoryEntry = {
+    action: row[0] as HistoryAction,
+    sinkId: row[1] as string,
+    pointId: row[2] as string,
+    sourceId: row[3] as string,
+    key: row[4] as string,
+    runId: row[7] as string,
+    at: new Date(row[8] as number),
+  };
+  if (row[5] !== null) entry.contentHash = row[5] as string;
+  if (row[6] !== null) entry.fingerprint = row[6] as string;
+  if (row[9] !== null) entry.reason = row[9] as string;
+  return entry;
+}
+
+export function toFailureRecord(row: Raw): FailureRecord {
+  return {
+    runId: row[0] as string,
+    sinkId: row[1] as string,
+    sourceId: row[2] as string,
+    key: row[3] as string,
+    pointId: row[4] as string,
+    code: row[5] as string,
+    reason: row[6] as string,
+    at: new Date(row[7] as number),
+  };
+}
+
+export function toRunRecord(row: Raw): RunRecord {
+  const counters: RunCounters = {
+    rowsProcessed: row[12] as number,
+    rowsDeduped: row[13] as number,
+    rowsEmbedded: row[14] as number,
+    rowsReused: row[15] as number,
+    rowsSkipped: row[16] as number,
+    rowsFailed: row[17] as number,
+    rowsDeleted: row[18] as number,
+    tokens: row[19] as number,
+    costUsd: row[20] as number,
+  };
+  const run: RunRecord = {
+    runId: row[0] as string,
+    kind: row[1] as RunKind,
+    status: row[2] as RunStatus,
+    sourceId: row[3] as string,
+    sinkId: row[4] as string,
+    model: row[5] as string,
+    fingerprint: row[6] as string,
+    usdPerMillionTokens: row[7] as number,
+    priceSource: row[8] as string,
+    startedAt: new Date(row[21] as number),
+    counters,
+  };
+  if (row[9] !== null) run.fromVersion = row[9] as number;
+  if (row[10] !== null) run.toVersion = row[10] as number;
+  if (row[11] !== null) run.options = JSON.parse(row[11] as string) as Record<string, unknown>;
+  if (row[22] !== null) run.finishedAt = new Date(row[22] as number);
+  if (row[23] !== null) run.error = row[23] as string;
+  return run;
+}

@@ -1,0 +1,436 @@
+import { hostname as osHostname } from 'node:os';
+import Database from 'better-sqlite3';
+import {
+  type Checkpoint,
+  type CheckpointRef,
+  type CostQuery,
+  type CostRow,
+  type FailureRecord,
+  type LedgerBatch,
+  LedgerError,
+  type LedgerV1,
+  type LivePoint,
+  PluginStateError,
+  type Provenance,
+  type ProvenanceQuery,
+  type RunFinish,
+  type RunRecord,
+  type RunStart,
+} from '@drift-spark/core';
+import { isLockStale, type LockHolder, lockedError } from './sqlite-ledger-lock.js';
+import { scrubOptions } from './sqlite-ledger-options.js';
+import { ensureLedgerDirectory, resolveLedgerPath } from './sqlite-ledger-path.js';
+import {
+  failureColumns,
+  historyColumns,
+  pointColumns,
+  runColumns,
+  toFailureRecord,
+  toHistoryEntry,
+  toLivePoint,
+  toRunRecord,
+} from './sqlite-ledger-rows.js';
+import { migrateLedger } from './sqlite-ledger-schema.js';
+
+export interface SqliteLedgerOptions {
+  /**
+   * The ledger file. Default: `DRIFT_LEDGER`, else `~/.drift/ledger.db` (read at first
+   * use; the directory is created). `:memory:` gives a private in-memory ledger.
+   */
+  path?: string;
+  /** How long to wait for another process's write transaction, in ms. Default 10 000. */
+  busyTimeoutMs?: number;
+  /** SQLite page cache, in MiB. Default 64. */
+  cacheSizeMiB?: number;
+}
+
+/** The SQLite ledger: one file, safe to open from several processes at once. */
+export type SqliteLedger = LedgerV1;
+
+const defaultRecentRuns = 20;
+
+/**
+ * Creates the SQLite ledger. Lazy: nothing is read or opened until the first call.
+ */
+export function createSqliteLedger(options: SqliteLedgerOptions = {}): SqliteLedger {
+  let state: Open | undefined;
+  let closed = false;
+
+  const open = (): Open => {
+    if (closed) throw new PluginStateError('This SQLite ledger is closed; create a new one with createSqliteLedger().');
+    state ??= openLedger(options);
+    return state;
+  };
+
+  return {
+    specificationVersion: 'v1',
+    async startRun(run) {
+      open().startRun(run);
+    },
+    async finishRun(runId, finish) {
+      open().finishRun(runId, finish);
+    },
+    async getPoints(sinkId, pointIds) {
+      return open().getPoints(sinkId, pointIds);
+    },
+    async findByContentHash(sinkId, fingerprint, contentHashes) {
+      return open().findByContentHash(sinkId, fingerprint, contentHashes);
+    },
+    async commitBatch(batch) {
+      open().commitBatch(batch);
+    },
+    async getCheckpoint(ref) {
+      return open().getCheckpoint(ref);
+    },
+    async setCheckpoint(checkpoint) {
+      open().setCheckpoint(checkpoint);
+    },
+    async recordErasure(entries) {
+      open().recordErasure(entries);
+    },
+    async cost(query) {
+      return open().cost(query);
+    },
+    async provenance(query) {
+      return open().provenance(query);
+    },
+    async recentRuns(query = {}) {
+      return open().recentRuns(query);
+    },
+    async getRun(runId) {
+      return open().getRun(runId);
+    },
+    async failures(query) {
+      return open().failures(query);
+    },
+    async countPoints(sinkId) {
+      return open().countPoints(sinkId);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      state?.db.close();
+      state = undefined;
+    },
+  };
+}
+
+type Open = ReturnType<typeof openLedger>;
+
+function openLedger(options: SqliteLedgerOptions) {
+  const path = resolveLedgerPath(options.path);
+  const hostname = osHostname();
+  let db: Database.Database;
+  try {
+    ensureLedgerDirectory(path);
+    db = new Database(path);
+  } catch (error) {
+    throw new LedgerError(`Could not open the Drift ledger at ${path}: ${(error as Error).message}. Check the path (--ledger / DRIFT_LEDGER) and its permissions.`, { cause: error });
+  }
+  try {
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma(`cache_size = ${-1024 * (options.cacheSizeMiB ?? 64)}`);
+    db.pragma('temp_store = MEMORY');
+    migrateLedger(db, undefined, path);
+  } catch (error) {
+    db.close();
+    if (error instanceof LedgerError) throw error;
+    throw new LedgerError(`Could not prepare the Drift ledger at ${path}: ${(error as Error).message}.`, { cause: error });
+  }
+
+  const qualifiedPointColumns = pointColumns.split(', ').map((column) => `points.${column}`).join(', ');
+  const raw = (sql: string) => db.prepare(sql).raw(true);
+  const statement = {
+    insertRun: db.prepare(
+      `INSERT INTO runs (id, kind, status, source_id, sink_id, model, fingerprint, usd_per_million_tokens, price_source, from_version, to_version, options, started_at, pid, hostname)
+       VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    runStatus: db.prepare('SELECT status FROM runs WHERE id = ?').pluck(),
+    getRun: raw(`SELECT ${runColumns} FROM runs WHERE id = ?`),
+    finishRun: db.prepare(
+      `UPDATE runs SET status = ?, rows_processed = ?, rows_deduped = ?, rows_embedded = ?, rows_reused = ?, rows_skipped = ?, rows_failed = ?, rows_deleted = ?,
+         tokens = ?, cost_usd = ?, finished_at = ?, error = ? WHERE id = ?`,
+    ),
+    interruptRun: db.prepare(
+      `UPDATE runs SET status = 'failed', finished_at = ?, error = 'interrupted',
+         tokens = (SELECT COALESCE(SUM(tokens), 0) FROM history WHERE run_id = runs.id AND action = 'upsert'),
+         cost_usd = (SELECT COALESCE(SUM(cost_usd), 0) FROM history WHERE run_id = runs.id AND action = 'upsert'),
+         rows_embedded = (SELECT COUNT(*) FROM history WHERE run_id = runs.id AND action = 'upsert' AND (tokens > 0 OR cost_usd > 0)),
+         rows_deleted = (SELECT COUNT(*) FROM history WHERE run_id = runs.id AND action = 'delete')
+       WHERE id = ? AND status = 'running'`,
+    ),
+    getLock: db.prepare('SELECT source_id AS sourceId, sink_id AS sinkId, run_id AS runId, pid, hostname, acquired_at AS acquiredAt FROM locks WHERE source_id = ? AND sink_id = ?'),
+    insertLock: db.prepare('INSERT INTO locks (source_id, sink_id, run_id, pid, hostname, acquired_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    deleteLock: db.prepare('DELETE FROM locks WHERE source_id = ? AND sink_id = ?'),
+    releaseLocks: db.prepare('DELETE FROM locks WHERE run_id = ?'),
+    upsertPoint: db.prepare(
+      `INSERT INTO points (sink_id, point_id, source_id, key, content_hash, fingerprint, model, tokens, cost_usd, run_id, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (sink_id, point_id) DO UPDATE SET source_id = excluded.source_id, key = excluded.key, content_hash = excluded.content_hash,
+         fingerprint = excluded.fingerprint, model = excluded.model, tokens = excluded.tokens, cost_usd = excluded.cost_usd,
+         run_id = excluded.run_id, updated_at = excluded.updated_at`,
+    ),
+    deletePoint: raw('DELETE FROM points WHERE sink_id = ? AND point_id = ? RETURNING content_hash, fingerprint'),
+    insertHistory: db.prepare(
+      `INSERT INTO history (action, sink_id, point_id, source_id, key, content_hash, fingerprint, model, tokens, cost_usd, run_id, at, reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertFailure: db.prepare('INSERT INTO failures (run_id, sink_id, source_id, key, point_id, code, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    getPoints: raw(`SELECT ${qualifiedPointColumns} FROM json_each(?) AS wanted CROSS JOIN points WHERE points.sink_id = ? AND points.point_id = wanted.value`),
+    getPoint: raw(`SELECT ${pointColumns} FROM points WHERE sink_id = ? AND point_id = ?`),
+    findByContentHash: raw(
+      `SELECT ${qualifiedPointColumns} FROM json_each(?) AS wanted CROSS JOIN points ON points.rowid =
+         (SELECT rowid FROM points WHERE sink_id = ? AND content_hash = wanted.value AND fingerprint = ? LIMIT 1)`,
+    ),
+    getCheckpoint: db.prepare('SELECT version, run_id AS runId, updated_at AS updatedAt FROM checkpoints WHERE source_id = ? AND sink_id = ? AND fingerprint = ?'),
+    setCheckpoint: db.prepare(
+      `INSERT INTO checkpoints (source_id, sink_id, fingerprint, version, run_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (source_id, sink_id, fingerprint) DO UPDATE SET version = excluded.version, run_id = excluded.run_id, updated_at = excluded.updated_at`,
+    ),
+    historyOfPoint: raw(`SELECT ${historyColumns} FROM history WHERE sink_id = ? AND point_id = ? ORDER BY id`),
+    sinksOfPoint: db.prepare('SELECT sink_id FROM history WHERE point_id = ? GROUP BY sink_id ORDER BY MIN(id)').pluck(),
+    pointsOfKey: raw(
+      `SELECT sink_id, point_id FROM history WHERE key = @key AND (@sourceId IS NULL OR source_id = @sourceId) AND (@sinkId IS NULL OR sink_id = @sinkId)
+       GROUP BY sink_id, point_id ORDER BY MIN(id)`,
+    ),
+    recentRuns: raw(`SELECT ${runColumns} FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?`),
+    recentRunsOfSink: raw(`SELECT ${runColumns} FROM runs WHERE sink_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ?`),
+    failures: raw(
+      `SELECT ${failureColumns} FROM failures WHERE (@runId IS NULL OR run_id = @runId) AND (@sinkId IS NULL OR sink_id = @sinkId) ORDER BY id LIMIT @limit`,
+    ),
+    countPoints: db.prepare('SELECT COUNT(*) FROM points WHERE sink_id = ?').pluck(),
+  };
+
+  const costStatements = new Map<string, Database.Statement>();
+  const costColumn = { model: 'model', sink: 'sink_id', source: 'source_id', run: 'run_id' } as const;
+
+  const wrap = <Args extends unknown[], Result>(what: string, fn: (...args: Args) => Result) =>
+    (...args: Args): Result => {
+      try {
+        return fn(...args);
+      } catch (error) {
+        if (error instanceof Error && 'code' in error && typeof (error as { code: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_')) {
+          const busy = (error as { code: string }).code.startsWith('SQLITE_BUSY');
+          throw new LedgerError(
+            busy
+              ? `The Drift ledger at ${path} stayed busy (another process is writing) while trying to ${what}. Try again; if it persists, check for a stuck drift process.`
+              : `The Drift ledger at ${path} failed to ${what}: ${error.message}.`,
+            { cause: error, isRetryable: busy },
+          );
+        }
+        throw error;
+      }
+    };
+
+  const startRun = db.transaction((run: RunStart) => {
+    if (statement.runStatus.get(run.runId) !== undefined) {
+      throw new LedgerError(`Run ${run.runId} is already in the ledger; each run needs a new id.`);
+    }
+    const holder = statement.getLock.get(run.sourceId, run.sinkId) as LockHolder | undefined;
+    const now = Date.now();
+    if (holder) {
+      const holderStatus = statement.runStatus.get(holder.runId) as string | undefined;
+      if (!isLockStale(holder, hostname, holderStatus)) throw lockedError(holder, hostname);
+      statement.interruptRun.run(now, holder.runId);
+      statement.deleteLock.run(run.sourceId, run.sinkId);
+    }
+    statement.insertRun.run(
+      run.runId,
+      run.kind,
+      run.sourceId,
+      run.sinkId,
+      run.model,
+      run.fingerprint,
+      run.usdPerMillionTokens,
+      run.priceSource,
+      run.fromVersion ?? null,
+      run.toVersion ?? null,
+      run.options === undefined ? null : JSON.stringify(scrubOptions(run.options)),
+      run.startedAt.getTime(),
+      process.pid,
+      hostname,
+    );
+    statement.insertLock.run(run.sourceId, run.sinkId, run.runId, process.pid, hostname, now);
+  });
+
+  const finishRun = db.transaction((runId: string, finish: RunFinish) => {
+    const c = finish.counters;
+    const changed = statement.finishRun.run(
+      finish.status,
+      c.rowsProcessed,
+      c.rowsDeduped,
+      c.rowsEmbedded,
+      c.rowsReused,
+      c.rowsSkipped,
+      c.rowsFailed,
+      c.rowsDeleted,
+      c.tokens,
+      c.costUsd,
+      finish.finishedAt.getTime(),
+      finish.error ?? null,
+      runId,
+    ).changes;
+    if (changed === 0) throw new LedgerError(`Run ${runId} is not in the ledger; start it with startRun() before finishing it.`);
+    statement.releaseLocks.run(runId);
+  });
+
+  const commitBatch = db.transaction((batch: LedgerBatch) => {
+    const at = batch.at.getTime();
+    const { runId, sinkId } = batch;
+    // Deletes first, then upserts: a point deleted and written again in one batch stays.
+    for (const gone of batch.deletes) {
+      const removed = statement.deletePoint.get(sinkId, gone.pointId) as [string, string] | undefined;
+      if (removed === undefined) continue;
+      statement.insertHistory.run('delete', sinkId, gone.pointId, gone.sourceId, gone.key, removed[0], removed[1], null, 0, 0, runId, at, null);
+    }
+    for (const point of batch.upserts) {
+      statement.upsertPoint.run(sinkId, point.pointId, point.sourceId, point.key, point.contentHash, point.fingerprint, point.model, point.tokens, point.costUsd, runId, at);
+      statement.insertHistory.run('upsert', sinkId, point.pointId, point.sourceId, point.key, point.contentHash, point.fingerprint, point.model, point.tokens, point.costUsd, runId, at, null);
+    }
+    for (const failure of batch.failures) {
+      statement.insertFailure.run(runId, sinkId, failure.sourceId, failure.key, failure.pointId, failure.code, failure.reason, at);
+    }
+  });
+
+  const recordErasure = db.transaction((entries: Parameters<LedgerV1['recordErasure']>[0]) => {
+    const at = Date.now();
+    for (const entry of entries) {
+      const removed = statement.deletePoint.get(entry.sinkId, entry.pointId) as [string, string] | undefined;
+      statement.insertHistory.run('erase', entry.sinkId, entry.pointId, entry.sourceId, entry.key, removed?.[0] ?? null, removed?.[1] ?? null, null, 0, 0, entry.runId, at, entry.reason ?? null);
+    }
+  });
+
+  const getRun = (runId: string): RunRecord | undefined => {
+    const row = statement.getRun.get(runId) as unknown[] | undefined;
+    return row ? toRunRecord(row) : undefined;
+  };
+
+  return {
+    db,
+    startRun: wrap('start a run', (run: RunStart) => startRun.immediate(run)),
+    finishRun: wrap('finish a run', (runId: string, finish: RunFinish) => finishRun.immediate(runId, finish)),
+    commitBatch: wrap('commit a batch', (batch: LedgerBatch) => {
+      validateBatch(batch);
+      commitBatch.immediate(batch);
+    }),
+    recordErasure: wrap('record an erasure', (entries: Parameters<LedgerV1['recordErasure']>[0]) => recordErasure.immediate(entries)),
+    getPoints: wrap('read points', (sinkId: string, pointIds: string[]): Map<string, LivePoint> => {
+      const found = new Map<string, LivePoint>();
+      if (pointIds.length === 0) return found;
+      for (const row of statement.getPoints.all(JSON.stringify(pointIds), sinkId) as unknown[][]) {
+        found.set(row[1] as string, toLivePoint(row));
+      }
+      return found;
+    }),
+    findByContentHash: wrap('read points by content hash', (sinkId: string, fingerprint: string, contentHashes: string[]): Map<string, LivePoint> => {
+      const found = new Map<string, LivePoint>();
+      if (contentHashes.length === 0) return found;
+      const distinct = [...new Set(contentHashes)];
+      for (const row of statement.findByContentHash.all(JSON.stringify(distinct), sinkId, fingerprint) as unknown[][]) {
+        found.set(row[4] as string, toLivePoint(row));
+      }
+      return found;
+    }),
+    getCheckpoint: wrap('read a checkpoint', (ref: CheckpointRef): Checkpoint | undefined => {
+      const row = statement.getCheckpoint.get(ref.sourceId, ref.sinkId, ref.fingerprint) as { version: number; runId: string; updatedAt: number } | undefined;
+      if (!row) return undefined;
+      return { sourceId: ref.sourceId, sinkId: ref.sinkId, fingerprint: ref.fingerprint, version: row.version, runId: row.runId, updatedAt: new Date(row.updatedAt) };
+    }),
+    setCheckpoint: wrap('write a checkpoint', (checkpoint: Omit<Checkpoint, 'updatedAt'>) => {
+      statement.setCheckpoint.run(checkpoint.sourceId, checkpoint.sinkId, checkpoint.fingerprint, checkpoint.version, checkpoint.runId, Date.now());
+    }),
+    cost: wrap('sum costs', (query: CostQuery): CostRow[] => {
+      const column = costColumn[query.by];
+      if (column === undefined) throw new LedgerError(`Cannot group cost by "${String(query.by)}"; use model, sink, source or run.`);
+      const cacheKey = `${column}:${query.since ? 1 : 0}:${query.until ? 1 : 0}`;
+      let cost = costStatements.get(cacheKey);
+      if (!cost) {
+        cost = raw(
+          `SELECT ${column}, SUM(tokens), SUM(cost_usd), COUNT(*) FILTER (WHERE tokens > 0), COUNT(DISTINCT run_id) FROM history
+           WHERE action = 'upsert'${query.since ? ' AND at >= @since' : ''}${query.until ? ' AND at <= @until' : ''}
+           GROUP BY ${column} ORDER BY SUM(cost_usd) DESC, ${column}`,
+        );
+        costStatements.set(cacheKey, cost);
+      }
+      const parameters: Record<string, number> = {};
+      if (query.since) parameters.since = query.since.getTime();
+      if (query.until) parameters.until = query.until.getTime();
+      return (cost.all(parameters) as unknown[][]).map((row) => ({
+        group: row[0] as string,
+        tokens: row[1] as number,
+        costUsd: row[2] as number,
+        embeddings: row[3] as number,
+        runs: row[4] as number,
+      }));
+    }),
+    provenance: wrap('read provenance', (query: ProvenanceQuery): Provenance[] => {
+      const pairs: [string, string][] =
+        'pointId' in query
+          ? (statement.sinksOfPoint.all(query.pointId) as string[]).map((sinkId) => [sinkId, query.pointId])
+          : (statement.pointsOfKey.all({ key: query.key, sourceId: query.sourceId ?? null, sinkId: query.sinkId ?? null }) as [string, string][]);
+      return pairs.map(([sinkId, pointId]) => {
+        const row = statement.getPoint.get(sinkId, pointId) as unknown[] | undefined;
+        const history = (statement.historyOfPoint.all(sinkId, pointId) as unknown[][]).map(toHistoryEntry);
+        const provenance: Provenance = { history };
+        if (row) {
+          provenance.point = toLivePoint(row);
+          const run = getRun(provenance.point.runId);
+          if (run) provenance.run = run;
+        }
+        return provenance;
+      });
+    }),
+    recentRuns: wrap('list runs', (query: { sinkId?: string; limit?: number }): RunRecord[] => {
+      const limit = Math.max(0, query.limit ?? defaultRecentRuns);
+      const rows = (query.sinkId === undefined ? statement.recentRuns.all(limit) : statement.recentRunsOfSink.all(query.sinkId, limit)) as unknown[][];
+      return rows.map(toRunRecord);
+    }),
+    getRun: wrap('read a run', getRun),
+    failures: wrap('list failures', (query: { runId?: string; sinkId?: string; limit?: number }): FailureRecord[] =>
+      (statement.failures.all({ runId: query.runId ?? null, sinkId: query.sinkId ?? null, limit: query.limit === undefined ? -1 : Math.max(0, query.limit) }) as unknown[][]).map(toFailureRecord),
+    ),
+    countPoints: wrap('count points', (sinkId: string) => statement.countPoints.get(sinkId) as number),
+  };
+}
+
+/** Checks a batch before writing any of it, so a bad batch changes nothing. */
+function validateBatch(batch: LedgerBatch): void {
+  const fail = (what: string): never => {
+    throw new LedgerError(`commitBatch() was given ${what}; nothing of the batch was committed.`);
+  };
+  if (typeof batch.runId !== 'string' || typeof batch.sinkId !== 'string') fail('no run id or sink id');
+  if (!(batch.at instanceof Date) || Number.isNaN(batch.at.getTime())) fail('no valid `at` date');
+  for (const upsert of batch.upserts) {
+    if (
+      typeof upsert.pointId !== 'string' ||
+      typeof upsert.sourceId !== 'string' ||
+      typeof upsert.key !== 'string' ||
+      typeof upsert.contentHash !== 'string' ||
+      typeof upsert.fingerprint !== 'string' ||
+      typeof upsert.model !== 'string'
+    ) {
+      fail('an upsert with a missing or non-string id, key, hash, fingerprint or model');
+    }
+    if (!(upsert.tokens >= 0) || !(upsert.costUsd >= 0) || !Number.isFinite(upsert.tokens) || !Number.isFinite(upsert.costUsd)) {
+      fail('an upsert whose tokens or costUsd is not a non-negative number');
+    }
+  }
+  for (const gone of batch.deletes) {
+    if (typeof gone.pointId !== 'string' || typeof gone.sourceId !== 'string' || typeof gone.key !== 'string') {
+      fail('a delete with a missing point id, source id or key');
+    }
+  }
+  for (const failure of batch.failures) {
+    if (
+      typeof failure.pointId !== 'string' ||
+      typeof failure.sourceId !== 'string' ||
+      typeof failure.key !== 'string' ||
+      typeof failure.code !== 'string' ||
+      typeof failure.reason !== 'string'
+    ) {
+      fail('a failure with a missing point id, source id, key, code or reason');
+    }
+  }
+}
