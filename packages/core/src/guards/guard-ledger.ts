@@ -1,0 +1,57 @@
+import { PluginStateError } from '../errors/errors.js';
+import { assertSpecificationVersion } from '../spec/assert-specification.js';
+import type { Ledger, LedgerV1 } from '../spec/ledger-v1.js';
+import { isGuarded, markGuarded } from './guard-marker.js';
+import { createInFlight } from './in-flight.js';
+import { invoke } from './invoke.js';
+
+type LedgerMethod = Exclude<keyof LedgerV1, 'specificationVersion' | 'close'>;
+
+const methods: readonly LedgerMethod[] = [
+  'startRun',
+  'finishRun',
+  'getPoints',
+  'findByContentHash',
+  'commitBatch',
+  'getCheckpoint',
+  'setCheckpoint',
+  'recordErasure',
+  'cost',
+  'provenance',
+  'recentRuns',
+  'getRun',
+  'failures',
+  'countPoints',
+];
+
+/**
+ * The ledger as the engine uses it: checked specification version; no call after close
+ * (a PluginStateError); close idempotent, waiting for calls in flight (a commit is
+ * never cut short by a close).
+ */
+export function guardLedger(ledger: Ledger): LedgerV1 {
+  if (isGuarded(ledger)) return ledger;
+  assertSpecificationVersion(ledger, 'ledger');
+  let closing: Promise<void> | undefined;
+  const inFlight = createInFlight();
+  const guarded: Record<string, unknown> = { specificationVersion: 'v1' };
+  for (const name of methods) {
+    const method = ledger[name] as (...args: unknown[]) => Promise<unknown>;
+    guarded[name] = (...args: unknown[]) => {
+      if (closing) {
+        return Promise.reject(
+          new PluginStateError(`The ledger was asked to ${name} after close(); open a new one.`),
+        );
+      }
+      return inFlight.track(invoke(() => method.apply(ledger, args)));
+    };
+  }
+  guarded.close = () => {
+    closing ??= (async () => {
+      await inFlight.settled();
+      await ledger.close();
+    })();
+    return closing;
+  };
+  return markGuarded(guarded as unknown as LedgerV1);
+}

@@ -1,0 +1,128 @@
+import { AbortedError, PluginStateError } from '../errors/errors.js';
+import { assertSpecificationVersion } from '../spec/assert-specification.js';
+import type { Sink, SinkOpenOptions, SinkV1, StoredPoint } from '../spec/sink-v1.js';
+import { isGuarded, markGuarded } from './guard-marker.js';
+import { createInFlight } from './in-flight.js';
+import { invoke } from './invoke.js';
+import { createLimiter, type Limiter } from './limiter.js';
+
+/**
+ * The sink as the engine uses it: checked specification version; opened once (and
+ * again after a failed open); no call before open or after close (a PluginStateError);
+ * close idempotent and waiting for calls in flight; writes one at a time when the sink
+ * says `concurrentWrites: false`; an aborted signal stops a call before it starts.
+ */
+export function guardSink(sink: Sink): SinkV1 {
+  if (isGuarded(sink)) return sink;
+  assertSpecificationVersion(sink, 'sink');
+  let state: 'new' | 'open' | 'closed' = 'new';
+  let opening: { options: SinkOpenOptions; promise: Promise<void> } | undefined;
+  let closing: Promise<void> | undefined;
+  const inFlight = createInFlight();
+  const writes: Limiter | undefined =
+    sink.capabilities?.concurrentWrites === false ? createLimiter(1) : undefined;
+
+  const sameOpen = (a: SinkOpenOptions, b: SinkOpenOptions) =>
+    a.dimensions === b.dimensions && a.model === b.model && a.distance === b.distance;
+
+  const check = (what: string, signal: AbortSignal | undefined): void => {
+    if (state === 'closed') {
+      throw new PluginStateError(
+        `The sink ${sink.id} was asked to ${what} after close(); create a new one.`,
+      );
+    }
+    if (state !== 'open') {
+      throw new PluginStateError(
+        `The sink ${sink.id} was asked to ${what} before open(); call open() first.`,
+      );
+    }
+    if (signal?.aborted) throw new AbortedError();
+  };
+
+  const call = <T>(
+    what: string,
+    signal: AbortSignal | undefined,
+    run: () => Promise<T>,
+    write = false,
+  ): Promise<T> => {
+    try {
+      check(what, signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return inFlight.track(write && writes ? writes.run(run) : invoke(run));
+  };
+
+  return markGuarded<SinkV1>({
+    specificationVersion: 'v1',
+    get id() {
+      return sink.id;
+    },
+    get capabilities() {
+      return sink.capabilities;
+    },
+    open(options) {
+      if (state === 'closed') {
+        return Promise.reject(
+          new PluginStateError(`The sink ${sink.id} is closed; create a new one to open it again.`),
+        );
+      }
+      if (opening) {
+        if (!sameOpen(opening.options, options)) {
+          return Promise.reject(
+            new PluginStateError(
+              `The sink ${sink.id} is already opened for ${opening.options.dimensions}-dimensional ${opening.options.model} vectors; it cannot be opened again for ${options.dimensions}-dimensional ${options.model}.`,
+            ),
+          );
+        }
+        return opening.promise;
+      }
+      if (options.signal?.aborted) return Promise.reject(new AbortedError());
+      const promise = invoke(() => sink.open(options)).then(
+        () => {
+          if (state === 'new') state = 'open';
+        },
+        (error: unknown) => {
+          // A failed open may be tried again.
+          opening = undefined;
+          throw error;
+        },
+      );
+      opening = { options, promise };
+      return promise;
+    },
+    upsert(points, options) {
+      return call('upsert', options?.signal, () => sink.upsert(points, options), true);
+    },
+    delete(ids, options) {
+      return call('delete', options?.signal, () => sink.delete(ids, options), true);
+    },
+    retrieve(ids, options) {
+      return call('retrieve', options?.signal, () => sink.retrieve(ids, options));
+    },
+    async *scan(options): AsyncIterable<StoredPoint[]> {
+      check('scan', options?.signal);
+      for await (const batch of sink.scan(options)) {
+        check('scan', options?.signal);
+        yield batch;
+      }
+    },
+    search(vector, options) {
+      return call('search', options.signal, () => sink.search(vector, options));
+    },
+    count(options) {
+      return call('count', options?.signal, () => sink.count(options));
+    },
+    close() {
+      if (closing) return closing;
+      state = 'closed';
+      const pendingOpen = opening?.promise;
+      closing = (async () => {
+        await pendingOpen?.catch(() => undefined);
+        await inFlight.settled();
+        await sink.close();
+      })();
+      return closing;
+    },
+  });
+}
