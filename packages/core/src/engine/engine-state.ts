@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Embedder } from '../spec/embedder-v1.js';
 import type { Ledger, RunCounters, RunKind } from '../spec/ledger-v1.js';
 import type { Sink } from '../spec/sink-v1.js';
@@ -83,6 +84,8 @@ export class RunState {
     this.limiter = new AdaptiveLimiter(concurrency, (limit) => this.emit({ type: 'concurrency-change', runId, concurrency: limit }));
     this.userSignal = options.signal;
     this.#onEvent = options.onEvent;
+    // Every waiting call and backoff listens to this signal; many at once is expected.
+    setMaxListeners(0, this.#controller.signal);
     if (options.signal) {
       if (options.signal.aborted) this.#controller.abort(options.signal.reason);
       else options.signal.addEventListener('abort', () => this.#controller.abort(options.signal!.reason), { once: true });

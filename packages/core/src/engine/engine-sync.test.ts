@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { InputRejectedError } from '../errors/index.js';
+import { pointId } from '../identity/point-id.js';
+import { createMemoryLedger } from '../memory/index.js';
+import { planSync } from './engine-plan.js';
+import { changeItems } from './engine-reader.js';
+import { sync } from './engine-run.js';
+import { commit, createArraySource, createFailingSink, createRecordingEmbedder, sinkContents } from './engine-test-fakes.js';
+
+function setup() {
+  const source = createArraySource({
+    rows: [
+      { id: 1, text: 'one', tag: 'a' },
+      { id: 2, text: 'two', tag: 'a' },
+      { id: 3, text: 'three', tag: 'a' },
+    ],
+    version: 1,
+  });
+  const sink = createFailingSink();
+  const embedder = createRecordingEmbedder();
+  const ledger = createMemoryLedger();
+  const options = { source, sink, embedder, ledger, textColumn: 'text', retry: { initialDelayMs: 1, maxDelayMs: 5 } };
+  const ref = { sourceId: source.id, sinkId: sink.id, fingerprint: embedder.fingerprint };
+  return { source, sink, embedder, ledger, options, ref };
+}
+
+async function contents(sink: ReturnType<typeof createFailingSink>) {
+  const points = await sinkContents(sink);
+  return Object.fromEntries([...points.values()].map((point) => [point.key, point.content]));
+}
+
+describe('sync', () => {
+  it('bootstraps from a snapshot of the latest version when there is no checkpoint, then follows the feed', async () => {
+    const { options, ledger, ref, sink, source, embedder } = setup();
+    const first = await sync(options);
+    expect(first).toMatchObject({ status: 'succeeded', bootstrapped: true, sinceVersion: 1, toVersion: 1, inserted: 3, updated: 0, deleted: 0, rowsEmbedded: 3 });
+    expect((await ledger.getCheckpoint(ref))?.version).toBe(1);
+
+    commit(source, [{ type: 'insert', row: { id: 4, text: 'four', tag: 'a' } }]);
+    commit(source, [
+      { type: 'update_preimage', row: { id: 2, text: 'two', tag: 'a' } },
+      { type: 'update_postimage', row: { id: 2, text: 'TWO', tag: 'a' } },
+      { type: 'delete', row: { id: 3, text: 'three', tag: 'a' } },
+    ]);
+    embedder.embedded.length = 0;
+    const second = await sync(options);
+    expect(second).toMatchObject({ status: 'succeeded', bootstrapped: false, sinceVersion: 2, toVersion: 3, inserted: 1, updated: 1, deleted: 1, rowsDeleted: 1 });
+    expect(embedder.embedded.sort()).toEqual(['TWO', 'four']);
+    expect(await contents(sink)).toEqual({ 1: 'one', 2: 'TWO', 4: 'four' });
+    expect((await ledger.getCheckpoint(ref))?.version).toBe(3);
+    expect(await ledger.countPoints(sink.id)).toBe(3);
+  });
+
+  it('does nothing, and records no run, when there is nothing after the checkpoint', async () => {
+    const { options, ledger } = setup();
+    await sync(options);
+    const runs = (await ledger.recentRuns()).length;
+    const idle = await sync(options);
+    expect(idle).toMatchObject({ status: 'succeeded', sinceVersion: 2, toVersion: 1, rowsProcessed: 0, inserted: 0, updated: 0, deleted: 0 });
+    expect((await ledger.recentRuns()).length).toBe(runs);
+  });
+
+  it('reduces a range to its net effect per key', async () => {
+    const { options, source, sink, embedder } = setup();
+    await sync(options);
+    embedder.embedded.length = 0;
+    // insert then delete = delete (across versions, and within one version whatever the arrival order)
+    commit(source, [{ type: 'insert', row: { id: 10, text: 'short-lived', tag: 'a' } }]);
+    commit(source, [{ type: 'delete', row: { id: 10, text: 'short-lived', tag: 'a' } }]);
+    source.changeLog.push(
+      { type: 'delete', row: { id: 11, text: 'same commit', tag: 'a' }, commitVersion: 3, commitTimestamp: 0 },
+      { type: 'insert', row: { id: 11, text: 'same commit', tag: 'a' }, commitVersion: 3, commitTimestamp: 0 },
+    );
+    // update twice = the last update; pre-images are never embedded
+    commit(source, [
+      { type: 'update_preimage', row: { id: 1, text: 'one', tag: 'a' } },
+      { type: 'update_postimage', row: { id: 1, text: 'first edit', tag: 'a' } },
+    ]);
+    commit(source, [
+      { type: 'update_preimage', row: { id: 1, text: 'first edit', tag: 'a' } },
+      { type: 'update_postimage', row: { id: 1, text: 'second edit', tag: 'a' } },
+    ]);
+    // delete of a key that was never embedded is harmless
+    commit(source, [{ type: 'delete', row: { id: 99, text: 'never seen', tag: 'a' } }]);
+    const result = await sync(options);
+    expect(result.status).toBe('succeeded');
+    expect(embedder.embedded).toEqual(['second edit']);
+    expect(result).toMatchObject({ inserted: 0, updated: 1, deleted: 0, rowsDeleted: 0 });
+    expect(await contents(sink)).toEqual({ 1: 'second edit', 2: 'two', 3: 'three' });
+  });
+
+  it('keeps the checkpoint when a row fails, and the next run retries from there', async () => {
+    const { options, source, ref, ledger, embedder, sink } = setup();
+    await sync(options);
+    commit(source, [
+      { type: 'insert', row: { id: 5, text: 'five', tag: 'a' } },
+      { type: 'insert', row: { id: 6, text: 'rejected text', tag: 'a' } },
+    ]);
+    embedder.failWith = (texts) => (texts.includes('rejected text') ? new InputRejectedError('not this one', texts.length === 1 ? {} : { inputIndex: texts.indexOf('rejected text') }) : undefined);
+    const partial = await sync(options);
+    expect(partial).toMatchObject({ status: 'partial', rowsFailed: 1, inserted: 1 });
+    expect((await ledger.getCheckpoint(ref))?.version).toBe(1);
+
+    embedder.failWith = undefined;
+    embedder.embedded.length = 0;
+    const retry = await sync(options);
+    expect(retry).toMatchObject({ status: 'succeeded', sinceVersion: 2, rowsEmbedded: 1, rowsDeduped: 1 });
+    expect(embedder.embedded).toEqual(['rejected text']);
+    expect((await ledger.getCheckpoint(ref))?.version).toBe(2);
+    expect(await contents(sink)).toMatchObject({ 5: 'five', 6: 'rejected text' });
+  });
+
+  it('keeps the checkpoint when the sink fails', async () => {
+    const { options, source, ref, ledger, sink } = setup();
+    await sync(options);
+    commit(source, [{ type: 'insert', row: { id: 5, text: 'five', tag: 'a' } }]);
+    sink.failAfterWrites = 0;
+    expect((await sync(options)).status).toBe('failed');
+    expect((await ledger.getCheckpoint(ref))?.version).toBe(1);
+    sink.failAfterWrites = undefined;
+    expect(await sync(options)).toMatchObject({ status: 'succeeded', inserted: 1 });
+    expect((await ledger.getCheckpoint(ref))?.version).toBe(2);
+    expect(await ledger.countPoints(sink.id)).toBe(4);
+    expect(sink.upserted.filter((id) => id === pointId(source.id, '5'))).toHaveLength(1);
+  });
+
+  it('deletes a point whose text an update emptied', async () => {
+    const { options, source, sink } = setup();
+    await sync(options);
+    commit(source, [{ type: 'update_postimage', row: { id: 2, text: null, tag: 'a' } }]);
+    expect(await sync(options)).toMatchObject({ rowsSkipped: 1, rowsDeleted: 1, deleted: 1 });
+    expect(await contents(sink)).toEqual({ 1: 'one', 3: 'three' });
+  });
+
+  it('plans a sync without writing', async () => {
+    const { options, source, embedder } = setup();
+    await sync(options);
+    commit(source, [
+      { type: 'insert', row: { id: 7, text: 'seven', tag: 'a' } },
+      { type: 'delete', row: { id: 1, text: 'one', tag: 'a' } },
+    ]);
+    embedder.calls.length = 0;
+    const plan = await planSync(options);
+    expect(plan).toMatchObject({ rowsProcessed: 2, rowsToEmbed: 1, rowsToDelete: 1 });
+    expect(embedder.calls).toEqual([]);
+    expect((await sync(options)).deleted).toBe(1);
+  });
+
+  it('flushes the net effect at version boundaries on a long ordered feed, and refuses one that goes back', async () => {
+    const { source } = setup();
+    for (let version = 0; version < 6; version++) {
+      commit(source, [
+        { type: 'insert', row: { id: version * 2 + 100, text: `v${version}`, tag: 'a' } },
+        { type: 'update_postimage', row: { id: 1, text: `edit ${version}`, tag: 'a' } },
+      ]);
+    }
+    const context = { source, sourceId: source.id, keyColumns: ['id'], textColumn: 'text', columns: ['id', 'text'], batchSize: 2 };
+    const batches: string[][] = [];
+    for await (const batch of changeItems(context, 2, 7, 3)) batches.push(batch.map((item) => `${item.key}:${item.text}`));
+    const all = batches.flat();
+    // Memory stays bounded: it flushed more than once; key 1 appears once per flush, its last edit last.
+    expect(all.filter((entry) => entry.startsWith('1:')).length).toBeGreaterThan(1);
+    expect(all.filter((entry) => entry.startsWith('1:')).at(-1)).toBe('1:edit 5');
+    expect(all.filter((entry) => !entry.startsWith('1:')).sort()).toEqual(['100:v0', '102:v1', '104:v2', '106:v3', '108:v4', '110:v5'].sort());
+
+    source.changeLog.push({ type: 'insert', row: { id: 500, text: 'late', tag: 'a' }, commitVersion: 2, commitTimestamp: 0 });
+    const consume = async () => {
+      for await (const _batch of changeItems(context, 2, 7, 3)) {
+        // drain
+      }
+    };
+    await expect(consume()).rejects.toThrow(/commit-version order/);
+  });
+});
