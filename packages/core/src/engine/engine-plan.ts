@@ -1,18 +1,20 @@
 import type { WorkItem } from './engine-items.js';
 import { prepareBatch } from './engine-prepare.js';
 import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
-import { prepareRun } from './engine-run.js';
+import { guardPlugins, prepareRun } from './engine-run.js';
 import type { EmbedRunOptions, PlanResult, RunOptions, SyncRunOptions } from './engine-types.js';
 
 /** What `embed` would do: the same dedup, no provider call, no write, no lock. */
-export async function planEmbed(options: EmbedRunOptions): Promise<PlanResult> {
+export async function planEmbed(input: EmbedRunOptions): Promise<PlanResult> {
+  const options = guardPlugins(input);
   const { description, columns } = await prepareRun(options);
   const version = options.version ?? description.latestVersion;
   return plan(options, scanItems(context(options, columns), version));
 }
 
 /** What `sync` would do from the checkpoint (or a bootstrap), without doing it. */
-export async function planSync(options: SyncRunOptions): Promise<PlanResult> {
+export async function planSync(input: SyncRunOptions): Promise<PlanResult> {
+  const options = guardPlugins(input);
   const { description, columns } = await prepareRun(options);
   const toVersion = options.toVersion ?? description.latestVersion;
   const ref = { sourceId: options.source.id, sinkId: options.sink.id, fingerprint: options.embedder.fingerprint };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DriftError } from '../errors/drift-error.js';
 import { ErrorCode } from '../errors/error-codes.js';
 import { AbortedError, InvalidInputError } from '../errors/errors.js';
+import { guardEmbedder, guardLedger, guardSink, guardSource } from '../guards/index.js';
 import type { RunKind } from '../spec/ledger-v1.js';
 import { runPipeline } from './engine-pipeline.js';
 import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
@@ -20,7 +21,8 @@ import { assertColumns, assertPlugins, projectedColumns } from './engine-validat
  * refuses the model, `LockedError` when another run holds the lock) and on abort
  * (`AbortedError`, after the run is recorded as failed).
  */
-export async function embed(options: EmbedRunOptions): Promise<RunResult> {
+export async function embed(input: EmbedRunOptions): Promise<RunResult> {
+  const options = guardPlugins(input);
   const { description, columns } = await prepareRun(options);
   const version = options.version ?? description.latestVersion;
   await openSink(options);
@@ -38,7 +40,8 @@ export async function embed(options: EmbedRunOptions): Promise<RunResult> {
  * The checkpoint moves to `toVersion` only when every change was applied and no row
  * failed. Settles like `embed`.
  */
-export async function sync(options: SyncRunOptions): Promise<SyncResult> {
+export async function sync(input: SyncRunOptions): Promise<SyncResult> {
+  const options = guardPlugins(input);
   const { description, columns } = await prepareRun(options);
   if (typeof options.source.changes !== 'function') {
     throw new InvalidInputError(`Source "${options.source.id}" has no change feed, so it cannot be synced; use embed, or enable the Change Data Feed on the table.`);
@@ -67,6 +70,22 @@ export async function sync(options: SyncRunOptions): Promise<SyncResult> {
     }
   });
   return { ...result, sinceVersion, toVersion, bootstrapped, ...state.changes };
+}
+
+/**
+ * The plugins as the engine uses them, guarded (open once, no use after close,
+ * serialised where they ask, results checked), after their specification versions
+ * are checked. The caller keeps ownership: the engine never closes them.
+ */
+export function guardPlugins<T extends RunOptions>(options: T): T {
+  assertPlugins(options);
+  return {
+    ...options,
+    source: guardSource(options.source),
+    sink: guardSink(options.sink),
+    embedder: guardEmbedder(options.embedder),
+    ledger: guardLedger(options.ledger),
+  };
 }
 
 /** Checks plugins and columns before anything is written. */

@@ -1,5 +1,5 @@
 import { DriftError } from '../errors/drift-error.js';
-import { CostLimitError, ErrorCode, FatalError, type InputRejectedError } from '../errors/index.js';
+import { CostLimitError, ErrorCode, type InputRejectedError } from '../errors/index.js';
 import type { EmbedResult } from '../spec/embedder-v1.js';
 import { apportionTokens, packCalls } from './engine-packing.js';
 import type { PreparedBatch, TextGroup } from './engine-prepare.js';
@@ -137,24 +137,12 @@ async function callEmbedder(state: RunState, texts: string[], weights: number[])
     state.retry,
     retryHooks(state),
   );
-  checkResult(state, texts.length, result);
+  // The guarded embedder has already refused a result without one vector of `dimensions` per input.
   const costUsd = result.tokens * state.usdPerToken;
   state.counters.tokens += result.tokens;
   state.counters.costUsd += costUsd;
   state.emit({ type: 'embed-call', runId: state.runId, inputs: texts.length, tokens: result.tokens });
   return result;
-}
-
-function checkResult(state: RunState, inputs: number, result: EmbedResult): void {
-  const { dimensions, id } = state.embedder;
-  if (!result || !Array.isArray(result.vectors) || result.vectors.length !== inputs) {
-    throw new FatalError(`The embedder "${id}" returned ${result?.vectors?.length ?? 'no'} vectors for ${inputs} inputs; an embedder must return one vector per input. Fix or replace the embedder.`);
-  }
-  for (const vector of result.vectors) {
-    if (!(vector instanceof Float32Array) || vector.length !== dimensions) {
-      throw new FatalError(`The embedder "${id}" returned a vector of ${vector?.length ?? 'no'} floats where it declares ${dimensions} dimensions. Fix the embedder's dimensions.`);
-    }
-  }
 }
 
 function tokensPerInput(result: EmbedResult, weights: number[]): number[] {
