@@ -66,11 +66,11 @@ export async function planChangeFeed(log: DeltaLog, options: ChangeFeedOptions):
   if (!Number.isInteger(fromVersion) || fromVersion < 0 || !Number.isInteger(toVersion) || toVersion < 0) {
     throw deltaError('invalid-range', `The change range ${fromVersion}..${toVersion} is not valid: versions are whole numbers from 0.`);
   }
-  if (fromVersion > toVersion) {
-    throw deltaError('invalid-range', `The change range starts at version ${fromVersion}, after its end version ${toVersion}. Pass a start version that is not greater than the end version.`);
-  }
   if (fromVersion > latest) {
     throw deltaError('version-out-of-range', `The change range starts at version ${fromVersion}, but the latest version of the table is ${latest}: there are no changes to read yet. Start at version ${latest} or earlier.`);
+  }
+  if (fromVersion > toVersion) {
+    throw deltaError('invalid-range', `The change range starts at version ${fromVersion}, after its end version ${toVersion}. Pass a start version that is not greater than the end version.`);
   }
   if (toVersion > latest) {
     throw deltaError('version-out-of-range', `The change range ends at version ${toVersion}, but the latest version of the table is ${latest}. End at version ${latest} or earlier, or leave the end out.`);
