@@ -1,0 +1,68 @@
+import { InvalidInputError } from '@drift-spark/core';
+import type { PgvectorSink } from './pgvector-sink.js';
+
+/** The table used when a URI names none. */
+export const DEFAULT_TABLE = 'drift_embeddings';
+
+export interface PgvectorUri {
+  engine: 'pg' | 'pglite';
+  /** For pg: the connection URI as given (credentials included, never logged). */
+  connectionString?: string;
+  /** For pglite: a directory, or 'memory'. */
+  dataDir?: string;
+  table: string;
+  schema?: string;
+  storeContent?: boolean;
+}
+
+/**
+ * Parses `pg://user@host:5432/db?table=name`, `postgres://…`, `postgresql://…`,
+ * `pglite://path?table=name`, `pglite:///absolute/path?table=name`, `pglite://memory?table=name`.
+ * Optional parameters: `schema`, `content=false` (do not store the text).
+ */
+export function parsePgvectorUri(uri: string): PgvectorUri {
+  const match = /^([a-z]+):\/\//i.exec(uri);
+  const scheme = match?.[1]?.toLowerCase();
+  if (scheme === 'pglite') {
+    const rest = uri.slice(match?.[0].length ?? 0);
+    const queryAt = rest.indexOf('?');
+    const path = decodeURIComponent(queryAt === -1 ? rest : rest.slice(0, queryAt));
+    const query = new URLSearchParams(queryAt === -1 ? '' : rest.slice(queryAt + 1));
+    if (path.length === 0) throw new InvalidInputError(`The URI ${uri} names no PGlite directory: use pglite://./.drift/pglite?table=name or pglite://memory?table=name.`);
+    return { engine: 'pglite', dataDir: path, ...common(query) };
+  }
+  if (scheme === 'pg' || scheme === 'postgres' || scheme === 'postgresql') {
+    let url: URL;
+    try {
+      url = new URL(uri.replace(/^[a-z]+:\/\//i, 'postgres://'));
+    } catch (error) {
+      throw new InvalidInputError('The PostgreSQL URI is not valid: expected pg://user@host:5432/db?table=name.', { cause: error });
+    }
+    return { engine: 'pg', connectionString: uri, ...common(url.searchParams) };
+  }
+  throw new InvalidInputError(`Not a pgvector sink URI (${scheme ?? 'no scheme'}): expected pg://, postgres:// or pglite://.`);
+}
+
+function common(query: URLSearchParams): Pick<PgvectorUri, 'table' | 'schema' | 'storeContent'> {
+  const table = query.get('table') ?? DEFAULT_TABLE;
+  const schema = query.get('schema');
+  const content = query.get('content');
+  return {
+    table,
+    ...(schema ? { schema } : {}),
+    ...(content === null ? {} : { storeContent: !/^(false|0|no)$/i.test(content) }),
+  };
+}
+
+/** The sink id: the URI without password, as `pg://user@host:port/db?table=name`. */
+export function canonicalPgUri(connectionString: string, table: string): string {
+  try {
+    const url = new URL(connectionString.replace(/^[a-z]+:\/\//i, 'postgres://'));
+    const user = url.username ? `${url.username}@` : '';
+    return `pg://${user}${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}?table=${encodeURIComponent(table)}`;
+  } catch {
+    return `pg://?table=${encodeURIComponent(table)}`;
+  }
+}
+
+export type { PgvectorSink };
