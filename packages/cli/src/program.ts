@@ -13,6 +13,12 @@ import { defaultModel } from './resolve/resolve-embedder.js';
 
 export const cliVersion = '0.1.0';
 
+/** Commander's error, as one line: `drift: unknown command 'embedd' (Did you mean embed?)`. */
+function commanderErrorLine(text: string): string {
+  const line = text.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim();
+  return `${pc.red('drift:')} ${line}\n`;
+}
+
 function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 }
@@ -56,7 +62,7 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`${pc.red('drift:')} ${text.replace(/^error: /, '')}`),
+      outputError: (text, write) => write(commanderErrorLine(text)),
     })
     .addHelpText(
       'after',
@@ -171,7 +177,7 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     command.exitOverride().configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`${pc.red('drift:')} ${text.replace(/^error: /, '')}`),
+      outputError: (text, write) => write(commanderErrorLine(text)),
     });
     program.addCommand(command as unknown as Command);
   }

@@ -39,7 +39,7 @@ export function provenanceCommand(pointId: string | undefined, options: Provenan
       const description = await source.describe({ signal: io.signal });
       query = { key: options.key, sourceId: description.id };
       if (options.sink) {
-        const sink = await createSinkFromUri(options.sink, io.importer);
+        const sink = await createSinkFromUri(options.sink, io.importer, io.cwd);
         track.close(() => sink.close());
         query.sinkId = sink.id;
       }

@@ -72,7 +72,7 @@ export async function runPipelineCommand(kind: RunKindFlag, options: RunCommandO
     const sinkIsDefault = options.sink === undefined;
     const sinkUri = options.sink ?? defaultSinkUri(target.shortName);
     if (sinkIsDefault) mkdirSync(resolvePath(io.cwd, '.drift'), { recursive: true });
-    const sink = await createSinkFromUri(sinkUri, io.importer);
+    const sink = await createSinkFromUri(sinkUri, io.importer, io.cwd);
     sinkId = sink.id;
     closers.push(() => sink.close());
 

@@ -17,7 +17,7 @@ export function runsCommand(options: RunsOptions, io: CliIo): Promise<number> {
   return withCommand(io, options, async (output, track) => {
     let sinkId: string | undefined;
     if (options.sink) {
-      const sink = await createSinkFromUri(options.sink, io.importer);
+      const sink = await createSinkFromUri(options.sink, io.importer, io.cwd);
       sinkId = sink.id;
       track.close(() => sink.close());
     }

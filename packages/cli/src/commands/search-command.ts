@@ -21,7 +21,7 @@ export function searchCommand(query: string, options: SearchOptions, io: CliIo):
     if (query.trim() === '') throw usageError('The query is empty: drift search --sink URI --model M "what to look for".');
     const model = options.model ?? defaultModel;
     const embedder = await resolveEmbedder({ model, shadow: options.shadowMode === true, dimensions: options.dimensions, env: io.env, importer: io.importer });
-    const sink = await createSinkFromUri(options.sink, io.importer);
+    const sink = await createSinkFromUri(options.sink, io.importer, io.cwd);
     track.sinkId(sink.id);
     track.close(() => sink.close());
     await sink.open({ dimensions: embedder.dimensions, distance: 'cosine', model: embedder.id, signal: io.signal });

@@ -18,7 +18,7 @@ export interface StatusOptions {
 /** Points in the sink against points in the ledger, the last runs and the checkpoints of a sink. */
 export function statusCommand(options: StatusOptions, io: CliIo): Promise<number> {
   return withCommand(io, options, async (output, track) => {
-    const sink = await createSinkFromUri(options.sink, io.importer);
+    const sink = await createSinkFromUri(options.sink, io.importer, io.cwd);
     track.sinkId(sink.id);
     track.close(() => sink.close());
     const ledger = await openLedger(ledgerPath(options.ledger, io.env, io.cwd), io.importer);

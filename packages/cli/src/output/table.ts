@@ -5,7 +5,7 @@ export function renderTable(head: string[], rows: (string | number)[][], options
   const table = new Table({
     head,
     style: { head: [], border: [], compact: true },
-    colAligns: options.colAligns,
+    ...(options.colAligns ? { colAligns: options.colAligns.slice(0, head.length) } : {}),
     wordWrap: false,
   });
   for (const row of rows) table.push(row.map((cell) => String(cell)));

@@ -1,4 +1,4 @@
-import type { Embedder, EmbedderPrice } from '@drift-spark/core';
+import { type Embedder, type EmbedderPrice, knownDimensions, knownModelDimensions } from '@drift-spark/core';
 import { coreFunction } from '../core-api.js';
 import { CliError, usageError } from '../errors/cli-error.js';
 import { type ModuleImporter, loadPluginFactory } from '../plugins/load-plugin.js';
@@ -72,6 +72,11 @@ async function shadowEmbedder(options: ResolveEmbedderOptions, plugin: (typeof p
   if (factory) {
     const real = construct(() => factory!(withDimensions({ model: name }, options.dimensions)), options.model);
     return coreFunction('shadowMode')(real);
+  }
+  if (options.dimensions === undefined && knownDimensions(options.model) === undefined) {
+    throw usageError(
+      `Shadow mode does not know the vector size of ${options.model}: pass --dimensions N, or use a known model (${Object.keys(knownModelDimensions).join(', ')}).`,
+    );
   }
   return construct(() => coreFunction('createShadowEmbedder')(withDimensions({ model: options.model }, options.dimensions)), options.model);
 }

@@ -1,3 +1,4 @@
+import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { Sink } from '@drift-spark/core';
 import { usageError } from '../errors/cli-error.js';
 import { type ModuleImporter, loadPluginFactory } from '../plugins/load-plugin.js';
@@ -16,8 +17,9 @@ export function exampleSinks(): string {
   return 'pglite://./.drift/docs?table=docs, postgres://user@host:5432/db?table=docs or qdrant://localhost:6333/docs';
 }
 
-export async function createSinkFromUri(uri: string, importer?: ModuleImporter): Promise<Sink> {
-  const scheme = sinkScheme(uri);
+export async function createSinkFromUri(given: string, importer?: ModuleImporter, cwd = process.cwd()): Promise<Sink> {
+  const scheme = sinkScheme(given);
+  const uri = scheme === 'pglite' ? absolutePgliteUri(given, cwd) : given;
   const plugin = sinkPlugins[scheme];
   if (!plugin) {
     throw usageError(`Unknown sink scheme "${scheme}://": use one of ${Object.keys(sinkPlugins).map((name) => `${name}://`).join(', ')} (e.g. ${exampleSinks()}).`);
@@ -35,6 +37,19 @@ export async function createSinkFromUri(uri: string, importer?: ModuleImporter):
 export function defaultSinkUri(shortName: string): string {
   const name = sanitizeName(shortName);
   return `pglite://./.drift/${name}?table=${name}`;
+}
+
+/**
+ * `pglite://./x` with the folder made absolute, so the sink id the ledger keys on names
+ * one database whatever folder a command runs from (`pglite://memory` stays as it is).
+ */
+export function absolutePgliteUri(uri: string, cwd: string): string {
+  const rest = uri.replace(/^pglite:\/\//i, '');
+  const queryAt = rest.indexOf('?');
+  const path = queryAt === -1 ? rest : rest.slice(0, queryAt);
+  const query = queryAt === -1 ? '' : rest.slice(queryAt);
+  if (path === '' || path === 'memory' || isAbsolute(decodeURIComponent(path))) return uri;
+  return `pglite://${resolvePath(cwd, decodeURIComponent(path))}${query}`;
 }
 
 /** A safe SQL identifier / folder name from a table name: lower-case letters, digits, `_`. */
