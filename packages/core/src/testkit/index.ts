@@ -1,1 +1,18 @@
-export {};
+export { type ArraySource, type ArraySourceOptions, createArraySource } from './array-source.js';
+export { createFailingSink, type FailingSink, type FailingSinkOptions } from './failing-sink.js';
+export {
+  createRecordingEmbedder,
+  type RecordedCall,
+  type RecordingEmbedder,
+  type RecordingEmbedderOptions,
+} from './recording-embedder.js';
+export { type TestEmbedderOptions, testEmbedder } from './test-embedder.js';
+export { type TestLedgerOptions, testLedger } from './test-ledger.js';
+export {
+  type TestSinkCapabilities,
+  type TestSinkContext,
+  type TestSinkOptions,
+  testSink,
+} from './test-sink.js';
+export { type ExpectedChange, type TestSourceOptions, testSource } from './test-source.js';
+export { axisVector, collect, conformancePoint, unitVector } from './testkit-helpers.js';
