@@ -237,6 +237,21 @@ describe('embed', () => {
     expect((error as LockedError).holderRunId).toBe('holder');
   });
 
+  it('looks a key up only after a batch in flight wrote it (a key twice in one scan)', async () => {
+    const { options, sink, embedder, ledger } = setup([
+      { id: 1, text: 'first' },
+      { id: 1, text: null },
+      { id: 2, text: 'second' },
+      { id: 2, text: 'second, edited' },
+    ]);
+    embedder.delayMs = 20;
+    const result = await embed({ ...options, batchSize: 1 });
+    expect(result.status).toBe('succeeded');
+    const points = await sinkContents(sink);
+    expect([...points.values()].map((point) => [point.key, point.content])).toEqual([['2', 'second, edited']]);
+    expect(await ledger.countPoints(sink.id)).toBe(1);
+  });
+
   it('plans without calling the provider or writing', async () => {
     const { options, embedder, sink, source } = setup(rowsOf(10));
     await embed(options);

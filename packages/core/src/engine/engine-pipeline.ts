@@ -1,5 +1,5 @@
 import type { WorkItem } from './engine-items.js';
-import { prepareBatch } from './engine-prepare.js';
+import { type PreparedBatch, prepareBatch } from './engine-prepare.js';
 import { abortError } from './engine-retry.js';
 import type { RunState } from './engine-state.js';
 import { resolveVectors } from './engine-vectors.js';
@@ -15,6 +15,8 @@ const batchesInFlight = 2;
  */
 export async function runPipeline(state: RunState, batches: AsyncIterable<WorkItem[]>): Promise<void> {
   let lastWrite: Promise<void> = Promise.resolve();
+  /** Point ids that batches in flight will write (upsert or delete). */
+  const pending = new Set<string>();
   const window: Promise<void>[] = [];
   const iterator = batches[Symbol.asyncIterator]();
   try {
@@ -30,6 +32,9 @@ export async function runPipeline(state: RunState, batches: AsyncIterable<WorkIt
       if (items.length === 0) continue;
       const batch = ++state.batches;
       state.emit({ type: 'batch-start', runId: state.runId, batch, rows: items.length });
+      // A key that a batch still in flight writes must be looked up after that write
+      // (a key twice in a scan, or in two flushes of a change feed): wait for it.
+      if (pending.size > 0 && items.some((item) => pending.has(item.pointId))) await lastWrite;
       const prepared = await prepareBatch(batch, items, {
         ledger: state.ledger,
         sinkId: state.sinkId,
@@ -38,13 +43,19 @@ export async function runPipeline(state: RunState, batches: AsyncIterable<WorkIt
         signal: state.signal,
       });
       const vectors = prepared.groups.length > 0 ? resolveVectors(state, prepared) : undefined;
+      const writing = writtenIds(prepared);
+      for (const id of writing) pending.add(id);
       const previous = lastWrite;
       const written = (async () => {
         const outcomes = vectors ? await vectors : new Map();
         await previous;
         if (!state.mayWrite) return;
         await writeBatch(state, prepared, outcomes);
-      })().catch((error: unknown) => state.stop(error, 'write'));
+      })()
+        .catch((error: unknown) => state.stop(error, 'write'))
+        .finally(() => {
+          for (const id of writing) pending.delete(id);
+        });
       lastWrite = written;
       window.push(written);
       if (window.length >= batchesInFlight) await window.shift();
@@ -55,6 +66,13 @@ export async function runPipeline(state: RunState, batches: AsyncIterable<WorkIt
     await closeQuietly(iterator);
   }
   await Promise.all(window);
+}
+
+function writtenIds(prepared: PreparedBatch): string[] {
+  const ids: string[] = [];
+  for (const group of prepared.groups) for (const item of group.items) ids.push(item.pointId);
+  for (const item of prepared.deletes) ids.push(item.pointId);
+  return ids;
 }
 
 async function closeQuietly(iterator: AsyncIterator<unknown>): Promise<void> {
