@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DriftError, ErrorCode, InputRejectedError, LockedError, RateLimitedError } from '../errors/index.js';
+import { DriftError, ErrorCode, InputRejectedError, type LockedError, RateLimitedError, TransientError } from '../errors/index.js';
 import { pointId } from '../identity/point-id.js';
 import { createMemoryLedger } from '../memory/index.js';
 import type { DriftEvent } from './engine-events.js';
@@ -250,6 +250,38 @@ describe('embed', () => {
     const points = await sinkContents(sink);
     expect([...points.values()].map((point) => [point.key, point.content])).toEqual([['2', 'second, edited']]);
     expect(await ledger.countPoints(sink.id)).toBe(1);
+  });
+
+  it('splits writes to the sink’s maxPointsPerWrite and retries a transient sink error', async () => {
+    const { options, sink, ledger } = setup(rowsOf(25));
+    const sizes: number[] = [];
+    let failures = 1;
+    const upsert = sink.upsert.bind(sink);
+    const limited = Object.assign(sink, {
+      capabilities: { concurrentWrites: false, maxPointsPerWrite: 10 },
+      upsert: async (points: Parameters<typeof sink.upsert>[0]) => {
+        if (failures-- > 0) throw new TransientError('connection reset, try again');
+        sizes.push(points.length);
+        await upsert(points);
+      },
+    });
+    const result = await embed({ ...options, sink: limited, batchSize: 25 });
+    expect(result.status).toBe('succeeded');
+    expect(sizes).toEqual([10, 10, 5]);
+    expect(await ledger.countPoints(sink.id)).toBe(25);
+  });
+
+  it('embeds a text again when the point the ledger would reuse no longer holds it in the sink', async () => {
+    const { options, source, embedder, sink } = setup(rowsOf(2));
+    await embed(options);
+    // Someone rewrote point 2 behind the ledger's back.
+    const [stale] = await sink.retrieve([pointId('array://test', '2')], { withVectors: true });
+    await sink.upsert([{ ...stale!, vector: stale!.vector!, payload: { ...stale!.payload, content_hash: 'f'.repeat(64) } }]);
+    embedder.embedded.length = 0;
+    source.rows.push({ id: 3, text: 'text number 2', tag: 'x' });
+    const result = await embed(options);
+    expect(result).toMatchObject({ rowsEmbedded: 1, rowsReused: 0 });
+    expect(embedder.embedded).toEqual(['text number 2']);
   });
 
   it('plans without calling the provider or writing', async () => {
