@@ -116,6 +116,8 @@ start() {
       --conf spark.sql.warehouse.dir="$work/warehouse" \
       --conf spark.ui.enabled=false \
       --conf spark.sql.shuffle.partitions=2 \
+      --conf spark.default.parallelism=2 \
+      --conf spark.databricks.delta.snapshotPartitions=2 \
       --conf "spark.driver.extraJavaOptions=-Dderby.system.home=$work" \
       "${token_conf[@]}" ${DRIFT_SPARK_CONF:-} \
       >"$state/server.log" 2>&1) &

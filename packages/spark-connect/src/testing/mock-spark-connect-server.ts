@@ -66,16 +66,17 @@ const schemas: Record<string, [DescMessage, DescMessage, boolean]> = {
 export async function startMockServer(handlers: MockHandlers): Promise<MockServer> {
   const server = new grpc.Server();
   const calls: RecordedCall[] = [];
-  const definition: grpc.ServiceDefinition = {};
-  const implementation: grpc.UntypedServiceImplementation = {};
+  // biome-ignore lint/suspicious/noExplicitAny: grpc-js's untyped service definition
+  const definition: Record<string, grpc.MethodDefinition<any, any>> = {};
+  const implementation: Record<string, unknown> = {};
   for (const [method, [input, output, streaming]] of Object.entries(schemas)) {
     definition[method] = {
       path: `/spark.connect.SparkConnectService/${method}`,
       requestStream: false,
       responseStream: streaming,
-      requestSerialize: (message: never) => Buffer.from(toBinary(input, message)),
+      requestSerialize: (message: MessageShape<DescMessage>) => Buffer.from(toBinary(input, message)),
       requestDeserialize: (bytes: Buffer) => fromBinary(input, bytes),
-      responseSerialize: (message: never) => Buffer.from(toBinary(output, message)),
+      responseSerialize: (message: MessageShape<DescMessage>) => Buffer.from(toBinary(output, message)),
       responseDeserialize: (bytes: Buffer) => fromBinary(output, bytes),
     };
     const handler = (handlers as Record<string, unknown>)[method];
@@ -101,7 +102,7 @@ export async function startMockServer(handlers: MockHandlers): Promise<MockServe
       };
     }
   }
-  server.addService(definition, implementation);
+  server.addService(definition, implementation as grpc.UntypedServiceImplementation);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
