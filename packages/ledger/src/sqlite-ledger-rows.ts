@@ -1,51 +1,55 @@
+import type { LedgerNames } from './sqlite-ledger-names.js';
 import type { FailureRecord, HistoryAction, HistoryEntry, LivePoint, RunCounters, RunKind, RunRecord, RunStatus } from '@drift-spark/core';
 
-/** Column lists, in the order the row mappers below read them (statements run in raw mode). */
-export const pointColumns = 'sink_id, point_id, source_id, key, content_hash, fingerprint, model, tokens, cost_usd, run_id, updated_at';
-export const historyColumns = 'action, sink_id, point_id, source_id, key, content_hash, fingerprint, run_id, at, reason';
-export const failureColumns = 'run_id, sink_id, source_id, key, point_id, code, reason, at';
+/**
+ * Column lists, in the order the row mappers below read them (statements run in raw
+ * mode). Sink, source, model, fingerprint and run columns hold numbers from `names`.
+ */
+export const pointColumns = 'sink, point_id, source, key, content_hash, fingerprint, model, tokens, cost_usd, run, updated_at';
+export const historyColumns = 'action, sink, point_id, source, key, content_hash, fingerprint, run, at, reason';
+export const failureColumns = 'run, sink, source, key, point_id, code, reason, at';
 export const runColumns =
   'id, kind, status, source_id, sink_id, model, fingerprint, usd_per_million_tokens, price_source, from_version, to_version, options, rows_processed, rows_deduped, rows_embedded, rows_reused, rows_skipped, rows_failed, rows_deleted, tokens, cost_usd, started_at, finished_at, error';
 
 type Raw = unknown[];
 
-export function toLivePoint(row: Raw): LivePoint {
+export function toLivePoint(row: Raw, names: LedgerNames): LivePoint {
   return {
-    sinkId: row[0] as string,
+    sinkId: names.name(row[0] as number),
     pointId: row[1] as string,
-    sourceId: row[2] as string,
+    sourceId: names.name(row[2] as number),
     key: row[3] as string,
     contentHash: row[4] as string,
-    fingerprint: row[5] as string,
-    model: row[6] as string,
+    fingerprint: names.name(row[5] as number),
+    model: names.name(row[6] as number),
     tokens: row[7] as number,
     costUsd: row[8] as number,
-    runId: row[9] as string,
+    runId: names.name(row[9] as number),
     updatedAt: new Date(row[10] as number),
   };
 }
 
-export function toHistoryEntry(row: Raw): HistoryEntry {
+export function toHistoryEntry(row: Raw, names: LedgerNames): HistoryEntry {
   const entry: HistoryEntry = {
     action: row[0] as HistoryAction,
-    sinkId: row[1] as string,
+    sinkId: names.name(row[1] as number),
     pointId: row[2] as string,
-    sourceId: row[3] as string,
+    sourceId: names.name(row[3] as number),
     key: row[4] as string,
-    runId: row[7] as string,
+    runId: names.name(row[7] as number),
     at: new Date(row[8] as number),
   };
   if (row[5] !== null) entry.contentHash = row[5] as string;
-  if (row[6] !== null) entry.fingerprint = row[6] as string;
+  if (row[6] !== null) entry.fingerprint = names.name(row[6] as number);
   if (row[9] !== null) entry.reason = row[9] as string;
   return entry;
 }
 
-export function toFailureRecord(row: Raw): FailureRecord {
+export function toFailureRecord(row: Raw, names: LedgerNames): FailureRecord {
   return {
-    runId: row[0] as string,
-    sinkId: row[1] as string,
-    sourceId: row[2] as string,
+    runId: names.name(row[0] as number),
+    sinkId: names.name(row[1] as number),
+    sourceId: names.name(row[2] as number),
     key: row[3] as string,
     pointId: row[4] as string,
     code: row[5] as string,

@@ -11,7 +11,16 @@ import { LedgerError } from '@drift-spark/core';
  */
 export const ledgerMigrations: readonly string[] = [
   // 1: runs, live points, history, checkpoints, failures, locks.
+  //
+  // Names repeated on every row (sink, source, model, fingerprint, run ids) are stored
+  // once in `names` and referenced by number, which keeps the per-point tables small
+  // enough for the page cache; the `*_view` views show them spelled out.
   `
+  CREATE TABLE names (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+  );
+
   CREATE TABLE runs (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -43,35 +52,35 @@ export const ledgerMigrations: readonly string[] = [
   CREATE INDEX runs_sink_started ON runs (sink_id, started_at);
 
   CREATE TABLE points (
-    sink_id TEXT NOT NULL,
+    sink INTEGER NOT NULL,
     point_id TEXT NOT NULL,
-    source_id TEXT NOT NULL,
+    source INTEGER NOT NULL,
     key TEXT NOT NULL,
     content_hash TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    model TEXT NOT NULL,
+    fingerprint INTEGER NOT NULL,
+    model INTEGER NOT NULL,
     tokens INTEGER NOT NULL,
     cost_usd REAL NOT NULL,
-    run_id TEXT NOT NULL,
+    run INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
-    PRIMARY KEY (sink_id, point_id)
-  );
-  CREATE INDEX points_content ON points (sink_id, content_hash, fingerprint);
-  CREATE INDEX points_source_key ON points (source_id, key);
+    PRIMARY KEY (sink, point_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX points_content ON points (sink, content_hash, fingerprint);
+  CREATE INDEX points_source_key ON points (source, key);
 
   CREATE TABLE history (
     id INTEGER PRIMARY KEY,
     action TEXT NOT NULL CHECK (action IN ('upsert', 'delete', 'erase')),
-    sink_id TEXT NOT NULL,
+    sink INTEGER NOT NULL,
     point_id TEXT NOT NULL,
-    source_id TEXT NOT NULL,
+    source INTEGER NOT NULL,
     key TEXT NOT NULL,
     content_hash TEXT,
-    fingerprint TEXT,
-    model TEXT,
+    fingerprint INTEGER,
+    model INTEGER,
     tokens INTEGER NOT NULL DEFAULT 0,
     cost_usd REAL NOT NULL DEFAULT 0,
-    run_id TEXT NOT NULL,
+    run INTEGER NOT NULL,
     at INTEGER NOT NULL,
     reason TEXT
   );
@@ -89,16 +98,16 @@ export const ledgerMigrations: readonly string[] = [
 
   CREATE TABLE failures (
     id INTEGER PRIMARY KEY,
-    run_id TEXT NOT NULL,
-    sink_id TEXT NOT NULL,
-    source_id TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    sink INTEGER NOT NULL,
+    source INTEGER NOT NULL,
     key TEXT NOT NULL,
     point_id TEXT NOT NULL,
     code TEXT NOT NULL,
     reason TEXT NOT NULL,
     at INTEGER NOT NULL
   );
-  CREATE INDEX failures_run ON failures (run_id);
+  CREATE INDEX failures_run ON failures (run);
 
   CREATE TABLE locks (
     source_id TEXT NOT NULL,
@@ -109,12 +118,23 @@ export const ledgerMigrations: readonly string[] = [
     acquired_at INTEGER NOT NULL,
     PRIMARY KEY (source_id, sink_id)
   );
+
+  CREATE VIEW points_view AS
+    SELECT sink.name AS sink_id, point_id, source.name AS source_id, key, content_hash, fingerprint.name AS fingerprint,
+      model.name AS model, tokens, cost_usd, run.name AS run_id, datetime(updated_at / 1000, 'unixepoch') AS updated_at
+    FROM points JOIN names sink ON sink.id = points.sink JOIN names source ON source.id = points.source
+      JOIN names fingerprint ON fingerprint.id = points.fingerprint JOIN names model ON model.id = points.model JOIN names run ON run.id = points.run;
+  CREATE VIEW history_view AS
+    SELECT history.id, action, sink.name AS sink_id, point_id, source.name AS source_id, key, content_hash, fingerprint.name AS fingerprint,
+      model.name AS model, tokens, cost_usd, run.name AS run_id, datetime(at / 1000, 'unixepoch') AS at, reason
+    FROM history JOIN names sink ON sink.id = history.sink JOIN names source ON source.id = history.source
+      LEFT JOIN names fingerprint ON fingerprint.id = history.fingerprint LEFT JOIN names model ON model.id = history.model JOIN names run ON run.id = history.run;
   `,
   // 2: provenance of a key whose point is gone (deleted or erased) reads the history by
-  // key; failures listed per sink; cost over a time window reads the history by time.
+  // key; failures listed per sink.
   `
-  CREATE INDEX history_source_key ON history (key, source_id);
-  CREATE INDEX failures_sink ON failures (sink_id, id);
+  CREATE INDEX history_key ON history (key, source);
+  CREATE INDEX failures_sink ON failures (sink, id);
   `,
 ];
 

@@ -30,6 +30,7 @@ import {
   toLivePoint,
   toRunRecord,
 } from './sqlite-ledger-rows.js';
+import { LedgerNames } from './sqlite-ledger-names.js';
 import { migrateLedger } from './sqlite-ledger-schema.js';
 
 export interface SqliteLedgerOptions {
@@ -140,8 +141,11 @@ function openLedger(options: SqliteLedgerOptions) {
     throw new LedgerError(`Could not prepare the Drift ledger at ${path}: ${(error as Error).message}.`, { cause: error });
   }
 
+  const names = new LedgerNames(db);
   const qualifiedPointColumns = pointColumns.split(', ').map((column) => `points.${column}`).join(', ');
   const raw = (sql: string) => db.prepare(sql).raw(true);
+  // Sums of what an interrupted run recorded, so that its record keeps what it paid.
+  const historyOfRun = (what: string) => `(SELECT ${what} FROM history WHERE run = (SELECT id FROM names WHERE name = runs.id)`;
   const statement = {
     insertRun: db.prepare(
       `INSERT INTO runs (id, kind, status, source_id, sink_id, model, fingerprint, usd_per_million_tokens, price_source, from_version, to_version, options, started_at, pid, hostname)
@@ -155,10 +159,10 @@ function openLedger(options: SqliteLedgerOptions) {
     ),
     interruptRun: db.prepare(
       `UPDATE runs SET status = 'failed', finished_at = ?, error = 'interrupted',
-         tokens = (SELECT COALESCE(SUM(tokens), 0) FROM history WHERE run_id = runs.id AND action = 'upsert'),
-         cost_usd = (SELECT COALESCE(SUM(cost_usd), 0) FROM history WHERE run_id = runs.id AND action = 'upsert'),
-         rows_embedded = (SELECT COUNT(*) FROM history WHERE run_id = runs.id AND action = 'upsert' AND (tokens > 0 OR cost_usd > 0)),
-         rows_deleted = (SELECT COUNT(*) FROM history WHERE run_id = runs.id AND action = 'delete')
+         tokens = ${historyOfRun('COALESCE(SUM(tokens), 0)')} AND action = 'upsert'),
+         cost_usd = ${historyOfRun('COALESCE(SUM(cost_usd), 0)')} AND action = 'upsert'),
+         rows_embedded = ${historyOfRun('COUNT(*)')} AND action = 'upsert' AND tokens > 0),
+         rows_deleted = ${historyOfRun('COUNT(*)')} AND action = 'delete')
        WHERE id = ? AND status = 'running'`,
     ),
     getLock: db.prepare('SELECT source_id AS sourceId, sink_id AS sinkId, run_id AS runId, pid, hostname, acquired_at AS acquiredAt FROM locks WHERE source_id = ? AND sink_id = ?'),
@@ -166,57 +170,60 @@ function openLedger(options: SqliteLedgerOptions) {
     deleteLock: db.prepare('DELETE FROM locks WHERE source_id = ? AND sink_id = ?'),
     releaseLocks: db.prepare('DELETE FROM locks WHERE run_id = ?'),
     upsertPoint: db.prepare(
-      `INSERT INTO points (sink_id, point_id, source_id, key, content_hash, fingerprint, model, tokens, cost_usd, run_id, updated_at)
+      `INSERT INTO points (sink, point_id, source, key, content_hash, fingerprint, model, tokens, cost_usd, run, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (sink_id, point_id) DO UPDATE SET source_id = excluded.source_id, key = excluded.key, content_hash = excluded.content_hash,
+       ON CONFLICT (sink, point_id) DO UPDATE SET source = excluded.source, key = excluded.key, content_hash = excluded.content_hash,
          fingerprint = excluded.fingerprint, model = excluded.model, tokens = excluded.tokens, cost_usd = excluded.cost_usd,
-         run_id = excluded.run_id, updated_at = excluded.updated_at`,
+         run = excluded.run, updated_at = excluded.updated_at`,
     ),
-    deletePoint: raw('DELETE FROM points WHERE sink_id = ? AND point_id = ? RETURNING content_hash, fingerprint'),
+    deletePoint: raw('DELETE FROM points WHERE sink = ? AND point_id = ? RETURNING content_hash, fingerprint'),
     insertHistory: db.prepare(
-      `INSERT INTO history (action, sink_id, point_id, source_id, key, content_hash, fingerprint, model, tokens, cost_usd, run_id, at, reason)
+      `INSERT INTO history (action, sink, point_id, source, key, content_hash, fingerprint, model, tokens, cost_usd, run, at, reason)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    insertFailure: db.prepare('INSERT INTO failures (run_id, sink_id, source_id, key, point_id, code, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-    getPoints: raw(`SELECT ${qualifiedPointColumns} FROM json_each(?) AS wanted CROSS JOIN points WHERE points.sink_id = ? AND points.point_id = wanted.value`),
-    getPoint: raw(`SELECT ${pointColumns} FROM points WHERE sink_id = ? AND point_id = ?`),
+    insertFailure: db.prepare('INSERT INTO failures (run, sink, source, key, point_id, code, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    // One statement per batch, whatever its size: the ids travel as one JSON array
+    // (no 999-parameter limit), and CROSS JOIN keeps SQLite from scanning the table.
+    getPoints: raw(`SELECT ${qualifiedPointColumns} FROM json_each(?) AS wanted CROSS JOIN points WHERE points.sink = ? AND points.point_id = wanted.value`),
+    getPoint: raw(`SELECT ${pointColumns} FROM points WHERE sink = ? AND point_id = ?`),
     findByContentHash: raw(
-      `SELECT ${qualifiedPointColumns} FROM json_each(?) AS wanted CROSS JOIN points ON points.rowid =
-         (SELECT rowid FROM points WHERE sink_id = ? AND content_hash = wanted.value AND fingerprint = ? LIMIT 1)`,
+      `SELECT ${qualifiedPointColumns} FROM json_each(@hashes) AS wanted CROSS JOIN points WHERE points.sink = @sink AND points.point_id =
+         (SELECT point_id FROM points WHERE sink = @sink AND content_hash = wanted.value AND fingerprint = @fingerprint LIMIT 1)`,
     ),
     getCheckpoint: db.prepare('SELECT version, run_id AS runId, updated_at AS updatedAt FROM checkpoints WHERE source_id = ? AND sink_id = ? AND fingerprint = ?'),
     setCheckpoint: db.prepare(
       `INSERT INTO checkpoints (source_id, sink_id, fingerprint, version, run_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (source_id, sink_id, fingerprint) DO UPDATE SET version = excluded.version, run_id = excluded.run_id, updated_at = excluded.updated_at`,
     ),
-    historyOfPoint: raw(`SELECT ${historyColumns} FROM history WHERE sink_id = ? AND point_id = ? ORDER BY id`),
-    sinksOfPoint: db.prepare('SELECT sink_id FROM history WHERE point_id = ? GROUP BY sink_id ORDER BY MIN(id)').pluck(),
+    historyOfPoint: raw(`SELECT ${historyColumns} FROM history WHERE point_id = ? AND sink = ? ORDER BY id`),
+    sinksOfPoint: db.prepare('SELECT sink FROM history WHERE point_id = ? GROUP BY sink ORDER BY MIN(id)').pluck(),
     pointsOfKey: raw(
-      `SELECT sink_id, point_id FROM history WHERE key = @key AND (@sourceId IS NULL OR source_id = @sourceId) AND (@sinkId IS NULL OR sink_id = @sinkId)
-       GROUP BY sink_id, point_id ORDER BY MIN(id)`,
+      `SELECT sink, point_id FROM history WHERE key = @key AND (@source IS NULL OR source = @source) AND (@sink IS NULL OR sink = @sink)
+       GROUP BY sink, point_id ORDER BY MIN(id)`,
     ),
     recentRuns: raw(`SELECT ${runColumns} FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?`),
     recentRunsOfSink: raw(`SELECT ${runColumns} FROM runs WHERE sink_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ?`),
     failures: raw(
-      `SELECT ${failureColumns} FROM failures WHERE (@runId IS NULL OR run_id = @runId) AND (@sinkId IS NULL OR sink_id = @sinkId) ORDER BY id LIMIT @limit`,
+      `SELECT ${failureColumns} FROM failures WHERE (@run IS NULL OR run = @run) AND (@sink IS NULL OR sink = @sink) ORDER BY id LIMIT @limit`,
     ),
-    countPoints: db.prepare('SELECT COUNT(*) FROM points WHERE sink_id = ?').pluck(),
+    countPoints: db.prepare('SELECT COUNT(*) FROM points WHERE sink = ?').pluck(),
   };
 
   const costStatements = new Map<string, Database.Statement>();
-  const costColumn = { model: 'model', sink: 'sink_id', source: 'source_id', run: 'run_id' } as const;
+  const costColumn = { model: 'model', sink: 'sink', source: 'source', run: 'run' } as const;
 
   const wrap = <Args extends unknown[], Result>(what: string, fn: (...args: Args) => Result) =>
     (...args: Args): Result => {
       try {
         return fn(...args);
       } catch (error) {
-        if (error instanceof Error && 'code' in error && typeof (error as { code: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_')) {
-          const busy = (error as { code: string }).code.startsWith('SQLITE_BUSY');
+        const code = (error as { code?: unknown }).code;
+        if (typeof code === 'string' && code.startsWith('SQLITE_')) {
+          const busy = code.startsWith('SQLITE_BUSY');
           throw new LedgerError(
             busy
               ? `The Drift ledger at ${path} stayed busy (another process is writing) while trying to ${what}. Try again; if it persists, check for a stuck drift process.`
-              : `The Drift ledger at ${path} failed to ${what}: ${error.message}.`,
+              : `The Drift ledger at ${path} failed to ${what}: ${(error as Error).message}.`,
             { cause: error, isRetryable: busy },
           );
         }
@@ -276,29 +283,65 @@ function openLedger(options: SqliteLedgerOptions) {
     statement.releaseLocks.run(runId);
   });
 
+  /** Numbers for every name a batch mentions (committed before the batch's own transaction). */
+  const ensureNames = (runId: string, sinkId: string, rows: Iterable<{ sourceId: string; model?: string; fingerprint?: string }>) => {
+    const seen = new Set<string>([runId, sinkId]);
+    let last: { sourceId: string; model?: string; fingerprint?: string } | undefined;
+    for (const row of rows) {
+      // Rows of a batch nearly always share source, model and fingerprint.
+      if (last && row.sourceId === last.sourceId && row.model === last.model && row.fingerprint === last.fingerprint) continue;
+      last = row;
+      seen.add(row.sourceId);
+      if (row.model !== undefined) seen.add(row.model);
+      if (row.fingerprint !== undefined) seen.add(row.fingerprint);
+    }
+    names.ensure(seen);
+  };
+
   const commitBatch = db.transaction((batch: LedgerBatch) => {
     const at = batch.at.getTime();
-    const { runId, sinkId } = batch;
+    const run = names.id(batch.runId);
+    const sink = names.id(batch.sinkId);
     // Deletes first, then upserts: a point deleted and written again in one batch stays.
     for (const gone of batch.deletes) {
-      const removed = statement.deletePoint.get(sinkId, gone.pointId) as [string, string] | undefined;
+      const removed = statement.deletePoint.get(sink, gone.pointId) as [string, number] | undefined;
       if (removed === undefined) continue;
-      statement.insertHistory.run('delete', sinkId, gone.pointId, gone.sourceId, gone.key, removed[0], removed[1], null, 0, 0, runId, at, null);
+      statement.insertHistory.run('delete', sink, gone.pointId, names.id(gone.sourceId), gone.key, removed[0], removed[1], null, 0, 0, run, at, null);
     }
+    let sourceName: string | undefined;
+    let source = 0;
+    let fingerprintName: string | undefined;
+    let fingerprint = 0;
+    let modelName: string | undefined;
+    let model = 0;
     for (const point of batch.upserts) {
-      statement.upsertPoint.run(sinkId, point.pointId, point.sourceId, point.key, point.contentHash, point.fingerprint, point.model, point.tokens, point.costUsd, runId, at);
-      statement.insertHistory.run('upsert', sinkId, point.pointId, point.sourceId, point.key, point.contentHash, point.fingerprint, point.model, point.tokens, point.costUsd, runId, at, null);
+      if (point.sourceId !== sourceName) {
+        sourceName = point.sourceId;
+        source = names.id(sourceName);
+      }
+      if (point.fingerprint !== fingerprintName) {
+        fingerprintName = point.fingerprint;
+        fingerprint = names.id(fingerprintName);
+      }
+      if (point.model !== modelName) {
+        modelName = point.model;
+        model = names.id(modelName);
+      }
+      statement.upsertPoint.run(sink, point.pointId, source, point.key, point.contentHash, fingerprint, model, point.tokens, point.costUsd, run, at);
+      statement.insertHistory.run('upsert', sink, point.pointId, source, point.key, point.contentHash, fingerprint, model, point.tokens, point.costUsd, run, at, null);
     }
     for (const failure of batch.failures) {
-      statement.insertFailure.run(runId, sinkId, failure.sourceId, failure.key, failure.pointId, failure.code, failure.reason, at);
+      statement.insertFailure.run(run, sink, names.id(failure.sourceId), failure.key, failure.pointId, failure.code, failure.reason, at);
     }
   });
 
-  const recordErasure = db.transaction((entries: Parameters<LedgerV1['recordErasure']>[0]) => {
+  type ErasureEntries = Parameters<LedgerV1['recordErasure']>[0];
+  const recordErasure = db.transaction((entries: ErasureEntries) => {
     const at = Date.now();
     for (const entry of entries) {
-      const removed = statement.deletePoint.get(entry.sinkId, entry.pointId) as [string, string] | undefined;
-      statement.insertHistory.run('erase', entry.sinkId, entry.pointId, entry.sourceId, entry.key, removed?.[0] ?? null, removed?.[1] ?? null, null, 0, 0, entry.runId, at, entry.reason ?? null);
+      const sink = names.id(entry.sinkId);
+      const removed = statement.deletePoint.get(sink, entry.pointId) as [string, number] | undefined;
+      statement.insertHistory.run('erase', sink, entry.pointId, names.id(entry.sourceId), entry.key, removed?.[0] ?? null, removed?.[1] ?? null, null, 0, 0, names.id(entry.runId), at, entry.reason ?? null);
     }
   });
 
@@ -313,23 +356,31 @@ function openLedger(options: SqliteLedgerOptions) {
     finishRun: wrap('finish a run', (runId: string, finish: RunFinish) => finishRun.immediate(runId, finish)),
     commitBatch: wrap('commit a batch', (batch: LedgerBatch) => {
       validateBatch(batch);
+      ensureNames(batch.runId, batch.sinkId, [...batch.upserts, ...batch.deletes, ...batch.failures]);
       commitBatch.immediate(batch);
     }),
-    recordErasure: wrap('record an erasure', (entries: Parameters<LedgerV1['recordErasure']>[0]) => recordErasure.immediate(entries)),
+    recordErasure: wrap('record an erasure', (entries: ErasureEntries) => {
+      if (entries.length === 0) return;
+      names.ensure(entries.flatMap((entry) => [entry.sinkId, entry.sourceId, entry.runId]));
+      recordErasure.immediate(entries);
+    }),
     getPoints: wrap('read points', (sinkId: string, pointIds: string[]): Map<string, LivePoint> => {
       const found = new Map<string, LivePoint>();
-      if (pointIds.length === 0) return found;
-      for (const row of statement.getPoints.all(JSON.stringify(pointIds), sinkId) as unknown[][]) {
-        found.set(row[1] as string, toLivePoint(row));
+      const sink = names.find(sinkId);
+      if (pointIds.length === 0 || sink === undefined) return found;
+      for (const row of statement.getPoints.all(JSON.stringify(pointIds), sink) as unknown[][]) {
+        found.set(row[1] as string, toLivePoint(row, names));
       }
       return found;
     }),
     findByContentHash: wrap('read points by content hash', (sinkId: string, fingerprint: string, contentHashes: string[]): Map<string, LivePoint> => {
       const found = new Map<string, LivePoint>();
-      if (contentHashes.length === 0) return found;
+      const sink = names.find(sinkId);
+      const print = names.find(fingerprint);
+      if (contentHashes.length === 0 || sink === undefined || print === undefined) return found;
       const distinct = [...new Set(contentHashes)];
-      for (const row of statement.findByContentHash.all(JSON.stringify(distinct), sinkId, fingerprint) as unknown[][]) {
-        found.set(row[4] as string, toLivePoint(row));
+      for (const row of statement.findByContentHash.all({ hashes: JSON.stringify(distinct), sink, fingerprint: print }) as unknown[][]) {
+        found.set(row[4] as string, toLivePoint(row, names));
       }
       return found;
     }),
@@ -347,35 +398,43 @@ function openLedger(options: SqliteLedgerOptions) {
       const cacheKey = `${column}:${query.since ? 1 : 0}:${query.until ? 1 : 0}`;
       let cost = costStatements.get(cacheKey);
       if (!cost) {
+        // Every upsert in the history, so an embedding paid for and later overwritten still counts.
         cost = raw(
-          `SELECT ${column}, SUM(tokens), SUM(cost_usd), COUNT(*) FILTER (WHERE tokens > 0), COUNT(DISTINCT run_id) FROM history
+          `SELECT ${column}, SUM(tokens), SUM(cost_usd), COUNT(*) FILTER (WHERE tokens > 0), COUNT(DISTINCT run) FROM history
            WHERE action = 'upsert'${query.since ? ' AND at >= @since' : ''}${query.until ? ' AND at <= @until' : ''}
-           GROUP BY ${column} ORDER BY SUM(cost_usd) DESC, ${column}`,
+           GROUP BY ${column}`,
         );
         costStatements.set(cacheKey, cost);
       }
       const parameters: Record<string, number> = {};
       if (query.since) parameters.since = query.since.getTime();
       if (query.until) parameters.until = query.until.getTime();
-      return (cost.all(parameters) as unknown[][]).map((row) => ({
-        group: row[0] as string,
-        tokens: row[1] as number,
-        costUsd: row[2] as number,
-        embeddings: row[3] as number,
-        runs: row[4] as number,
-      }));
+      return (cost.all(parameters) as unknown[][])
+        .map((row) => ({
+          group: names.name(row[0] as number),
+          tokens: row[1] as number,
+          costUsd: row[2] as number,
+          embeddings: row[3] as number,
+          runs: row[4] as number,
+        }))
+        .sort((a, b) => b.costUsd - a.costUsd || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
     }),
     provenance: wrap('read provenance', (query: ProvenanceQuery): Provenance[] => {
-      const pairs: [string, string][] =
-        'pointId' in query
-          ? (statement.sinksOfPoint.all(query.pointId) as string[]).map((sinkId) => [sinkId, query.pointId])
-          : (statement.pointsOfKey.all({ key: query.key, sourceId: query.sourceId ?? null, sinkId: query.sinkId ?? null }) as [string, string][]);
-      return pairs.map(([sinkId, pointId]) => {
-        const row = statement.getPoint.get(sinkId, pointId) as unknown[] | undefined;
-        const history = (statement.historyOfPoint.all(sinkId, pointId) as unknown[][]).map(toHistoryEntry);
+      let pairs: [number, string][];
+      if ('pointId' in query) {
+        pairs = (statement.sinksOfPoint.all(query.pointId) as number[]).map((sink) => [sink, query.pointId]);
+      } else {
+        const source = query.sourceId === undefined ? null : names.find(query.sourceId);
+        const sink = query.sinkId === undefined ? null : names.find(query.sinkId);
+        if (source === undefined || sink === undefined) return [];
+        pairs = statement.pointsOfKey.all({ key: query.key, source, sink }) as [number, string][];
+      }
+      return pairs.map(([sink, pointId]) => {
+        const row = statement.getPoint.get(sink, pointId) as unknown[] | undefined;
+        const history = (statement.historyOfPoint.all(pointId, sink) as unknown[][]).map((entry) => toHistoryEntry(entry, names));
         const provenance: Provenance = { history };
         if (row) {
-          provenance.point = toLivePoint(row);
+          provenance.point = toLivePoint(row, names);
           const run = getRun(provenance.point.runId);
           if (run) provenance.run = run;
         }
@@ -388,10 +447,17 @@ function openLedger(options: SqliteLedgerOptions) {
       return rows.map(toRunRecord);
     }),
     getRun: wrap('read a run', getRun),
-    failures: wrap('list failures', (query: { runId?: string; sinkId?: string; limit?: number }): FailureRecord[] =>
-      (statement.failures.all({ runId: query.runId ?? null, sinkId: query.sinkId ?? null, limit: query.limit === undefined ? -1 : Math.max(0, query.limit) }) as unknown[][]).map(toFailureRecord),
-    ),
-    countPoints: wrap('count points', (sinkId: string) => statement.countPoints.get(sinkId) as number),
+    failures: wrap('list failures', (query: { runId?: string; sinkId?: string; limit?: number }): FailureRecord[] => {
+      const run = query.runId === undefined ? null : names.find(query.runId);
+      const sink = query.sinkId === undefined ? null : names.find(query.sinkId);
+      if (run === undefined || sink === undefined) return [];
+      const limit = query.limit === undefined ? -1 : Math.max(0, query.limit);
+      return (statement.failures.all({ run, sink, limit }) as unknown[][]).map((row) => toFailureRecord(row, names));
+    }),
+    countPoints: wrap('count points', (sinkId: string) => {
+      const sink = names.find(sinkId);
+      return sink === undefined ? 0 : (statement.countPoints.get(sink) as number);
+    }),
   };
 }
 
