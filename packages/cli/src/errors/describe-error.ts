@@ -16,21 +16,21 @@ export function describeError(error: unknown, context: { sinkId?: string } = {})
     return { message: oneLine(error.message), exitCode: error.exitCode, code: error.code };
   }
   const network = findNetworkCode(error);
+  const original = oneLine(error instanceof Error ? error.message : String(error));
+  if (network) {
+    // Attribute the unreachable server: the sink when its id is in the message (or nothing else is named).
+    const isSink = context.sinkId !== undefined && (original.includes(context.sinkId) || /\bsink\b/i.test(original));
+    return {
+      message: isSink
+        ? `Cannot reach the sink ${context.sinkId} (${network}): is the server running, and are the host, port and credentials in the URI right?`
+        : `Cannot reach a server (${network}): ${original}`,
+      exitCode: ExitCode.Failed,
+      code: isSink ? ErrorCode.Sink : DriftError.isInstance(error) ? error.code : 'unreachable',
+    };
+  }
   if (DriftError.isInstance(error)) {
     const exitCode = error.code === ErrorCode.InvalidInput || error.code === ErrorCode.CostLimit ? ExitCode.Usage : ExitCode.Failed;
-    let message = oneLine(error.message);
-    if (error.code === ErrorCode.Sink && network && context.sinkId && !message.includes(context.sinkId)) {
-      message = `Cannot reach the sink ${context.sinkId} (${network}): is the server running and the URI right? ${message}`;
-    }
-    return { message, exitCode, code: error.code };
-  }
-  if (network) {
-    const where = context.sinkId ? `the sink ${context.sinkId}` : 'a server';
-    return {
-      message: `Cannot reach ${where} (${network}): is the server running and the URI right?`,
-      exitCode: ExitCode.Failed,
-      code: ErrorCode.Sink,
-    };
+    return { message: original, exitCode, code: error.code };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { message: oneLine(message) || 'Unexpected error (set DRIFT_DEBUG=1 to see details).', exitCode: ExitCode.Failed, code: 'failed' };

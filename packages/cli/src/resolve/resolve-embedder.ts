@@ -87,11 +87,14 @@ function withDimensions<T extends object>(value: T, dimensions: number | undefin
 
 function construct(make: () => Embedder, model: string): Embedder {
   try {
-    return make();
+    const embedder = make();
+    // Factories are lazy; reading the size now makes an unknown model a usage error before any run starts.
+    void embedder.dimensions;
+    return embedder;
   } catch (error) {
     if (error instanceof CliError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw usageError(`Unknown or unsupported model ${model}: ${reason}`, error);
+    throw usageError(`Unknown or unsupported model ${model}: ${reason.replace(/pass dimensions\b/, 'pass --dimensions N')}`, error);
   }
 }
 

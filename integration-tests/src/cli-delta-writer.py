@@ -1,0 +1,79 @@
+"""A real Delta writer (delta-rs, the `deltalake` package) driven by JSON lines on stdin,
+for the CLI end-to-end tests. Each request is one commit; the reply is the new version.
+
+  {"op": "create", "path": P, "rows": [{"id", "body", "category", "n"}]}   (CDF on)
+  {"op": "append", "rows": [...]}                                           (add files only)
+  {"op": "set_category", "ids": [...], "category": C}                       (UPDATE, text unchanged)
+  {"op": "delete", "ids": [...]}                                            (DELETE)
+  {"op": "merge", "upserts": [rows], "deletes": [ids]}                      (MERGE: insert/update/delete)
+  {"op": "snapshot"}  -> {"rows": [...]}                                    (read back, for sanity)
+"""
+
+import json
+import sys
+
+import pyarrow as pa
+from deltalake import DeltaTable, write_deltalake
+
+schema = pa.schema(
+    [
+        pa.field("id", pa.int64(), nullable=False),
+        pa.field("body", pa.string()),
+        pa.field("category", pa.string()),
+        pa.field("n", pa.int64()),
+    ]
+)
+merge_schema = pa.schema(list(schema) + [pa.field("op", pa.string())])
+path = None
+
+
+def table(rows, with_op=False):
+    return pa.Table.from_pylist(rows, schema=merge_schema if with_op else schema)
+
+
+def id_list(ids):
+    return ", ".join(str(int(i)) for i in ids)
+
+
+def handle(request):
+    global path
+    op = request["op"]
+    if op == "create":
+        path = request["path"]
+        write_deltalake(path, table(request["rows"]), mode="overwrite", configuration={"delta.enableChangeDataFeed": "true"})
+    elif op == "append":
+        write_deltalake(path, table(request["rows"]), mode="append")
+    elif op == "set_category":
+        category = request["category"].replace("'", "''")
+        DeltaTable(path).update(predicate=f"id IN ({id_list(request['ids'])})", updates={"category": f"'{category}'"})
+    elif op == "delete":
+        DeltaTable(path).delete(f"id IN ({id_list(request['ids'])})")
+    elif op == "merge":
+        rows = [dict(row, op="upsert") for row in request["upserts"]]
+        rows += [{"id": i, "body": None, "category": None, "n": None, "op": "delete"} for i in request["deletes"]]
+        (
+            DeltaTable(path)
+            .merge(source=table(rows, with_op=True), predicate="t.id = s.id", source_alias="s", target_alias="t")
+            .when_matched_delete(predicate="s.op = 'delete'")
+            .when_matched_update(updates={"body": "s.body", "category": "s.category", "n": "s.n"}, predicate="s.op = 'upsert'")
+            .when_not_matched_insert(updates={"id": "s.id", "body": "s.body", "category": "s.category", "n": "s.n"}, predicate="s.op = 'upsert'")
+            .execute()
+        )
+    elif op == "snapshot":
+        rows = pa.table(DeltaTable(path).to_pyarrow_table()).to_pylist() if hasattr(DeltaTable, "to_pyarrow_table") else []
+        return {"version": DeltaTable(path).version(), "rows": rows}
+    else:
+        raise ValueError(f"unknown op {op}")
+    return {"version": DeltaTable(path).version()}
+
+
+for line in sys.stdin:
+    line = line.strip()
+    if not line:
+        continue
+    try:
+        reply = handle(json.loads(line))
+    except Exception as error:  # reported to the test, which fails with it
+        reply = {"error": f"{type(error).__name__}: {error}"}
+    sys.stdout.write(json.dumps(reply) + "\n")
+    sys.stdout.flush()

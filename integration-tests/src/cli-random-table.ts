@@ -1,0 +1,122 @@
+import type { DeltaWriter, TicketRow } from './cli-harness.js';
+
+const pool = [
+  'I forgot my password and the reset email never arrives.',
+  'I was charged twice this month; please refund the duplicate.',
+  'The CSV export stops after 10,000 rows.',
+  'Feature request: dark mode for the dashboard.',
+  'Our SSO login loops back to the sign-in page.',
+  'The invoice shows our old billing address.',
+  'Webhooks that fail are never retried.',
+  'The iOS app crashes when opening a large attachment.',
+  'How do I invite a teammate without admin rights?',
+  'Two-factor codes arrive too late and have expired.',
+];
+const categories = ['billing', 'login', 'export', 'mobile', 'api', null];
+
+/**
+ * The test's model of the table, and random commits applied to both it and the real
+ * table: inserts, updates of the text and of other columns, deletes, texts shared by
+ * several keys, null, empty and blank texts.
+ */
+export class RandomTable {
+  readonly rows = new Map<number, TicketRow>();
+  version = -1;
+  private nextId = 1;
+  private fresh = 0;
+
+  constructor(
+    private readonly random: () => number,
+    private readonly writer: DeltaWriter,
+  ) {}
+
+  async create(path: string, count: number): Promise<void> {
+    const rows = Array.from({ length: count }, () => this.newRow());
+    this.version = (await this.writer.request({ op: 'create', path, rows })).version;
+    for (const row of rows) this.rows.set(row.id, row);
+  }
+
+  async randomCommits(count: number): Promise<void> {
+    for (let index = 0; index < count; index++) await this.randomCommit();
+  }
+
+  async randomCommit(): Promise<void> {
+    const choice = this.random();
+    if (choice < 0.2 || this.rows.size < 5) await this.append();
+    else if (choice < 0.7) await this.merge();
+    else if (choice < 0.85) await this.setCategory();
+    else await this.delete();
+  }
+
+  /** A large commit, for runs long enough to be killed in the middle. */
+  async bulkMerge(updates: number, inserts: number, deletes: number): Promise<void> {
+    await this.merge({ updates, inserts, deletes });
+  }
+
+  private async append(): Promise<void> {
+    const rows = Array.from({ length: 1 + this.int(6) }, () => this.newRow());
+    this.version = (await this.writer.request({ op: 'append', rows })).version;
+    for (const row of rows) this.rows.set(row.id, row);
+  }
+
+  private async merge(sizes?: { updates: number; inserts: number; deletes: number }): Promise<void> {
+    const ids = this.shuffledIds();
+    const updateCount = sizes?.updates ?? 1 + this.int(4);
+    const deleteCount = sizes?.deletes ?? this.int(3);
+    const updated = ids.slice(0, Math.min(updateCount, ids.length));
+    const deleted = ids.slice(updated.length, updated.length + Math.min(deleteCount, Math.max(0, ids.length - updated.length - 3)));
+    const upserts: TicketRow[] = updated.map((id) => {
+      const current = this.rows.get(id)!;
+      // Half the updates change the text, half only the other columns.
+      return this.random() < 0.5 ? { ...current, body: this.text() } : { ...current, category: this.category(), n: this.int(1000) };
+    });
+    const inserts = Array.from({ length: sizes?.inserts ?? this.int(3) }, () => this.newRow());
+    this.version = (await this.writer.request({ op: 'merge', upserts: [...upserts, ...inserts], deletes: deleted })).version;
+    for (const row of [...upserts, ...inserts]) this.rows.set(row.id, row);
+    for (const id of deleted) this.rows.delete(id);
+  }
+
+  private async setCategory(): Promise<void> {
+    const ids = this.shuffledIds().slice(0, 1 + this.int(4));
+    const category = this.category() ?? 'other';
+    this.version = (await this.writer.request({ op: 'set_category', ids, category })).version;
+    for (const id of ids) this.rows.set(id, { ...this.rows.get(id)!, category });
+  }
+
+  private async delete(): Promise<void> {
+    const ids = this.shuffledIds().slice(0, 1 + this.int(3));
+    this.version = (await this.writer.request({ op: 'delete', ids })).version;
+    for (const id of ids) this.rows.delete(id);
+  }
+
+  private newRow(): TicketRow {
+    return { id: this.nextId++, body: this.text(), category: this.category(), n: this.int(1000) };
+  }
+
+  private text(): string | null {
+    const choice = this.random();
+    if (choice < 0.07) return null;
+    if (choice < 0.1) return '';
+    if (choice < 0.12) return '   ';
+    if (choice < 0.6) return pool[this.int(pool.length)]!;
+    this.fresh++;
+    return `Ticket ${this.fresh}: ${pool[this.int(pool.length)]!.toLowerCase()} (case ${this.int(100000)})`;
+  }
+
+  private category(): string | null {
+    return categories[this.int(categories.length)]!;
+  }
+
+  private shuffledIds(): number[] {
+    const ids = [...this.rows.keys()];
+    for (let index = ids.length - 1; index > 0; index--) {
+      const other = this.int(index + 1);
+      [ids[index], ids[other]] = [ids[other]!, ids[index]!];
+    }
+    return ids;
+  }
+
+  private int(below: number): number {
+    return Math.floor(this.random() * below);
+  }
+}
