@@ -5,7 +5,7 @@ import type { RecordedRequest, RouteHandler, TestResponse } from './test-server.
 export const openAIEmbeddingsRoute = 'POST /v1/embeddings';
 
 export interface OpenAIEmbeddingsHandlerOptions {
-  /** Dimensions when the request names none. Default 1536. */
+  /** Dimensions when the request names none. Default 3072 for `text-embedding-3-large`, else 1536. */
   defaultDimensions?: number;
   /** Tokens the server bills per input. Default a quarter token per UTF-8 byte. */
   countTokens?: (text: string) => number;
@@ -45,7 +45,7 @@ export function openAIEmbeddingsHandler(options: OpenAIEmbeddingsHandlerOptions 
         });
       }
     }
-    const dimensions = body.dimensions ?? options.defaultDimensions ?? 1536;
+    const dimensions = body.dimensions ?? options.defaultDimensions ?? (body.model === 'text-embedding-3-large' ? 3072 : 1536);
     let tokens = 0;
     const data = inputs.map((text, index) => {
       tokens += countTokens(text);

@@ -1,0 +1,42 @@
+import { Tiktoken } from 'js-tiktoken/lite';
+import cl100kBase from 'js-tiktoken/ranks/cl100k_base';
+import { describe, expect, it } from 'vitest';
+import { encodeTokens, truncateToTokens } from './openai-tokenizer.js';
+
+const reference = new Tiktoken(cl100kBase);
+
+const samples = [
+  'The quick brown fox jumps over the lazy dog.',
+  "Don't stop—it's 3.14159 o'clock; we'll see 12345678 apples!!!",
+  'function f(x) {\n  return x * 2 + 1; // comment\n}\n\n\n    indented\ttab',
+  'Ünïcödé façade, naïve café — déjà vu. Привет, мир! Γειά σου Κόσμε.',
+  '漢字仮名交じり文。東京は日本の首都です。',
+  'emoji 👩‍👩‍👧‍👦 and 🇫🇷 flags, math ∑∫√ and zero​width',
+  'plain text with <|endoftext|> inside, as the embeddings API counts it',
+  '   leading and trailing spaces   ',
+  'https://example.com/path?query=a%20b&x=1#frag aGVsbG8gd29ybGQ=',
+  'supercalifragilisticexpialidocious antidisestablishmentarianism',
+];
+
+describe('cl100k_base encoder', () => {
+  it('gives the same tokens as js-tiktoken on mixed text', () => {
+    for (const text of samples) expect(encodeTokens(text)).toEqual(reference.encode(text, [], []));
+    const joined = samples.join('\n');
+    expect(encodeTokens(joined)).toEqual(reference.encode(joined, [], []));
+  });
+
+  it('truncates to a token count and decodes back to a prefix of the text', () => {
+    const text = samples.join(' ').repeat(5);
+    const tokens = encodeTokens(text);
+    const cut = truncateToTokens(tokens, 100);
+    expect(text.startsWith(cut)).toBe(true);
+    expect(encodeTokens(cut).length).toBeLessThanOrEqual(100);
+    expect(encodeTokens(cut).length).toBeGreaterThanOrEqual(98);
+  });
+
+  it('counts a long run without spaces in bounded time, close to the exact count', () => {
+    const run = '漢字仮名交じり文'.repeat(40); // one 960-byte piece
+    const exact = reference.encode(run, [], []).length;
+    expect(Math.abs(encodeTokens(run).length - exact)).toBeLessThanOrEqual(3);
+  });
+});

@@ -1,0 +1,140 @@
+import cl100kBase from 'js-tiktoken/ranks/cl100k_base';
+
+/**
+ * cl100k_base, the tokenizer of every OpenAI embedding model, on js-tiktoken's rank table.
+ * The encoder is Drift's own: js-tiktoken's merge rebuilds a string key for every pair on
+ * every step (cubic in a word's length, minutes for a page of CJK) and compiles its regexes
+ * on every call; this one keys ranks by latin1 byte strings and merges with the same rule
+ * (lowest rank first, leftmost on ties), so the tokens are identical and the tests hold it
+ * to js-tiktoken on mixed text.
+ */
+const asciiOnly = /^[\x00-\x7f]*$/;
+const maxPieceBytes = 384;
+
+class Cl100kEncoder {
+  private readonly ranks = new Map<string, number>();
+  private readonly bytesOf: string[] = [];
+  private readonly pattern: RegExp;
+
+  constructor() {
+    for (const line of cl100kBase.bpe_ranks.split('\n')) {
+      if (line.length === 0) continue;
+      const [, offsetText, ...tokens] = line.split(' ');
+      const offset = Number.parseInt(offsetText as string, 10);
+      tokens.forEach((token, index) => {
+        const key = Buffer.from(token, 'base64').toString('latin1');
+        this.ranks.set(key, offset + index);
+        this.bytesOf[offset + index] = key;
+      });
+    }
+    this.pattern = new RegExp(cl100kBase.pat_str, 'gu');
+  }
+
+  /** Token ids of `text`; special-token text such as `<|endoftext|>` is plain text, as the embeddings API treats it. */
+  encode(text: string): number[] {
+    const tokens: number[] = [];
+    const pattern = this.pattern;
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      const word = match[0];
+      // An ASCII piece is its own latin1 byte string; only others need converting.
+      const piece = asciiOnly.test(word) ? word : Buffer.from(word, 'utf8').toString('latin1');
+      const whole = this.ranks.get(piece);
+      if (whole !== undefined) {
+        tokens.push(whole);
+      } else if (piece.length <= maxPieceBytes) {
+        this.mergePiece(piece, tokens);
+      } else {
+        // The merge is quadratic in a piece's length; a longer piece (a run of CJK with no
+        // space, a base64 blob) is merged in slices cut between UTF-8 characters, which
+        // may move a token at each cut but keeps a megabyte from taking minutes.
+        let start = 0;
+        while (start < piece.length) {
+          let end = Math.min(piece.length, start + maxPieceBytes);
+          while (end < piece.length && (piece.charCodeAt(end) & 0xc0) === 0x80) end--;
+          this.mergePiece(piece.slice(start, end), tokens);
+          start = end;
+        }
+      }
+    }
+    return tokens;
+  }
+
+  private mergePiece(piece: string, out: number[]): void {
+    const whole = this.ranks.get(piece);
+    if (whole !== undefined) {
+      out.push(whole);
+      return;
+    }
+    // starts[i] is where part i begins; parts are merged pairwise, lowest rank first.
+    const starts: number[] = [];
+    for (let index = 0; index <= piece.length; index++) starts.push(index);
+    const pairRank = (index: number): number =>
+      index + 2 < starts.length ? (this.ranks.get(piece.slice(starts[index], starts[index + 2])) ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
+    const ranks: number[] = [];
+    for (let index = 0; index < starts.length - 2; index++) ranks.push(pairRank(index));
+    while (ranks.length > 0) {
+      let best = 0;
+      for (let index = 1; index < ranks.length; index++) if ((ranks[index] as number) < (ranks[best] as number)) best = index;
+      if (ranks[best] === Number.POSITIVE_INFINITY) break;
+      starts.splice(best + 1, 1);
+      ranks.splice(best + 1, 1);
+      ranks[best] = pairRank(best);
+      if (best > 0) ranks[best - 1] = pairRank(best - 1);
+      if (best === ranks.length) ranks.pop();
+    }
+    for (let index = 0; index + 1 < starts.length; index++) {
+      const rank = this.ranks.get(piece.slice(starts[index], starts[index + 1]));
+      if (rank !== undefined) out.push(rank);
+    }
+  }
+
+  decode(tokens: number[]): string {
+    let bytes = '';
+    for (const token of tokens) bytes += this.bytesOf[token] ?? '';
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+}
+
+let encoder: Cl100kEncoder | undefined;
+
+/** Built on first use (~0.3 s), never at import. */
+function cl100k(): Cl100kEncoder {
+  encoder ??= new Cl100kEncoder();
+  return encoder;
+}
+
+/** cl100k_base token ids of `text`. */
+export function encodeTokens(text: string): number[] {
+  return cl100k().encode(text);
+}
+
+/** The first `maxTokens` tokens of `text` as text, without a dangling half character. */
+export function truncateToTokens(tokens: number[], maxTokens: number): string {
+  return cl100k().decode(tokens.slice(0, maxTokens)).replace(/\uFFFD+$/, '');
+}
+
+/** OpenAI's request-size estimate: a quarter token per UTF-8 byte, rounded up (pgai measured it). */
+export function estimateTokensByBytes(text: string): number {
+  return Math.ceil(Buffer.byteLength(text, 'utf8') / 4);
+}
+
+/** Splits `total` into integers proportional to `weights` that add up to exactly `total`. */
+export function apportion(total: number, weights: number[]): number[] {
+  const weightSum = weights.reduce((sum, weight) => sum + weight, 0);
+  if (weights.length === 0) return [];
+  if (weightSum === 0) {
+    const share = Math.floor(total / weights.length);
+    return weights.map((_, index) => share + (index < total - share * weights.length ? 1 : 0));
+  }
+  const exact = weights.map((weight) => (weight / weightSum) * total);
+  const parts = exact.map(Math.floor);
+  let left = total - parts.reduce((sum, part) => sum + part, 0);
+  const byRemainder = exact.map((value, index) => ({ index, remainder: value - Math.floor(value) })).sort((a, b) => b.remainder - a.remainder);
+  for (const { index } of byRemainder) {
+    if (left <= 0) break;
+    parts[index] = (parts[index] as number) + 1;
+    left--;
+  }
+  return parts;
+}
