@@ -167,6 +167,18 @@ describe('embed', () => {
     expect((await ledger.getRun(runId))?.status).toBe('failed');
   });
 
+  it('lets an abort in during a long run where nothing changed (source and ledger answer at once)', async () => {
+    const { options, ledger } = setup(rowsOf(2000));
+    await embed({ ...options, batchSize: 500 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 0);
+    const error = await embed({ ...options, batchSize: 20, runId: 'aborted-rerun', signal: controller.signal }).catch((caught: unknown) => caught);
+    expect(DriftError.hasCode(error, 'aborted')).toBe(true);
+    const run = await ledger.getRun('aborted-rerun');
+    expect(run?.status).toBe('failed');
+    expect(run?.counters.rowsProcessed).toBeLessThan(2000);
+  });
+
   it('stops at the cost limit with what was done committed', async () => {
     const { options, ledger, sink, embedder } = setup(rowsOf(100, 'a text long enough to cost something'));
     // Each text is ~12 tokens at $20 per 1M tokens; 16 inputs per call.

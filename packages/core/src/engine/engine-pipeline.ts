@@ -7,6 +7,8 @@ import { writeBatch } from './engine-write.js';
 
 /** Batches between reading and the ledger commit at once; a slow sink slows the reader. */
 const batchesInFlight = 2;
+const yieldEveryMs = 20;
+const yieldEveryBatches = 16;
 
 /**
  * The pipeline: read → hash + dedup (in the reader, one lookup per batch) → vectors
@@ -17,6 +19,8 @@ export async function runPipeline(state: RunState, batches: AsyncIterable<WorkIt
   let lastWrite: Promise<void> = Promise.resolve();
   /** Point ids that batches in flight will write (upsert or delete). */
   const pending = new Set<string>();
+  let lastYield = performance.now();
+  let sinceYield = 0;
   const window: Promise<void>[] = [];
   const iterator = batches[Symbol.asyncIterator]();
   try {
@@ -24,6 +28,13 @@ export async function runPipeline(state: RunState, batches: AsyncIterable<WorkIt
       if (state.stopped) break;
       const next = await iterator.next();
       if (next.done) break;
+      // A source and a ledger that answer at once (memory, SQLite) would keep the loop on
+      // microtasks only: let timers, signals and I/O in now and then, so abort stays prompt.
+      if (++sinceYield >= yieldEveryBatches || performance.now() - lastYield > yieldEveryMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+        sinceYield = 0;
+      }
       if (state.signal.aborted) {
         state.stop(abortError(state.signal), 'abort');
         break;
