@@ -21,9 +21,15 @@ const random = () => {
 };
 const texts: string[] = [];
 for (let index = 0; index < count; index++) {
-  let text = `row ${index}:`;
-  while (text.length < 1000) text += ` ${words[Math.floor(random() * words.length)]}`;
-  texts.push(text);
+  // Joined, so each text is one flat string as a reader hands it over (not a rope).
+  const parts = [`row ${index}:`];
+  let length = parts[0]!.length;
+  while (length < 1000) {
+    const word = words[Math.floor(random() * words.length)]!;
+    parts.push(word);
+    length += word.length + 1;
+  }
+  texts.push(parts.join(' '));
 }
 
 const embedder = createShadowEmbedder({ model: 'openai/text-embedding-3-small' });

@@ -9,8 +9,10 @@ import { createLimiter, type Limiter } from './limiter.js';
 /**
  * The sink as the engine uses it: checked specification version; opened once (and
  * again after a failed open); no call before open or after close (a PluginStateError);
- * close idempotent and waiting for calls in flight; writes one at a time when the sink
- * says `concurrentWrites: false`; an aborted signal stops a call before it starts.
+ * close idempotent and waiting for calls in flight; one call at a time when the sink
+ * says `concurrentWrites: false` (its writes may not overlap any other call; a scan
+ * takes its turn per batch, so writing while scanning cannot deadlock); an aborted
+ * signal stops a call before it starts.
  */
 export function guardSink(sink: Sink): SinkV1 {
   if (isGuarded(sink)) return sink;
@@ -19,7 +21,7 @@ export function guardSink(sink: Sink): SinkV1 {
   let opening: { options: SinkOpenOptions; promise: Promise<void> } | undefined;
   let closing: Promise<void> | undefined;
   const inFlight = createInFlight();
-  const writes: Limiter | undefined =
+  const serial: Limiter | undefined =
     sink.capabilities?.concurrentWrites === false ? createLimiter(1) : undefined;
 
   const sameOpen = (a: SinkOpenOptions, b: SinkOpenOptions) =>
@@ -43,14 +45,13 @@ export function guardSink(sink: Sink): SinkV1 {
     what: string,
     signal: AbortSignal | undefined,
     run: () => Promise<T>,
-    write = false,
   ): Promise<T> => {
     try {
       check(what, signal);
     } catch (error) {
       return Promise.reject(error);
     }
-    return inFlight.track(write && writes ? writes.run(run) : invoke(run));
+    return inFlight.track(serial ? serial.run(run) : invoke(run));
   };
 
   return markGuarded<SinkV1>({
@@ -92,19 +93,25 @@ export function guardSink(sink: Sink): SinkV1 {
       return promise;
     },
     upsert(points, options) {
-      return call('upsert', options?.signal, () => sink.upsert(points, options), true);
+      return call('upsert', options?.signal, () => sink.upsert(points, options));
     },
     delete(ids, options) {
-      return call('delete', options?.signal, () => sink.delete(ids, options), true);
+      return call('delete', options?.signal, () => sink.delete(ids, options));
     },
     retrieve(ids, options) {
       return call('retrieve', options?.signal, () => sink.retrieve(ids, options));
     },
     async *scan(options): AsyncIterable<StoredPoint[]> {
       check('scan', options?.signal);
-      for await (const batch of sink.scan(options)) {
-        check('scan', options?.signal);
-        yield batch;
+      const iterator = sink.scan(options)[Symbol.asyncIterator]();
+      try {
+        while (true) {
+          const next = await call('scan', options?.signal, () => iterator.next());
+          if (next.done) return;
+          yield next.value;
+        }
+      } finally {
+        await iterator.return?.();
       }
     },
     search(vector, options) {

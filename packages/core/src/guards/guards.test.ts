@@ -83,7 +83,7 @@ describe('guardSink', () => {
     await expect(guarded.open(openOptions)).rejects.toSatisfy(hasCode('plugin-state'));
   });
 
-  it('serialises writes of a sink that cannot take concurrent writes, not of one that can', async () => {
+  it('serialises calls of a sink that cannot take concurrent writes, not of one that can', async () => {
     for (const concurrentWrites of [false, true]) {
       const { sink, stats } = naiveSink({ concurrentWrites });
       const guarded = guardSink(sink);
@@ -116,6 +116,21 @@ describe('guardSink', () => {
     const guarded = guardSink(createMemorySink());
     expect(guardSink(guarded)).toBe(guarded);
   });
+});
+
+it('lets a serialised sink be written while it is scanned', async () => {
+  const { sink } = naiveSink({ concurrentWrites: false });
+  sink.scan = async function* () {
+    yield [];
+    yield [];
+  };
+  const guarded = guardSink(sink);
+  await guarded.open(openOptions);
+  let batches = 0;
+  for await (const _ of guarded.scan()) {
+    await guarded.upsert([point(`x${batches++}`)]);
+  }
+  expect(batches).toBe(2);
 });
 
 describe('guardEmbedder', () => {
