@@ -15,7 +15,7 @@
  */
 import { hash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   contentHash,
@@ -68,17 +68,20 @@ function syntheticSource(rows: number): SourceV1 {
 }
 
 /** Peak RSS while `work` runs: sampled at each batch end and every 20 ms. */
-async function measured<T>(work: (sample: () => void) => Promise<T>): Promise<{ value: T; seconds: number; peakRssMiB: number }> {
+async function measured<T>(work: (sample: () => void) => Promise<T>): Promise<{ value: T; seconds: number; peakRssMiB: number; peakHeapMiB: number }> {
   let peak = process.memoryUsage.rss();
+  let peakHeap = process.memoryUsage().heapUsed;
+  let samples = 0;
   const sample = () => {
     const rss = process.memoryUsage.rss();
     if (rss > peak) peak = rss;
+    if (++samples % 16 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   };
   const timer = setInterval(sample, 20);
   const started = performance.now();
   try {
     const value = await work(sample);
-    return { value, seconds: (performance.now() - started) / 1000, peakRssMiB: peak / 2 ** 20 };
+    return { value, seconds: (performance.now() - started) / 1000, peakRssMiB: peak / 2 ** 20, peakHeapMiB: peakHeap / 2 ** 20 };
   } finally {
     clearInterval(timer);
   }
@@ -129,9 +132,9 @@ try {
   await ledger.close();
 
   const rate = (rows: number, seconds: number) => rows / seconds;
-  const line = (name: string, rows: number, run: { seconds: number; peakRssMiB: number }) =>
-    `${name.padEnd(22)} ${String(rows).padStart(8)} rows  ${run.seconds.toFixed(2).padStart(7)} s  ${Math.round(rate(rows, run.seconds)).toLocaleString('en-US').padStart(9)} rows/s  ${(rate(rows, run.seconds) / ceiling).toFixed(3)} of SHA-256  peak RSS ${run.peakRssMiB.toFixed(0)} MiB`;
-  console.log(`engine bench (batch ${batchSize}, shadow ${model} ${embedder.dimensions} dims, discarding sink, ${process.env.LEDGER === 'memory' ? 'memory' : 'SQLite'} ledger)`);
+  const line = (name: string, rows: number, run: { seconds: number; peakRssMiB: number; peakHeapMiB: number }) =>
+    `${name.padEnd(22)} ${String(rows).padStart(8)} rows  ${run.seconds.toFixed(2).padStart(7)} s  ${Math.round(rate(rows, run.seconds)).toLocaleString('en-US').padStart(9)} rows/s  ${(rate(rows, run.seconds) / ceiling).toFixed(3)} of SHA-256  peak RSS ${run.peakRssMiB.toFixed(0)} MiB (JS heap ${run.peakHeapMiB.toFixed(0)} MiB)`;
+  console.log(`engine bench, load average ${loadavg().map((value) => value.toFixed(1)).join(' ')} on ${availableParallelism()} cores (batch ${batchSize}, shadow ${model} ${embedder.dimensions} dims, discarding sink, ${process.env.LEDGER === 'memory' ? 'memory' : 'SQLite'} ledger)`);
   console.log(`ceiling: crypto.hash('sha256') of the same ~1 KB texts: ${Math.round(ceiling).toLocaleString('en-US')} rows/s; shadow embedder alone: ${Math.round(shadowRate).toLocaleString('en-US')} texts/s`);
   console.log(line('first run', firstRows, first));
   console.log(line('no-change re-run', rerunRows, rerun));
