@@ -1,4 +1,5 @@
-import { type IncomingHttpHeaders, createServer } from 'node:http';
+import { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { type Http2ServerRequest, type Http2ServerResponse, type Http2Session, createServer as createHttp2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 
 /** One request as the server received it, kept so a test can assert what was sent. */
@@ -52,7 +53,15 @@ export interface TestServer {
  * Route keys are `METHOD /path`; a key ending in `*` matches every path with that prefix.
  * An unmatched request gets a 404 with a JSON body that names it.
  */
-export async function startTestServer(routes: Record<string, Route> = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  /**
+   * Speak HTTP/2 without TLS (h2c, prior knowledge) instead of HTTP/1.1: the AWS SDK's
+   * Bedrock runtime client talks HTTP/2 by default.
+   */
+  http2?: boolean;
+}
+
+export async function startTestServer(routes: Record<string, Route> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const table = new Map<string, { route: Route; calls: number }>();
   for (const [key, route] of Object.entries(routes)) table.set(key, { route, calls: 0 });
   const requests: RecordedRequest[] = [];
@@ -68,7 +77,7 @@ export async function startTestServer(routes: Record<string, Route> = {}): Promi
     return best;
   };
 
-  const server = createServer((incoming, outgoing) => {
+  const handle = (incoming: IncomingMessage | Http2ServerRequest, outgoing: ServerResponse | Http2ServerResponse): void => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
@@ -105,7 +114,8 @@ export async function startTestServer(routes: Record<string, Route> = {}): Promi
         }
         if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs));
         if (response.destroy) {
-          incoming.socket.destroy();
+          if ('stream' in incoming) incoming.stream.session?.destroy();
+          else incoming.socket.destroy();
           return;
         }
         if (outgoing.destroyed) return;
@@ -118,8 +128,18 @@ export async function startTestServer(routes: Record<string, Route> = {}): Promi
         outgoing.end(payload);
       })();
     });
-  });
-  server.keepAliveTimeout = 5_000;
+  };
+
+  const sessions = new Set<Http2Session>();
+  const server = options.http2 ? createHttp2Server(handle) : createServer(handle);
+  if (options.http2) {
+    server.on('session', (session: Http2Session) => {
+      sessions.add(session);
+      session.on('close', () => sessions.delete(session));
+    });
+  } else {
+    (server as ReturnType<typeof createServer>).keepAliveTimeout = 5_000;
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -136,7 +156,8 @@ export async function startTestServer(routes: Record<string, Route> = {}): Promi
     },
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        for (const session of sessions) session.destroy();
         server.close(() => resolve());
       }),
   };
