@@ -314,7 +314,7 @@ describe('points, history and failures', () => {
     expect((await ledger.getPoints(sink, wanted)).size).toBe(10_000);
     expect((await ledger.findByContentHash(sink, fingerprint, upserts.map((point) => point.contentHash))).size).toBe(10_000);
     expect(await ledger.countPoints(sink)).toBe(10_000);
-  });
+  }, 60_000);
 
   it('keeps checkpoints per (source, sink, fingerprint)', async () => {
     const ledger = ledgerAt();
