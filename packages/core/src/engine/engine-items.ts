@@ -12,6 +12,11 @@ export interface WorkItem {
   /** SHA-256 of `text`, when there is a text. */
   hash: string | null;
   row: Row;
+  /**
+   * From a change feed: the row changed even when its text did not, so with metadata
+   * columns its payload is rewritten (the vector copied from the sink, no provider call).
+   */
+  changed?: boolean;
 }
 
 export interface ItemContext {

@@ -51,6 +51,7 @@ export async function runPipeline(state: RunState, batches: AsyncIterable<WorkIt
         sinkId: state.sinkId,
         fingerprint: state.fingerprint,
         dedup: state.dedup,
+        refreshChanged: state.metadataColumns !== undefined,
         signal: state.signal,
       });
       const vectors = prepared.groups.length > 0 ? resolveVectors(state, prepared) : undefined;

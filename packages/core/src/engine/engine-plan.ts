@@ -58,6 +58,7 @@ async function plan(options: RunOptions, batches: AsyncIterable<WorkItem[]>): Pr
     sinkId: options.sink.id,
     fingerprint: embedder.fingerprint,
     dedup: options.dedup ?? true,
+    refreshChanged: (options.metadataColumns?.length ?? 0) > 0,
     ...(options.signal ? { signal: options.signal } : {}),
   };
   for await (const items of batches) {

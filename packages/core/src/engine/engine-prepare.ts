@@ -34,6 +34,8 @@ export interface PrepareContext {
   sinkId: string;
   fingerprint: string;
   dedup: boolean;
+  /** Rewrite the payload of a changed row whose text is the same (metadata columns are stored). */
+  refreshChanged: boolean;
   signal?: AbortSignal;
 }
 
@@ -70,19 +72,23 @@ export async function prepareBatch(batch: number, input: WorkItem[], context: Pr
       if (live) deletes.push(item);
       continue;
     }
-    if (context.dedup && live && live.contentHash === item.hash && live.fingerprint === context.fingerprint) {
+    const same = context.dedup && live !== undefined && live.contentHash === item.hash && live.fingerprint === context.fingerprint;
+    if (same && !(item.changed && context.refreshChanged)) {
       unchanged++;
       continue;
     }
     const group = groupsByHash.get(item.hash);
     if (group) group.items.push(item);
     else groupsByHash.set(item.hash, { text: item.text, hash: item.hash, items: [item] });
+    // Same text, other columns changed: copy the point's own vector, rewrite its payload.
+    if (same) groupsByHash.get(item.hash)!.reuseFrom ??= live;
   }
 
   const groups = [...groupsByHash.values()];
-  if (context.dedup && groups.length > 0) {
-    const found = await context.ledger.findByContentHash(context.sinkId, context.fingerprint, groups.map((group) => group.hash));
-    for (const group of groups) {
+  const unknown = context.dedup ? groups.filter((group) => group.reuseFrom === undefined) : [];
+  if (unknown.length > 0) {
+    const found = await context.ledger.findByContentHash(context.sinkId, context.fingerprint, unknown.map((group) => group.hash));
+    for (const group of unknown) {
       const source = found.get(group.hash);
       if (source) group.reuseFrom = source;
     }

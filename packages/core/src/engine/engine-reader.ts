@@ -62,6 +62,11 @@ export async function* changeItems(context: ReaderContext, fromVersion: number, 
 function* netBatches(changes: NetChange[], context: ReaderContext): Generator<WorkItem[]> {
   for (let start = 0; start < changes.length; start += context.batchSize) {
     const slice = changes.slice(start, start + context.batchSize);
-    yield slice.map(({ key, change }) => (change.type === 'delete' ? deleteItem(key, change.row, context) : upsertItem(change.row, context)));
+    yield slice.map(({ key, change }) => {
+      if (change.type === 'delete') return deleteItem(key, change.row, context);
+      const item = upsertItem(change.row, context);
+      item.changed = true;
+      return item;
+    });
   }
 }

@@ -124,6 +124,22 @@ describe('sync', () => {
     expect(sink.upserted.filter((id) => id === pointId(source.id, '5'))).toHaveLength(1);
   });
 
+  it('rewrites the metadata of a row whose text did not change, without calling the provider', async () => {
+    const { options, source, sink, embedder } = setup();
+    await sync({ ...options, metadataColumns: ['tag'] });
+    commit(source, [{ type: 'update_postimage', row: { id: 2, text: 'two', tag: 'b' } }]);
+    embedder.calls.length = 0;
+    const result = await sync({ ...options, metadataColumns: ['tag'] });
+    expect(result).toMatchObject({ status: 'succeeded', updated: 1, rowsReused: 1, rowsEmbedded: 0, tokens: 0 });
+    expect(embedder.calls).toEqual([]);
+    const [point] = await sink.retrieve([pointId(source.id, '2')]);
+    expect(point?.payload.metadata).toEqual({ tag: 'b' });
+
+    // Without metadata columns there is nothing to rewrite: the row is deduped.
+    commit(source, [{ type: 'update_postimage', row: { id: 3, text: 'three', tag: 'c' } }]);
+    expect(await sync(options)).toMatchObject({ updated: 1, rowsDeduped: 1, rowsReused: 0 });
+  });
+
   it('deletes a point whose text an update emptied', async () => {
     const { options, source, sink } = setup();
     await sync(options);
