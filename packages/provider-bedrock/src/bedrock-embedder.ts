@@ -1,4 +1,5 @@
 import {
+  AbortedError,
   type EmbedOptions,
   type EmbedResult,
   type EmbedderLimits,
@@ -143,6 +144,7 @@ export function createBedrockEmbedder(options: BedrockEmbedderOptions): Embedder
     async embed(texts: string[], embedOptions: EmbedOptions = {}): Promise<EmbedResult> {
       const info = model();
       const dimensions = resolveDimensions();
+      if (embedOptions.signal?.aborted) throw new AbortedError(`The call to ${id} was aborted before it was sent.`);
       if (texts.length === 0) return { vectors: [], tokens: 0, tokensPerInput: [], truncated: 0 };
       if (texts.length > limits.maxInputsPerCall) {
         throw new LimitExceededError(`${id} takes at most ${limits.maxInputsPerCall} input${limits.maxInputsPerCall === 1 ? '' : 's'} per call; got ${texts.length}. Split the call.`);

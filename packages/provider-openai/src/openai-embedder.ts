@@ -1,4 +1,5 @@
 import {
+  AbortedError,
   type EmbedOptions,
   type EmbedResult,
   type EmbedderLimits,
@@ -171,6 +172,8 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): EmbedderV1
     async embed(texts: string[], embedOptions: EmbedOptions = {}): Promise<EmbedResult> {
       const dimensions = resolveDimensions();
       if (texts.length === 0) return { vectors: [], tokens: 0, tokensPerInput: [], truncated: 0 };
+      if (embedOptions.signal?.aborted) throw new AbortedError(`The call to ${id} was aborted before it was sent.`);
+
       if (texts.length > limits.maxInputsPerCall) {
         throw new LimitExceededError(`${id} takes at most ${limits.maxInputsPerCall} inputs per call; got ${texts.length}. Split the call.`);
       }
