@@ -21,9 +21,9 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Point, Sink } from '@drift-spark/core';
+import { createPgliteSink, createPgvectorSink, encodeBinaryCopy } from '@drift-spark/sink-pgvector';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { createPgliteSink, createPgvectorSink, encodeBinaryCopy } from '@drift-spark/sink-pgvector';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 
@@ -48,10 +48,12 @@ const vectors = Array.from({ length: 512 }, (_, seed) => {
     values[index] = Math.sin(seed * 31 + index * 0.7);
     norm += (values[index] as number) ** 2;
   }
-  for (let index = 0; index < dimensions; index++) values[index] = (values[index] as number) / Math.sqrt(norm);
+  for (let index = 0; index < dimensions; index++)
+    values[index] = (values[index] as number) / Math.sqrt(norm);
   return values;
 });
-const content = 'A support ticket about a delayed refund, about two hundred characters long, the size of a typical chunk of text that a RAG pipeline embeds and stores beside its vector for retrieval.';
+const content =
+  'A support ticket about a delayed refund, about two hundred characters long, the size of a typical chunk of text that a RAG pipeline embeds and stores beside its vector for retrieval.';
 
 function batch(ids: string[], offset: number): Point[] {
   return ids.map((id, index) => ({
@@ -85,12 +87,14 @@ async function measure(target: Target, total: number): Promise<void> {
   const rawIds = idsFor(total);
   const runRaw = async (start: number, end: number) => {
     const began = performance.now();
-    for (let at = start; at < end; at += batchSize) await target.raw(batch(rawIds.slice(at, Math.min(end, at + batchSize)), at));
+    for (let at = start; at < end; at += batchSize)
+      await target.raw(batch(rawIds.slice(at, Math.min(end, at + batchSize)), at));
     rawMs += performance.now() - began;
   };
   const runSink = async (start: number, end: number) => {
     const began = performance.now();
-    for (let at = start; at < end; at += batchSize) await target.sink.upsert(batch(ids.slice(at, Math.min(end, at + batchSize)), at));
+    for (let at = start; at < end; at += batchSize)
+      await target.sink.upsert(batch(ids.slice(at, Math.min(end, at + batchSize)), at));
     sinkMs += performance.now() - began;
   };
   for (let start = 0, round = 0; start < total; start += slice, round++) {
@@ -105,10 +109,12 @@ async function measure(target: Target, total: number): Promise<void> {
     }
   }
   const count = await target.sink.count();
-  if (count !== total) throw new Error(`${target.name}: the sink holds ${count} points, expected ${total}`);
+  if (count !== total)
+    throw new Error(`${target.name}: the sink holds ${count} points, expected ${total}`);
   const updates = Math.min(updatePoints, total);
   const began = performance.now();
-  for (let at = 0; at < updates; at += batchSize) await target.sink.upsert(batch(ids.slice(at, Math.min(updates, at + batchSize)), at + 1));
+  for (let at = 0; at < updates; at += batchSize)
+    await target.sink.upsert(batch(ids.slice(at, Math.min(updates, at + batchSize)), at + 1));
   const updateMs = performance.now() - began;
   const rate = (count: number, ms: number) => Math.round((count * 1000) / ms);
   console.log(
@@ -128,7 +134,9 @@ async function pgliteTarget(): Promise<Target> {
     sink,
     raw: async (batchPoints) => {
       const data = encodeBinaryCopy(batchPoints, { dimensions, storeContent: true });
-      await raw.query(`copy raw_points (${columns}) from '/dev/blob' with (format binary)`, [], { blob: new Blob([data]) });
+      await raw.query(`copy raw_points (${columns}) from '/dev/blob' with (format binary)`, [], {
+        blob: new Blob([data]),
+      });
     },
     close: async () => {
       await sink.close();
@@ -141,21 +149,31 @@ async function postgresTarget(url: string): Promise<Target> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query('create extension if not exists vector');
-  await client.query('drop table if exists bench_raw_points; drop table if exists bench_sink_points');
+  await client.query(
+    'drop table if exists bench_raw_points; drop table if exists bench_sink_points',
+  );
   await client.query(ddl('bench_raw_points'));
-  const sink = createPgvectorSink({ connectionString: url, table: 'bench_sink_points', index: 'never' });
+  const sink = createPgvectorSink({
+    connectionString: url,
+    table: 'bench_sink_points',
+    index: 'never',
+  });
   await sink.open({ dimensions, distance: 'cosine', model });
   return {
     name: 'PostgreSQL',
     sink,
     raw: async (batchPoints) => {
       const data = encodeBinaryCopy(batchPoints, { dimensions, storeContent: true });
-      const stream = client.query(copyStreams.from(`copy bench_raw_points (${columns}) from stdin (format binary)`));
+      const stream = client.query(
+        copyStreams.from(`copy bench_raw_points (${columns}) from stdin (format binary)`),
+      );
       await pipeline(Readable.from([data]), stream);
     },
     close: async () => {
       await sink.close();
-      await client.query('drop table if exists bench_raw_points; drop table if exists bench_sink_points');
+      await client.query(
+        'drop table if exists bench_raw_points; drop table if exists bench_sink_points',
+      );
       await client.end();
     },
   };
@@ -171,6 +189,8 @@ if (url) {
   await measure(postgres, points);
   await postgres.close();
 } else {
-  console.log('PostgreSQL: skipped (DATABASE_URL is not set; run through scripts/with-services.sh)');
+  console.log(
+    'PostgreSQL: skipped (DATABASE_URL is not set; run through scripts/with-services.sh)',
+  );
 }
 console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);

@@ -21,8 +21,13 @@ export async function createPgDriver(options: PgDriverOptions): Promise<SqlDrive
   let pool = options.pool;
   if (!pool && !options.client) {
     const pg = await import('pg');
-    const PoolClass = (pg.default?.Pool ?? (pg as unknown as { Pool: typeof Pool }).Pool) as new (config: PoolConfig) => Pool;
-    ownedPool = new PoolClass({ connectionString: options.connectionString, max: options.maxConnections ?? 4 });
+    const PoolClass = (pg.default?.Pool ?? (pg as unknown as { Pool: typeof Pool }).Pool) as new (
+      config: PoolConfig,
+    ) => Pool;
+    ownedPool = new PoolClass({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 4,
+    });
     // An idle client losing its connection must not crash the process; the next query reports it.
     ownedPool.on('error', () => {});
     pool = ownedPool;
@@ -34,8 +39,13 @@ export async function createPgDriver(options: PgDriverOptions): Promise<SqlDrive
       return result.rows;
     },
     async copyBinary(table, columns, data) {
-      const stream = client.query(copyStreams.from(`copy ${table} (${columns}) from stdin (format binary)`));
-      await pipeline(Readable.from([Buffer.from(data.buffer, data.byteOffset, data.byteLength)]), stream);
+      const stream = client.query(
+        copyStreams.from(`copy ${table} (${columns}) from stdin (format binary)`),
+      );
+      await pipeline(
+        Readable.from([Buffer.from(data.buffer, data.byteOffset, data.byteLength)]),
+        stream,
+      );
     },
   });
 
@@ -58,7 +68,11 @@ export async function createPgDriver(options: PgDriverOptions): Promise<SqlDrive
       return await work(client);
     } catch (error) {
       // A connection-level failure must not go back to the pool.
-      if (!(error as { code?: string })?.code || String((error as { code?: string }).code).startsWith('08')) broken = error as Error;
+      if (
+        !(error as { code?: string })?.code ||
+        String((error as { code?: string }).code).startsWith('08')
+      )
+        broken = error as Error;
       throw error;
     } finally {
       client.release(broken);
@@ -68,7 +82,8 @@ export async function createPgDriver(options: PgDriverOptions): Promise<SqlDrive
   return {
     concurrent: !options.client,
     query: (sql, parameters) => withClient((client) => executorFor(client).query(sql, parameters)),
-    copyBinary: (table, columns, data) => withClient((client) => executorFor(client).copyBinary(table, columns, data)),
+    copyBinary: (table, columns, data) =>
+      withClient((client) => executorFor(client).copyBinary(table, columns, data)),
     transaction: (work) =>
       withClient(async (client) => {
         await client.query('begin');

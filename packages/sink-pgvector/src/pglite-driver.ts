@@ -30,8 +30,12 @@ export async function createPgliteDriver(options: PgliteDriverOptions): Promise<
   let database = options.database;
   const owned = !database;
   if (!database) {
-    const [{ PGlite }, { vector }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-pgvector')]);
-    const dataDir = options.dataDir === undefined || options.dataDir === 'memory' ? undefined : options.dataDir;
+    const [{ PGlite }, { vector }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite-pgvector'),
+    ]);
+    const dataDir =
+      options.dataDir === undefined || options.dataDir === 'memory' ? undefined : options.dataDir;
     if (dataDir) {
       const { mkdir } = await import('node:fs/promises');
       await mkdir(dataDir, { recursive: true });

@@ -1,7 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { DriftError, pointId } from '@drift-spark/core';
 import { conformancePoint, testSink, unitVector } from '@drift-spark/core/testkit';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPgliteSink, createPgvectorSinkFromUri, quoteIdentifier } from './index.js';
 
@@ -40,7 +40,9 @@ describe('pgvector sink on PGlite', () => {
     await sink.open(openOptions);
     await sink.upsert([point('a', 1)]);
     await sink.close();
-    const tables = await db.query<{ name: string }>(`select relname::text as name from pg_class where relname in ('y', 'x; drop table y') order by 1`);
+    const tables = await db.query<{ name: string }>(
+      `select relname::text as name from pg_class where relname in ('y', 'x; drop table y') order by 1`,
+    );
     expect(tables.rows.map((row) => row.name)).toEqual(['x; drop table y', 'y']);
     const rows = await db.query<{ key: string }>(`select key from "x; drop table y"`);
     expect(rows.rows).toEqual([{ key: 'a' }]);
@@ -77,24 +79,39 @@ describe('pgvector sink on PGlite', () => {
       { name: 'updated_at', type: 'timestamp with time zone', notnull: true },
     ]);
     const query = `[${Array.from(near.vector).join(',')}]`;
-    const hits = await db.query<{ key: string }>(`select key from contract_check order by embedding <=> $1 limit 2`, [query]);
+    const hits = await db.query<{ key: string }>(
+      `select key from contract_check order by embedding <=> $1 limit 2`,
+      [query],
+    );
     expect(hits.rows[0]).toEqual({ key: 'near' });
-    const indexes = await db.query<{ definition: string }>(`select indexdef as definition from pg_indexes where tablename = 'contract_check'`);
-    expect(indexes.rows.some((row) => /using hnsw \(embedding vector_cosine_ops\)/i.test(row.definition))).toBe(true);
+    const indexes = await db.query<{ definition: string }>(
+      `select indexdef as definition from pg_indexes where tablename = 'contract_check'`,
+    );
+    expect(
+      indexes.rows.some((row) =>
+        /using hnsw \(embedding vector_cosine_ops\)/i.test(row.definition),
+      ),
+    ).toBe(true);
     await db.exec('drop table contract_check');
   });
 
   it('builds the HNSW index after a first load, and at open when the table has rows', async () => {
     const db = await database();
     const hnswCount = async () =>
-      (await db.query<{ n: number }>(`select count(*)::int as n from pg_indexes where tablename = 'index_timing' and indexdef ilike '%hnsw%'`)).rows[0]?.n;
+      (
+        await db.query<{ n: number }>(
+          `select count(*)::int as n from pg_indexes where tablename = 'index_timing' and indexdef ilike '%hnsw%'`,
+        )
+      ).rows[0]?.n;
     const first = createPgliteSink({ database: db, table: 'index_timing' });
     await first.open(openOptions);
     await first.upsert([point('a', 1), point('b', 2)]);
     expect(await hnswCount()).toBe(0);
     await first.finalize();
     expect(await hnswCount()).toBe(1);
-    await db.exec(`drop index ${(await db.query<{ name: string }>(`select indexname as name from pg_indexes where tablename = 'index_timing' and indexdef ilike '%hnsw%'`)).rows[0]?.name}`);
+    await db.exec(
+      `drop index ${(await db.query<{ name: string }>(`select indexname as name from pg_indexes where tablename = 'index_timing' and indexdef ilike '%hnsw%'`)).rows[0]?.name}`,
+    );
     await first.close();
     const second = createPgliteSink({ database: db, table: 'index_timing' });
     await second.open(openOptions);
@@ -112,7 +129,10 @@ describe('pgvector sink on PGlite', () => {
     await sink.upsert([point('d', 5), point('d', 6, { content: 'd last' })]);
     await sink.upsert([point('e', 7)]);
     expect(await sink.count()).toBe(5);
-    const read = await sink.retrieve([pointId('conformance-source', 'b'), pointId('conformance-source', 'd')]);
+    const read = await sink.retrieve([
+      pointId('conformance-source', 'b'),
+      pointId('conformance-source', 'd'),
+    ]);
     expect(read.map((stored) => stored.payload.content).sort()).toEqual(['b v2', 'd last']);
     await sink.close();
     await db.exec('drop table mixed_upsert');
@@ -142,8 +162,12 @@ describe('pgvector sink on PGlite', () => {
     const nan = point('nan', 1);
     nan.vector[2] = Number.NaN;
     await expect(fresh.upsert([nan])).rejects.toSatisfy(hasCode('invalid-input'));
-    await expect(fresh.upsert([point('short', 1, {})].map((p) => ({ ...p, vector: p.vector.slice(0, 4) })))).rejects.toSatisfy(hasCode('invalid-input'));
-    await expect(fresh.upsert([{ ...point('bad-id', 1), id: 'not-a-uuid' }])).rejects.toSatisfy(hasCode('invalid-input'));
+    await expect(
+      fresh.upsert([point('short', 1, {})].map((p) => ({ ...p, vector: p.vector.slice(0, 4) }))),
+    ).rejects.toSatisfy(hasCode('invalid-input'));
+    await expect(fresh.upsert([{ ...point('bad-id', 1), id: 'not-a-uuid' }])).rejects.toSatisfy(
+      hasCode('invalid-input'),
+    );
     expect(await fresh.count()).toBe(0);
     await fresh.close();
     await expect(fresh.count()).rejects.toSatisfy(hasCode('plugin-state'));
@@ -163,7 +187,9 @@ describe('pgvector sink on PGlite', () => {
       await first.upsert([point('a', 1), point('b', 2)]);
       await first.close();
       const second = createPgvectorSinkFromUri(uri);
-      await expect(second.open({ ...openOptions, model: 'other/model' })).rejects.toSatisfy(hasCode('dimension-mismatch'));
+      await expect(second.open({ ...openOptions, model: 'other/model' })).rejects.toSatisfy(
+        hasCode('dimension-mismatch'),
+      );
       await second.open(openOptions);
       expect(await second.count()).toBe(2);
       const [hit] = await second.search(unitVector(dimensions, 2), { k: 1 });

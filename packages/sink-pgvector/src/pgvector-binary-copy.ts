@@ -35,11 +35,17 @@ export function encodeBinaryCopy(points: readonly Point[], options: BinaryCopyOp
     const row = [
       Buffer.from(payload.key, 'utf8'),
       Buffer.from(payload.source, 'utf8'),
-      options.storeContent && payload.content !== null && payload.content !== undefined ? Buffer.from(payload.content, 'utf8') : NULL_MARK,
+      options.storeContent && payload.content !== null && payload.content !== undefined
+        ? Buffer.from(payload.content, 'utf8')
+        : NULL_MARK,
       Buffer.from(payload.content_hash, 'utf8'),
       Buffer.from(payload.model, 'utf8'),
-      payload.metadata === null || payload.metadata === undefined ? NULL_MARK : Buffer.from(JSON.stringify(payload.metadata), 'utf8'),
-      payload.run_id === null || payload.run_id === undefined ? NULL_MARK : Buffer.from(payload.run_id, 'utf8'),
+      payload.metadata === null || payload.metadata === undefined
+        ? NULL_MARK
+        : Buffer.from(JSON.stringify(payload.metadata), 'utf8'),
+      payload.run_id === null || payload.run_id === undefined
+        ? NULL_MARK
+        : Buffer.from(payload.run_id, 'utf8'),
     ];
     texts.push(row);
     size += 2 + (4 + 16) + (4 + 4 + dimensions * 4) + (options.updatedAt ? 12 : 0);
@@ -53,10 +59,14 @@ export function encodeBinaryCopy(points: readonly Point[], options: BinaryCopyOp
   let offset = SIGNATURE.copy(buffer, 0);
   offset = buffer.writeInt32BE(0, offset); // flags
   offset = buffer.writeInt32BE(0, offset); // header extension length
-  const updatedAtMicros = options.updatedAt ? BigInt(options.updatedAt.getTime()) * 1000n - POSTGRES_EPOCH_MICROS : 0n;
+  const updatedAtMicros = options.updatedAt
+    ? BigInt(options.updatedAt.getTime()) * 1000n - POSTGRES_EPOCH_MICROS
+    : 0n;
   for (let pointIndex = 0; pointIndex < points.length; pointIndex++) {
     const point = points[pointIndex] as Point;
-    const [key, source, content, contentHash, model, metadata, runId] = texts[pointIndex] as Buffer[];
+    const [key, source, content, contentHash, model, metadata, runId] = texts[
+      pointIndex
+    ] as Buffer[];
     offset = buffer.writeInt16BE(columns, offset);
     offset = buffer.writeInt32BE(16, offset);
     offset += buffer.write(point.id.replace(/-/g, ''), offset, 16, 'hex');
@@ -68,7 +78,10 @@ export function encodeBinaryCopy(points: readonly Point[], options: BinaryCopyOp
     offset = buffer.writeInt32BE(4 + dimensions * 4, offset);
     offset = buffer.writeInt16BE(dimensions, offset);
     offset = buffer.writeInt16BE(0, offset); // unused
-    const vector = point.vector instanceof Float32Array ? point.vector : Float32Array.from(point.vector as ArrayLike<number>);
+    const vector =
+      point.vector instanceof Float32Array
+        ? point.vector
+        : Float32Array.from(point.vector as ArrayLike<number>);
     const bytes = dimensions * 4;
     Buffer.from(vector.buffer, vector.byteOffset, bytes).copy(buffer, offset);
     // float4 goes big-endian on the wire; swapping in place is ~20x faster than writeFloatBE per value.
@@ -102,7 +115,9 @@ function writeText(buffer: Buffer, offset: number, value: Buffer): number {
 
 function validatePoint(point: Point, dimensions: number): void {
   if (!isUuid(point.id)) {
-    throw new InvalidInputError(`Point id "${String(point.id).slice(0, 40)}" is not a UUID: derive point ids with pointId(source, key).`);
+    throw new InvalidInputError(
+      `Point id "${String(point.id).slice(0, 40)}" is not a UUID: derive point ids with pointId(source, key).`,
+    );
   }
   const vector = point.vector;
   if (!vector || vector.length !== dimensions) {
@@ -112,11 +127,16 @@ function validatePoint(point: Point, dimensions: number): void {
   }
   for (let index = 0; index < dimensions; index++) {
     if (!Number.isFinite(vector[index])) {
-      throw new InvalidInputError(`Point ${point.id} has a non-finite value at dimension ${index}; pgvector stores only finite numbers.`);
+      throw new InvalidInputError(
+        `Point ${point.id} has a non-finite value at dimension ${index}; pgvector stores only finite numbers.`,
+      );
     }
   }
   const payload = point.payload;
   for (const name of ['key', 'source', 'content_hash', 'model'] as const) {
-    if (typeof payload?.[name] !== 'string') throw new InvalidInputError(`Point ${point.id} has no ${name} in its payload; it is required.`);
+    if (typeof payload?.[name] !== 'string')
+      throw new InvalidInputError(
+        `Point ${point.id} has no ${name} in its payload; it is required.`,
+      );
   }
 }

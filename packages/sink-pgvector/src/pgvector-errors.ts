@@ -2,7 +2,14 @@ import { AbortedError, DriftError, FatalError, SinkError, TransientError } from 
 
 /** SQLSTATE classes and codes after which the same call may succeed. */
 const TRANSIENT_CODES = new Set(['40001', '40P01', '53300', '57P01', '57P02', '57P03', '55P03']);
-const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);
+const TRANSIENT_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
 
 /**
  * Turns a driver error into a Drift error by its SQLSTATE or socket code, never by its
@@ -10,16 +17,26 @@ const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT',
  */
 export function toDriftError(error: unknown, what: string, sinkId: string): DriftError {
   if (DriftError.isInstance(error)) return error;
-  if ((error as { name?: string })?.name === 'AbortError') return new AbortedError(undefined, { cause: error });
+  if ((error as { name?: string })?.name === 'AbortError')
+    return new AbortedError(undefined, { cause: error });
   const code = String((error as { code?: unknown })?.code ?? '');
   const detail = (error as { message?: string })?.message ?? String(error);
   if (code.startsWith('08') || TRANSIENT_CODES.has(code) || TRANSIENT_NODE_CODES.has(code)) {
-    return new TransientError(`The pgvector sink ${sinkId} could not ${what} (${code}: ${detail}); it will be tried again.`, { cause: error });
+    return new TransientError(
+      `The pgvector sink ${sinkId} could not ${what} (${code}: ${detail}); it will be tried again.`,
+      { cause: error },
+    );
   }
   if (code.startsWith('28') || code === '3D000') {
-    return new FatalError(`The pgvector sink ${sinkId} could not ${what}: ${detail}. Check the user, password (PGPASSWORD) and database in the connection URI.`, {
-      cause: error,
-    });
+    return new FatalError(
+      `The pgvector sink ${sinkId} could not ${what}: ${detail}. Check the user, password (PGPASSWORD) and database in the connection URI.`,
+      {
+        cause: error,
+      },
+    );
   }
-  return new SinkError(`The pgvector sink ${sinkId} could not ${what}: ${detail}${code ? ` (SQLSTATE ${code})` : ''}.`, { cause: error });
+  return new SinkError(
+    `The pgvector sink ${sinkId} could not ${what}: ${detail}${code ? ` (SQLSTATE ${code})` : ''}.`,
+    { cause: error },
+  );
 }

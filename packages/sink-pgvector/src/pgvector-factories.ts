@@ -3,7 +3,11 @@ import type { ClientBase, Pool } from 'pg';
 import { createPgDriver } from './pg-driver.js';
 import { createPgliteDriver } from './pglite-driver.js';
 import { assertIdentifier } from './pgvector-identifiers.js';
-import { createSqlPgvectorSink, type PgvectorSink, type PgvectorSinkCommonOptions } from './pgvector-sink.js';
+import {
+  createSqlPgvectorSink,
+  type PgvectorSink,
+  type PgvectorSinkCommonOptions,
+} from './pgvector-sink.js';
 import { canonicalPgUri } from './pgvector-uri.js';
 
 export interface PgvectorSinkOptions extends PgvectorSinkCommonOptions {
@@ -31,7 +35,9 @@ export function createPgvectorSink(options: PgvectorSinkOptions): PgvectorSink {
     concurrentWrites: !options.client,
     connect: () =>
       createPgDriver({
-        ...(options.connectionString === undefined ? {} : { connectionString: toPgConnectionString(options.connectionString) }),
+        ...(options.connectionString === undefined
+          ? {}
+          : { connectionString: toPgConnectionString(options.connectionString) }),
         ...(options.pool ? { pool: options.pool } : {}),
         ...(options.client ? { client: options.client } : {}),
         ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
@@ -58,7 +64,8 @@ export function createPgliteSink(options: PgliteSinkOptions): PgvectorSink {
     ...options,
     id: `pglite://${options.database ? '(instance)' : dataDir}?table=${encodeURIComponent(options.table)}`,
     concurrentWrites: false,
-    connect: () => createPgliteDriver(options.database ? { database: options.database } : { dataDir }),
+    connect: () =>
+      createPgliteDriver(options.database ? { database: options.database } : { dataDir }),
   });
 }
 
@@ -71,7 +78,8 @@ export function toPgConnectionString(uri: string): string {
 }
 
 function describeInjected(source: unknown): string {
-  const options = (source as { options?: { host?: unknown; database?: unknown } } | undefined)?.options;
+  const options = (source as { options?: { host?: unknown; database?: unknown } } | undefined)
+    ?.options;
   const host = (source as { host?: unknown })?.host ?? options?.host;
   const database = (source as { database?: unknown })?.database ?? options?.database;
   return `${typeof host === 'string' ? host : 'client'}/${typeof database === 'string' ? database : ''}`;

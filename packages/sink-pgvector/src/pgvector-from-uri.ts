@@ -3,7 +3,10 @@ import type { PgvectorSink } from './pgvector-sink.js';
 import { parsePgvectorUri } from './pgvector-uri.js';
 
 /** The sink a URI names: pg://, postgres:// (a server through `pg`) or pglite:// (embedded). Lazy. */
-export function createPgvectorSinkFromUri(uri: string, options: { storeContent?: boolean } = {}): PgvectorSink {
+export function createPgvectorSinkFromUri(
+  uri: string,
+  options: { storeContent?: boolean } = {},
+): PgvectorSink {
   const parsed = parsePgvectorUri(uri);
   const storeContent = options.storeContent ?? parsed.storeContent;
   const common = {
@@ -11,6 +14,7 @@ export function createPgvectorSinkFromUri(uri: string, options: { storeContent?:
     ...(parsed.schema ? { schema: parsed.schema } : {}),
     ...(storeContent === undefined ? {} : { storeContent }),
   };
-  if (parsed.engine === 'pglite') return createPgliteSink({ ...common, dataDir: parsed.dataDir ?? 'memory' });
+  if (parsed.engine === 'pglite')
+    return createPgliteSink({ ...common, dataDir: parsed.dataDir ?? 'memory' });
   return createPgvectorSink({ ...common, connectionString: parsed.connectionString as string });
 }

@@ -17,10 +17,14 @@ export function quoteIdentifier(name: string): string {
 /** Throws InvalidInputError for a name PostgreSQL cannot hold as given. */
 export function assertIdentifier(name: string): void {
   if (typeof name !== 'string' || name.length === 0) {
-    throw new InvalidInputError('A pgvector table name must be a non-empty string: pass `table` (or `?table=` in the URI).');
+    throw new InvalidInputError(
+      'A pgvector table name must be a non-empty string: pass `table` (or `?table=` in the URI).',
+    );
   }
   if (name.includes('\u0000')) {
-    throw new InvalidInputError('A pgvector table name cannot contain a NUL character: choose another name.');
+    throw new InvalidInputError(
+      'A pgvector table name cannot contain a NUL character: choose another name.',
+    );
   }
   if (Buffer.byteLength(name, 'utf8') > MAX_IDENTIFIER_BYTES) {
     throw new InvalidInputError(
@@ -31,7 +35,8 @@ export function assertIdentifier(name: string): void {
 
 /** Quotes a string literal for statements that take no parameters (COMMENT ON). */
 export function quoteLiteral(value: string): string {
-  if (value.includes('\u0000')) throw new InvalidInputError('A SQL literal cannot contain a NUL character.');
+  if (value.includes('\u0000'))
+    throw new InvalidInputError('A SQL literal cannot contain a NUL character.');
   // standard_conforming_strings is on by default since PostgreSQL 9.1, and on in PGlite;
   // the E'' form makes the escaping independent of that setting.
   return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;

@@ -3,12 +3,12 @@ import {
   DimensionMismatchError,
   InvalidInputError,
   PluginStateError,
-  SinkError,
   type Point,
   type PointPayload,
   type SearchHit,
   type SinkCallOptions,
   type SinkCapabilities,
+  SinkError,
   type SinkOpenOptions,
   type SinkV1,
   type StoredPoint,
@@ -23,8 +23,20 @@ export const HNSW_MAX_DIMENSIONS = 2000;
 
 /** The columns of the public table contract, in COPY order (updated_at is set by the upsert). */
 const COPY_COLUMNS = 'id, key, source, content, content_hash, model, embedding, metadata, run_id';
-const REQUIRED_COLUMNS = ['id', 'key', 'source', 'content', 'content_hash', 'model', 'embedding', 'metadata', 'run_id', 'updated_at'];
-const SELECT_PAYLOAD = 'id::text as id, key, source, content, content_hash, model, metadata, run_id';
+const REQUIRED_COLUMNS = [
+  'id',
+  'key',
+  'source',
+  'content',
+  'content_hash',
+  'model',
+  'embedding',
+  'metadata',
+  'run_id',
+  'updated_at',
+];
+const SELECT_PAYLOAD =
+  'id::text as id, key, source, content, content_hash, model, metadata, run_id';
 
 /** What the sink writes in the table's comment, so a later open can refuse another model. */
 interface TableMarker {
@@ -93,7 +105,10 @@ interface Row {
  * rows builds it.
  */
 export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): PgvectorSink {
-  const table = options.schema === undefined ? quoteIdentifier(options.table) : `${quoteIdentifier(options.schema)}.${quoteIdentifier(options.table)}`;
+  const table =
+    options.schema === undefined
+      ? quoteIdentifier(options.table)
+      : `${quoteIdentifier(options.schema)}.${quoteIdentifier(options.table)}`;
   const stage = quoteIdentifier(derivedName('drift_stage', table));
   const indexName = quoteIdentifier(derivedName('drift_hnsw', table));
   const storeContent = options.storeContent ?? true;
@@ -110,21 +125,34 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
   const fail = (error: unknown, what: string) => toDriftError(error, what, sinkId);
   const ready = (signal?: AbortSignal): SqlDriver => {
     if (signal?.aborted) throw new AbortedError(undefined, { cause: signal.reason });
-    if (closed) throw new PluginStateError(`The pgvector sink ${sinkId} is closed; create a new one.`);
-    if (!driver) throw new PluginStateError(`The pgvector sink ${sinkId} is not open: call open({dimensions, distance, model}) first.`);
+    if (closed)
+      throw new PluginStateError(`The pgvector sink ${sinkId} is closed; create a new one.`);
+    if (!driver)
+      throw new PluginStateError(
+        `The pgvector sink ${sinkId} is not open: call open({dimensions, distance, model}) first.`,
+      );
     return driver;
   };
 
   async function buildIndex(executor: SqlExecutor): Promise<void> {
     if (options.index === 'never' || dimensions > HNSW_MAX_DIMENSIONS) return;
-    await executor.query(`create index if not exists ${indexName} on ${table} using hnsw (embedding vector_cosine_ops)`);
+    await executor.query(
+      `create index if not exists ${indexName} on ${table} using hnsw (embedding vector_cosine_ops)`,
+    );
   }
 
   async function verifyOrCreate(executor: SqlExecutor, open: SinkOpenOptions): Promise<void> {
-    const extension = await executor.query<{ present: boolean }>(`select exists(select 1 from pg_extension where extname = 'vector') as present`);
+    const extension = await executor.query<{ present: boolean }>(
+      `select exists(select 1 from pg_extension where extname = 'vector') as present`,
+    );
     if (!extension[0]?.present) await executor.query('create extension if not exists vector');
 
-    const marker: TableMarker = { drift: 1, model: open.model, dimensions: open.dimensions, distance: 'cosine' };
+    const marker: TableMarker = {
+      drift: 1,
+      model: open.model,
+      dimensions: open.dimensions,
+      distance: 'cosine',
+    };
     await executor.query(
       `create table if not exists ${table} (
         id uuid primary key,
@@ -144,7 +172,9 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
          from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped`,
       [table],
     );
-    const missing = REQUIRED_COLUMNS.filter((name) => !columns.some((column) => column.name === name));
+    const missing = REQUIRED_COLUMNS.filter(
+      (name) => !columns.some((column) => column.name === name),
+    );
     if (missing.length > 0) {
       throw new SinkError(
         `The table ${table} exists but is not a Drift table (missing columns: ${missing.join(', ')}). Choose another table with ?table=, or drop it.`,
@@ -157,7 +187,10 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
         `The table ${table} holds ${embeddingType || 'vectors of unknown size'}, but the model ${open.model} makes ${open.dimensions} dimensions. Use another table (?table=) for this model, or migrate to it.`,
       );
     }
-    const comment = await executor.query<{ comment: string | null }>(`select obj_description($1::regclass, 'pg_class') as comment`, [table]);
+    const comment = await executor.query<{ comment: string | null }>(
+      `select obj_description($1::regclass, 'pg_class') as comment`,
+      [table],
+    );
     const existing = parseMarker(comment[0]?.comment ?? null);
     let existingModel = existing?.model;
     if (!existingModel) {
@@ -169,7 +202,8 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
         `The table ${table} holds vectors of the model ${existingModel}, not ${open.model}; Drift does not mix models in one table. Use another table (?table=) for ${open.model}, or migrate.`,
       );
     }
-    if (!existing) await executor.query(`comment on table ${table} is ${quoteLiteral(JSON.stringify(marker))}`);
+    if (!existing)
+      await executor.query(`comment on table ${table} is ${quoteLiteral(JSON.stringify(marker))}`);
     // The direct COPY needs updated_at to fill itself; a table made elsewhere without the default takes the staged path only.
     insertFastPath = columns.some((column) => column.name === 'updated_at' && column.has_default);
   }
@@ -180,7 +214,10 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
     return point;
   }
 
-  const capabilities: SinkCapabilities = { concurrentWrites: options.concurrentWrites, maxPointsPerWrite: 2000 };
+  const capabilities: SinkCapabilities = {
+    concurrentWrites: options.concurrentWrites,
+    maxPointsPerWrite: 2000,
+  };
 
   return {
     specificationVersion: 'v1',
@@ -189,11 +226,17 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
     capabilities,
 
     async open(open) {
-      if (closed) throw new PluginStateError(`The pgvector sink ${sinkId} is closed; create a new one.`);
+      if (closed)
+        throw new PluginStateError(`The pgvector sink ${sinkId} is closed; create a new one.`);
       if (open.signal?.aborted) throw new AbortedError(undefined, { cause: open.signal.reason });
-      if (open.distance !== 'cosine') throw new InvalidInputError(`The pgvector sink supports cosine distance only, not ${String(open.distance)}.`);
+      if (open.distance !== 'cosine')
+        throw new InvalidInputError(
+          `The pgvector sink supports cosine distance only, not ${String(open.distance)}.`,
+        );
       if (!Number.isInteger(open.dimensions) || open.dimensions < 1 || open.dimensions > 16000) {
-        throw new InvalidInputError(`pgvector holds 1 to 16000 dimensions; the model says ${open.dimensions}.`);
+        throw new InvalidInputError(
+          `pgvector holds 1 to 16000 dimensions; the model says ${open.dimensions}.`,
+        );
       }
       let opened: SqlDriver | undefined;
       try {
@@ -201,7 +244,9 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
         await opened.transaction((executor) => verifyOrCreate(executor, open));
         dimensions = open.dimensions;
         fastPathAllowed = true;
-        const rows = await opened.query<{ present: boolean }>(`select exists(select 1 from ${table}) as present`);
+        const rows = await opened.query<{ present: boolean }>(
+          `select exists(select 1 from ${table}) as present`,
+        );
         if (rows[0]?.present) {
           await buildIndex(opened);
           indexPending = false;
@@ -233,7 +278,8 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
           await current.copyBinary(table, COPY_COLUMNS, data);
           return;
         } catch (error) {
-          if ((error as { code?: unknown })?.code !== '23505') throw fail(error, `write ${unique.size} points to ${table}`);
+          if ((error as { code?: unknown })?.code !== '23505')
+            throw fail(error, `write ${unique.size} points to ${table}`);
           fastPathAllowed = false;
         }
       }
@@ -319,9 +365,12 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
     async search(vector, call) {
       const current = ready(call?.signal);
       const k = call.k;
-      if (!Number.isInteger(k) || k < 1) throw new InvalidInputError(`search needs k ≥ 1, not ${k}.`);
+      if (!Number.isInteger(k) || k < 1)
+        throw new InvalidInputError(`search needs k ≥ 1, not ${k}.`);
       if (vector.length !== dimensions) {
-        throw new InvalidInputError(`The query vector has ${vector.length} dimensions; the table ${table} holds ${dimensions}.`);
+        throw new InvalidInputError(
+          `The query vector has ${vector.length} dimensions; the table ${table} holds ${dimensions}.`,
+        );
       }
       const literal = vectorLiteral(vector);
       const sql = `select ${SELECT_PAYLOAD}, embedding <=> $1::vector as distance from ${table} order by embedding <=> $1::vector limit $2`;
@@ -330,11 +379,19 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
         const rows =
           k > 40
             ? await current.transaction(async (executor) => {
-                await executor.query(`select set_config('hnsw.ef_search', $1, true)`, [String(Math.min(k, 1000))]);
+                await executor.query(`select set_config('hnsw.ef_search', $1, true)`, [
+                  String(Math.min(k, 1000)),
+                ]);
                 return executor.query<Row>(sql, [literal, k]);
               })
             : await current.query<Row>(sql, [literal, k]);
-        return rows.map((row): SearchHit => ({ id: row.id, score: 1 - Number(row.distance), payload: toPayload(row) }));
+        return rows.map(
+          (row): SearchHit => ({
+            id: row.id,
+            score: 1 - Number(row.distance),
+            payload: toPayload(row),
+          }),
+        );
       } catch (error) {
         throw fail(error, `search ${table}`);
       }
@@ -343,7 +400,9 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
     async count(call) {
       const current = ready(call?.signal);
       try {
-        const rows = await current.query<{ count: string | number }>(`select count(*)::text as count from ${table}`);
+        const rows = await current.query<{ count: string | number }>(
+          `select count(*)::text as count from ${table}`,
+        );
         return Number(rows[0]?.count ?? 0);
       } catch (error) {
         throw fail(error, `count ${table}`);
@@ -383,7 +442,9 @@ function parseMarker(comment: string | null): TableMarker | undefined {
   if (!comment) return undefined;
   try {
     const value = JSON.parse(comment) as Partial<TableMarker>;
-    return value && value.drift === 1 && typeof value.model === 'string' ? (value as TableMarker) : undefined;
+    return value && value.drift === 1 && typeof value.model === 'string'
+      ? (value as TableMarker)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -397,7 +458,10 @@ function toPayload(row: Row): PointPayload {
     content_hash: row.content_hash,
     model: row.model,
     run_id: row.run_id ?? '',
-    metadata: typeof row.metadata === 'string' ? (JSON.parse(row.metadata) as Record<string, unknown>) : row.metadata,
+    metadata:
+      typeof row.metadata === 'string'
+        ? (JSON.parse(row.metadata) as Record<string, unknown>)
+        : row.metadata,
   };
 }
 
@@ -415,7 +479,8 @@ export function vectorLiteral(vector: ArrayLike<number>): string {
   let text = '[';
   for (let index = 0; index < vector.length; index++) {
     const value = vector[index] as number;
-    if (!Number.isFinite(value)) throw new InvalidInputError(`The query vector has a non-finite value at dimension ${index}.`);
+    if (!Number.isFinite(value))
+      throw new InvalidInputError(`The query vector has a non-finite value at dimension ${index}.`);
     text += index === 0 ? String(value) : `,${value}`;
   }
   return `${text}]`;

@@ -8,21 +8,37 @@ describe('pgvector URIs', () => {
       connectionString: 'pg://drift@db.example:5432/vectors?table=docs',
       table: 'docs',
     });
-    expect(parsePgvectorUri('postgres://u:secret@h/db?table=t&schema=s&content=false')).toMatchObject({ engine: 'pg', table: 't', schema: 's', storeContent: false });
-    expect(parsePgvectorUri('pglite://memory?table=t')).toEqual({ engine: 'pglite', dataDir: 'memory', table: 't' });
-    expect(parsePgvectorUri('pglite:///var/drift/db?table=t')).toEqual({ engine: 'pglite', dataDir: '/var/drift/db', table: 't' });
-    expect(parsePgvectorUri('pglite://./.drift/pglite')).toEqual({ engine: 'pglite', dataDir: './.drift/pglite', table: 'drift_embeddings' });
+    expect(
+      parsePgvectorUri('postgres://u:secret@h/db?table=t&schema=s&content=false'),
+    ).toMatchObject({ engine: 'pg', table: 't', schema: 's', storeContent: false });
+    expect(parsePgvectorUri('pglite://memory?table=t')).toEqual({
+      engine: 'pglite',
+      dataDir: 'memory',
+      table: 't',
+    });
+    expect(parsePgvectorUri('pglite:///var/drift/db?table=t')).toEqual({
+      engine: 'pglite',
+      dataDir: '/var/drift/db',
+      table: 't',
+    });
+    expect(parsePgvectorUri('pglite://./.drift/pglite')).toEqual({
+      engine: 'pglite',
+      dataDir: './.drift/pglite',
+      table: 'drift_embeddings',
+    });
     expect(() => parsePgvectorUri('qdrant://h/c')).toThrow(/pgvector sink URI/);
     expect(() => parsePgvectorUri('pglite://?table=t')).toThrow(/names no PGlite directory/);
   });
 
   it('gives an id without the password, and hands pg a postgres:// string without Drift parameters', () => {
-    const sink = createPgvectorSinkFromUri('pg://drift:s3cret@db.example:5433/vectors?table=docs&sslmode=require');
+    const sink = createPgvectorSinkFromUri(
+      'pg://drift:s3cret@db.example:5433/vectors?table=docs&sslmode=require',
+    );
     expect(sink.id).toBe('pg://drift@db.example:5433/vectors?table=docs');
     expect(sink.id).not.toContain('s3cret');
-    expect(toPgConnectionString('pg://drift:s3cret@db.example:5433/vectors?table=docs&sslmode=require')).toBe(
-      'postgres://drift:s3cret@db.example:5433/vectors?sslmode=require',
-    );
+    expect(
+      toPgConnectionString('pg://drift:s3cret@db.example:5433/vectors?table=docs&sslmode=require'),
+    ).toBe('postgres://drift:s3cret@db.example:5433/vectors?sslmode=require');
   });
 
   it('is lazy: creating a sink for an unreachable server neither connects nor throws', () => {

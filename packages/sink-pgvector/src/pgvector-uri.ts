@@ -28,7 +28,10 @@ export function parsePgvectorUri(uri: string): PgvectorUri {
     const queryAt = rest.indexOf('?');
     const path = decodeURIComponent(queryAt === -1 ? rest : rest.slice(0, queryAt));
     const query = new URLSearchParams(queryAt === -1 ? '' : rest.slice(queryAt + 1));
-    if (path.length === 0) throw new InvalidInputError(`The URI ${uri} names no PGlite directory: use pglite://./.drift/pglite?table=name or pglite://memory?table=name.`);
+    if (path.length === 0)
+      throw new InvalidInputError(
+        `The URI ${uri} names no PGlite directory: use pglite://./.drift/pglite?table=name or pglite://memory?table=name.`,
+      );
     return { engine: 'pglite', dataDir: path, ...common(query) };
   }
   if (scheme === 'pg' || scheme === 'postgres' || scheme === 'postgresql') {
@@ -36,11 +39,16 @@ export function parsePgvectorUri(uri: string): PgvectorUri {
     try {
       url = new URL(uri.replace(/^[a-z]+:\/\//i, 'postgres://'));
     } catch (error) {
-      throw new InvalidInputError('The PostgreSQL URI is not valid: expected pg://user@host:5432/db?table=name.', { cause: error });
+      throw new InvalidInputError(
+        'The PostgreSQL URI is not valid: expected pg://user@host:5432/db?table=name.',
+        { cause: error },
+      );
     }
     return { engine: 'pg', connectionString: uri, ...common(url.searchParams) };
   }
-  throw new InvalidInputError(`Not a pgvector sink URI (${scheme ?? 'no scheme'}): expected pg://, postgres:// or pglite://.`);
+  throw new InvalidInputError(
+    `Not a pgvector sink URI (${scheme ?? 'no scheme'}): expected pg://, postgres:// or pglite://.`,
+  );
 }
 
 function common(query: URLSearchParams): Pick<PgvectorUri, 'table' | 'schema' | 'storeContent'> {

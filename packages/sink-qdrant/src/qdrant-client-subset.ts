@@ -14,15 +14,38 @@ export interface QdrantClientSubset {
     config: { params: { vectors?: unknown }; metadata?: Record<string, unknown> | null };
     payload_schema: Record<string, unknown>;
   }>;
-  createCollection(collection: string, args: { vectors: { size: number; distance: 'Cosine' } }): Promise<unknown>;
-  updateCollection(collection: string, args: { metadata: Record<string, unknown> }): Promise<unknown>;
-  createPayloadIndex(collection: string, args: { field_name: string; field_schema: 'keyword'; wait?: boolean }): Promise<unknown>;
-  upsert(collection: string, args: { wait?: boolean; points: Array<{ id: string; vector: number[]; payload: Record<string, unknown> }> }): Promise<unknown>;
+  createCollection(
+    collection: string,
+    args: { vectors: { size: number; distance: 'Cosine' } },
+  ): Promise<unknown>;
+  updateCollection(
+    collection: string,
+    args: { metadata: Record<string, unknown> },
+  ): Promise<unknown>;
+  createPayloadIndex(
+    collection: string,
+    args: { field_name: string; field_schema: 'keyword'; wait?: boolean },
+  ): Promise<unknown>;
+  upsert(
+    collection: string,
+    args: {
+      wait?: boolean;
+      points: Array<{ id: string; vector: number[]; payload: Record<string, unknown> }>;
+    },
+  ): Promise<unknown>;
   delete(collection: string, args: { wait?: boolean; points: string[] }): Promise<unknown>;
-  retrieve(collection: string, args: { ids: string[]; with_payload?: boolean; with_vector?: boolean }): Promise<QdrantPointRecord[]>;
+  retrieve(
+    collection: string,
+    args: { ids: string[]; with_payload?: boolean; with_vector?: boolean },
+  ): Promise<QdrantPointRecord[]>;
   scroll(
     collection: string,
-    args: { limit?: number; offset?: string | number | null; with_payload?: boolean; with_vector?: boolean },
+    args: {
+      limit?: number;
+      offset?: string | number | null;
+      with_payload?: boolean;
+      with_vector?: boolean;
+    },
   ): Promise<{ points: QdrantPointRecord[]; next_page_offset?: unknown }>;
   query(
     collection: string,

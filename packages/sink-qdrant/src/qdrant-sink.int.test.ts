@@ -37,10 +37,16 @@ describe('Qdrant sink', () => {
   it('writes a collection the official client searches, returning the keys', async () => {
     const sink = createQdrantSinkFromUri(`${url.replace(/^http:/, 'qdrant:')}/client_search`);
     await sink.open(openOptions);
-    const points = Array.from({ length: 300 }, (_, index) => conformancePoint(`row-${index}`, unitVector(dimensions, index + 1)));
+    const points = Array.from({ length: 300 }, (_, index) =>
+      conformancePoint(`row-${index}`, unitVector(dimensions, index + 1)),
+    );
     await sink.upsert(points);
     await sink.close();
-    const result = await admin.query('client_search', { query: Array.from(unitVector(dimensions, 42)), limit: 3, with_payload: true });
+    const result = await admin.query('client_search', {
+      query: Array.from(unitVector(dimensions, 42)),
+      limit: 3,
+      with_payload: true,
+    });
     expect(result.points[0]?.payload?.key).toBe('row-41');
     const info = await admin.getCollection('client_search');
     expect(info.config.params.vectors).toMatchObject({ size: dimensions, distance: 'Cosine' });
@@ -52,7 +58,9 @@ describe('Qdrant sink', () => {
   it('deletes at scale and scans what is left', async () => {
     const sink = createQdrantSink({ url, collection: 'bulk_delete' });
     await sink.open(openOptions);
-    const points = Array.from({ length: 1200 }, (_, index) => conformancePoint(`row-${index}`, unitVector(dimensions, index + 1)));
+    const points = Array.from({ length: 1200 }, (_, index) =>
+      conformancePoint(`row-${index}`, unitVector(dimensions, index + 1)),
+    );
     await sink.upsert(points);
     await sink.delete(points.slice(0, 1100).map((point) => point.id));
     let seen = 0;

@@ -3,11 +3,11 @@ import {
   DimensionMismatchError,
   InvalidInputError,
   PluginStateError,
-  SinkError,
   type Point,
   type PointPayload,
   type SearchHit,
   type SinkCapabilities,
+  SinkError,
   type SinkV1,
   type StoredPoint,
 } from '@drift-spark/core';
@@ -44,10 +44,14 @@ export interface QdrantSinkOptions {
 export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
   const collection = options.collection;
   if (typeof collection !== 'string' || collection.length === 0 || collection.includes('/')) {
-    throw new InvalidInputError('A Qdrant collection name must be a non-empty string without "/": pass `collection` (or qdrant://host:6333/<collection>).');
+    throw new InvalidInputError(
+      'A Qdrant collection name must be a non-empty string without "/": pass `collection` (or qdrant://host:6333/<collection>).',
+    );
   }
   const url = options.url ?? 'http://localhost:6333';
-  const sinkId = options.id ?? `${url.replace(/^http(s?):\/\//, (_, s: string) => (s ? 'qdrants://' : 'qdrant://')).replace(/\/+$/, '')}/${collection}`;
+  const sinkId =
+    options.id ??
+    `${url.replace(/^http(s?):\/\//, (_, s: string) => (s ? 'qdrants://' : 'qdrant://')).replace(/\/+$/, '')}/${collection}`;
   const batchSize = Math.min(256, Math.max(64, options.batchSize ?? 128));
   const parallelRequests = Math.max(1, options.parallelRequests ?? 4);
   const storeContent = options.storeContent ?? true;
@@ -59,8 +63,12 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
   const fail = (error: unknown, what: string) => toDriftError(error, what, sinkId);
   const ready = (signal?: AbortSignal): QdrantClientSubset => {
     if (signal?.aborted) throw new AbortedError(undefined, { cause: signal.reason });
-    if (closed) throw new PluginStateError(`The Qdrant sink ${sinkId} is closed; create a new one.`);
-    if (!client) throw new PluginStateError(`The Qdrant sink ${sinkId} is not open: call open({dimensions, distance, model}) first.`);
+    if (closed)
+      throw new PluginStateError(`The Qdrant sink ${sinkId} is closed; create a new one.`);
+    if (!client)
+      throw new PluginStateError(
+        `The Qdrant sink ${sinkId} is not open: call open({dimensions, distance, model}) first.`,
+      );
     return client;
   };
 
@@ -71,10 +79,17 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
     const apiKey = options.apiKey ?? process.env.QDRANT_API_KEY;
     // checkCompatibility would send a request from the constructor and print a warning;
     // Drift never writes to the console from a library, and checks the collection itself.
-    return new QdrantClient({ url, ...(apiKey ? { apiKey } : {}), checkCompatibility: false }) as unknown as QdrantClientSubset;
+    return new QdrantClient({
+      url,
+      ...(apiKey ? { apiKey } : {}),
+      checkCompatibility: false,
+    }) as unknown as QdrantClientSubset;
   }
 
-  const capabilities: SinkCapabilities = { concurrentWrites: true, maxPointsPerWrite: batchSize * parallelRequests * 4 };
+  const capabilities: SinkCapabilities = {
+    concurrentWrites: true,
+    maxPointsPerWrite: batchSize * parallelRequests * 4,
+  };
 
   return {
     specificationVersion: 'v1',
@@ -82,27 +97,39 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
     capabilities,
 
     async open(open) {
-      if (closed) throw new PluginStateError(`The Qdrant sink ${sinkId} is closed; create a new one.`);
+      if (closed)
+        throw new PluginStateError(`The Qdrant sink ${sinkId} is closed; create a new one.`);
       if (open.signal?.aborted) throw new AbortedError(undefined, { cause: open.signal.reason });
-      if (open.distance !== 'cosine') throw new InvalidInputError(`The Qdrant sink supports cosine distance only, not ${String(open.distance)}.`);
+      if (open.distance !== 'cosine')
+        throw new InvalidInputError(
+          `The Qdrant sink supports cosine distance only, not ${String(open.distance)}.`,
+        );
       if (!Number.isInteger(open.dimensions) || open.dimensions < 1 || open.dimensions > 65536) {
-        throw new InvalidInputError(`Qdrant holds 1 to 65536 dimensions; the model says ${open.dimensions}.`);
+        throw new InvalidInputError(
+          `Qdrant holds 1 to 65536 dimensions; the model says ${open.dimensions}.`,
+        );
       }
       const candidate = client ?? (await makeClient());
       try {
         const { exists } = await candidate.collectionExists(collection);
         if (!exists) {
           try {
-            await candidate.createCollection(collection, { vectors: { size: open.dimensions, distance: 'Cosine' } });
+            await candidate.createCollection(collection, {
+              vectors: { size: open.dimensions, distance: 'Cosine' },
+            });
           } catch (error) {
             // Another process created it first (409): verify it below like any existing collection.
             if ((error as { status?: number })?.status !== 409) throw error;
           }
         }
         const info = await candidate.getCollection(collection);
-        const vectors = info.config.params.vectors as { size?: unknown; distance?: unknown } | undefined;
+        const vectors = info.config.params.vectors as
+          | { size?: unknown; distance?: unknown }
+          | undefined;
         if (!vectors || typeof vectors.size !== 'number') {
-          throw new SinkError(`The Qdrant collection ${collection} has named vectors; Drift writes one unnamed vector. Use another collection.`);
+          throw new SinkError(
+            `The Qdrant collection ${collection} has named vectors; Drift writes one unnamed vector. Use another collection.`,
+          );
         }
         if (vectors.size !== open.dimensions) {
           throw new DimensionMismatchError(
@@ -110,13 +137,19 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
           );
         }
         if (vectors.distance !== 'Cosine') {
-          throw new DimensionMismatchError(`The Qdrant collection ${collection} uses ${String(vectors.distance)} distance; Drift writes Cosine. Use another collection.`);
+          throw new DimensionMismatchError(
+            `The Qdrant collection ${collection} uses ${String(vectors.distance)} distance; Drift writes Cosine. Use another collection.`,
+          );
         }
         const metadata = info.config.metadata ?? undefined;
         let model = typeof metadata?.drift_model === 'string' ? metadata.drift_model : undefined;
         if (model === undefined) {
           // A server without collection metadata (Qdrant < 1.16), or a collection made elsewhere: ask a point.
-          const sample = await candidate.scroll(collection, { limit: 1, with_payload: true, with_vector: false });
+          const sample = await candidate.scroll(collection, {
+            limit: 1,
+            with_payload: true,
+            with_vector: false,
+          });
           const payloadModel = sample.points[0]?.payload?.model;
           model = typeof payloadModel === 'string' ? payloadModel : undefined;
         }
@@ -126,10 +159,16 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
           );
         }
         if (typeof metadata?.drift_model !== 'string') {
-          await candidate.updateCollection(collection, { metadata: { drift_model: open.model, drift_dimensions: open.dimensions } });
+          await candidate.updateCollection(collection, {
+            metadata: { drift_model: open.model, drift_dimensions: open.dimensions },
+          });
         }
         if (!info.payload_schema?.[KEY_FIELD]) {
-          await candidate.createPayloadIndex(collection, { field_name: KEY_FIELD, field_schema: 'keyword', wait: true });
+          await candidate.createPayloadIndex(collection, {
+            field_name: KEY_FIELD,
+            field_schema: 'keyword',
+            wait: true,
+          });
         }
       } catch (error) {
         throw fail(error, `open the collection ${collection}`);
@@ -143,9 +182,12 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
       if (points.length === 0) return;
       const unique = new Map<string, Point>();
       for (const point of points) unique.set(point.id, point);
-      const encoded = [...unique.values()].map((point) => toQdrantPoint(point, dimensions, storeContent));
+      const encoded = [...unique.values()].map((point) =>
+        toQdrantPoint(point, dimensions, storeContent),
+      );
       const batches: (typeof encoded)[] = [];
-      for (let start = 0; start < encoded.length; start += batchSize) batches.push(encoded.slice(start, start + batchSize));
+      for (let start = 0; start < encoded.length; start += batchSize)
+        batches.push(encoded.slice(start, start + batchSize));
       // `wait: true`: Qdrant answers only once the points are applied (in its WAL and in the
       // segments that searches read). With `wait: false` it answers on receipt, before the
       // update is applied, and a crash or a rejected point after the answer would leave the
@@ -154,7 +196,8 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
       // durable and searchable. Throughput comes from a few batches in flight instead.
       try {
         await runLimited(batches, parallelRequests, async (batch) => {
-          if (call?.signal?.aborted) throw new AbortedError(undefined, { cause: call.signal.reason });
+          if (call?.signal?.aborted)
+            throw new AbortedError(undefined, { cause: call.signal.reason });
           await current.upsert(collection, { wait: true, points: batch });
         });
       } catch (error) {
@@ -169,7 +212,10 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
       try {
         // wait: true for the same reason as upsert: the ledger forgets a point only once it is gone.
         for (let start = 0; start < valid.length; start += 1000) {
-          await current.delete(collection, { wait: true, points: valid.slice(start, start + 1000) });
+          await current.delete(collection, {
+            wait: true,
+            points: valid.slice(start, start + 1000),
+          });
         }
       } catch (error) {
         throw fail(error, `delete ${valid.length} points from ${collection}`);
@@ -182,7 +228,11 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
       if (valid.length === 0) return [];
       const withVectors = call?.withVectors ?? false;
       try {
-        const records = await current.retrieve(collection, { ids: valid, with_payload: true, with_vector: withVectors });
+        const records = await current.retrieve(collection, {
+          ids: valid,
+          with_payload: true,
+          with_vector: withVectors,
+        });
         return records.map((record) => toStoredPoint(record, withVectors));
       } catch (error) {
         throw fail(error, `read points from ${collection}`);
@@ -197,24 +247,50 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
         const current = ready(call?.signal);
         let page: { points: QdrantPointRecord[]; next_page_offset?: unknown };
         try {
-          page = await current.scroll(collection, { limit, with_payload: true, with_vector: withVectors, ...(offset === undefined ? {} : { offset }) });
+          page = await current.scroll(collection, {
+            limit,
+            with_payload: true,
+            with_vector: withVectors,
+            ...(offset === undefined ? {} : { offset }),
+          });
         } catch (error) {
           throw fail(error, `scan ${collection}`);
         }
-        if (page.points.length > 0) yield page.points.map((record) => toStoredPoint(record, withVectors));
+        if (page.points.length > 0)
+          yield page.points.map((record) => toStoredPoint(record, withVectors));
         const next = page.next_page_offset;
-        if (next === null || next === undefined || (typeof next !== 'string' && typeof next !== 'number')) return;
+        if (
+          next === null ||
+          next === undefined ||
+          (typeof next !== 'string' && typeof next !== 'number')
+        )
+          return;
         offset = next;
       }
     },
 
     async search(vector, call) {
       const current = ready(call?.signal);
-      if (!Number.isInteger(call.k) || call.k < 1) throw new InvalidInputError(`search needs k ≥ 1, not ${call.k}.`);
-      if (vector.length !== dimensions) throw new InvalidInputError(`The query vector has ${vector.length} dimensions; the collection ${collection} holds ${dimensions}.`);
+      if (!Number.isInteger(call.k) || call.k < 1)
+        throw new InvalidInputError(`search needs k ≥ 1, not ${call.k}.`);
+      if (vector.length !== dimensions)
+        throw new InvalidInputError(
+          `The query vector has ${vector.length} dimensions; the collection ${collection} holds ${dimensions}.`,
+        );
       try {
-        const result = await current.query(collection, { query: Array.from(vector), limit: call.k, with_payload: true, with_vector: false });
-        return result.points.map((point): SearchHit => ({ id: String(point.id), score: point.score, payload: toPayload(point.payload) }));
+        const result = await current.query(collection, {
+          query: Array.from(vector),
+          limit: call.k,
+          with_payload: true,
+          with_vector: false,
+        });
+        return result.points.map(
+          (point): SearchHit => ({
+            id: String(point.id),
+            score: point.score,
+            payload: toPayload(point.payload),
+          }),
+        );
       } catch (error) {
         throw fail(error, `search ${collection}`);
       }
@@ -239,13 +315,18 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
 
 function toQdrantPoint(point: Point, dimensions: number, storeContent: boolean) {
   if (!UUID_PATTERN.test(point.id)) {
-    throw new InvalidInputError(`Point id "${String(point.id).slice(0, 40)}" is not a UUID: derive point ids with pointId(source, key).`);
+    throw new InvalidInputError(
+      `Point id "${String(point.id).slice(0, 40)}" is not a UUID: derive point ids with pointId(source, key).`,
+    );
   }
   if (!point.vector || point.vector.length !== dimensions) {
-    throw new InvalidInputError(`Point ${point.id} has a vector of ${point.vector?.length ?? 0} dimensions; the collection holds ${dimensions}.`);
+    throw new InvalidInputError(
+      `Point ${point.id} has a vector of ${point.vector?.length ?? 0} dimensions; the collection holds ${dimensions}.`,
+    );
   }
   const vector = Array.from(point.vector);
-  if (!vector.every(Number.isFinite)) throw new InvalidInputError(`Point ${point.id} has a non-finite value in its vector.`);
+  if (!vector.every(Number.isFinite))
+    throw new InvalidInputError(`Point ${point.id} has a non-finite value in its vector.`);
   const payload = point.payload;
   return {
     id: point.id.toLowerCase(),
@@ -271,18 +352,26 @@ function toPayload(payload: Record<string, unknown> | null | undefined): PointPa
     content_hash: String(value.content_hash ?? ''),
     model: String(value.model ?? ''),
     run_id: typeof value.run_id === 'string' ? value.run_id : '',
-    metadata: value.metadata && typeof value.metadata === 'object' ? (value.metadata as Record<string, unknown>) : null,
+    metadata:
+      value.metadata && typeof value.metadata === 'object'
+        ? (value.metadata as Record<string, unknown>)
+        : null,
   };
 }
 
 function toStoredPoint(record: QdrantPointRecord, withVectors: boolean): StoredPoint {
   const point: StoredPoint = { id: String(record.id), payload: toPayload(record.payload) };
-  if (withVectors && Array.isArray(record.vector)) point.vector = Float32Array.from(record.vector as number[]);
+  if (withVectors && Array.isArray(record.vector))
+    point.vector = Float32Array.from(record.vector as number[]);
   return point;
 }
 
 /** Runs `work` over `items` with at most `limit` in flight; the first failure stops new work and is thrown. */
-async function runLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function runLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failure: unknown;
   const worker = async () => {

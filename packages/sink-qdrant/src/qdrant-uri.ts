@@ -7,17 +7,33 @@ import { createQdrantSink, type QdrantSinkOptions } from './qdrant-sink.js';
  */
 export function parseQdrantUri(uri: string): { url: string; collection: string; id: string } {
   const match = /^(qdrants?):\/\/([^/?#]+)\/([^/?#]+)\/?$/i.exec(uri);
-  if (!match) throw new InvalidInputError('Not a Qdrant sink URI: expected qdrant://host:6333/collection (or qdrants:// for TLS).');
+  if (!match)
+    throw new InvalidInputError(
+      'Not a Qdrant sink URI: expected qdrant://host:6333/collection (or qdrants:// for TLS).',
+    );
   const [, scheme, authority, rawCollection] = match as unknown as [string, string, string, string];
-  if (authority.includes('@')) throw new InvalidInputError('Put no credentials in a Qdrant URI: set QDRANT_API_KEY instead.');
+  if (authority.includes('@'))
+    throw new InvalidInputError('Put no credentials in a Qdrant URI: set QDRANT_API_KEY instead.');
   const tls = scheme.toLowerCase() === 'qdrants';
   const hostPort = /:\d+$/.test(authority) ? authority : `${authority}:6333`;
   const collection = decodeURIComponent(rawCollection);
-  return { url: `${tls ? 'https' : 'http'}://${hostPort}`, collection, id: `${tls ? 'qdrants' : 'qdrant'}://${hostPort}/${rawCollection}` };
+  return {
+    url: `${tls ? 'https' : 'http'}://${hostPort}`,
+    collection,
+    id: `${tls ? 'qdrants' : 'qdrant'}://${hostPort}/${rawCollection}`,
+  };
 }
 
 /** The Qdrant sink a URI names. Lazy: nothing connects before `open()`. */
-export function createQdrantSinkFromUri(uri: string, options: Omit<QdrantSinkOptions, 'url' | 'collection' | 'id'> = {}): SinkV1 {
+export function createQdrantSinkFromUri(
+  uri: string,
+  options: Omit<QdrantSinkOptions, 'url' | 'collection' | 'id'> = {},
+): SinkV1 {
   const parsed = parseQdrantUri(uri);
-  return createQdrantSink({ ...options, url: parsed.url, collection: parsed.collection, id: parsed.id });
+  return createQdrantSink({
+    ...options,
+    url: parsed.url,
+    collection: parsed.collection,
+    id: parsed.id,
+  });
 }

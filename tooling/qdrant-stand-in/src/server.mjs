@@ -23,21 +23,28 @@ const notFound = (name) => new HttpError(404, `Not found: Collection \`${name}\`
 
 /** Parses a point id as Qdrant does: an unsigned integer, or a UUID in any of its spellings. */
 function parseId(value) {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return { key: `n:${String(value).padStart(20, '0')}`, id: value };
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
+    return { key: `n:${String(value).padStart(20, '0')}`, id: value };
   if (typeof value === 'string' && UUID.test(value)) {
     const hex = value.replace(/-/g, '').toLowerCase();
     const canonical = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
     return { key: `u:${hex}`, id: canonical };
   }
-  throw formatError(`value ${JSON.stringify(value)} is not a valid point ID, valid values are either an unsigned integer or a UUID`);
+  throw formatError(
+    `value ${JSON.stringify(value)} is not a valid point ID, valid values are either an unsigned integer or a UUID`,
+  );
 }
 
 function checkVector(collection, vector) {
-  if (!Array.isArray(vector) || vector.some((value) => typeof value !== 'number' || !Number.isFinite(value))) {
+  if (
+    !Array.isArray(vector) ||
+    vector.some((value) => typeof value !== 'number' || !Number.isFinite(value))
+  ) {
     throw formatError('vector must be an array of finite numbers');
   }
   const size = collection.config.params.vectors.size;
-  if (vector.length !== size) throw wrongInput(`Vector dimension error: expected dim: ${size}, got ${vector.length}`);
+  if (vector.length !== size)
+    throw wrongInput(`Vector dimension error: expected dim: ${size}, got ${vector.length}`);
   if (collection.config.params.vectors.distance !== 'Cosine') return vector.slice();
   let norm = 0;
   for (const value of vector) norm += value * value;
@@ -69,19 +76,27 @@ function payloadValue(payload, path) {
 
 function matchCondition(point, condition) {
   if (condition.has_id) return condition.has_id.some((id) => parseId(id).key === point.sortKey);
-  if (condition.must || condition.should || condition.must_not) return matchFilter(point, condition);
-  if (typeof condition.key !== 'string') throw formatError('a condition needs `key`, `has_id` or a nested filter');
+  if (condition.must || condition.should || condition.must_not)
+    return matchFilter(point, condition);
+  if (typeof condition.key !== 'string')
+    throw formatError('a condition needs `key`, `has_id` or a nested filter');
   const value = payloadValue(point.payload, condition.key);
   const values = Array.isArray(value) ? value : [value];
   if (condition.match) {
-    if ('value' in condition.match) return values.some((candidate) => candidate === condition.match.value);
-    if (Array.isArray(condition.match.any)) return values.some((candidate) => condition.match.any.includes(candidate));
-    if (Array.isArray(condition.match.except)) return values.every((candidate) => !condition.match.except.includes(candidate));
+    if ('value' in condition.match)
+      return values.some((candidate) => candidate === condition.match.value);
+    if (Array.isArray(condition.match.any))
+      return values.some((candidate) => condition.match.any.includes(candidate));
+    if (Array.isArray(condition.match.except))
+      return values.every((candidate) => !condition.match.except.includes(candidate));
     throw formatError('unsupported match: use value, any or except');
   }
   if (condition.is_null) return value === null;
-  if (condition.is_empty) return value === undefined || value === null || (Array.isArray(value) && value.length === 0);
-  throw formatError('unsupported condition in the stand-in: use match, has_id, is_null or is_empty');
+  if (condition.is_empty)
+    return value === undefined || value === null || (Array.isArray(value) && value.length === 0);
+  throw formatError(
+    'unsupported condition in the stand-in: use match, has_id, is_null or is_empty',
+  );
 }
 
 function matchFilter(point, filter) {
@@ -92,7 +107,8 @@ function matchFilter(point, filter) {
   const should = list(filter.should);
   const mustNot = list(filter.must_not);
   if (!must.every((condition) => matchCondition(point, condition))) return false;
-  if (should.length > 0 && !should.some((condition) => matchCondition(point, condition))) return false;
+  if (should.length > 0 && !should.some((condition) => matchCondition(point, condition)))
+    return false;
   return !mustNot.some((condition) => matchCondition(point, condition));
 }
 
@@ -100,8 +116,12 @@ function selectPayload(payload, withPayload) {
   if (withPayload === true) return { ...payload };
   if (withPayload === false || withPayload == null) return undefined;
   const include = Array.isArray(withPayload) ? withPayload : withPayload.include;
-  if (Array.isArray(include)) return Object.fromEntries(Object.entries(payload).filter(([key]) => include.includes(key)));
-  if (Array.isArray(withPayload.exclude)) return Object.fromEntries(Object.entries(payload).filter(([key]) => !withPayload.exclude.includes(key)));
+  if (Array.isArray(include))
+    return Object.fromEntries(Object.entries(payload).filter(([key]) => include.includes(key)));
+  if (Array.isArray(withPayload.exclude))
+    return Object.fromEntries(
+      Object.entries(payload).filter(([key]) => !withPayload.exclude.includes(key)),
+    );
   throw formatError('with_payload must be a boolean, a list of keys, or {include|exclude}');
 }
 
@@ -117,15 +137,21 @@ function optionalBoolean(body, name, fallback) {
   const value = body[name];
   if (value === undefined || value === null) return fallback;
   if (name === 'with_payload' && typeof value !== 'boolean') return value;
-  if (typeof value !== 'boolean') throw formatError(`invalid type: expected a boolean for \`${name}\``);
+  if (typeof value !== 'boolean')
+    throw formatError(`invalid type: expected a boolean for \`${name}\``);
   return value;
 }
 
 function positiveInteger(body, name, fallback) {
   const value = body[name];
   if (value === undefined || value === null) return fallback;
-  if (!Number.isInteger(value) || value < 0) throw formatError(`invalid value: expected an unsigned integer for \`${name}\``);
-  if (name === 'limit' && value < 1) throw new HttpError(422, `Validation error in JSON body: [${name}: value 0 invalid, must be 1 or larger]`);
+  if (!Number.isInteger(value) || value < 0)
+    throw formatError(`invalid value: expected an unsigned integer for \`${name}\``);
+  if (name === 'limit' && value < 1)
+    throw new HttpError(
+      422,
+      `Validation error in JSON body: [${name}: value 0 invalid, must be 1 or larger]`,
+    );
   return value;
 }
 
@@ -134,7 +160,10 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
   const collections = new Map();
   let operationId = 0;
 
-  const sortedPoints = (collection) => [...collection.points.values()].sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+  const sortedPoints = (collection) =>
+    [...collection.points.values()].sort((a, b) =>
+      a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0,
+    );
   const getCollection = (name) => {
     const collection = collections.get(name);
     if (!collection) throw notFound(name);
@@ -144,7 +173,8 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
   let writes = Promise.resolve();
   const write = async (url, apply) => {
     const wait = url.searchParams.get('wait');
-    if (wait !== null && wait !== 'true' && wait !== 'false') throw new HttpError(400, `Query deserialize error: invalid value for \`wait\`: ${wait}`);
+    if (wait !== null && wait !== 'true' && wait !== 'false')
+      throw new HttpError(400, `Query deserialize error: invalid value for \`wait\`: ${wait}`);
     const id = ++operationId;
     const done = writes.then(apply);
     writes = done.catch(() => {});
@@ -156,10 +186,28 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
   };
 
   const routes = [
-    ['GET', /^\/$/, () => ({ raw: { title: 'qdrant - vector search engine (Drift test stand-in)', version: '1.16.0', commit: 'stand-in' } })],
+    [
+      'GET',
+      /^\/$/,
+      () => ({
+        raw: {
+          title: 'qdrant - vector search engine (Drift test stand-in)',
+          version: '1.16.0',
+          commit: 'stand-in',
+        },
+      }),
+    ],
     ['GET', /^\/(healthz|readyz|livez)$/, () => ({ text: 'healthz check passed' })],
-    ['GET', /^\/collections$/, () => ({ result: { collections: [...collections.keys()].map((name) => ({ name })) } })],
-    ['GET', /^\/collections\/([^/]+)\/exists$/, ({ name }) => ({ result: { exists: collections.has(name) } })],
+    [
+      'GET',
+      /^\/collections$/,
+      () => ({ result: { collections: [...collections.keys()].map((name) => ({ name })) } }),
+    ],
+    [
+      'GET',
+      /^\/collections\/([^/]+)\/exists$/,
+      ({ name }) => ({ result: { exists: collections.has(name) } }),
+    ],
     [
       'GET',
       /^\/collections\/([^/]+)$/,
@@ -168,7 +216,13 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
         const count = collection.points.size;
         const payloadSchema = {};
         for (const [field, schema] of collection.payloadSchema) {
-          payloadSchema[field] = { data_type: schema, params: { type: schema }, points: [...collection.points.values()].filter((point) => payloadValue(point.payload, field) !== undefined).length };
+          payloadSchema[field] = {
+            data_type: schema,
+            params: { type: schema },
+            points: [...collection.points.values()].filter(
+              (point) => payloadValue(point.payload, field) !== undefined,
+            ).length,
+          };
         }
         return {
           result: {
@@ -188,26 +242,57 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
       /^\/collections\/([^/]+)$/,
       ({ name, body }) => {
         if (!NAME.test(name)) throw wrongInput(`Collection name "${name}" is not valid`);
-        if (collections.has(name)) throw new HttpError(409, `Wrong input: Collection \`${name}\` already exists!`);
+        if (collections.has(name))
+          throw new HttpError(409, `Wrong input: Collection \`${name}\` already exists!`);
         const vectors = body.vectors;
         if (vectors === undefined) throw formatError('missing field `vectors`');
         if (typeof vectors !== 'object' || vectors === null || !('size' in vectors)) {
-          throw wrongInput('the stand-in supports one unnamed vector: {"vectors": {"size": N, "distance": "Cosine"}}');
+          throw wrongInput(
+            'the stand-in supports one unnamed vector: {"vectors": {"size": N, "distance": "Cosine"}}',
+          );
         }
         if (!Number.isInteger(vectors.size) || vectors.size < 1 || vectors.size > 65536) {
-          throw new HttpError(422, 'Validation error in JSON body: [vectors.size: value must be between 1 and 65536]');
+          throw new HttpError(
+            422,
+            'Validation error in JSON body: [vectors.size: value must be between 1 and 65536]',
+          );
         }
         if (!DISTANCES.has(vectors.distance)) {
-          throw formatError(`unknown variant \`${vectors.distance}\`, expected one of \`Cosine\`, \`Euclid\`, \`Dot\`, \`Manhattan\``);
+          throw formatError(
+            `unknown variant \`${vectors.distance}\`, expected one of \`Cosine\`, \`Euclid\`, \`Dot\`, \`Manhattan\``,
+          );
         }
         collections.set(name, {
           config: {
-            params: { vectors: { size: vectors.size, distance: vectors.distance }, shard_number: 1, replication_factor: 1, write_consistency_factor: 1, on_disk_payload: true },
-            hnsw_config: { m: 16, ef_construct: 100, full_scan_threshold: 10000, max_indexing_threads: 0, on_disk: false },
-            optimizer_config: { deleted_threshold: 0.2, vacuum_min_vector_number: 1000, default_segment_number: 0, max_segment_size: null, memmap_threshold: null, indexing_threshold: 20000, flush_interval_sec: 5, max_optimization_threads: null },
+            params: {
+              vectors: { size: vectors.size, distance: vectors.distance },
+              shard_number: 1,
+              replication_factor: 1,
+              write_consistency_factor: 1,
+              on_disk_payload: true,
+            },
+            hnsw_config: {
+              m: 16,
+              ef_construct: 100,
+              full_scan_threshold: 10000,
+              max_indexing_threads: 0,
+              on_disk: false,
+            },
+            optimizer_config: {
+              deleted_threshold: 0.2,
+              vacuum_min_vector_number: 1000,
+              default_segment_number: 0,
+              max_segment_size: null,
+              memmap_threshold: null,
+              indexing_threshold: 20000,
+              flush_interval_sec: 5,
+              max_optimization_threads: null,
+            },
             wal_config: { wal_capacity_mb: 32, wal_segments_ahead: 0 },
             quantization_config: null,
-            ...(body.metadata && typeof body.metadata === 'object' ? { metadata: { ...body.metadata } } : {}),
+            ...(body.metadata && typeof body.metadata === 'object'
+              ? { metadata: { ...body.metadata } }
+              : {}),
           },
           points: new Map(),
           payloadSchema: new Map(),
@@ -222,8 +307,12 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
       ({ name, body }) => {
         const collection = getCollection(name);
         if (body.metadata !== undefined && body.metadata !== null) {
-          if (typeof body.metadata !== 'object' || Array.isArray(body.metadata)) throw formatError('metadata must be an object');
-          collection.config.metadata = Object.keys(body.metadata).length === 0 ? {} : { ...(collection.config.metadata ?? {}), ...body.metadata };
+          if (typeof body.metadata !== 'object' || Array.isArray(body.metadata))
+            throw formatError('metadata must be an object');
+          collection.config.metadata =
+            Object.keys(body.metadata).length === 0
+              ? {}
+              : { ...(collection.config.metadata ?? {}), ...body.metadata };
         }
         return { result: true };
       },
@@ -235,11 +324,18 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
       async ({ name, body, url }) => {
         const collection = getCollection(name);
         if (typeof body.field_name !== 'string') throw formatError('missing field `field_name`');
-        const schema = typeof body.field_schema === 'string' ? body.field_schema : body.field_schema?.type;
-        if (!['keyword', 'integer', 'float', 'bool', 'geo', 'text', 'datetime', 'uuid'].includes(schema)) {
+        const schema =
+          typeof body.field_schema === 'string' ? body.field_schema : body.field_schema?.type;
+        if (
+          !['keyword', 'integer', 'float', 'bool', 'geo', 'text', 'datetime', 'uuid'].includes(
+            schema,
+          )
+        ) {
           throw formatError(`unknown field_schema ${JSON.stringify(body.field_schema)}`);
         }
-        return { result: await write(url, () => collection.payloadSchema.set(body.field_name, schema)) };
+        return {
+          result: await write(url, () => collection.payloadSchema.set(body.field_name, schema)),
+        };
       },
     ],
     [
@@ -250,31 +346,50 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
         let incoming;
         if (Array.isArray(body.points)) {
           incoming = body.points.map((point) => {
-            if (typeof point !== 'object' || point === null) throw formatError('each point must be an object');
+            if (typeof point !== 'object' || point === null)
+              throw formatError('each point must be an object');
             if (point.id === undefined) throw formatError('missing field `id`');
             if (point.vector === undefined) throw formatError('missing field `vector`');
             return { id: point.id, vector: point.vector, payload: point.payload };
           });
         } else if (body.batch && typeof body.batch === 'object') {
           const { ids, vectors, payloads } = body.batch;
-          if (!Array.isArray(ids) || !Array.isArray(vectors)) throw formatError('batch needs `ids` and `vectors` arrays');
-          if (ids.length !== vectors.length || (payloads && payloads.length !== ids.length)) throw wrongInput('number of ids and vectors must be equal');
-          incoming = ids.map((id, index) => ({ id, vector: vectors[index], payload: payloads?.[index] }));
+          if (!Array.isArray(ids) || !Array.isArray(vectors))
+            throw formatError('batch needs `ids` and `vectors` arrays');
+          if (ids.length !== vectors.length || (payloads && payloads.length !== ids.length))
+            throw wrongInput('number of ids and vectors must be equal');
+          incoming = ids.map((id, index) => ({
+            id,
+            vector: vectors[index],
+            payload: payloads?.[index],
+          }));
         } else {
-          throw formatError('data did not match any variant of untagged enum PointInsertOperations');
+          throw formatError(
+            'data did not match any variant of untagged enum PointInsertOperations',
+          );
         }
         // Validate the whole request before applying any of it, as Qdrant does.
         const prepared = incoming.map((point) => {
           const { key, id } = parseId(point.id);
-          if (point.payload !== undefined && point.payload !== null && (typeof point.payload !== 'object' || Array.isArray(point.payload))) {
+          if (
+            point.payload !== undefined &&
+            point.payload !== null &&
+            (typeof point.payload !== 'object' || Array.isArray(point.payload))
+          ) {
             throw formatError('payload must be a JSON object');
           }
-          return { sortKey: key, id, vector: checkVector(collection, point.vector), payload: point.payload ? structuredClone(point.payload) : {} };
+          return {
+            sortKey: key,
+            id,
+            vector: checkVector(collection, point.vector),
+            payload: point.payload ? structuredClone(point.payload) : {},
+          };
         });
         return {
           result: await write(url, () => {
             collection.version += 1;
-            for (const point of prepared) collection.points.set(point.sortKey, { ...point, version: collection.version });
+            for (const point of prepared)
+              collection.points.set(point.sortKey, { ...point, version: collection.version });
           }),
         };
       },
@@ -296,7 +411,8 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
         return {
           result: await write(url, () => {
             collection.version += 1;
-            for (const point of [...collection.points.values()]) if (select(point)) collection.points.delete(point.sortKey);
+            for (const point of [...collection.points.values()])
+              if (select(point)) collection.points.delete(point.sortKey);
           }),
         };
       },
@@ -330,10 +446,19 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
         const limit = positiveInteger(body, 'limit', 10);
         const withPayload = optionalBoolean(body, 'with_payload', true);
         const withVector = optionalBoolean(body, 'with_vector', false);
-        const start = body.offset === undefined || body.offset === null ? undefined : parseId(body.offset).key;
-        const points = sortedPoints(collection).filter((point) => (start === undefined || point.sortKey >= start) && matchFilter(point, body.filter));
+        const start =
+          body.offset === undefined || body.offset === null ? undefined : parseId(body.offset).key;
+        const points = sortedPoints(collection).filter(
+          (point) =>
+            (start === undefined || point.sortKey >= start) && matchFilter(point, body.filter),
+        );
         const page = points.slice(0, limit);
-        return { result: { points: page.map((point) => record(point, withPayload, withVector)), next_page_offset: points[limit]?.id ?? null } };
+        return {
+          result: {
+            points: page.map((point) => record(point, withPayload, withVector)),
+            next_page_offset: points[limit]?.id ?? null,
+          },
+        };
       },
     ],
     [
@@ -342,7 +467,13 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
       ({ name, body }) => {
         const collection = getCollection(name);
         optionalBoolean(body, 'exact', true);
-        return { result: { count: [...collection.points.values()].filter((point) => matchFilter(point, body.filter)).length } };
+        return {
+          result: {
+            count: [...collection.points.values()].filter((point) =>
+              matchFilter(point, body.filter),
+            ).length,
+          },
+        };
       },
     ],
     [
@@ -352,15 +483,39 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
         const collection = getCollection(name);
         const legacy = match[2] === 'search';
         let query = legacy ? body.vector : body.query;
-        if (!legacy && query && typeof query === 'object' && !Array.isArray(query) && 'nearest' in query) query = query.nearest;
+        if (
+          !legacy &&
+          query &&
+          typeof query === 'object' &&
+          !Array.isArray(query) &&
+          'nearest' in query
+        )
+          query = query.nearest;
         if (query === undefined || query === null) {
           if (legacy) throw formatError('missing field `vector`');
           // No query: Qdrant returns points by id order.
           const limit = positiveInteger(body, 'limit', 10);
-          const points = sortedPoints(collection).filter((point) => matchFilter(point, body.filter)).slice(positiveInteger(body, 'offset', 0), positiveInteger(body, 'offset', 0) + limit);
-          return { result: { points: points.map((point) => ({ ...record(point, optionalBoolean(body, 'with_payload', false), optionalBoolean(body, 'with_vector', false)), version: point.version, score: 1 })) } };
+          const points = sortedPoints(collection)
+            .filter((point) => matchFilter(point, body.filter))
+            .slice(positiveInteger(body, 'offset', 0), positiveInteger(body, 'offset', 0) + limit);
+          return {
+            result: {
+              points: points.map((point) => ({
+                ...record(
+                  point,
+                  optionalBoolean(body, 'with_payload', false),
+                  optionalBoolean(body, 'with_vector', false),
+                ),
+                version: point.version,
+                score: 1,
+              })),
+            },
+          };
         }
-        if (!Array.isArray(query)) throw wrongInput('the stand-in supports a dense vector query only (a list of numbers, or {"nearest": [...]})');
+        if (!Array.isArray(query))
+          throw wrongInput(
+            'the stand-in supports a dense vector query only (a list of numbers, or {"nearest": [...]})',
+          );
         const vector = checkVector(collection, query);
         const limit = positiveInteger(body, 'limit', 10);
         const offset = positiveInteger(body, 'offset', 0);
@@ -373,11 +528,20 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
         for (const point of collection.points.values()) {
           if (!matchFilter(point, body.filter)) continue;
           const value = score(distance, vector, point.vector);
-          if (typeof threshold === 'number' && (better ? value < threshold : value > threshold)) continue;
+          if (typeof threshold === 'number' && (better ? value < threshold : value > threshold))
+            continue;
           scored.push({ point, score: value });
         }
-        scored.sort((a, b) => (better ? b.score - a.score : a.score - b.score) || (a.point.sortKey < b.point.sortKey ? -1 : 1));
-        const hits = scored.slice(offset, offset + limit).map(({ point, score: value }) => ({ ...record(point, withPayload, withVector), version: point.version, score: value }));
+        scored.sort(
+          (a, b) =>
+            (better ? b.score - a.score : a.score - b.score) ||
+            (a.point.sortKey < b.point.sortKey ? -1 : 1),
+        );
+        const hits = scored.slice(offset, offset + limit).map(({ point, score: value }) => ({
+          ...record(point, withPayload, withVector),
+          version: point.version,
+          score: value,
+        }));
         return { result: legacy ? hits : { points: hits } };
       },
     ],
@@ -393,7 +557,12 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
     };
     try {
       const url = new URL(request.url ?? '/', 'http://stand-in');
-      if (apiKey && url.pathname !== '/healthz' && request.headers['api-key'] !== apiKey && request.headers.authorization !== `Bearer ${apiKey}`) {
+      if (
+        apiKey &&
+        url.pathname !== '/healthz' &&
+        request.headers['api-key'] !== apiKey &&
+        request.headers.authorization !== `Bearer ${apiKey}`
+      ) {
         response.writeHead(401, { 'content-type': 'text/plain' });
         response.end('Must provide an API key or an Authorization bearer token');
         return;
@@ -408,10 +577,13 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
         } catch (error) {
           throw formatError(`${error.message}`);
         }
-        if (typeof body !== 'object' || body === null || Array.isArray(body)) throw formatError('expected a JSON object');
+        if (typeof body !== 'object' || body === null || Array.isArray(body))
+          throw formatError('expected a JSON object');
       }
       const path = url.pathname.replace(/\/+$/, '') || '/';
-      const route = routes.find(([method, pattern]) => method === request.method && pattern.test(path));
+      const route = routes.find(
+        ([method, pattern]) => method === request.method && pattern.test(path),
+      );
       if (!route) {
         const known = routes.some(([, pattern]) => pattern.test(path));
         response.writeHead(known ? 405 : 404, { 'content-type': 'text/plain' });
