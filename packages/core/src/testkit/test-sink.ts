@@ -78,7 +78,9 @@ export function testSink(options: TestSinkOptions): void {
     await sink.open(openOptions);
     // Leftovers from an earlier run of a factory that ignores the name.
     // Read every id first: deleting while a scan pages through could skip points.
-    const leftovers = (await collect(sink.scan({ batchSize: 100 }))).flat().map((point) => point.id);
+    const leftovers = (await collect(sink.scan({ batchSize: 100 })))
+      .flat()
+      .map((point) => point.id);
     if (leftovers.length > 0) await sink.delete(leftovers);
     return { sink, name };
   };
@@ -98,14 +100,21 @@ export function testSink(options: TestSinkOptions): void {
     });
 
     it(
-      'declares specification v1 and an id without credentials',
+      'declares specification v1, an id without credentials and its capabilities; starts empty',
       async () => {
         const { sink } = await fresh();
         expect(sink.specificationVersion).toBe('v1');
         expect(typeof sink.id).toBe('string');
         expect(sink.id.length).toBeGreaterThan(0);
         expect(sink.id).not.toMatch(/:[^/@:]+@/);
+        if (sink.capabilities) {
+          expect(typeof sink.capabilities.concurrentWrites).toBe('boolean');
+          const most = sink.capabilities.maxPointsPerWrite;
+          if (most !== undefined) expect(Number.isInteger(most) && most > 0).toBe(true);
+        }
         expect(await sink.count()).toBe(0);
+        expect(await sink.search(unitVector(dimensions, 1), { k: 3 })).toEqual([]);
+        expect(await collect(sink.scan())).toEqual([]);
       },
       timeout,
     );
