@@ -1,0 +1,232 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Change, type ChangeBatch, contentHash, type RowBatch } from '@drift-spark/core';
+import { createSparkConnectClient, type SparkConnectClient } from '@drift-spark/spark-connect';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeltaSource } from '../source/delta-source.js';
+import { createSparkDeltaSource, HASH_SUFFIX } from './spark-delta-source.js';
+
+const remote = process.env.SPARK_REMOTE;
+let spark: SparkConnectClient;
+let directory: string;
+let path: string;
+let plainPath: string;
+const namedTable = `drift_it_${process.pid}_${Date.now()}`;
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}
+
+async function failure(promise: Promise<unknown>): Promise<{ code: string; reason?: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as never;
+  }
+  throw new Error('expected a failure');
+}
+
+interface FlatChange {
+  type: string;
+  version: number;
+  timestamp: number;
+  id: bigint;
+  text: string | null;
+  at: string | null;
+}
+
+const flatten = (batches: ChangeBatch[]): FlatChange[] =>
+  batches
+    .flatMap((batch) => batch.changes)
+    .map((change: Change) => ({
+      type: change.type,
+      version: change.commitVersion,
+      timestamp: change.commitTimestamp,
+      id: change.row.id as bigint,
+      text: change.row.text as string | null,
+      at: change.row.at as string | null,
+    }))
+    .sort(byVersionTypeKey);
+
+function byVersionTypeKey(a: FlatChange, b: FlatChange): number {
+  return a.version - b.version || a.type.localeCompare(b.type) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+const scanRows = (batches: RowBatch[]) => batches.flatMap((batch) => batch.rows).sort((a, b) => ((a.id as bigint) < (b.id as bigint) ? -1 : 1));
+
+beforeAll(async () => {
+  if (!remote) throw new Error('SPARK_REMOTE is not set. Run through `pnpm test:int` at the root, or `eval "$(bash scripts/services/spark.sh start)"` first.');
+  spark = createSparkConnectClient({ remote });
+  directory = mkdtempSync(join(tmpdir(), 'drift-spark-delta-'));
+  path = join(directory, 'docs');
+  plainPath = join(directory, 'no_cdf');
+  const table = `delta.\`${path}\``;
+  // v0 create, v1 insert, v2 update, v3 delete, v4 merge (update + insert + delete), all with CDF and In-Commit Timestamps
+  await spark.execute(
+    `CREATE TABLE ${table} (id BIGINT, text STRING, score DOUBLE, at TIMESTAMP) USING DELTA TBLPROPERTIES (delta.enableChangeDataFeed = true, delta.enableInCommitTimestamps = true)`,
+  );
+  await spark.execute(
+    `INSERT INTO ${table} VALUES (1, 'alpha', 1.5, TIMESTAMP'2024-01-02 03:04:05.678901'), (2, 'beta', 2.0, NULL), (3, 'gamma ✓ unicode', 3.0, TIMESTAMP'1969-12-31 23:59:59.5'), (4, 'delta', 4.0, NULL), (5, NULL, 5.0, NULL), (9007199254740993, 'big key', 6.0, NULL)`,
+  );
+  await spark.execute(`UPDATE ${table} SET text = concat(text, ' (edited)') WHERE id IN (2, 3)`);
+  await spark.execute(`DELETE FROM ${table} WHERE id = 4`);
+  await spark.execute(
+    `MERGE INTO ${table} AS t USING (SELECT * FROM VALUES (1L, 'alpha v2', 'u'), (5L, NULL, 'd'), (7L, 'eta', 'i') AS s(id, text, op)) AS s ON t.id = s.id
+     WHEN MATCHED AND s.op = 'd' THEN DELETE
+     WHEN MATCHED THEN UPDATE SET t.text = s.text
+     WHEN NOT MATCHED THEN INSERT (id, text, score, at) VALUES (s.id, s.text, 7.0, NULL)`,
+  );
+  await spark.execute(`CREATE TABLE delta.\`${plainPath}\` (id BIGINT, text STRING) USING DELTA`);
+  await spark.execute(`INSERT INTO delta.\`${plainPath}\` VALUES (1, 'x')`);
+  await spark.execute(`CREATE TABLE ${namedTable} (id BIGINT, text STRING) USING DELTA TBLPROPERTIES (delta.enableChangeDataFeed = true)`);
+  await spark.execute(`INSERT INTO ${namedTable} VALUES (1, 'one'), (2, 'two')`);
+  await spark.execute(`DELETE FROM ${namedTable} WHERE id = 1`);
+});
+
+afterAll(async () => {
+  if (spark) {
+    await spark.execute(`DROP TABLE IF EXISTS ${namedTable}`).catch(() => undefined);
+    await spark.close();
+  }
+  if (directory) rmSync(directory, { recursive: true, force: true });
+});
+
+describe('Spark engine against a real Spark, held against Spark SQL and the native reader', () => {
+  it('has the same id, latest version and columns as the native reader', async () => {
+    const engine = createSparkDeltaSource({ table: path, client: spark });
+    const native = createDeltaSource({ path });
+    const [fromSpark, fromNative] = await Promise.all([engine.describe(), native.describe()]);
+    expect(fromSpark.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fromSpark).toEqual(fromNative);
+    expect(fromSpark.latestVersion).toBe(4);
+    expect(engine.id).toBe(native.id);
+  });
+
+  it('reads the same changes for versions 1..4 as Spark table_changes and the native reader, row for row', async () => {
+    const sqlRows = await spark
+      .sql(`SELECT id, text, unix_micros(at) AS at, _change_type, _commit_version, unix_millis(_commit_timestamp) AS ts FROM table_changes_by_path('${path}', 1, 4)`)
+      .collect();
+    const fromSql: FlatChange[] = sqlRows
+      .map((row) => ({
+        type: row._change_type as string,
+        version: Number(row._commit_version),
+        timestamp: Number(row.ts),
+        id: row.id as bigint,
+        text: row.text as string | null,
+        at: row.at === null ? null : (row.at as bigint).toString(),
+      }))
+      .sort(byVersionTypeKey);
+    const engine = createSparkDeltaSource({ table: path, client: spark });
+    const fromEngine = flatten(await collect(engine.changes({ columns: ['id', 'text', 'at'], fromVersion: 1, toVersion: 4, batchSize: 3 })));
+    const fromNative = flatten(await collect(createDeltaSource({ path }).changes({ columns: ['id', 'text', 'at'], fromVersion: 1, toVersion: 4 })));
+
+    // What a user would check: every kind of change is there, on the right keys.
+    expect(fromEngine.map((change) => `${change.version}:${change.type}:${change.id}`)).toEqual([
+      '1:insert:1',
+      '1:insert:2',
+      '1:insert:3',
+      '1:insert:4',
+      '1:insert:5',
+      '1:insert:9007199254740993',
+      '2:update_postimage:2',
+      '2:update_postimage:3',
+      '2:update_preimage:2',
+      '2:update_preimage:3',
+      '3:delete:4',
+      '4:delete:5',
+      '4:insert:7',
+      '4:update_postimage:1',
+      '4:update_preimage:1',
+    ]);
+    expect(fromEngine).toEqual(fromNative);
+    // Spark SQL gives raw microseconds; the engines give the canonical text for the same instant.
+    expect(fromEngine.map((change) => ({ ...change, at: change.at === null ? null : 'set' }))).toEqual(fromSql.map((change) => ({ ...change, at: change.at === null ? null : 'set' })));
+    expect(fromEngine.find((change) => change.id === 1n && change.type === 'insert')?.at).toBe('2024-01-02T03:04:05.678901Z');
+    expect(fromEngine.find((change) => change.id === 3n && change.type === 'insert')?.at).toBe('1969-12-31T23:59:59.500000Z');
+    expect(fromSql.find((change) => change.id === 1n && change.type === 'insert')?.at).toBe('1704164645678901');
+  });
+
+  it('scans the same rows as the native reader at the latest version and at an older one', async () => {
+    const engine = createSparkDeltaSource({ table: path, client: spark });
+    const native = createDeltaSource({ path });
+    for (const version of [undefined, 2]) {
+      const fromEngine = await collect(engine.scan({ columns: ['id', 'text', 'score'], ...(version === undefined ? {} : { version }) }));
+      const fromNative = await collect(native.scan({ columns: ['id', 'text', 'score'], ...(version === undefined ? {} : { version }) }));
+      expect(fromEngine.every((batch) => batch.version === (version ?? 4))).toBe(true);
+      expect(scanRows(fromEngine)).toEqual(scanRows(fromNative));
+    }
+    const latest = scanRows(await collect(engine.scan({ columns: ['id', 'text'] })));
+    expect(latest).toEqual([
+      { id: 1n, text: 'alpha v2' },
+      { id: 2n, text: 'beta (edited)' },
+      { id: 3n, text: 'gamma ✓ unicode (edited)' },
+      { id: 7n, text: 'eta' },
+      { id: 9007199254740993n, text: 'big key' },
+    ]);
+  });
+
+  it('pushes text hashing into Spark: the hashes equal core contentHash of the texts', async () => {
+    const engine = createSparkDeltaSource({ table: path, client: spark });
+    const hashed = scanRows(await collect(engine.scan({ columns: ['id'], spark: { hashColumns: ['text'] } })));
+    const texts = scanRows(await collect(engine.scan({ columns: ['id', 'text'] })));
+    expect(hashed.map((row) => row.id)).toEqual(texts.map((row) => row.id));
+    for (const [index, row] of hashed.entries()) {
+      expect(row).not.toHaveProperty('text');
+      expect(row[`text${HASH_SUFFIX}`]).toBe(contentHash(texts[index]?.text as string));
+    }
+  });
+
+  it('reads a catalog table by name, with the same changes as Spark SQL', async () => {
+    const engine = createSparkDeltaSource({ table: `spark_catalog.default.${namedTable}`, client: spark });
+    const description = await engine.describe();
+    expect(description).toMatchObject({ latestVersion: 2, changeFeed: true });
+    const changes = (await collect(engine.changes({ columns: ['id', 'text'], fromVersion: 1 })))
+      .flatMap((batch) => batch.changes)
+      .map((change) => [change.commitVersion, change.type, change.row] as const)
+      .sort((a, b) => a[0] - b[0] || Number((a[2].id as bigint) - (b[2].id as bigint)));
+    expect(changes).toEqual([
+      [1, 'insert', { id: 1n, text: 'one' }],
+      [1, 'insert', { id: 2n, text: 'two' }],
+      [2, 'delete', { id: 1n, text: 'one' }],
+    ]);
+    const fromSql = await spark.sql(`SELECT id, text, _change_type, _commit_version FROM table_changes('${namedTable}', 1, 2) ORDER BY _commit_version, id`).collect();
+    expect(fromSql.map((row) => [Number(row._commit_version), row._change_type, { id: row.id, text: row.text }])).toEqual(changes);
+  });
+
+  it('names a missing table', async () => {
+    const byName = await failure(createSparkDeltaSource({ table: 'spark_catalog.default.drift_no_such_table', client: spark }).describe());
+    expect(byName).toMatchObject({ code: 'source', reason: 'table-not-found' });
+    expect(byName.message).toContain('drift_no_such_table');
+    const byPath = await failure(createSparkDeltaSource({ table: join(directory, 'missing'), client: spark }).describe());
+    expect(['table-not-found', 'not-a-delta-table']).toContain(byPath.reason);
+    expect(byPath.message).toContain(join(directory, 'missing'));
+  });
+
+  it('says when a table has no Change Data Feed', async () => {
+    const engine = createSparkDeltaSource({ table: plainPath, client: spark });
+    expect((await engine.describe()).changeFeed).toBe(false);
+    const error = await failure(collect(engine.changes({ columns: ['id'], fromVersion: 0 })));
+    expect(error).toMatchObject({ code: 'source', reason: 'cdf-not-enabled' });
+    expect(error.message).toContain('delta.enableChangeDataFeed');
+  });
+
+  it('says when a version is out of range', async () => {
+    const engine = createSparkDeltaSource({ table: path, client: spark });
+    const scan = await failure(collect(engine.scan({ columns: ['id'], version: 99 })));
+    expect(scan).toMatchObject({ code: 'source', reason: 'version-out-of-range' });
+    expect(scan.message).toContain('latest version is 4');
+    const changes = await failure(collect(engine.changes({ columns: ['id'], fromVersion: 5 })));
+    expect(changes).toMatchObject({ code: 'source', reason: 'version-out-of-range' });
+  });
+
+  it('says when the Spark server cannot be reached', async () => {
+    const engine = createSparkDeltaSource({ table: path, remote: 'sc://127.0.0.1:1' });
+    const error = await failure(engine.describe());
+    await engine.close?.();
+    expect(error).toMatchObject({ code: 'source', reason: 'spark-unavailable', isRetryable: true });
+    expect(error.message).toContain('127.0.0.1:1');
+  });
+});
