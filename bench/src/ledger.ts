@@ -14,7 +14,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { contentHash, pointId, type LedgerBatch } from '@drift-spark/core';
+import { contentHash, type LedgerBatch, pointId } from '@drift-spark/core';
 import { createSqliteLedger } from '@drift-spark/ledger';
 import Database from 'better-sqlite3';
 
@@ -49,7 +49,11 @@ function upsertFor(index: number, version = 0) {
 function sampleBatches(count: number): number[][] {
   const batches: number[][] = [];
   for (let done = 0; done < count; done += batchSize) {
-    batches.push(Array.from({ length: Math.min(batchSize, count - done) }, () => Math.floor(Math.random() * rows)));
+    batches.push(
+      Array.from({ length: Math.min(batchSize, count - done) }, () =>
+        Math.floor(Math.random() * rows),
+      ),
+    );
   }
   return batches;
 }
@@ -58,14 +62,33 @@ async function main(): Promise<void> {
   const path = join(dir, 'ledger.db');
   const ledger = createSqliteLedger({ path });
   const runId = randomUUID();
-  await ledger.startRun({ runId, kind: 'embed', sourceId, sinkId, model, fingerprint, usdPerMillionTokens: 0.02, priceSource: 'bench', startedAt: new Date() });
+  await ledger.startRun({
+    runId,
+    kind: 'embed',
+    sourceId,
+    sinkId,
+    model,
+    fingerprint,
+    usdPerMillionTokens: 0.02,
+    priceSource: 'bench',
+    startedAt: new Date(),
+  });
 
   // Ledger: first write of every point, 10k per transaction. Ids and hashes are made
   // outside the timed section so that only the ledger is measured.
   let writeMs = 0;
   for (let start = 0; start < rows; start += batchSize) {
-    const upserts = Array.from({ length: Math.min(batchSize, rows - start) }, (_, offset) => upsertFor(start + offset));
-    const batch: LedgerBatch = { runId, sinkId, upserts, deletes: [], failures: [], at: new Date() };
+    const upserts = Array.from({ length: Math.min(batchSize, rows - start) }, (_, offset) =>
+      upsertFor(start + offset),
+    );
+    const batch: LedgerBatch = {
+      runId,
+      sinkId,
+      upserts,
+      deletes: [],
+      failures: [],
+      at: new Date(),
+    };
     const began = now();
     await ledger.commitBatch(batch);
     writeMs += now() - began;
@@ -81,10 +104,15 @@ async function main(): Promise<void> {
     await ledger.commitBatch({ runId, sinkId, upserts, deletes: [], failures: [], at: new Date() });
     rewriteMs += now() - began;
   }
-  const rewriteMicros = perRow(rewriteMs, rewrites.reduce((sum, batch) => sum + batch.length, 0));
+  const rewriteMicros = perRow(
+    rewriteMs,
+    rewrites.reduce((sum, batch) => sum + batch.length, 0),
+  );
 
   // Ledger: batched lookup (dedup) of random existing ids.
-  const lookupBatches = sampleBatches(lookups).map((batch) => batch.map((index) => pointId(sourceId, String(index))));
+  const lookupBatches = sampleBatches(lookups).map((batch) =>
+    batch.map((index) => pointId(sourceId, String(index))),
+  );
   let lookupMs = 0;
   let found = 0;
   for (const ids of lookupBatches) {
@@ -107,7 +135,21 @@ async function main(): Promise<void> {
   const costBegan = now();
   const cost = await ledger.cost({ by: 'model' });
   const costMs = now() - costBegan;
-  await ledger.finishRun(runId, { status: 'succeeded', counters: { rowsProcessed: rows, rowsDeduped: 0, rowsEmbedded: rows, rowsReused: 0, rowsSkipped: 0, rowsFailed: 0, rowsDeleted: 0, tokens: cost[0]?.tokens ?? 0, costUsd: cost[0]?.costUsd ?? 0 }, finishedAt: new Date() });
+  await ledger.finishRun(runId, {
+    status: 'succeeded',
+    counters: {
+      rowsProcessed: rows,
+      rowsDeduped: 0,
+      rowsEmbedded: rows,
+      rowsReused: 0,
+      rowsSkipped: 0,
+      rowsFailed: 0,
+      rowsDeleted: 0,
+      tokens: cost[0]?.tokens ?? 0,
+      costUsd: cost[0]?.costUsd ?? 0,
+    },
+    finishedAt: new Date(),
+  });
   await ledger.close();
   const ledgerBytes = statSync(path).size;
 
@@ -117,19 +159,25 @@ async function main(): Promise<void> {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
-  db.exec('CREATE TABLE t (sink_id TEXT NOT NULL, point_id TEXT NOT NULL, content_hash TEXT NOT NULL, PRIMARY KEY (sink_id, point_id))');
+  db.exec(
+    'CREATE TABLE t (sink_id TEXT NOT NULL, point_id TEXT NOT NULL, content_hash TEXT NOT NULL, PRIMARY KEY (sink_id, point_id))',
+  );
   const insert = db.prepare('INSERT INTO t VALUES (?, ?, ?)');
   const insertMany = db.transaction((points: { pointId: string; contentHash: string }[]) => {
     for (const point of points) insert.run(sinkId, point.pointId, point.contentHash);
   });
   let rawWriteMs = 0;
   for (let start = 0; start < rows; start += batchSize) {
-    const points = Array.from({ length: Math.min(batchSize, rows - start) }, (_, offset) => upsertFor(start + offset));
+    const points = Array.from({ length: Math.min(batchSize, rows - start) }, (_, offset) =>
+      upsertFor(start + offset),
+    );
     const began = now();
     insertMany.immediate(points);
     rawWriteMs += now() - began;
   }
-  const select = db.prepare('SELECT point_id, content_hash FROM t WHERE sink_id = ? AND point_id = ?');
+  const select = db.prepare(
+    'SELECT point_id, content_hash FROM t WHERE sink_id = ? AND point_id = ?',
+  );
   let rawLookupMs = 0;
   for (const ids of lookupBatches) {
     const began = now();
@@ -145,19 +193,29 @@ async function main(): Promise<void> {
   const rawLookupMicros = perRow(rawLookupMs, lookups);
 
   // The machine: SHA-256 of 1 KB texts.
-  const texts = Array.from({ length: 20_000 }, (_, index) => `${index} `.padEnd(1024, 'lorem ipsum dolor sit amet '));
+  const texts = Array.from({ length: 20_000 }, (_, index) =>
+    `${index} `.padEnd(1024, 'lorem ipsum dolor sit amet '),
+  );
   const shaBegan = now();
   for (const text of texts) createHash('sha256').update(text).digest('hex');
   const shaMicros = perRow(now() - shaBegan, texts.length);
 
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
-  console.log(`ledger over ${rows.toLocaleString('en')} live points (file ${(ledgerBytes / 2 ** 20).toFixed(0)} MiB), transactions of ${batchSize.toLocaleString('en')}`);
-  console.log(`  batched write (first)   ${fmt(writeMicros)}   raw one-table insert ${fmt(rawWriteMicros)}   ratio ${(writeMicros / rawWriteMicros).toFixed(2)}x`);
+  console.log(
+    `ledger over ${rows.toLocaleString('en')} live points (file ${(ledgerBytes / 2 ** 20).toFixed(0)} MiB), transactions of ${batchSize.toLocaleString('en')}`,
+  );
+  console.log(
+    `  batched write (first)   ${fmt(writeMicros)}   raw one-table insert ${fmt(rawWriteMicros)}   ratio ${(writeMicros / rawWriteMicros).toFixed(2)}x`,
+  );
   console.log(`  batched write (rewrite) ${fmt(rewriteMicros)}`);
-  console.log(`  batched lookup          ${fmt(lookupMicros)}   raw PK lookup per id ${fmt(rawLookupMicros)}   ratio ${(lookupMicros / rawLookupMicros).toFixed(2)}x   (${found.toLocaleString('en')} of ${lookups.toLocaleString('en')} found)`);
+  console.log(
+    `  batched lookup          ${fmt(lookupMicros)}   raw PK lookup per id ${fmt(rawLookupMicros)}   ratio ${(lookupMicros / rawLookupMicros).toFixed(2)}x   (${found.toLocaleString('en')} of ${lookups.toLocaleString('en')} found)`,
+  );
   console.log(`  findByContentHash       ${fmt(hashMicros)}`);
   console.log(`  cost by model over the whole history: ${costMs.toFixed(0)} ms`);
-  console.log(`  SHA-256 of 1 KB         ${fmt(shaMicros)}   (lookup = ${(lookupMicros / shaMicros).toFixed(1)}x a hash, write = ${(writeMicros / shaMicros).toFixed(1)}x)`);
+  console.log(
+    `  SHA-256 of 1 KB         ${fmt(shaMicros)}   (lookup = ${(lookupMicros / shaMicros).toFixed(1)}x a hash, write = ${(writeMicros / shaMicros).toFixed(1)}x)`,
+  );
   console.log(`  peak RSS ${peakRssMiB.toFixed(0)} MiB`);
 }
 

@@ -1,2 +1,6 @@
-export { createSqliteLedger, type SqliteLedger, type SqliteLedgerOptions } from './sqlite-ledger.js';
+export {
+  createSqliteLedger,
+  type SqliteLedger,
+  type SqliteLedgerOptions,
+} from './sqlite-ledger.js';
 export { ledgerSchemaVersion } from './sqlite-ledger-schema.js';

@@ -29,7 +29,11 @@ export function isProcessAlive(pid: number): boolean {
  * A lock may be taken over when its holder is provably gone: same host and a dead pid,
  * or a holder run that is no longer running (finished without releasing).
  */
-export function isLockStale(holder: LockHolder, hostname: string, holderRunStatus: string | undefined): boolean {
+export function isLockStale(
+  holder: LockHolder,
+  hostname: string,
+  holderRunStatus: string | undefined,
+): boolean {
   if (holderRunStatus !== undefined && holderRunStatus !== 'running') return true;
   if (holderRunStatus === undefined) return true;
   return holder.hostname === hostname && !isProcessAlive(holder.pid);
@@ -37,7 +41,10 @@ export function isLockStale(holder: LockHolder, hostname: string, holderRunStatu
 
 export function lockedError(holder: LockHolder, hostname: string): LockedError {
   const since = new Date(holder.acquiredAt).toISOString();
-  const where = holder.hostname === hostname ? `pid ${holder.pid} on this host (${holder.hostname})` : `pid ${holder.pid} on host ${holder.hostname}`;
+  const where =
+    holder.hostname === hostname
+      ? `pid ${holder.pid} on this host (${holder.hostname})`
+      : `pid ${holder.pid} on host ${holder.hostname}`;
   const next =
     holder.hostname === hostname
       ? 'Wait for it to finish and try again; if that process is gone, its lock is taken over automatically on the next start.'

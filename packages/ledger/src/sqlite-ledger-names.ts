@@ -1,5 +1,5 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import { LedgerError } from '@drift-spark/core';
+import type BetterSqlite3 from 'better-sqlite3';
 
 /**
  * The `names` table: each sink, source, model, fingerprint and run id is stored once and
@@ -18,7 +18,9 @@ export class LedgerNames {
     this.#db = db;
     this.#select = db.prepare<[string], number>('SELECT id FROM names WHERE name = ?').pluck();
     this.#selectName = db.prepare<[number], string>('SELECT name FROM names WHERE id = ?').pluck();
-    this.#insert = db.prepare<[string]>('INSERT INTO names (name) VALUES (?) ON CONFLICT (name) DO NOTHING');
+    this.#insert = db.prepare<[string]>(
+      'INSERT INTO names (name) VALUES (?) ON CONFLICT (name) DO NOTHING',
+    );
   }
 
   /** The number of `name`, or undefined when the ledger has never seen it. */
@@ -47,14 +49,18 @@ export class LedgerNames {
       })
       .immediate();
     for (const name of missing) {
-      if (this.find(name) === undefined) throw new LedgerError(`The ledger could not record the name ${JSON.stringify(name)}.`);
+      if (this.find(name) === undefined)
+        throw new LedgerError(`The ledger could not record the name ${JSON.stringify(name)}.`);
     }
   }
 
   /** The number of a name that `ensure` has seen. */
   id(name: string): number {
     const id = this.#ids.get(name);
-    if (id === undefined) throw new LedgerError(`The ledger has no number for ${JSON.stringify(name)}; this is a bug in @drift-spark/ledger.`);
+    if (id === undefined)
+      throw new LedgerError(
+        `The ledger has no number for ${JSON.stringify(name)}; this is a bug in @drift-spark/ledger.`,
+      );
     return id;
   }
 
@@ -63,7 +69,10 @@ export class LedgerNames {
     const cached = this.#names.get(id);
     if (cached !== undefined) return cached;
     const name = this.#selectName.get(id);
-    if (name === undefined) throw new LedgerError(`The ledger refers to name #${id}, which it does not hold; the file may be damaged.`);
+    if (name === undefined)
+      throw new LedgerError(
+        `The ledger refers to name #${id}, which it does not hold; the file may be damaged.`,
+      );
     this.#remember(name, id);
     return name;
   }

@@ -11,8 +11,12 @@ export function isMemoryPath(path: string): boolean {
  * The ledger file to open: the `path` option, else `DRIFT_LEDGER`, else
  * `~/.drift/ledger.db`. Read when the ledger is first used, not when it is created.
  */
-export function resolveLedgerPath(path: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  const chosen = path ?? (env.DRIFT_LEDGER ? env.DRIFT_LEDGER : join(homedir(), '.drift', 'ledger.db'));
+export function resolveLedgerPath(
+  path: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const chosen =
+    path ?? (env.DRIFT_LEDGER ? env.DRIFT_LEDGER : join(homedir(), '.drift', 'ledger.db'));
   return isMemoryPath(chosen) ? ':memory:' : resolve(chosen);
 }
 

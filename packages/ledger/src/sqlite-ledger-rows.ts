@@ -1,12 +1,23 @@
+import type {
+  FailureRecord,
+  HistoryAction,
+  HistoryEntry,
+  LivePoint,
+  RunCounters,
+  RunKind,
+  RunRecord,
+  RunStatus,
+} from '@drift-spark/core';
 import type { LedgerNames } from './sqlite-ledger-names.js';
-import type { FailureRecord, HistoryAction, HistoryEntry, LivePoint, RunCounters, RunKind, RunRecord, RunStatus } from '@drift-spark/core';
 
 /**
  * Column lists, in the order the row mappers below read them (statements run in raw
  * mode). Sink, source, model, fingerprint and run columns hold numbers from `names`.
  */
-export const pointColumns = 'sink, point_id, source, key, content_hash, fingerprint, model, tokens, cost_usd, run, updated_at';
-export const historyColumns = 'action, sink, point_id, source, key, content_hash, fingerprint, run, at, reason';
+export const pointColumns =
+  'sink, point_id, source, key, content_hash, fingerprint, model, tokens, cost_usd, run, updated_at';
+export const historyColumns =
+  'action, sink, point_id, source, key, content_hash, fingerprint, run, at, reason';
 export const failureColumns = 'run, sink, source, key, point_id, code, reason, at';
 export const runColumns =
   'id, kind, status, source_id, sink_id, model, fingerprint, usd_per_million_tokens, price_source, from_version, to_version, options, rows_processed, rows_deduped, rows_embedded, rows_reused, rows_skipped, rows_failed, rows_deleted, tokens, cost_usd, started_at, finished_at, error';

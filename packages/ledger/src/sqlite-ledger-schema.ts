@@ -1,5 +1,5 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import { LedgerError } from '@drift-spark/core';
+import type BetterSqlite3 from 'better-sqlite3';
 
 /**
  * The ledger's schema as a list of forward migrations. `PRAGMA user_version` holds the
@@ -145,7 +145,11 @@ export const ledgerSchemaVersion = ledgerMigrations.length;
  * Brings `db` up to `target` (default: the latest) by applying the missing steps.
  * Refuses a database written by a newer version of this package.
  */
-export function migrateLedger(db: BetterSqlite3.Database, target = ledgerSchemaVersion, path = 'the ledger'): number {
+export function migrateLedger(
+  db: BetterSqlite3.Database,
+  target = ledgerSchemaVersion,
+  path = 'the ledger',
+): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > ledgerSchemaVersion) {
     throw new LedgerError(

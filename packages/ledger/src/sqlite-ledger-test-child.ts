@@ -33,7 +33,9 @@ try {
     startedAt: new Date(),
   });
 } catch (error) {
-  process.stdout.write(`${JSON.stringify({ error: (error as { code?: string }).code, message: (error as Error).message })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ error: (error as { code?: string }).code, message: (error as Error).message })}\n`,
+  );
   process.exit(3);
 }
 
@@ -42,9 +44,25 @@ for (let batch = 0; batch < options.batches; batch++) {
   const upserts = Array.from({ length: options.batchSize }, (_, offset) => {
     const key = String(batch * options.batchSize + offset);
     tokens += 5;
-    return { pointId: pointId(options.sourceId, key), sourceId: options.sourceId, key, contentHash: contentHash(`${options.runId} ${key}`), fingerprint, model: 'shadow/test', tokens: 5, costUsd: 5 / 1e6 };
+    return {
+      pointId: pointId(options.sourceId, key),
+      sourceId: options.sourceId,
+      key,
+      contentHash: contentHash(`${options.runId} ${key}`),
+      fingerprint,
+      model: 'shadow/test',
+      tokens: 5,
+      costUsd: 5 / 1e6,
+    };
   });
-  await ledger.commitBatch({ runId: options.runId, sinkId: options.sinkId, upserts, deletes: [], failures: [], at: new Date() });
+  await ledger.commitBatch({
+    runId: options.runId,
+    sinkId: options.sinkId,
+    upserts,
+    deletes: [],
+    failures: [],
+    at: new Date(),
+  });
 }
 
 if (options.mode === 'hold') {
@@ -53,7 +71,17 @@ if (options.mode === 'hold') {
 } else {
   await ledger.finishRun(options.runId, {
     status: 'succeeded',
-    counters: { rowsProcessed: tokens / 5, rowsDeduped: 0, rowsEmbedded: tokens / 5, rowsReused: 0, rowsSkipped: 0, rowsFailed: 0, rowsDeleted: 0, tokens, costUsd: tokens / 1e6 },
+    counters: {
+      rowsProcessed: tokens / 5,
+      rowsDeduped: 0,
+      rowsEmbedded: tokens / 5,
+      rowsReused: 0,
+      rowsSkipped: 0,
+      rowsFailed: 0,
+      rowsDeleted: 0,
+      tokens,
+      costUsd: tokens / 1e6,
+    },
     finishedAt: new Date(),
   });
   await ledger.close();

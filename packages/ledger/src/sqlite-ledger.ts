@@ -1,5 +1,4 @@
 import { hostname as osHostname } from 'node:os';
-import Database from 'better-sqlite3';
 import {
   type Checkpoint,
   type CheckpointRef,
@@ -17,7 +16,9 @@ import {
   type RunRecord,
   type RunStart,
 } from '@drift-spark/core';
+import Database from 'better-sqlite3';
 import { isLockStale, type LockHolder, lockedError } from './sqlite-ledger-lock.js';
+import { LedgerNames } from './sqlite-ledger-names.js';
 import { scrubOptions } from './sqlite-ledger-options.js';
 import { ensureLedgerDirectory, resolveLedgerPath } from './sqlite-ledger-path.js';
 import {
@@ -30,7 +31,6 @@ import {
   toLivePoint,
   toRunRecord,
 } from './sqlite-ledger-rows.js';
-import { LedgerNames } from './sqlite-ledger-names.js';
 import { migrateLedger } from './sqlite-ledger-schema.js';
 
 export interface SqliteLedgerOptions {
@@ -58,7 +58,10 @@ export function createSqliteLedger(options: SqliteLedgerOptions = {}): SqliteLed
   let closed = false;
 
   const open = (): Open => {
-    if (closed) throw new PluginStateError('This SQLite ledger is closed; create a new one with createSqliteLedger().');
+    if (closed)
+      throw new PluginStateError(
+        'This SQLite ledger is closed; create a new one with createSqliteLedger().',
+      );
     state ??= openLedger(options);
     return state;
   };
@@ -114,11 +117,12 @@ export function createSqliteLedger(options: SqliteLedgerOptions = {}): SqliteLed
       state = undefined;
       if (!db) return;
       try {
-        // Keeps the query planner's statistics fresh; cheap when nothing changed.
+        // Keeps the query planner's statistics fresh (bounded by analysis_limit).
         db.pragma('optimize');
-      } finally {
-        db.close();
+      } catch {
+        // Statistics are an optimisation: a busy or read-only file must not fail close().
       }
+      db.close();
     },
   };
 }
@@ -133,7 +137,10 @@ function openLedger(options: SqliteLedgerOptions) {
     ensureLedgerDirectory(path);
     db = new Database(path);
   } catch (error) {
-    throw new LedgerError(`Could not open the Drift ledger at ${path}: ${(error as Error).message}. Check the path (--ledger / DRIFT_LEDGER) and its permissions.`, { cause: error });
+    throw new LedgerError(
+      `Could not open the Drift ledger at ${path}: ${(error as Error).message}. Check the path (--ledger / DRIFT_LEDGER) and its permissions.`,
+      { cause: error },
+    );
   }
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
@@ -143,18 +150,26 @@ function openLedger(options: SqliteLedgerOptions) {
     db.pragma('temp_store = MEMORY');
     // After a checkpoint, shrink a write-ahead log that a big batch grew.
     db.pragma('journal_size_limit = 67108864');
+    db.pragma('analysis_limit = 1000');
     migrateLedger(db, undefined, path);
   } catch (error) {
     db.close();
     if (error instanceof LedgerError) throw error;
-    throw new LedgerError(`Could not prepare the Drift ledger at ${path}: ${(error as Error).message}.`, { cause: error });
+    throw new LedgerError(
+      `Could not prepare the Drift ledger at ${path}: ${(error as Error).message}.`,
+      { cause: error },
+    );
   }
 
   const names = new LedgerNames(db);
-  const qualifiedPointColumns = pointColumns.split(', ').map((column) => `points.${column}`).join(', ');
+  const qualifiedPointColumns = pointColumns
+    .split(', ')
+    .map((column) => `points.${column}`)
+    .join(', ');
   const raw = (sql: string) => db.prepare(sql).raw(true);
   // Sums of what an interrupted run recorded, so that its record keeps what it paid.
-  const historyOfRun = (what: string) => `(SELECT ${what} FROM history WHERE run = (SELECT id FROM names WHERE name = runs.id)`;
+  const historyOfRun = (what: string) =>
+    `(SELECT ${what} FROM history WHERE run = (SELECT id FROM names WHERE name = runs.id)`;
   const statement = {
     insertRun: db.prepare(
       `INSERT INTO runs (id, kind, status, source_id, sink_id, model, fingerprint, usd_per_million_tokens, price_source, from_version, to_version, options, started_at, pid, hostname)
@@ -174,8 +189,12 @@ function openLedger(options: SqliteLedgerOptions) {
          rows_deleted = ${historyOfRun('COUNT(*)')} AND action = 'delete')
        WHERE id = ? AND status = 'running'`,
     ),
-    getLock: db.prepare('SELECT source_id AS sourceId, sink_id AS sinkId, run_id AS runId, pid, hostname, acquired_at AS acquiredAt FROM locks WHERE source_id = ? AND sink_id = ?'),
-    insertLock: db.prepare('INSERT INTO locks (source_id, sink_id, run_id, pid, hostname, acquired_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    getLock: db.prepare(
+      'SELECT source_id AS sourceId, sink_id AS sinkId, run_id AS runId, pid, hostname, acquired_at AS acquiredAt FROM locks WHERE source_id = ? AND sink_id = ?',
+    ),
+    insertLock: db.prepare(
+      'INSERT INTO locks (source_id, sink_id, run_id, pid, hostname, acquired_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
     deleteLock: db.prepare('DELETE FROM locks WHERE source_id = ? AND sink_id = ?'),
     releaseLocks: db.prepare('DELETE FROM locks WHERE run_id = ?'),
     upsertPoint: db.prepare(
@@ -185,33 +204,47 @@ function openLedger(options: SqliteLedgerOptions) {
          fingerprint = excluded.fingerprint, model = excluded.model, tokens = excluded.tokens, cost_usd = excluded.cost_usd,
          run = excluded.run, updated_at = excluded.updated_at`,
     ),
-    deletePoint: raw('DELETE FROM points WHERE sink = ? AND point_id = ? RETURNING content_hash, fingerprint'),
+    deletePoint: raw(
+      'DELETE FROM points WHERE sink = ? AND point_id = ? RETURNING content_hash, fingerprint',
+    ),
     insertHistory: db.prepare(
       `INSERT INTO history (action, sink, point_id, source, key, content_hash, fingerprint, model, tokens, cost_usd, run, at, reason)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    insertFailure: db.prepare('INSERT INTO failures (run, sink, source, key, point_id, code, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertFailure: db.prepare(
+      'INSERT INTO failures (run, sink, source, key, point_id, code, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
     // One statement per batch, whatever its size: the ids travel as one JSON array
     // (no 999-parameter limit), and CROSS JOIN keeps SQLite from scanning the table.
-    getPoints: raw(`SELECT ${qualifiedPointColumns} FROM json_each(?) AS wanted CROSS JOIN points WHERE points.sink = ? AND points.point_id = wanted.value`),
+    getPoints: raw(
+      `SELECT ${qualifiedPointColumns} FROM json_each(?) AS wanted CROSS JOIN points WHERE points.sink = ? AND points.point_id = wanted.value`,
+    ),
     getPoint: raw(`SELECT ${pointColumns} FROM points WHERE sink = ? AND point_id = ?`),
     findByContentHash: raw(
       `SELECT ${qualifiedPointColumns} FROM json_each(@hashes) AS wanted CROSS JOIN points WHERE points.sink = @sink AND points.point_id =
          (SELECT point_id FROM points WHERE sink = @sink AND content_hash = wanted.value AND fingerprint = @fingerprint LIMIT 1)`,
     ),
-    getCheckpoint: db.prepare('SELECT version, run_id AS runId, updated_at AS updatedAt FROM checkpoints WHERE source_id = ? AND sink_id = ? AND fingerprint = ?'),
+    getCheckpoint: db.prepare(
+      'SELECT version, run_id AS runId, updated_at AS updatedAt FROM checkpoints WHERE source_id = ? AND sink_id = ? AND fingerprint = ?',
+    ),
     setCheckpoint: db.prepare(
       `INSERT INTO checkpoints (source_id, sink_id, fingerprint, version, run_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (source_id, sink_id, fingerprint) DO UPDATE SET version = excluded.version, run_id = excluded.run_id, updated_at = excluded.updated_at`,
     ),
-    historyOfPoint: raw(`SELECT ${historyColumns} FROM history WHERE point_id = ? AND sink = ? ORDER BY id`),
-    sinksOfPoint: db.prepare('SELECT sink FROM history WHERE point_id = ? GROUP BY sink ORDER BY MIN(id)').pluck(),
+    historyOfPoint: raw(
+      `SELECT ${historyColumns} FROM history WHERE point_id = ? AND sink = ? ORDER BY id`,
+    ),
+    sinksOfPoint: db
+      .prepare('SELECT sink FROM history WHERE point_id = ? GROUP BY sink ORDER BY MIN(id)')
+      .pluck(),
     pointsOfKey: raw(
       `SELECT sink, point_id FROM history WHERE key = @key AND (@source IS NULL OR source = @source) AND (@sink IS NULL OR sink = @sink)
        GROUP BY sink, point_id ORDER BY MIN(id)`,
     ),
     recentRuns: raw(`SELECT ${runColumns} FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?`),
-    recentRunsOfSink: raw(`SELECT ${runColumns} FROM runs WHERE sink_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ?`),
+    recentRunsOfSink: raw(
+      `SELECT ${runColumns} FROM runs WHERE sink_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ?`,
+    ),
     failures: raw(
       `SELECT ${failureColumns} FROM failures WHERE (@run IS NULL OR run = @run) AND (@sink IS NULL OR sink = @sink) ORDER BY id LIMIT @limit`,
     ),
@@ -221,7 +254,8 @@ function openLedger(options: SqliteLedgerOptions) {
   const costStatements = new Map<string, Database.Statement>();
   const costColumn = { model: 'model', sink: 'sink', source: 'source', run: 'run' } as const;
 
-  const wrap = <Args extends unknown[], Result>(what: string, fn: (...args: Args) => Result) =>
+  const wrap =
+    <Args extends unknown[], Result>(what: string, fn: (...args: Args) => Result) =>
     (...args: Args): Result => {
       try {
         return fn(...args);
@@ -288,17 +322,30 @@ function openLedger(options: SqliteLedgerOptions) {
       finish.error ?? null,
       runId,
     ).changes;
-    if (changed === 0) throw new LedgerError(`Run ${runId} is not in the ledger; start it with startRun() before finishing it.`);
+    if (changed === 0)
+      throw new LedgerError(
+        `Run ${runId} is not in the ledger; start it with startRun() before finishing it.`,
+      );
     statement.releaseLocks.run(runId);
   });
 
   /** Numbers for every name a batch mentions (committed before the batch's own transaction). */
-  const ensureNames = (runId: string, sinkId: string, rows: Iterable<{ sourceId: string; model?: string; fingerprint?: string }>) => {
+  const ensureNames = (
+    runId: string,
+    sinkId: string,
+    rows: Iterable<{ sourceId: string; model?: string; fingerprint?: string }>,
+  ) => {
     const seen = new Set<string>([runId, sinkId]);
     let last: { sourceId: string; model?: string; fingerprint?: string } | undefined;
     for (const row of rows) {
       // Rows of a batch nearly always share source, model and fingerprint.
-      if (last && row.sourceId === last.sourceId && row.model === last.model && row.fingerprint === last.fingerprint) continue;
+      if (
+        last &&
+        row.sourceId === last.sourceId &&
+        row.model === last.model &&
+        row.fingerprint === last.fingerprint
+      )
+        continue;
       last = row;
       seen.add(row.sourceId);
       if (row.model !== undefined) seen.add(row.model);
@@ -315,7 +362,21 @@ function openLedger(options: SqliteLedgerOptions) {
     for (const gone of batch.deletes) {
       const removed = statement.deletePoint.get(sink, gone.pointId) as [string, number] | undefined;
       if (removed === undefined) continue;
-      statement.insertHistory.run('delete', sink, gone.pointId, names.id(gone.sourceId), gone.key, removed[0], removed[1], null, 0, 0, run, at, null);
+      statement.insertHistory.run(
+        'delete',
+        sink,
+        gone.pointId,
+        names.id(gone.sourceId),
+        gone.key,
+        removed[0],
+        removed[1],
+        null,
+        0,
+        0,
+        run,
+        at,
+        null,
+      );
     }
     let sourceName: string | undefined;
     let source = 0;
@@ -336,11 +397,46 @@ function openLedger(options: SqliteLedgerOptions) {
         modelName = point.model;
         model = names.id(modelName);
       }
-      statement.upsertPoint.run(sink, point.pointId, source, point.key, point.contentHash, fingerprint, model, point.tokens, point.costUsd, run, at);
-      statement.insertHistory.run('upsert', sink, point.pointId, source, point.key, point.contentHash, fingerprint, model, point.tokens, point.costUsd, run, at, null);
+      statement.upsertPoint.run(
+        sink,
+        point.pointId,
+        source,
+        point.key,
+        point.contentHash,
+        fingerprint,
+        model,
+        point.tokens,
+        point.costUsd,
+        run,
+        at,
+      );
+      statement.insertHistory.run(
+        'upsert',
+        sink,
+        point.pointId,
+        source,
+        point.key,
+        point.contentHash,
+        fingerprint,
+        model,
+        point.tokens,
+        point.costUsd,
+        run,
+        at,
+        null,
+      );
     }
     for (const failure of batch.failures) {
-      statement.insertFailure.run(run, sink, names.id(failure.sourceId), failure.key, failure.pointId, failure.code, failure.reason, at);
+      statement.insertFailure.run(
+        run,
+        sink,
+        names.id(failure.sourceId),
+        failure.key,
+        failure.pointId,
+        failure.code,
+        failure.reason,
+        at,
+      );
     }
   });
 
@@ -349,8 +445,24 @@ function openLedger(options: SqliteLedgerOptions) {
     const at = Date.now();
     for (const entry of entries) {
       const sink = names.id(entry.sinkId);
-      const removed = statement.deletePoint.get(sink, entry.pointId) as [string, number] | undefined;
-      statement.insertHistory.run('erase', sink, entry.pointId, names.id(entry.sourceId), entry.key, removed?.[0] ?? null, removed?.[1] ?? null, null, 0, 0, names.id(entry.runId), at, entry.reason ?? null);
+      const removed = statement.deletePoint.get(sink, entry.pointId) as
+        | [string, number]
+        | undefined;
+      statement.insertHistory.run(
+        'erase',
+        sink,
+        entry.pointId,
+        names.id(entry.sourceId),
+        entry.key,
+        removed?.[0] ?? null,
+        removed?.[1] ?? null,
+        null,
+        0,
+        0,
+        names.id(entry.runId),
+        at,
+        entry.reason ?? null,
+      );
     }
   });
 
@@ -362,10 +474,16 @@ function openLedger(options: SqliteLedgerOptions) {
   return {
     db,
     startRun: wrap('start a run', (run: RunStart) => startRun.immediate(run)),
-    finishRun: wrap('finish a run', (runId: string, finish: RunFinish) => finishRun.immediate(runId, finish)),
+    finishRun: wrap('finish a run', (runId: string, finish: RunFinish) =>
+      finishRun.immediate(runId, finish),
+    ),
     commitBatch: wrap('commit a batch', (batch: LedgerBatch) => {
       validateBatch(batch);
-      ensureNames(batch.runId, batch.sinkId, [...batch.upserts, ...batch.deletes, ...batch.failures]);
+      ensureNames(batch.runId, batch.sinkId, [
+        ...batch.upserts,
+        ...batch.deletes,
+        ...batch.failures,
+      ]);
       commitBatch.immediate(batch);
     }),
     recordErasure: wrap('record an erasure', (entries: ErasureEntries) => {
@@ -382,28 +500,54 @@ function openLedger(options: SqliteLedgerOptions) {
       }
       return found;
     }),
-    findByContentHash: wrap('read points by content hash', (sinkId: string, fingerprint: string, contentHashes: string[]): Map<string, LivePoint> => {
-      const found = new Map<string, LivePoint>();
-      const sink = names.find(sinkId);
-      const print = names.find(fingerprint);
-      if (contentHashes.length === 0 || sink === undefined || print === undefined) return found;
-      const distinct = [...new Set(contentHashes)];
-      for (const row of statement.findByContentHash.all({ hashes: JSON.stringify(distinct), sink, fingerprint: print }) as unknown[][]) {
-        found.set(row[4] as string, toLivePoint(row, names));
-      }
-      return found;
-    }),
+    findByContentHash: wrap(
+      'read points by content hash',
+      (sinkId: string, fingerprint: string, contentHashes: string[]): Map<string, LivePoint> => {
+        const found = new Map<string, LivePoint>();
+        const sink = names.find(sinkId);
+        const print = names.find(fingerprint);
+        if (contentHashes.length === 0 || sink === undefined || print === undefined) return found;
+        const distinct = [...new Set(contentHashes)];
+        for (const row of statement.findByContentHash.all({
+          hashes: JSON.stringify(distinct),
+          sink,
+          fingerprint: print,
+        }) as unknown[][]) {
+          found.set(row[4] as string, toLivePoint(row, names));
+        }
+        return found;
+      },
+    ),
     getCheckpoint: wrap('read a checkpoint', (ref: CheckpointRef): Checkpoint | undefined => {
-      const row = statement.getCheckpoint.get(ref.sourceId, ref.sinkId, ref.fingerprint) as { version: number; runId: string; updatedAt: number } | undefined;
+      const row = statement.getCheckpoint.get(ref.sourceId, ref.sinkId, ref.fingerprint) as
+        | { version: number; runId: string; updatedAt: number }
+        | undefined;
       if (!row) return undefined;
-      return { sourceId: ref.sourceId, sinkId: ref.sinkId, fingerprint: ref.fingerprint, version: row.version, runId: row.runId, updatedAt: new Date(row.updatedAt) };
+      return {
+        sourceId: ref.sourceId,
+        sinkId: ref.sinkId,
+        fingerprint: ref.fingerprint,
+        version: row.version,
+        runId: row.runId,
+        updatedAt: new Date(row.updatedAt),
+      };
     }),
     setCheckpoint: wrap('write a checkpoint', (checkpoint: Omit<Checkpoint, 'updatedAt'>) => {
-      statement.setCheckpoint.run(checkpoint.sourceId, checkpoint.sinkId, checkpoint.fingerprint, checkpoint.version, checkpoint.runId, Date.now());
+      statement.setCheckpoint.run(
+        checkpoint.sourceId,
+        checkpoint.sinkId,
+        checkpoint.fingerprint,
+        checkpoint.version,
+        checkpoint.runId,
+        Date.now(),
+      );
     }),
     cost: wrap('sum costs', (query: CostQuery): CostRow[] => {
       const column = costColumn[query.by];
-      if (column === undefined) throw new LedgerError(`Cannot group cost by "${String(query.by)}"; use model, sink, source or run.`);
+      if (column === undefined)
+        throw new LedgerError(
+          `Cannot group cost by "${String(query.by)}"; use model, sink, source or run.`,
+        );
       const cacheKey = `${column}:${query.since ? 1 : 0}:${query.until ? 1 : 0}`;
       let cost = costStatements.get(cacheKey);
       if (!cost) {
@@ -426,12 +570,17 @@ function openLedger(options: SqliteLedgerOptions) {
           embeddings: row[3] as number,
           runs: row[4] as number,
         }))
-        .sort((a, b) => b.costUsd - a.costUsd || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+        .sort(
+          (a, b) => b.costUsd - a.costUsd || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0),
+        );
     }),
     provenance: wrap('read provenance', (query: ProvenanceQuery): Provenance[] => {
       let pairs: [number, string][];
       if ('pointId' in query) {
-        pairs = (statement.sinksOfPoint.all(query.pointId) as number[]).map((sink) => [sink, query.pointId]);
+        pairs = (statement.sinksOfPoint.all(query.pointId) as number[]).map((sink) => [
+          sink,
+          query.pointId,
+        ]);
       } else {
         const source = query.sourceId === undefined ? null : names.find(query.sourceId);
         const sink = query.sinkId === undefined ? null : names.find(query.sinkId);
@@ -440,7 +589,9 @@ function openLedger(options: SqliteLedgerOptions) {
       }
       return pairs.map(([sink, pointId]) => {
         const row = statement.getPoint.get(sink, pointId) as unknown[] | undefined;
-        const history = (statement.historyOfPoint.all(pointId, sink) as unknown[][]).map((entry) => toHistoryEntry(entry, names));
+        const history = (statement.historyOfPoint.all(pointId, sink) as unknown[][]).map((entry) =>
+          toHistoryEntry(entry, names),
+        );
         const provenance: Provenance = { history };
         if (row) {
           provenance.point = toLivePoint(row, names);
@@ -452,17 +603,26 @@ function openLedger(options: SqliteLedgerOptions) {
     }),
     recentRuns: wrap('list runs', (query: { sinkId?: string; limit?: number }): RunRecord[] => {
       const limit = Math.max(0, query.limit ?? defaultRecentRuns);
-      const rows = (query.sinkId === undefined ? statement.recentRuns.all(limit) : statement.recentRunsOfSink.all(query.sinkId, limit)) as unknown[][];
+      const rows = (
+        query.sinkId === undefined
+          ? statement.recentRuns.all(limit)
+          : statement.recentRunsOfSink.all(query.sinkId, limit)
+      ) as unknown[][];
       return rows.map(toRunRecord);
     }),
     getRun: wrap('read a run', getRun),
-    failures: wrap('list failures', (query: { runId?: string; sinkId?: string; limit?: number }): FailureRecord[] => {
-      const run = query.runId === undefined ? null : names.find(query.runId);
-      const sink = query.sinkId === undefined ? null : names.find(query.sinkId);
-      if (run === undefined || sink === undefined) return [];
-      const limit = query.limit === undefined ? -1 : Math.max(0, query.limit);
-      return (statement.failures.all({ run, sink, limit }) as unknown[][]).map((row) => toFailureRecord(row, names));
-    }),
+    failures: wrap(
+      'list failures',
+      (query: { runId?: string; sinkId?: string; limit?: number }): FailureRecord[] => {
+        const run = query.runId === undefined ? null : names.find(query.runId);
+        const sink = query.sinkId === undefined ? null : names.find(query.sinkId);
+        if (run === undefined || sink === undefined) return [];
+        const limit = query.limit === undefined ? -1 : Math.max(0, query.limit);
+        return (statement.failures.all({ run, sink, limit }) as unknown[][]).map((row) =>
+          toFailureRecord(row, names),
+        );
+      },
+    ),
     countPoints: wrap('count points', (sinkId: string) => {
       const sink = names.find(sinkId);
       return sink === undefined ? 0 : (statement.countPoints.get(sink) as number);
@@ -475,7 +635,8 @@ function validateBatch(batch: LedgerBatch): void {
   const fail = (what: string): never => {
     throw new LedgerError(`commitBatch() was given ${what}; nothing of the batch was committed.`);
   };
-  if (typeof batch.runId !== 'string' || typeof batch.sinkId !== 'string') fail('no run id or sink id');
+  if (typeof batch.runId !== 'string' || typeof batch.sinkId !== 'string')
+    fail('no run id or sink id');
   if (!(batch.at instanceof Date) || Number.isNaN(batch.at.getTime())) fail('no valid `at` date');
   for (const upsert of batch.upserts) {
     if (
@@ -488,12 +649,21 @@ function validateBatch(batch: LedgerBatch): void {
     ) {
       fail('an upsert with a missing or non-string id, key, hash, fingerprint or model');
     }
-    if (!(upsert.tokens >= 0) || !(upsert.costUsd >= 0) || !Number.isFinite(upsert.tokens) || !Number.isFinite(upsert.costUsd)) {
+    if (
+      !(upsert.tokens >= 0) ||
+      !(upsert.costUsd >= 0) ||
+      !Number.isFinite(upsert.tokens) ||
+      !Number.isFinite(upsert.costUsd)
+    ) {
       fail('an upsert whose tokens or costUsd is not a non-negative number');
     }
   }
   for (const gone of batch.deletes) {
-    if (typeof gone.pointId !== 'string' || typeof gone.sourceId !== 'string' || typeof gone.key !== 'string') {
+    if (
+      typeof gone.pointId !== 'string' ||
+      typeof gone.sourceId !== 'string' ||
+      typeof gone.key !== 'string'
+    ) {
       fail('a delete with a missing point id, source id or key');
     }
   }
