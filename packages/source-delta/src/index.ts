@@ -6,3 +6,4 @@ export { loadSnapshot, type DeltaSnapshot } from './log/delta-snapshot.js';
 export { readChangeFeed, planChangeFeed, type ChangeFeedOptions, type DeltaChange } from './change-feed/delta-change-feed.js';
 export { supportedReaderFeatures } from './log/protocol-gate.js';
 export type { DeltaErrorReason } from './delta-errors.js';
+export * from './spark/index.js';

@@ -51,6 +51,34 @@ describe('shadow embedder', () => {
     expect(Math.abs(cosineSimilarity(query, unrelated))).toBeLessThan(0.3);
   });
 
+  it('finds the document a query shares words with, first among many', async () => {
+    const documents = [
+      'Invoices are emailed to the billing contact on the first day of each month.',
+      'Reset a forgotten password from the login page with the link we email you.',
+      'Shipments to Norway and Sweden leave the Hamburg warehouse every Tuesday.',
+      'The Delta table keeps a transaction log of every commit in _delta_log.',
+      'Refunds for annual plans are prorated to the remaining full months.',
+      'Our API rate limit is 600 requests per minute per organisation.',
+      'Vacation requests need approval from your manager two weeks ahead.',
+      'The cafeteria serves vegetarian lunch options on weekdays.',
+    ];
+    const queries: [string, number][] = [
+      ['how do I reset my password', 1],
+      ['when do shipments leave the warehouse for Norway', 2],
+      ['is my annual plan refund prorated', 4],
+      ['what is the API rate limit', 5],
+      ['delta transaction log commit', 3],
+    ];
+    const embedder = createShadowEmbedder({ model: 'openai/text-embedding-3-small' });
+    const { vectors } = await embedder.embed(documents);
+    for (const [query, expected] of queries) {
+      const [vector] = (await embedder.embed([query])).vectors;
+      const scores = vectors.map((document) => cosineSimilarity(vector!, document));
+      const best = scores.indexOf(Math.max(...scores));
+      expect(documents[best], query).toBe(documents[expected]);
+    }
+  });
+
   it('gives two model names two different spaces', async () => {
     const text = 'the same text in two spaces';
     const a = await embedOne('x/model-a', text, 256);
