@@ -40,7 +40,8 @@ def handle(request):
     op = request["op"]
     if op == "create":
         path = request["path"]
-        write_deltalake(path, table(request["rows"]), mode="overwrite", configuration={"delta.enableChangeDataFeed": "true"})
+        cdf = "true" if request.get("changeDataFeed", True) else "false"
+        write_deltalake(path, table(request["rows"]), mode="overwrite", configuration={"delta.enableChangeDataFeed": cdf})
     elif op == "append":
         write_deltalake(path, table(request["rows"]), mode="append")
     elif op == "set_category":

@@ -86,8 +86,6 @@ export async function runPipelineCommand(kind: RunKindFlag, options: RunCommandO
     const ledger = await openLedger(ledgerPath(options.ledger, io.env, io.cwd), io.importer);
     closers.push(() => ledger.close());
 
-    if (options.shadowMode) output.note(output.errorColors.dim(`shadow mode: deterministic mock vectors for ${model}, no provider call, $0.`));
-
     const progress = new ProgressDisplay(output);
     closers.push(() => progress.stop());
     const runOptions: EmbedRunOptions & SyncRunOptions = {

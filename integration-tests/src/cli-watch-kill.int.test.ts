@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, childEnv, DeltaWriter, parseJson, pythonPath, runDrift, seededRandom } from './cli-harness.js';
+import { RandomTable } from './cli-random-table.js';
+import { expectedPoints, ledgerPointCount, readSink } from './cli-state.js';
+
+const model = 'openai/text-embedding-3-small';
+const dimensions = 1536;
+
+describe('drift watch killed with SIGKILL at random moments', () => {
+  let work: string;
+  let writer: DeltaWriter;
+
+  beforeAll(() => {
+    assertBuilt();
+    work = mkdtempSync(join(tmpdir(), 'drift-cli-kill-'));
+    writer = new DeltaWriter(pythonPath());
+  });
+  afterAll(() => {
+    writer?.close();
+    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('a re-run after each kill converges to one point per live row with text, and the ledger agrees', async () => {
+    const seed = Number(process.env.DRIFT_TEST_SEED ?? Math.floor(Math.random() * 1e9));
+    console.info(`cli-watch-kill seed ${seed} (replay with DRIFT_TEST_SEED=${seed})`);
+    const random = seededRandom(seed);
+    const tablePath = join(work, 'tickets');
+    // A real PostgreSQL when the test services run one; the embedded PGlite otherwise.
+    const sinkUri = process.env.DATABASE_URL
+      ? `${process.env.DATABASE_URL.replace(/\?.*$/, '')}?table=drift_cli_kill_${seed}`
+      : `pglite://${join(work, 'sink')}?table=tickets`;
+    const ledger = join(work, 'ledger.db');
+    const env = childEnv(work);
+    const table = new RandomTable(random, writer);
+    await table.create(tablePath, 400);
+    const watchArgs = ['watch', '--table', tablePath, '--text-col', 'body', '--shadow-mode', '--sink', sinkUri, '--ledger', ledger, '--batch-size', '25', '--json'];
+
+    // How long a whole run takes here, so kills land inside runs on slow and fast machines alike.
+    let runMs = 3000;
+    const kills: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      if (round > 0) {
+        await table.bulkMerge(80, 60, 30);
+        await table.randomCommits(1);
+      }
+      // One or two kills, sometimes with a commit landing between the kill and the next run.
+      const killCount = 1 + Math.floor(random() * 2);
+      for (let kill = 0; kill < killCount; kill++) {
+        const killAfterMs = Math.floor(300 + random() * runMs);
+        const killed = await runDrift(watchArgs, { cwd: work, env, killAfterMs });
+        kills.push(`round ${round}: kill at ${killAfterMs} ms -> ${killed.signal ?? `exit ${killed.code}`}`);
+        if (killed.signal === null) expect(killed.code, killed.stderr).toBe(0);
+        if (random() < 0.3) await table.randomCommits(1);
+      }
+      const started = performance.now();
+      const run = await runDrift(watchArgs, { cwd: work, env });
+      runMs = Math.max(1000, performance.now() - started);
+      expect(run.code, `${kills.join('\n')}\n${run.stderr}`).toBe(0);
+      const result = parseJson(run);
+      expect(result).toMatchObject({ status: 'succeeded', toVersion: table.version, rowsFailed: 0 });
+
+      const expected = expectedPoints(String(result.source), table.rows.values());
+      const actual = await readSink(sinkUri, model, dimensions);
+      expect(new Set(actual.keys()), `round ${round}: point ids\n${kills.join('\n')}`).toEqual(new Set(expected.keys()));
+      for (const [id, point] of expected) {
+        expect(actual.get(id)?.contentHash, `round ${round}: hash of key ${point.key}`).toBe(point.contentHash);
+      }
+      expect(await ledgerPointCount(ledger, String(result.sink)), `round ${round}: ledger count`).toBe(expected.size);
+    }
+    console.info(kills.join('\n'));
+
+    const status = parseJson(await runDrift(['status', '--sink', sinkUri, '--ledger', ledger, '--json'], { cwd: work, env }));
+    expect(status).toMatchObject({ inStep: true });
+    expect(status.checkpoints).toEqual([expect.objectContaining({ version: table.version })]);
+    // Killed runs are in the ledger too, as running (their process is gone) or failed.
+    const runs = parseJson(await runDrift(['runs', '--sink', sinkUri, '--ledger', ledger, '--limit', '100', '--json'], { cwd: work, env })).runs as { status: string }[];
+    expect(runs.filter((run) => run.status === 'succeeded').length).toBeGreaterThanOrEqual(4);
+  });
+});
