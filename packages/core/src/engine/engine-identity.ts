@@ -8,21 +8,20 @@ import { DRIFT_NAMESPACE } from '../identity/point-id.js';
  */
 
 const namespaceBytes = Buffer.from(DRIFT_NAMESPACE.replace(/-/g, ''), 'hex');
-const hexByte: string[] = Array.from({ length: 256 }, (_, index) => (index + 0x100).toString(16).slice(1));
+/** Namespace, then the name's UTF-8 bytes: written in place, no allocation per id. */
+const scratch = Buffer.allocUnsafe(16 + 3 * 1024);
+namespaceBytes.copy(scratch, 0);
+const variant = '89ab';
 
 /** UUIDv5(Drift namespace, source id + NUL + key), as `pointId` computes it. */
 export function fastPointId(sourceId: string, key: string): string {
-  const digest = hash('sha1', Buffer.concat([namespaceBytes, Buffer.from(`${sourceId}\u0000${key}`, 'utf8')]), 'buffer');
-  const b = digest;
-  b[6] = (b[6]! & 0x0f) | 0x50;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  return (
-    hexByte[b[0]!]! + hexByte[b[1]!]! + hexByte[b[2]!]! + hexByte[b[3]!]! + '-' +
-    hexByte[b[4]!]! + hexByte[b[5]!]! + '-' +
-    hexByte[b[6]!]! + hexByte[b[7]!]! + '-' +
-    hexByte[b[8]!]! + hexByte[b[9]!]! + '-' +
-    hexByte[b[10]!]! + hexByte[b[11]!]! + hexByte[b[12]!]! + hexByte[b[13]!]! + hexByte[b[14]!]! + hexByte[b[15]!]!
-  );
+  const name = `${sourceId}\u0000${key}`;
+  const digest =
+    name.length <= 1024
+      ? hash('sha1', scratch.subarray(0, 16 + scratch.write(name, 16, 'utf8')), 'hex')
+      : hash('sha1', Buffer.concat([namespaceBytes, Buffer.from(name, 'utf8')]), 'hex');
+  // Version 5 in the 13th hex digit, variant 10xx in the 17th.
+  return `${digest.slice(0, 8)}-${digest.slice(8, 12)}-5${digest.slice(13, 16)}-${variant[Number.parseInt(digest[16]!, 16) & 3]}${digest.slice(17, 20)}-${digest.slice(20, 32)}`;
 }
 
 /** Hex SHA-256 of the text (UTF-8), as `contentHash` computes it. */
