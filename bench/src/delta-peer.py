@@ -1,7 +1,7 @@
 """The delta-rs peer for bench/src/delta.ts: reads the same table the same way, streaming.
 
 Usage: python delta-peer.py <table-dir> scan|cdf <from-version> <to-version>
-Prints one JSON object: rows, seconds, maxRssMb.
+Prints one JSON object: rows, seconds, cpuSeconds, maxRssMb.
 """
 import json
 import resource
@@ -12,6 +12,7 @@ from deltalake import DeltaTable
 
 table_dir, mode = sys.argv[1], sys.argv[2]
 started = time.perf_counter()
+cpu_started = time.process_time()
 rows = 0
 table = DeltaTable(table_dir)
 if mode == "scan":
@@ -22,4 +23,5 @@ else:
     for batch in reader:
         rows += batch.num_rows
 seconds = time.perf_counter() - started
-print(json.dumps({"rows": rows, "seconds": seconds, "maxRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+cpu_seconds = time.process_time() - cpu_started
+print(json.dumps({"rows": rows, "seconds": seconds, "cpuSeconds": cpu_seconds, "maxRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

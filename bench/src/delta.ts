@@ -18,7 +18,10 @@ import { createDeltaSource } from '@drift-spark/source-delta';
 
 interface Measure {
   rows: number;
+  /** Wall-clock seconds. */
   seconds: number;
+  /** CPU seconds (user + system, all threads): steadier than wall time on a busy machine. */
+  cpuSeconds: number;
   maxRssMb: number;
 }
 
@@ -32,6 +35,7 @@ function option(name: string, fallback: string): string {
 
 async function child(mode: string, table: string, versions: number): Promise<void> {
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const source = createDeltaSource({ path: table });
   let rows = 0;
   if (mode === 'scan') {
@@ -40,7 +44,8 @@ async function child(mode: string, table: string, versions: number): Promise<voi
     for await (const batch of source.changes({ columns: ['id', 'text', 'n'], fromVersion: 1, toVersion: versions, batchSize: 1000 })) rows += batch.changes.length;
   }
   const seconds = (performance.now() - started) / 1000;
-  const result: Measure = { rows, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  const cpu = process.cpuUsage(cpuStarted);
+  const result: Measure = { rows, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024 };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
@@ -82,12 +87,12 @@ async function main(): Promise<void> {
     reads.push({ name: mode === 'scan' ? `snapshot scan (v${versions})` : `CDF v1..v${versions}`, ours, peer });
   }
   console.log(`\nDelta read benchmark, ${rows} rows, ${versions} versions of 1% churn (${table})`);
+  const rate = (count: number, seconds: number) => Math.round(count / seconds).toLocaleString('en-US').padStart(10);
   for (const { name, ours, peer } of reads) {
-    const oursRate = ours.rows / ours.seconds;
-    const peerRate = peer.rows / peer.seconds;
-    console.log(
-      `${name.padEnd(24)} rows ${String(ours.rows).padStart(8)} | native ${Math.round(oursRate).toLocaleString('en-US').padStart(10)} rows/s, peak RSS ${ours.maxRssMb.toFixed(0)} MB | delta-rs ${Math.round(peerRate).toLocaleString('en-US').padStart(10)} rows/s, peak RSS ${peer.maxRssMb.toFixed(0)} MB | delta-rs/native time ratio ${(peerRate / oursRate).toFixed(2)}x`,
-    );
+    console.log(`${name} (${ours.rows} rows)`);
+    console.log(`  native   ${rate(ours.rows, ours.seconds)} rows/s wall, ${rate(ours.rows, ours.cpuSeconds)} rows/CPU-s, peak RSS ${ours.maxRssMb.toFixed(0)} MB`);
+    console.log(`  delta-rs ${rate(peer.rows, peer.seconds)} rows/s wall, ${rate(peer.rows, peer.cpuSeconds)} rows/CPU-s, peak RSS ${peer.maxRssMb.toFixed(0)} MB`);
+    console.log(`  ratio native/delta-rs: ${(ours.seconds / peer.seconds).toFixed(2)}x wall time, ${(ours.cpuSeconds / peer.cpuSeconds).toFixed(2)}x CPU time (1.00 = as fast; below 1 = faster)`);
   }
 }
 

@@ -138,7 +138,12 @@ export async function* readChangeFeed(log: DeltaLog, options: ChangeFeedOptions)
   yield* readPlannedChangeFeed(log, plan, options.signal);
 }
 
-export async function* readPlannedChangeFeed(log: DeltaLog, plan: ChangeFeedPlan, signal?: AbortSignal): AsyncGenerator<DeltaChange[]> {
+export async function* readPlannedChangeFeed(
+  log: DeltaLog,
+  plan: ChangeFeedPlan,
+  signal?: AbortSignal,
+  chunkRows?: number,
+): AsyncGenerator<DeltaChange[]> {
   const listing = await log.list(signal);
   const { fileSystem, root } = log;
   const mappingMode = plan.end.schema.mappingMode;
@@ -161,14 +166,14 @@ export async function* readPlannedChangeFeed(log: DeltaLog, plan: ChangeFeedPlan
           columns: plan.columns,
           mappingMode,
           selection: { kind: 'all' },
-          passThrough: ['_change_type'],
+          tagColumn: '_change_type',
           context,
+          chunkRows,
           signal,
         });
         for await (const chunk of rows) {
-          yield chunk.map((row) => {
-            const raw = row._change_type;
-            delete row._change_type;
+          yield chunk.rows.map((row, index) => {
+            const raw = chunk.tags![index];
             const type = typeof raw === 'string' ? changeTypeAliases[raw] : undefined;
             if (!type) {
               throw deltaError('corrupt-data-file', `The change data file ${cdc.path} of version ${version} has the change type ${JSON.stringify(raw)}, which is not a Delta change type.`);
@@ -217,10 +222,11 @@ export async function* readPlannedChangeFeed(log: DeltaLog, plan: ChangeFeedPlan
         mappingMode,
         selection: read.selection,
         context,
+        chunkRows,
         signal,
       });
       for await (const chunk of rows) {
-        yield chunk.map((row) => ({ type: read.type, row, commitVersion: version, commitTimestamp }));
+        yield chunk.rows.map((row) => ({ type: read.type, row, commitVersion: version, commitTimestamp }));
       }
     }
   }

@@ -1,5 +1,5 @@
 import { parquetScan } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import { loadCompressors } from '../parquet/parquet-compressors.js';
 import { deltaError, hasReason } from '../delta-errors.js';
 import type { DeltaFileInfo, DeltaFileSystem } from '../file-system/delta-file-system.js';
 import { createFileAsyncBuffer } from '../parquet/file-async-buffer.js';
@@ -177,6 +177,7 @@ export class DeltaLog {
 
   private async readParquetActions(path: string, size: number, signal?: AbortSignal): Promise<DeltaAction[]> {
     const file = await createFileAsyncBuffer(this.fileSystem, path, size, signal);
+    const compressors = await loadCompressors();
     const probe = await parquetScan({ file, compressors });
     const present = new Set(probe.metadata.schema.slice(1).map((element) => element.name));
     const columns = checkpointColumns.filter((column) => present.has(column));

@@ -40,14 +40,14 @@ export type ValueConverter = (value: unknown) => CellValue;
 export function converterFor(type: DeltaType, mode: ColumnMappingMode): ValueConverter | undefined {
   if (typeof type === 'string') {
     switch (type) {
+      // hyparquet already gives INT64 as bigint and INT32/FLOAT/DOUBLE as number
       case 'long':
-        return (value) => (value === null || value === undefined ? null : typeof value === 'bigint' ? value : BigInt(value as number));
       case 'integer':
       case 'short':
       case 'byte':
       case 'float':
       case 'double':
-        return (value) => (value === null || value === undefined ? null : typeof value === 'bigint' ? Number(value) : (value as number));
+        return undefined;
       case 'timestamp':
         return (value) => timestampValue(value, false);
       case 'timestamp_ntz':

@@ -76,8 +76,9 @@ export function createDeltaSource(options: DeltaSourceOptions): DeltaSource {
       const snapshot = await loadSnapshot(log, { version: scanOptions.version, signal });
       tableId = snapshot.metadata.id;
       const columns = resolveColumns(snapshot.schema, scanOptions.columns);
-      const rows = readSnapshotRows(log, snapshot, columns, signal);
-      for await (const batch of rebatch(rows, batchSizeOf(scanOptions.batchSize, defaultSize), signal)) {
+      const size = batchSizeOf(scanOptions.batchSize, defaultSize);
+      const rows = readSnapshotRows(log, snapshot, columns, signal, size);
+      for await (const batch of rebatch(rows, size, signal)) {
         yield { rows: batch, version: snapshot.version };
       }
     },
@@ -91,8 +92,9 @@ export function createDeltaSource(options: DeltaSourceOptions): DeltaSource {
         signal,
       });
       tableId = plan.end.metadata.id;
-      const changes = readPlannedChangeFeed(log, plan, signal);
-      for await (const batch of rebatch(changes, batchSizeOf(changeOptions.batchSize, defaultSize), signal)) {
+      const size = batchSizeOf(changeOptions.batchSize, defaultSize);
+      const changes = readPlannedChangeFeed(log, plan, signal, size);
+      for await (const batch of rebatch(changes, size, signal)) {
         yield { changes: batch };
       }
     },

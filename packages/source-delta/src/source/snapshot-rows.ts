@@ -11,13 +11,14 @@ export async function* readSnapshotRows(
   snapshot: DeltaSnapshot,
   columns: DeltaColumn[],
   signal?: AbortSignal,
+  chunkRows?: number,
 ): AsyncGenerator<Row[]> {
   for (const file of snapshot.files) {
     signal?.throwIfAborted();
     const selection = file.deletionVector
       ? { kind: 'exclude' as const, positions: await loadDeletionVector(log.fileSystem, log.root, file.deletionVector, signal) }
       : { kind: 'all' as const };
-    yield* readDataFile({
+    const chunks = readDataFile({
       fileSystem: log.fileSystem,
       root: log.root,
       path: file.path,
@@ -27,7 +28,9 @@ export async function* readSnapshotRows(
       mappingMode: snapshot.schema.mappingMode,
       selection,
       context: `version ${snapshot.version}`,
+      chunkRows,
       signal,
     });
+    for await (const chunk of chunks) yield chunk.rows;
   }
 }
