@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DriftError, ErrorCode, InputRejectedError, type LockedError, RateLimitedError, TransientError } from '../errors/index.js';
+import { DriftError, ErrorCode, InputRejectedError, type LockedError, LimitExceededError, RateLimitedError, TransientError } from '../errors/index.js';
 import { pointId } from '../identity/point-id.js';
 import { createMemoryLedger } from '../memory/index.js';
 import type { DriftEvent } from './engine-events.js';
@@ -123,6 +123,17 @@ describe('embed', () => {
       expect(retry).toMatchObject({ status: 'succeeded', rowsEmbedded: 1, rowsDeduped: 39 });
       expect(embedder.calls).toEqual([['text number 13']]);
     }
+  });
+
+  it('splits a call the provider finds too big, down to the input that is', async () => {
+    const { options, embedder } = setup(rowsOf(16));
+    const huge = 'x'.repeat(400);
+    options.source.rows[5] = { id: 6, text: huge, tag: 'x' };
+    // The provider counts tokens differently than countTokens said: more than 6 inputs, or the huge one, is too much.
+    embedder.failWith = (texts) => (texts.length > 6 || texts.includes(huge) ? new LimitExceededError('too many tokens in this call') : undefined);
+    const result = await embed(options);
+    expect(result).toMatchObject({ status: 'partial', rowsEmbedded: 15, rowsFailed: 1 });
+    expect(result.failures[0]).toMatchObject({ key: '6', code: 'limit-exceeded' });
   });
 
   it('honours a rate limit’s retry-after and halves the calls in flight', async () => {

@@ -89,7 +89,21 @@ async function embedIndexes(state: RunState, groups: TextGroup[], counted: numbe
       outcomes.set(group.hash, { kind: 'vector', vector: result.vectors[position]!, tokens: inputTokens, costUsd: inputTokens * state.usdPerToken, paid: true });
     }
   } catch (error) {
-    if (!DriftError.hasCode(error, ErrorCode.InputRejected) || state.stopped) throw error;
+    if (state.stopped) throw error;
+    // Packed from our token counts, the call was still too big for the provider: split it.
+    if (DriftError.hasCode(error, ErrorCode.LimitExceeded)) {
+      if (indexes.length === 1) {
+        outcomes.set(groups[indexes[0]!]!.hash, { kind: 'failed', code: error.code, reason: error.message });
+        return;
+      }
+      const middle = indexes.length >> 1;
+      await Promise.all([
+        embedIndexes(state, groups, counted, indexes.slice(0, middle), outcomes),
+        embedIndexes(state, groups, counted, indexes.slice(middle), outcomes),
+      ]);
+      return;
+    }
+    if (!DriftError.hasCode(error, ErrorCode.InputRejected)) throw error;
     const rejected = error as InputRejectedError;
     if (indexes.length === 1) {
       outcomes.set(groups[indexes[0]!]!.hash, { kind: 'failed', code: rejected.code, reason: rejected.message });
