@@ -22,7 +22,10 @@ install() {
   local download
   download="$(mktemp -d)"
   log "downloading pgserver 0.1.4 (PostgreSQL 16.2 + pgvector 0.6.2) from PyPI"
-  python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+  local pip=(python3 -m pip)
+  # A Python without pip: the project's venv (scripts/python-env.sh) has one.
+  "${pip[@]}" --version >/dev/null 2>&1 || pip=("$(bash "$root/scripts/python-env.sh")" -m pip)
+  "${pip[@]}" download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
     --python-version 3.11 --platform manylinux2014_x86_64 -d "$download" pgserver==0.1.4 >&2
   rm -rf "$cache.tmp" && mkdir -p "$cache.tmp"
   python3 - "$download"/pgserver-*.whl "$cache.tmp" <<'PY'
