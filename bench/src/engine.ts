@@ -38,11 +38,39 @@ const sourceId = 'bench://synthetic';
 const model = 'openai/text-embedding-3-small';
 
 // ~1 KB texts: a row prefix and a 1000-character window into a fixed pseudo-random word stream.
-const words = ['delta', 'vector', 'ledger', 'embedding', 'table', 'stream', 'batch', 'lake', 'query', 'model', 'point', 'cosine', 'schema', 'commit', 'version', 'spark', 'drift', 'index', 'token', 'price'];
+const words = [
+  'delta',
+  'vector',
+  'ledger',
+  'embedding',
+  'table',
+  'stream',
+  'batch',
+  'lake',
+  'query',
+  'model',
+  'point',
+  'cosine',
+  'schema',
+  'commit',
+  'version',
+  'spark',
+  'drift',
+  'index',
+  'token',
+  'price',
+];
 let seed = 42;
-const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-const corpus = Array.from({ length: 40_000 }, () => words[Math.floor(random() * words.length)]).join(' ');
-const textOf = (id: number) => `row ${id}: ${corpus.slice((id * 7919) % (corpus.length - 1000), ((id * 7919) % (corpus.length - 1000)) + 1000)}`;
+const random = () => {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  return seed / 0x7fffffff;
+};
+const corpus = Array.from(
+  { length: 40_000 },
+  () => words[Math.floor(random() * words.length)],
+).join(' ');
+const textOf = (id: number) =>
+  `row ${id}: ${corpus.slice((id * 7919) % (corpus.length - 1000), ((id * 7919) % (corpus.length - 1000)) + 1000)}`;
 
 function syntheticSource(rows: number): SourceV1 {
   const columns = [
@@ -68,7 +96,9 @@ function syntheticSource(rows: number): SourceV1 {
 }
 
 /** Peak RSS while `work` runs: sampled at each batch end and every 20 ms. */
-async function measured<T>(work: (sample: () => void) => Promise<T>): Promise<{ value: T; seconds: number; peakRssMiB: number; peakHeapMiB: number }> {
+async function measured<T>(
+  work: (sample: () => void) => Promise<T>,
+): Promise<{ value: T; seconds: number; peakRssMiB: number; peakHeapMiB: number }> {
   let peak = process.memoryUsage.rss();
   let peakHeap = process.memoryUsage().heapUsed;
   let samples = 0;
@@ -81,7 +111,12 @@ async function measured<T>(work: (sample: () => void) => Promise<T>): Promise<{ 
   const started = performance.now();
   try {
     const value = await work(sample);
-    return { value, seconds: (performance.now() - started) / 1000, peakRssMiB: peak / 2 ** 20, peakHeapMiB: peakHeap / 2 ** 20 };
+    return {
+      value,
+      seconds: (performance.now() - started) / 1000,
+      peakRssMiB: peak / 2 ** 20,
+      peakHeapMiB: peakHeap / 2 ** 20,
+    };
   } finally {
     clearInterval(timer);
   }
@@ -97,7 +132,10 @@ function hashCeiling(rows: number): number {
 const dir = mkdtempSync(join(tmpdir(), 'drift-bench-engine-'));
 try {
   // LEDGER=memory measures the engine without SQLite (to tell the two apart).
-  const ledger = process.env.LEDGER === 'memory' ? createMemoryLedger() : createSqliteLedger({ path: join(dir, 'ledger.db') });
+  const ledger =
+    process.env.LEDGER === 'memory'
+      ? createMemoryLedger()
+      : createSqliteLedger({ path: join(dir, 'ledger.db') });
   const embedder = createShadowEmbedder({ model });
   const sink = createDiscardingSink({ id: 'discard://bench' });
   const common = { sink, embedder, ledger, textColumn: 'text', keyColumns: ['id'], batchSize };
@@ -108,37 +146,78 @@ try {
   // The shadow embedder alone, to say what limits the first run.
   const shadowSample = Array.from({ length: 2000 }, (_, id) => textOf(id));
   let started = performance.now();
-  for (let start = 0; start < shadowSample.length; start += 500) await embedder.embed(shadowSample.slice(start, start + 500));
+  for (let start = 0; start < shadowSample.length; start += 500)
+    await embedder.embed(shadowSample.slice(start, start + 500));
   const shadowRate = shadowSample.length / ((performance.now() - started) / 1000);
 
   const ceiling = hashCeiling(rerunRows);
 
-  const first = await measured((sample) => embed({ ...common, source: syntheticSource(firstRows), onEvent: onEvent(sample) }));
-  if (first.value.status !== 'succeeded' || first.value.rowsEmbedded !== firstRows) throw new Error(`first run: ${JSON.stringify(first.value)}`);
+  const first = await measured((sample) =>
+    embed({ ...common, source: syntheticSource(firstRows), onEvent: onEvent(sample) }),
+  );
+  if (first.value.status !== 'succeeded' || first.value.rowsEmbedded !== firstRows)
+    throw new Error(`first run: ${JSON.stringify(first.value)}`);
 
   // Fill the ledger to RERUN_ROWS as if those rows had been embedded too.
   started = performance.now();
   for (let start = firstRows; start < rerunRows; start += 10_000) {
     const upserts: LedgerBatch['upserts'] = [];
     for (let id = start; id < Math.min(rerunRows, start + 10_000); id++) {
-      upserts.push({ pointId: pointId(sourceId, String(id)), sourceId, key: String(id), contentHash: contentHash(textOf(id)), fingerprint: embedder.fingerprint, model, tokens: 250, costUsd: 0 });
+      upserts.push({
+        pointId: pointId(sourceId, String(id)),
+        sourceId,
+        key: String(id),
+        contentHash: contentHash(textOf(id)),
+        fingerprint: embedder.fingerprint,
+        model,
+        tokens: 250,
+        costUsd: 0,
+      });
     }
-    await ledger.commitBatch({ runId: first.value.runId, sinkId: sink.id, upserts, deletes: [], failures: [], at: new Date() });
+    await ledger.commitBatch({
+      runId: first.value.runId,
+      sinkId: sink.id,
+      upserts,
+      deletes: [],
+      failures: [],
+      at: new Date(),
+    });
   }
   const seedSeconds = (performance.now() - started) / 1000;
 
-  const rerun = await measured((sample) => embed({ ...common, source: syntheticSource(rerunRows), onEvent: onEvent(sample) }));
-  if (rerun.value.status !== 'succeeded' || rerun.value.rowsDeduped !== rerunRows || rerun.value.rowsEmbedded !== 0) throw new Error(`re-run: ${JSON.stringify(rerun.value)}`);
+  const rerun = await measured((sample) =>
+    embed({ ...common, source: syntheticSource(rerunRows), onEvent: onEvent(sample) }),
+  );
+  if (
+    rerun.value.status !== 'succeeded' ||
+    rerun.value.rowsDeduped !== rerunRows ||
+    rerun.value.rowsEmbedded !== 0
+  )
+    throw new Error(`re-run: ${JSON.stringify(rerun.value)}`);
   await ledger.close();
 
   const rate = (rows: number, seconds: number) => rows / seconds;
-  const line = (name: string, rows: number, run: { seconds: number; peakRssMiB: number; peakHeapMiB: number }) =>
+  const line = (
+    name: string,
+    rows: number,
+    run: { seconds: number; peakRssMiB: number; peakHeapMiB: number },
+  ) =>
     `${name.padEnd(22)} ${String(rows).padStart(8)} rows  ${run.seconds.toFixed(2).padStart(7)} s  ${Math.round(rate(rows, run.seconds)).toLocaleString('en-US').padStart(9)} rows/s  ${(rate(rows, run.seconds) / ceiling).toFixed(3)} of SHA-256  peak RSS ${run.peakRssMiB.toFixed(0)} MiB (JS heap ${run.peakHeapMiB.toFixed(0)} MiB)`;
-  console.log(`engine bench, load average ${loadavg().map((value) => value.toFixed(1)).join(' ')} on ${availableParallelism()} cores (batch ${batchSize}, shadow ${model} ${embedder.dimensions} dims, discarding sink, ${process.env.LEDGER === 'memory' ? 'memory' : 'SQLite'} ledger)`);
-  console.log(`ceiling: crypto.hash('sha256') of the same ~1 KB texts: ${Math.round(ceiling).toLocaleString('en-US')} rows/s; shadow embedder alone: ${Math.round(shadowRate).toLocaleString('en-US')} texts/s`);
+  console.log(
+    `engine bench, load average ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(
+        ' ',
+      )} on ${availableParallelism()} cores (batch ${batchSize}, shadow ${model} ${embedder.dimensions} dims, discarding sink, ${process.env.LEDGER === 'memory' ? 'memory' : 'SQLite'} ledger)`,
+  );
+  console.log(
+    `ceiling: crypto.hash('sha256') of the same ~1 KB texts: ${Math.round(ceiling).toLocaleString('en-US')} rows/s; shadow embedder alone: ${Math.round(shadowRate).toLocaleString('en-US')} texts/s`,
+  );
   console.log(line('first run', firstRows, first));
   console.log(line('no-change re-run', rerunRows, rerun));
-  console.log(`(ledger seeded with ${rerunRows - firstRows} more points in ${seedSeconds.toFixed(1)} s; process max RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`);
+  console.log(
+    `(ledger seeded with ${rerunRows - firstRows} more points in ${seedSeconds.toFixed(1)} s; process max RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { DriftError, ErrorCode, InputRejectedError, type LockedError, LimitExceededError, RateLimitedError, TransientError } from '../errors/index.js';
+import {
+  DriftError,
+  ErrorCode,
+  InputRejectedError,
+  LimitExceededError,
+  type LockedError,
+  RateLimitedError,
+  TransientError,
+} from '../errors/index.js';
 import { pointId } from '../identity/point-id.js';
 import { createMemoryLedger } from '../memory/index.js';
 import type { DriftEvent } from './engine-events.js';
-import { embed } from './engine-run.js';
 import { planEmbed } from './engine-plan.js';
-import { createArraySource, createFailingSink, createRecordingEmbedder, sinkContents } from './engine-test-fakes.js';
+import { embed } from './engine-run.js';
+import {
+  createArraySource,
+  createFailingSink,
+  createRecordingEmbedder,
+  sinkContents,
+} from './engine-test-fakes.js';
 
 function setup(rows: { id: number; text: string | null; tag?: string }[]) {
   const source = createArraySource({ rows: rows.map((row) => ({ tag: 'x', ...row })) });
@@ -13,11 +26,23 @@ function setup(rows: { id: number; text: string | null; tag?: string }[]) {
   const embedder = createRecordingEmbedder();
   const ledger = createMemoryLedger();
   const events: DriftEvent[] = [];
-  const options = { source, sink, embedder, ledger, textColumn: 'text', retry: { initialDelayMs: 1, maxDelayMs: 5 }, onEvent: (event: DriftEvent) => events.push(event) };
+  const options = {
+    source,
+    sink,
+    embedder,
+    ledger,
+    textColumn: 'text',
+    retry: { initialDelayMs: 1, maxDelayMs: 5 },
+    onEvent: (event: DriftEvent) => events.push(event),
+  };
   return { source, sink, embedder, ledger, events, options };
 }
 
-const rowsOf = (count: number, prefix = 'text') => Array.from({ length: count }, (_, index) => ({ id: index + 1, text: `${prefix} number ${index + 1}` }));
+const rowsOf = (count: number, prefix = 'text') =>
+  Array.from({ length: count }, (_, index) => ({
+    id: index + 1,
+    text: `${prefix} number ${index + 1}`,
+  }));
 
 describe('embed', () => {
   it('gives two rows with the same text two points, and calls the provider once for that text', async () => {
@@ -29,9 +54,16 @@ describe('embed', () => {
     expect(result.status).toBe('succeeded');
     expect(embedder.embedded).toEqual(['the same text']);
     const points = await sinkContents(sink);
-    expect([...points.keys()].sort()).toEqual([pointId('array://test', '1'), pointId('array://test', '2')].sort());
+    expect([...points.keys()].sort()).toEqual(
+      [pointId('array://test', '1'), pointId('array://test', '2')].sort(),
+    );
     expect(points.get(pointId('array://test', '2'))?.content).toBe('the same text');
-    expect(result).toMatchObject({ rowsProcessed: 2, rowsEmbedded: 1, rowsReused: 1, rowsDeduped: 0 });
+    expect(result).toMatchObject({
+      rowsProcessed: 2,
+      rowsEmbedded: 1,
+      rowsReused: 1,
+      rowsDeduped: 0,
+    });
     expect(await ledger.countPoints(sink.id)).toBe(2);
   });
 
@@ -42,7 +74,15 @@ describe('embed', () => {
     const callsAfterFirst = embedder.calls.length;
     const second = await embed({ ...options, batchSize: 100 });
     expect(embedder.calls.length).toBe(callsAfterFirst);
-    expect(second).toMatchObject({ status: 'succeeded', rowsProcessed: 250, rowsDeduped: 250, rowsEmbedded: 0, rowsReused: 0, tokens: 0, costUsd: 0 });
+    expect(second).toMatchObject({
+      status: 'succeeded',
+      rowsProcessed: 250,
+      rowsDeduped: 250,
+      rowsEmbedded: 0,
+      rowsReused: 0,
+      tokens: 0,
+      costUsd: 0,
+    });
   });
 
   it('re-embeds exactly a changed row, under the same point id', async () => {
@@ -67,7 +107,13 @@ describe('embed', () => {
     source.rows[3] = { id: 4, text: '   ', tag: 'x' };
     embedder.calls.length = 0;
     const result = await embed(options);
-    expect(result).toMatchObject({ status: 'succeeded', rowsSkipped: 3, rowsDeleted: 3, rowsDeduped: 2, rowsFailed: 0 });
+    expect(result).toMatchObject({
+      status: 'succeeded',
+      rowsSkipped: 3,
+      rowsDeleted: 3,
+      rowsDeduped: 2,
+      rowsFailed: 0,
+    });
     expect(embedder.calls).toEqual([]);
     const points = await sinkContents(sink);
     expect([...points.values()].map((point) => point.key).sort()).toEqual(['1', '5']);
@@ -93,7 +139,8 @@ describe('embed', () => {
     const points = await sinkContents(sink);
     expect(points.size).toBe(100);
     expect(await ledger.countPoints(sink.id)).toBe(100);
-    for (let id = 1; id <= 100; id++) expect(points.get(pointId('array://test', String(id)))?.content).toBe(`text number ${id}`);
+    for (let id = 1; id <= 100; id++)
+      expect(points.get(pointId('array://test', String(id)))?.content).toBe(`text number ${id}`);
     // Paid twice: at most the batches in flight when the sink failed (the failing one and the one behind it).
     expect(paidFirst).toBeGreaterThanOrEqual(30);
     expect(embedder.embedded.length - 100).toBeLessThanOrEqual(20);
@@ -107,14 +154,26 @@ describe('embed', () => {
       embedder.failWith = (texts) => {
         const bad = texts.indexOf('text number 13');
         if (bad < 0) return undefined;
-        return new InputRejectedError('input 13 is not acceptable to this model', withIndex ? { inputIndex: bad } : {});
+        return new InputRejectedError(
+          'input 13 is not acceptable to this model',
+          withIndex ? { inputIndex: bad } : {},
+        );
       };
       const result = await embed({ ...options, batchSize: 20 });
       expect(result.status).toBe('partial');
       expect(result).toMatchObject({ rowsEmbedded: 39, rowsFailed: 1 });
-      expect(result.failures).toEqual([{ key: '13', pointId: pointId('array://test', '13'), code: 'input-rejected', reason: 'input 13 is not acceptable to this model' }]);
+      expect(result.failures).toEqual([
+        {
+          key: '13',
+          pointId: pointId('array://test', '13'),
+          code: 'input-rejected',
+          reason: 'input 13 is not acceptable to this model',
+        },
+      ]);
       const recorded = await ledger.failures({ runId: result.runId });
-      expect(recorded.map((failure) => [failure.key, failure.reason])).toEqual([['13', 'input 13 is not acceptable to this model']]);
+      expect(recorded.map((failure) => [failure.key, failure.reason])).toEqual([
+        ['13', 'input 13 is not acceptable to this model'],
+      ]);
       expect(await ledger.countPoints(sink.id)).toBe(39);
 
       embedder.failWith = undefined;
@@ -130,7 +189,10 @@ describe('embed', () => {
     const huge = 'x'.repeat(400);
     options.source.rows[5] = { id: 6, text: huge, tag: 'x' };
     // The provider counts tokens differently than countTokens said: more than 6 inputs, or the huge one, is too much.
-    embedder.failWith = (texts) => (texts.length > 6 || texts.includes(huge) ? new LimitExceededError('too many tokens in this call') : undefined);
+    embedder.failWith = (texts) =>
+      texts.length > 6 || texts.includes(huge)
+        ? new LimitExceededError('too many tokens in this call')
+        : undefined;
     const result = await embed(options);
     expect(result).toMatchObject({ status: 'partial', rowsEmbedded: 15, rowsFailed: 1 });
     expect(result.failures[0]).toMatchObject({ key: '6', code: 'limit-exceeded' });
@@ -138,7 +200,8 @@ describe('embed', () => {
 
   it('honours a rate limit’s retry-after and halves the calls in flight', async () => {
     const { options, embedder, events } = setup(rowsOf(64));
-    embedder.failWith = (_texts, attempt) => (attempt === 0 ? new RateLimitedError('slow down', { retryAfterMs: 60 }) : undefined);
+    embedder.failWith = (_texts, attempt) =>
+      attempt === 0 ? new RateLimitedError('slow down', { retryAfterMs: 60 }) : undefined;
     const started = performance.now();
     const result = await embed({ ...options, concurrency: 1 });
     expect(result.status).toBe('succeeded');
@@ -149,9 +212,12 @@ describe('embed', () => {
 
     const second = setup(rowsOf(64));
     second.embedder.delayMs = 5;
-    second.embedder.failWith = (_texts, attempt) => (attempt < 2 ? new RateLimitedError('slow down', { retryAfterMs: 5 }) : undefined);
+    second.embedder.failWith = (_texts, attempt) =>
+      attempt < 2 ? new RateLimitedError('slow down', { retryAfterMs: 5 }) : undefined;
     expect((await embed({ ...second.options, concurrency: 4 })).status).toBe('succeeded');
-    const changes = second.events.filter((event) => event.type === 'concurrency-change').map((event) => (event as { concurrency: number }).concurrency);
+    const changes = second.events
+      .filter((event) => event.type === 'concurrency-change')
+      .map((event) => (event as { concurrency: number }).concurrency);
     expect(changes[0]).toBe(2);
   });
 
@@ -172,7 +238,9 @@ describe('embed', () => {
     const runId = 'run-aborted';
     setTimeout(() => controller.abort(), 30);
     const started = performance.now();
-    const error = await embed({ ...options, runId, signal: controller.signal }).catch((caught: unknown) => caught);
+    const error = await embed({ ...options, runId, signal: controller.signal }).catch(
+      (caught: unknown) => caught,
+    );
     expect(performance.now() - started).toBeLessThan(1000);
     expect(DriftError.hasCode(error, 'aborted')).toBe(true);
     expect((await ledger.getRun(runId))?.status).toBe('failed');
@@ -183,7 +251,12 @@ describe('embed', () => {
     await embed({ ...options, batchSize: 500 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 0);
-    const error = await embed({ ...options, batchSize: 20, runId: 'aborted-rerun', signal: controller.signal }).catch((caught: unknown) => caught);
+    const error = await embed({
+      ...options,
+      batchSize: 20,
+      runId: 'aborted-rerun',
+      signal: controller.signal,
+    }).catch((caught: unknown) => caught);
     expect(DriftError.hasCode(error, 'aborted')).toBe(true);
     const run = await ledger.getRun('aborted-rerun');
     expect(run?.status).toBe('failed');
@@ -191,7 +264,9 @@ describe('embed', () => {
   });
 
   it('stops at the cost limit with what was done committed', async () => {
-    const { options, ledger, sink, embedder } = setup(rowsOf(100, 'a text long enough to cost something'));
+    const { options, ledger, sink, embedder } = setup(
+      rowsOf(100, 'a text long enough to cost something'),
+    );
     // Each text is ~12 tokens at $20 per 1M tokens; 16 inputs per call.
     const result = await embed({ ...options, batchSize: 16, concurrency: 1, maxCostUsd: 0.00001 });
     expect(result.status).toBe('failed');
@@ -205,7 +280,9 @@ describe('embed', () => {
     const { options, ledger, sink } = setup(rowsOf(30));
     const result = await embed(options);
     expect(result.costUsd).toBeGreaterThan(0);
-    expect(result.tokens).toBe(rowsOf(30).reduce((sum, row) => sum + Math.ceil(row.text.length / 4), 0));
+    expect(result.tokens).toBe(
+      rowsOf(30).reduce((sum, row) => sum + Math.ceil(row.text.length / 4), 0),
+    );
     const byRun = await ledger.cost({ by: 'run' });
     expect(byRun[0]?.costUsd).toBeCloseTo(result.costUsd, 12);
     expect(byRun[0]?.tokens).toBe(result.tokens);
@@ -221,7 +298,9 @@ describe('embed', () => {
     expect(embedder.calls).toEqual([]);
     expect(result).toMatchObject({ rowsReused: 1, rowsEmbedded: 0, rowsDeduped: 3, tokens: 0 });
     const points = await sinkContents(sink);
-    expect(points.get(pointId('array://test', '4'))?.vector).toEqual(points.get(pointId('array://test', '2'))?.vector);
+    expect(points.get(pointId('array://test', '4'))?.vector).toEqual(
+      points.get(pointId('array://test', '2'))?.vector,
+    );
   });
 
   it('packs calls to the embedder’s limits and keeps within its concurrency', async () => {
@@ -231,7 +310,13 @@ describe('embed', () => {
     embedder.limits.maxConcurrentCalls = 2;
     embedder.delayMs = 2;
     await embed({ ...options, concurrency: 8 });
-    expect(embedder.calls.every((texts) => texts.length <= 7 && texts.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0) <= 20)).toBe(true);
+    expect(
+      embedder.calls.every(
+        (texts) =>
+          texts.length <= 7 &&
+          texts.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0) <= 20,
+      ),
+    ).toBe(true);
     expect(embedder.maxInFlight).toBeLessThanOrEqual(2);
     expect(embedder.embedded.length).toBe(100);
   });
@@ -242,19 +327,37 @@ describe('embed', () => {
     source.rows[0] = { id: 1, text: 'hello', tag: 12345678901234567890n };
     await embed({ ...options, metadataColumns: ['tag'], storeContent: false });
     const [point] = await sink.retrieve([pointId('array://test', '1')]);
-    expect(point?.payload).toMatchObject({ key: '1', source: 'array://test', content: null, model: 'fake/model', metadata: { tag: '12345678901234567890' } });
+    expect(point?.payload).toMatchObject({
+      key: '1',
+      source: 'array://test',
+      content: null,
+      model: 'fake/model',
+      metadata: { tag: '12345678901234567890' },
+    });
     expect(point?.payload.content_hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('refuses a missing column, listing the columns there are, before it records a run', async () => {
     const { options, ledger } = setup(rowsOf(1));
-    await expect(embed({ ...options, textColumn: 'body' })).rejects.toThrow(/"body".*id, text, tag/);
+    await expect(embed({ ...options, textColumn: 'body' })).rejects.toThrow(
+      /"body".*id, text, tag/,
+    );
     expect(await ledger.recentRuns()).toEqual([]);
   });
 
   it('lets a LockedError through when another run holds the lock', async () => {
     const { options, ledger, source, sink, embedder } = setup(rowsOf(1));
-    await ledger.startRun({ runId: 'holder', kind: 'embed', sourceId: source.id, sinkId: sink.id, model: embedder.id, fingerprint: embedder.fingerprint, usdPerMillionTokens: 0, priceSource: 'x', startedAt: new Date() });
+    await ledger.startRun({
+      runId: 'holder',
+      kind: 'embed',
+      sourceId: source.id,
+      sinkId: sink.id,
+      model: embedder.id,
+      fingerprint: embedder.fingerprint,
+      usdPerMillionTokens: 0,
+      priceSource: 'x',
+      startedAt: new Date(),
+    });
     const error = await embed(options).catch((caught: unknown) => caught);
     expect(DriftError.hasCode(error, 'locked')).toBe(true);
     expect((error as LockedError).holderRunId).toBe('holder');
@@ -271,7 +374,9 @@ describe('embed', () => {
     const result = await embed({ ...options, batchSize: 1 });
     expect(result.status).toBe('succeeded');
     const points = await sinkContents(sink);
-    expect([...points.values()].map((point) => [point.key, point.content])).toEqual([['2', 'second, edited']]);
+    expect([...points.values()].map((point) => [point.key, point.content])).toEqual([
+      ['2', 'second, edited'],
+    ]);
     expect(await ledger.countPoints(sink.id)).toBe(1);
   });
 
@@ -299,7 +404,13 @@ describe('embed', () => {
     await embed(options);
     // Someone rewrote point 2 behind the ledger's back.
     const [stale] = await sink.retrieve([pointId('array://test', '2')], { withVectors: true });
-    await sink.upsert([{ ...stale!, vector: stale!.vector!, payload: { ...stale!.payload, content_hash: 'f'.repeat(64) } }]);
+    await sink.upsert([
+      {
+        ...stale!,
+        vector: stale!.vector!,
+        payload: { ...stale!.payload, content_hash: 'f'.repeat(64) },
+      },
+    ]);
     embedder.embedded.length = 0;
     source.rows.push({ id: 3, text: 'text number 2', tag: 'x' });
     const result = await embed(options);
@@ -312,11 +423,24 @@ describe('embed', () => {
     await embed(options);
     source.rows[0] = { id: 1, text: 'changed', tag: 'x' };
     source.rows[1] = { id: 2, text: null, tag: 'x' };
-    source.rows.push({ id: 11, text: 'text number 3', tag: 'x' }, { id: 12, text: 'new one', tag: 'x' }, { id: 13, text: 'new one', tag: 'x' });
+    source.rows.push(
+      { id: 11, text: 'text number 3', tag: 'x' },
+      { id: 12, text: 'new one', tag: 'x' },
+      { id: 13, text: 'new one', tag: 'x' },
+    );
     embedder.calls.length = 0;
     const plan = await planEmbed(options);
-    expect(plan).toMatchObject({ rowsProcessed: 13, rowsDeduped: 8, rowsSkipped: 1, rowsToDelete: 1, rowsToEmbed: 2, rowsToReuse: 2 });
-    expect(plan.estimatedTokens).toBe(Math.ceil('changed'.length / 4) + Math.ceil('new one'.length / 4));
+    expect(plan).toMatchObject({
+      rowsProcessed: 13,
+      rowsDeduped: 8,
+      rowsSkipped: 1,
+      rowsToDelete: 1,
+      rowsToEmbed: 2,
+      rowsToReuse: 2,
+    });
+    expect(plan.estimatedTokens).toBe(
+      Math.ceil('changed'.length / 4) + Math.ceil('new one'.length / 4),
+    );
     expect(embedder.calls).toEqual([]);
     expect((await sinkContents(sink)).size).toBe(10);
   });

@@ -2,13 +2,36 @@ import type { RunCounters, RunKind } from '../spec/ledger-v1.js';
 
 /** Typed progress events. Names are noun-verb; counters use the result names. */
 export type DriftEvent =
-  | { type: 'run-start'; runId: string; kind: RunKind; sourceId: string; sinkId: string; model: string; totalRows?: number; fromVersion?: number; toVersion?: number }
+  | {
+      type: 'run-start';
+      runId: string;
+      kind: RunKind;
+      sourceId: string;
+      sinkId: string;
+      model: string;
+      totalRows?: number;
+      fromVersion?: number;
+      toVersion?: number;
+    }
   | { type: 'batch-start'; runId: string; batch: number; rows: number }
   | { type: 'batch-end'; runId: string; batch: number; counters: RunCounters }
   | { type: 'embed-call'; runId: string; inputs: number; tokens: number }
-  | { type: 'retry-wait'; runId: string; attempt: number; delayMs: number; code: string; reason: string }
+  | {
+      type: 'retry-wait';
+      runId: string;
+      attempt: number;
+      delayMs: number;
+      code: string;
+      reason: string;
+    }
   | { type: 'concurrency-change'; runId: string; concurrency: number }
   | { type: 'row-fail'; runId: string; key: string; code: string; reason: string }
-  | { type: 'run-end'; runId: string; status: 'succeeded' | 'partial' | 'failed'; counters: RunCounters; durationS: number };
+  | {
+      type: 'run-end';
+      runId: string;
+      status: 'succeeded' | 'partial' | 'failed';
+      counters: RunCounters;
+      durationS: number;
+    };
 
 export type DriftEventType = DriftEvent['type'];

@@ -9,19 +9,38 @@ import { resolveRetryOptions, retryDelayMs, withRetry } from './engine-retry.js'
 
 describe('engine identity', () => {
   it('computes the same point ids and content hashes as the identity module', () => {
-    for (const [source, key] of [['delta://t', '1'], ['s', 'ünïcode ✓'], ['', ''], ['x', '["a,b","c"]'], ['long', 'é'.repeat(1023)], ['', '✓'.repeat(1023)], ['longer', '✓'.repeat(5000)]] as const) {
+    for (const [source, key] of [
+      ['delta://t', '1'],
+      ['s', 'ünïcode ✓'],
+      ['', ''],
+      ['x', '["a,b","c"]'],
+      ['long', 'é'.repeat(1023)],
+      ['', '✓'.repeat(1023)],
+      ['longer', '✓'.repeat(5000)],
+    ] as const) {
       expect(fastPointId(source, key)).toBe(pointId(source, key));
     }
-    for (let key = 0; key < 500; key++) expect(fastPointId('delta://t', String(key))).toBe(pointId('delta://t', String(key)));
-    for (const text of ['', 'abc', 'ünïcode ✓ 🎉', 'x'.repeat(5000)]) expect(fastContentHash(text)).toBe(contentHash(text));
+    for (let key = 0; key < 500; key++)
+      expect(fastPointId('delta://t', String(key))).toBe(pointId('delta://t', String(key)));
+    for (const text of ['', 'abc', 'ünïcode ✓ 🎉', 'x'.repeat(5000)])
+      expect(fastContentHash(text)).toBe(contentHash(text));
   });
 });
 
 describe('packing', () => {
-  const limits = { maxInputsPerCall: 3, maxTokensPerInput: 10, maxTokensPerCall: 20, maxConcurrentCalls: 1 };
+  const limits = {
+    maxInputsPerCall: 3,
+    maxTokensPerInput: 10,
+    maxTokensPerCall: 20,
+    maxConcurrentCalls: 1,
+  };
   it('respects inputs per call and tokens per call, counting an over-long input at the per-input cap', () => {
     const calls = packCalls([5, 5, 5, 5, 50, 9, 9, 1], limits);
-    expect(calls.map((call) => call.indexes)).toEqual([[0, 1, 2], [3, 4], [5, 6, 7]]);
+    expect(calls.map((call) => call.indexes)).toEqual([
+      [0, 1, 2],
+      [3, 4],
+      [5, 6, 7],
+    ]);
     expect(calls.map((call) => call.tokens)).toEqual([15, 15, 19]);
   });
 
@@ -43,21 +62,42 @@ describe('retry', () => {
 
   it('retries only retryable errors, up to the attempts allowed', async () => {
     let calls = 0;
-    await expect(withRetry(async () => { calls++; throw new Error('plain'); }, options)).rejects.toThrow('plain');
+    await expect(
+      withRetry(async () => {
+        calls++;
+        throw new Error('plain');
+      }, options),
+    ).rejects.toThrow('plain');
     expect(calls).toBe(1);
     calls = 0;
     const fast = resolveRetryOptions({ initialDelayMs: 1, maxDelayMs: 1, maxAttempts: 3 });
-    await expect(withRetry(async () => { calls++; throw new TransientError('again'); }, fast)).rejects.toThrow('again');
+    await expect(
+      withRetry(async () => {
+        calls++;
+        throw new TransientError('again');
+      }, fast),
+    ).rejects.toThrow('again');
     expect(calls).toBe(3);
     calls = 0;
-    expect(await withRetry(async () => (++calls < 3 ? Promise.reject(new TransientError('x')) : 'ok'), fast)).toBe('ok');
+    expect(
+      await withRetry(
+        async () => (++calls < 3 ? Promise.reject(new TransientError('x')) : 'ok'),
+        fast,
+      ),
+    ).toBe('ok');
   });
 
   it('stops waiting as soon as the signal aborts', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
     const started = performance.now();
-    const error = await withRetry(async () => { throw new RateLimitedError('x', { retryAfterMs: 10_000 }); }, options, { signal: controller.signal }).catch((caught: unknown) => caught);
+    const error = await withRetry(
+      async () => {
+        throw new RateLimitedError('x', { retryAfterMs: 10_000 });
+      },
+      options,
+      { signal: controller.signal },
+    ).catch((caught: unknown) => caught);
     expect(performance.now() - started).toBeLessThan(1000);
     expect((error as { code?: string }).code).toBe('aborted');
   });
@@ -67,7 +107,11 @@ describe('adaptive limiter', () => {
   it('halves once per window on rate limits and climbs back one at a time', async () => {
     const changes: number[] = [];
     const limiter = new AdaptiveLimiter(8, (limit) => changes.push(limit));
-    const generations = await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]);
+    const generations = await Promise.all([
+      limiter.acquire(),
+      limiter.acquire(),
+      limiter.acquire(),
+    ]);
     for (const generation of generations) limiter.rateLimited(generation);
     expect(limiter.limit).toBe(4); // three 429s from one window: one decrease
     for (let index = 0; index < 3; index++) limiter.release();

@@ -35,15 +35,32 @@ export function textOf(value: CellValue | undefined): string | null {
 export function upsertItem(row: Row, context: ItemContext): WorkItem {
   const key = encodeKey(row, context.keyColumns);
   const text = textOf(row[context.textColumn]);
-  return { op: 'upsert', key, pointId: fastPointId(context.sourceId, key), text, hash: text === null ? null : fastContentHash(text), row };
+  return {
+    op: 'upsert',
+    key,
+    pointId: fastPointId(context.sourceId, key),
+    text,
+    hash: text === null ? null : fastContentHash(text),
+    row,
+  };
 }
 
 export function deleteItem(key: string, row: Row, context: ItemContext): WorkItem {
-  return { op: 'delete', key, pointId: fastPointId(context.sourceId, key), text: null, hash: null, row };
+  return {
+    op: 'delete',
+    key,
+    pointId: fastPointId(context.sourceId, key),
+    text: null,
+    hash: null,
+    row,
+  };
 }
 
 /** The point's metadata: the metadata columns, 64-bit integers as strings (JSON-safe everywhere). */
-export function metadataOf(row: Row, columns: string[] | undefined): Record<string, unknown> | null {
+export function metadataOf(
+  row: Row,
+  columns: string[] | undefined,
+): Record<string, unknown> | null {
   if (!columns) return null;
   const metadata: Record<string, unknown> = {};
   for (const column of columns) metadata[column] = jsonSafe(row[column] ?? null);
@@ -52,7 +69,13 @@ export function metadataOf(row: Row, columns: string[] | undefined): Record<stri
 
 function jsonSafe(value: CellValue): unknown {
   if (typeof value === 'bigint') return value.toString();
-  if (value === null || typeof value !== 'object' || value instanceof Date || value instanceof Uint8Array) return value;
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    value instanceof Date ||
+    value instanceof Uint8Array
+  )
+    return value;
   if (Array.isArray(value)) return value.map(jsonSafe);
   const result: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(value)) result[name] = jsonSafe(field);

@@ -1,7 +1,12 @@
 import type { Change, ChangeType } from '../spec/source-v1.js';
 
 /** Within one commit version, later types win: an insert then a delete is a delete. */
-const typeRank: Record<ChangeType, number> = { update_preimage: -1, insert: 0, update_postimage: 1, delete: 2 };
+const typeRank: Record<ChangeType, number> = {
+  update_preimage: -1,
+  insert: 0,
+  update_postimage: 1,
+  delete: 2,
+};
 
 export interface NetChange {
   key: string;
@@ -43,6 +48,7 @@ export class NetEffect {
 
 /** Whether `next` supersedes `previous` for the same key (ties: the later arrival wins). */
 export function wins(next: Change, previous: Change): boolean {
-  if (next.commitVersion !== previous.commitVersion) return next.commitVersion > previous.commitVersion;
+  if (next.commitVersion !== previous.commitVersion)
+    return next.commitVersion > previous.commitVersion;
   return typeRank[next.type] >= typeRank[previous.type];
 }

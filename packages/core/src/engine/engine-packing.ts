@@ -21,7 +21,10 @@ export function packCalls(tokenCounts: readonly number[], limits: EmbedderLimits
   let current: PackedCall = { indexes: [], tokens: 0 };
   for (let index = 0; index < tokenCounts.length; index++) {
     const tokens = Math.min(Math.max(0, tokenCounts[index]!), maxTokensPerInput);
-    if (current.indexes.length > 0 && (current.indexes.length >= maxInputs || current.tokens + tokens > maxTokensPerCall)) {
+    if (
+      current.indexes.length > 0 &&
+      (current.indexes.length >= maxInputs || current.tokens + tokens > maxTokensPerCall)
+    ) {
       calls.push(current);
       current = { indexes: [], tokens: 0 };
     }
@@ -40,10 +43,15 @@ export function apportionTokens(tokens: number, weights: readonly number[]): num
   const count = weights.length;
   if (count === 0) return [];
   const total = weights.reduce((sum, weight) => sum + Math.max(0, weight), 0);
-  const shares = weights.map((weight) => (total > 0 ? (tokens * Math.max(0, weight)) / total : tokens / count));
+  const shares = weights.map((weight) =>
+    total > 0 ? (tokens * Math.max(0, weight)) / total : tokens / count,
+  );
   const whole = shares.map((share) => Math.floor(share));
   let rest = Math.round(tokens - whole.reduce((sum, value) => sum + value, 0));
-  const order = shares.map((share, index) => ({ index, fraction: share - Math.floor(share) })).sort((a, b) => b.fraction - a.fraction);
-  for (let position = 0; rest > 0 && count > 0; position = (position + 1) % count, rest--) whole[order[position]!.index]!++;
+  const order = shares
+    .map((share, index) => ({ index, fraction: share - Math.floor(share) }))
+    .sort((a, b) => b.fraction - a.fraction);
+  for (let position = 0; rest > 0 && count > 0; position = (position + 1) % count, rest--)
+    whole[order[position]!.index]!++;
   return whole;
 }

@@ -15,7 +15,10 @@ const yieldEveryBatches = 16;
  * (embedder calls of up to two batches overlap) → sink + ledger, one batch at a time,
  * in read order. Never throws: the first error is left in `state.stopError`.
  */
-export async function runPipeline(state: RunState, batches: AsyncIterable<WorkItem[]>): Promise<void> {
+export async function runPipeline(
+  state: RunState,
+  batches: AsyncIterable<WorkItem[]>,
+): Promise<void> {
   let lastWrite: Promise<void> = Promise.resolve();
   /** Point ids that batches in flight will write (upsert or delete). */
   const pending = new Set<string>();

@@ -17,12 +17,23 @@ export async function planSync(input: SyncRunOptions): Promise<PlanResult> {
   const options = guardPlugins(input);
   const { description, columns } = await prepareRun(options);
   const toVersion = options.toVersion ?? description.latestVersion;
-  const ref = { sourceId: options.source.id, sinkId: options.sink.id, fingerprint: options.embedder.fingerprint };
-  const checkpoint = options.fromVersion === undefined ? await options.ledger.getCheckpoint(ref) : undefined;
+  const ref = {
+    sourceId: options.source.id,
+    sinkId: options.sink.id,
+    fingerprint: options.embedder.fingerprint,
+  };
+  const checkpoint =
+    options.fromVersion === undefined ? await options.ledger.getCheckpoint(ref) : undefined;
   const fromVersion = options.fromVersion ?? (checkpoint ? checkpoint.version + 1 : undefined);
-  if (toVersion === undefined || (fromVersion !== undefined && fromVersion > toVersion)) return plan(options, empty());
+  if (toVersion === undefined || (fromVersion !== undefined && fromVersion > toVersion))
+    return plan(options, empty());
   const reader = context(options, columns);
-  return plan(options, fromVersion === undefined ? scanItems(reader, toVersion) : changeItems(reader, fromVersion, toVersion));
+  return plan(
+    options,
+    fromVersion === undefined
+      ? scanItems(reader, toVersion)
+      : changeItems(reader, fromVersion, toVersion),
+  );
 }
 
 async function* empty(): AsyncGenerator<WorkItem[]> {}
@@ -74,7 +85,10 @@ async function plan(options: RunOptions, batches: AsyncIterable<WorkItem[]>): Pr
       }
       result.rowsToEmbed += 1;
       result.rowsToReuse += group.items.length - 1;
-      result.estimatedTokens += Math.min(Math.max(0, embedder.countTokens(group.text)), embedder.limits.maxTokensPerInput);
+      result.estimatedTokens += Math.min(
+        Math.max(0, embedder.countTokens(group.text)),
+        embedder.limits.maxTokensPerInput,
+      );
     }
   }
   result.estimatedCostUsd = (result.estimatedTokens * embedder.price.usdPerMillionTokens) / 1e6;

@@ -43,7 +43,11 @@ export interface PrepareContext {
  * Hash + dedup for one batch: one `getPoints`, then one `findByContentHash` for the
  * texts still to embed. Work per batch, no await per row.
  */
-export async function prepareBatch(batch: number, input: WorkItem[], context: PrepareContext): Promise<PreparedBatch> {
+export async function prepareBatch(
+  batch: number,
+  input: WorkItem[],
+  context: PrepareContext,
+): Promise<PreparedBatch> {
   // A key twice in one batch: the last row wins (earlier ones count as deduped).
   let items = input;
   let superseded = 0;
@@ -55,7 +59,10 @@ export async function prepareBatch(batch: number, input: WorkItem[], context: Pr
   }
   const ids = new Array<string>(items.length);
   for (let index = 0; index < items.length; index++) ids[index] = items[index]!.pointId;
-  const existing = ids.length > 0 ? await context.ledger.getPoints(context.sinkId, ids) : new Map<string, LivePoint>();
+  const existing =
+    ids.length > 0
+      ? await context.ledger.getPoints(context.sinkId, ids)
+      : new Map<string, LivePoint>();
 
   let unchanged = 0;
   let skipped = 0;
@@ -72,7 +79,11 @@ export async function prepareBatch(batch: number, input: WorkItem[], context: Pr
       if (live) deletes.push(item);
       continue;
     }
-    const same = context.dedup && live !== undefined && live.contentHash === item.hash && live.fingerprint === context.fingerprint;
+    const same =
+      context.dedup &&
+      live !== undefined &&
+      live.contentHash === item.hash &&
+      live.fingerprint === context.fingerprint;
     if (same && !(item.changed && context.refreshChanged)) {
       unchanged++;
       continue;
@@ -87,11 +98,24 @@ export async function prepareBatch(batch: number, input: WorkItem[], context: Pr
   const groups = [...groupsByHash.values()];
   const unknown = context.dedup ? groups.filter((group) => group.reuseFrom === undefined) : [];
   if (unknown.length > 0) {
-    const found = await context.ledger.findByContentHash(context.sinkId, context.fingerprint, unknown.map((group) => group.hash));
+    const found = await context.ledger.findByContentHash(
+      context.sinkId,
+      context.fingerprint,
+      unknown.map((group) => group.hash),
+    );
     for (const group of unknown) {
       const source = found.get(group.hash);
       if (source) group.reuseFrom = source;
     }
   }
-  return { batch, rows: input.length, existing, deduped: unchanged + superseded, unchanged, skipped, deletes, groups };
+  return {
+    batch,
+    rows: input.length,
+    existing,
+    deduped: unchanged + superseded,
+    unchanged,
+    skipped,
+    deletes,
+    groups,
+  };
 }

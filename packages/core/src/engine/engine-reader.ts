@@ -12,10 +12,18 @@ export interface ReaderContext extends ItemContext {
 }
 
 /** Work items of a full scan, in batches of exactly `batchSize` (the last one shorter). */
-export async function* scanItems(context: ReaderContext, version: number | undefined): AsyncGenerator<WorkItem[]> {
+export async function* scanItems(
+  context: ReaderContext,
+  version: number | undefined,
+): AsyncGenerator<WorkItem[]> {
   const { batchSize } = context;
   let buffer: WorkItem[] = [];
-  const scan = context.source.scan({ columns: context.columns, ...(version === undefined ? {} : { version }), batchSize, ...(context.signal ? { signal: context.signal } : {}) });
+  const scan = context.source.scan({
+    columns: context.columns,
+    ...(version === undefined ? {} : { version }),
+    batchSize,
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
   for await (const batch of scan) {
     for (const row of batch.rows) {
       buffer.push(upsertItem(row, context));
@@ -34,12 +42,27 @@ export async function* scanItems(context: ReaderContext, version: number | undef
  * it is flushed at a version boundary once it holds `flushAt` keys, so memory stays
  * bounded on long ranges. A feed that goes back to a version already flushed is refused.
  */
-export async function* changeItems(context: ReaderContext, fromVersion: number, toVersion: number, flushAt = Math.max(context.batchSize * 10, 10_000)): AsyncGenerator<WorkItem[]> {
+export async function* changeItems(
+  context: ReaderContext,
+  fromVersion: number,
+  toVersion: number,
+  flushAt = Math.max(context.batchSize * 10, 10_000),
+): AsyncGenerator<WorkItem[]> {
   const changes = context.source.changes;
-  if (!changes) throw new SourceError('no-change-feed', `Source "${context.source.id}" has no change feed; run \`drift embed\` instead, or enable the Change Data Feed on the table.`);
+  if (!changes)
+    throw new SourceError(
+      'no-change-feed',
+      `Source "${context.source.id}" has no change feed; run \`drift embed\` instead, or enable the Change Data Feed on the table.`,
+    );
   const net = new NetEffect();
   let flushedUpTo = Number.NEGATIVE_INFINITY;
-  const feed = changes.call(context.source, { columns: context.columns, fromVersion, toVersion, batchSize: context.batchSize, ...(context.signal ? { signal: context.signal } : {}) });
+  const feed = changes.call(context.source, {
+    columns: context.columns,
+    fromVersion,
+    toVersion,
+    batchSize: context.batchSize,
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
   for await (const batch of feed) {
     for (const change of batch.changes) {
       if (change.type === 'update_preimage') continue;

@@ -20,8 +20,17 @@ export function resolveRetryOptions(options: RetryOptions | undefined): Resolved
  * Delay before attempt `attempt + 1` (attempt counts from 1): the other side's
  * `retryAfterMs` when it gave one, else exponential backoff with full jitter.
  */
-export function retryDelayMs(error: unknown, attempt: number, options: ResolvedRetryOptions, random: () => number = Math.random): number {
-  if (DriftError.isInstance(error) && typeof error.retryAfterMs === 'number' && error.retryAfterMs >= 0) {
+export function retryDelayMs(
+  error: unknown,
+  attempt: number,
+  options: ResolvedRetryOptions,
+  random: () => number = Math.random,
+): number {
+  if (
+    DriftError.isInstance(error) &&
+    typeof error.retryAfterMs === 'number' &&
+    error.retryAfterMs >= 0
+  ) {
     return error.retryAfterMs;
   }
   const ceiling = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (attempt - 1));
@@ -65,14 +74,19 @@ export interface RetryHooks {
  * waits the `retryAfterMs` they carry or a jittered backoff, and stops as soon as the
  * signal aborts. Anything else is rethrown as it came.
  */
-export async function withRetry<T>(call: (attempt: number) => Promise<T>, options: ResolvedRetryOptions, hooks: RetryHooks = {}): Promise<T> {
+export async function withRetry<T>(
+  call: (attempt: number) => Promise<T>,
+  options: ResolvedRetryOptions,
+  hooks: RetryHooks = {},
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     throwIfAborted(hooks.signal);
     try {
       return await call(attempt);
     } catch (error) {
       if (hooks.signal?.aborted) throw abortError(hooks.signal);
-      if (!DriftError.isInstance(error) || !error.isRetryable || attempt >= options.maxAttempts) throw error;
+      if (!DriftError.isInstance(error) || !error.isRetryable || attempt >= options.maxAttempts)
+        throw error;
       const delayMs = retryDelayMs(error, attempt, options);
       hooks.onRetry?.({ attempt, delayMs, error });
       await sleep(delayMs, hooks.signal);

@@ -8,7 +8,13 @@ import { runPipeline } from './engine-pipeline.js';
 import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
 import { throwIfAborted } from './engine-retry.js';
 import { RunState, zeroCounters } from './engine-state.js';
-import type { EmbedRunOptions, RunOptions, RunResult, SyncResult, SyncRunOptions } from './engine-types.js';
+import type {
+  EmbedRunOptions,
+  RunOptions,
+  RunResult,
+  SyncResult,
+  SyncRunOptions,
+} from './engine-types.js';
 import { assertColumns, assertPlugins, projectedColumns } from './engine-validate.js';
 
 /**
@@ -27,9 +33,13 @@ export async function embed(input: EmbedRunOptions): Promise<RunResult> {
   const version = options.version ?? description.latestVersion;
   await openSink(options);
   const state = new RunState('embed', options.runId ?? randomUUID(), options);
-  const result = await execute(state, { fromVersion: version, toVersion: version, columns }, async () => {
-    await runPipeline(state, scanItems(readerContext(state, columns), version));
-  });
+  const result = await execute(
+    state,
+    { fromVersion: version, toVersion: version, columns },
+    async () => {
+      await runPipeline(state, scanItems(readerContext(state, columns), version));
+    },
+  );
   return result;
 }
 
@@ -44,31 +54,61 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
   const options = guardPlugins(input);
   const { description, columns } = await prepareRun(options);
   if (typeof options.source.changes !== 'function') {
-    throw new InvalidInputError(`Source "${options.source.id}" has no change feed, so it cannot be synced; use embed, or enable the Change Data Feed on the table.`);
+    throw new InvalidInputError(
+      `Source "${options.source.id}" has no change feed, so it cannot be synced; use embed, or enable the Change Data Feed on the table.`,
+    );
   }
   if (description.latestVersion === undefined && options.toVersion === undefined) {
-    throw new InvalidInputError(`Source "${options.source.id}" is not versioned, so it cannot be synced; use embed instead.`);
+    throw new InvalidInputError(
+      `Source "${options.source.id}" is not versioned, so it cannot be synced; use embed instead.`,
+    );
   }
   const toVersion = options.toVersion ?? (description.latestVersion as number);
-  const ref = { sourceId: options.source.id, sinkId: options.sink.id, fingerprint: options.embedder.fingerprint };
-  const checkpoint = options.fromVersion === undefined ? await options.ledger.getCheckpoint(ref) : undefined;
+  const ref = {
+    sourceId: options.source.id,
+    sinkId: options.sink.id,
+    fingerprint: options.embedder.fingerprint,
+  };
+  const checkpoint =
+    options.fromVersion === undefined ? await options.ledger.getCheckpoint(ref) : undefined;
   const fromVersion = options.fromVersion ?? (checkpoint ? checkpoint.version + 1 : undefined);
   const runId = options.runId ?? randomUUID();
   if (fromVersion !== undefined && fromVersion > toVersion) {
     // Nothing new: no run is recorded (a watch loop polls often) and no lock is taken.
-    return { runId, status: 'succeeded', ...zeroCounters(), durationS: 0, failures: [], sinceVersion: fromVersion, toVersion, bootstrapped: false, inserted: 0, updated: 0, deleted: 0 };
+    return {
+      runId,
+      status: 'succeeded',
+      ...zeroCounters(),
+      durationS: 0,
+      failures: [],
+      sinceVersion: fromVersion,
+      toVersion,
+      bootstrapped: false,
+      inserted: 0,
+      updated: 0,
+      deleted: 0,
+    };
   }
   await openSink(options);
   const state = new RunState('sync', runId, options);
   const bootstrapped = fromVersion === undefined;
   const sinceVersion = fromVersion ?? toVersion;
-  const result = await execute(state, { fromVersion: sinceVersion, toVersion, columns, bootstrapped }, async () => {
-    const context = readerContext(state, columns);
-    await runPipeline(state, bootstrapped ? scanItems(context, toVersion) : changeItems(context, sinceVersion, toVersion));
-    if (!state.stopped && state.counters.rowsFailed === 0) {
-      await options.ledger.setCheckpoint({ ...ref, version: toVersion, runId });
-    }
-  });
+  const result = await execute(
+    state,
+    { fromVersion: sinceVersion, toVersion, columns, bootstrapped },
+    async () => {
+      const context = readerContext(state, columns);
+      await runPipeline(
+        state,
+        bootstrapped
+          ? scanItems(context, toVersion)
+          : changeItems(context, sinceVersion, toVersion),
+      );
+      if (!state.stopped && state.counters.rowsFailed === 0) {
+        await options.ledger.setCheckpoint({ ...ref, version: toVersion, runId });
+      }
+    },
+  );
   return { ...result, sinceVersion, toVersion, bootstrapped, ...state.changes };
 }
 
@@ -92,17 +132,30 @@ export function guardPlugins<T extends RunOptions>(options: T): T {
 export async function prepareRun(options: RunOptions) {
   assertPlugins(options);
   throwIfAborted(options.signal);
-  const description = await options.source.describe(options.signal ? { signal: options.signal } : {});
+  const description = await options.source.describe(
+    options.signal ? { signal: options.signal } : {},
+  );
   assertColumns(description, options);
   return { description, columns: projectedColumns(options) };
 }
 
 async function openSink(options: RunOptions): Promise<void> {
   const { embedder } = options;
-  await options.sink.open({ dimensions: embedder.dimensions, distance: 'cosine', model: embedder.id, ...(options.signal ? { signal: options.signal } : {}) });
+  await options.sink.open({
+    dimensions: embedder.dimensions,
+    distance: 'cosine',
+    model: embedder.id,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 }
 
-export function readerContext(state: Pick<RunState, 'source' | 'sourceId' | 'keyColumns' | 'textColumn' | 'batchSize' | 'signal'>, columns: string[]): ReaderContext {
+export function readerContext(
+  state: Pick<
+    RunState,
+    'source' | 'sourceId' | 'keyColumns' | 'textColumn' | 'batchSize' | 'signal'
+  >,
+  columns: string[],
+): ReaderContext {
   return {
     source: state.source,
     sourceId: state.sourceId,
@@ -122,7 +175,11 @@ interface ExecuteOptions {
 }
 
 /** Records the run (taking the lock), runs the body, records the outcome (releasing it). */
-async function execute(state: RunState, run: ExecuteOptions, body: () => Promise<void>): Promise<RunResult> {
+async function execute(
+  state: RunState,
+  run: ExecuteOptions,
+  body: () => Promise<void>,
+): Promise<RunResult> {
   const started = performance.now();
   const { embedder } = state;
   await state.ledger.startRun({
@@ -166,13 +223,27 @@ async function execute(state: RunState, run: ExecuteOptions, body: () => Promise
   const status = state.stopped ? 'failed' : state.counters.rowsFailed > 0 ? 'partial' : 'succeeded';
   const error = state.stopped ? messageOf(state.stopError) : undefined;
   const counters = { ...state.counters };
-  await state.ledger.finishRun(state.runId, { status, counters, finishedAt: new Date(), ...(error === undefined ? {} : { error }) });
+  await state.ledger.finishRun(state.runId, {
+    status,
+    counters,
+    finishedAt: new Date(),
+    ...(error === undefined ? {} : { error }),
+  });
   const durationS = (performance.now() - started) / 1000;
   state.emit({ type: 'run-end', runId: state.runId, status, counters, durationS });
   if (state.stopKind === 'abort' || DriftError.hasCode(state.stopError, ErrorCode.Aborted)) {
-    throw DriftError.hasCode(state.stopError, ErrorCode.Aborted) ? state.stopError : new AbortedError('The run was aborted.', { cause: state.stopError });
+    throw DriftError.hasCode(state.stopError, ErrorCode.Aborted)
+      ? state.stopError
+      : new AbortedError('The run was aborted.', { cause: state.stopError });
   }
-  return { runId: state.runId, status, ...counters, durationS, failures: [...state.failures], ...(error === undefined ? {} : { error }) };
+  return {
+    runId: state.runId,
+    status,
+    ...counters,
+    durationS,
+    failures: [...state.failures],
+    ...(error === undefined ? {} : { error }),
+  };
 }
 
 function messageOf(error: unknown): string {

@@ -12,7 +12,17 @@ import type { RowFailure, RunOptions } from './engine-types.js';
 export type StopKind = 'abort' | 'read' | 'embed' | 'write';
 
 export function zeroCounters(): RunCounters {
-  return { rowsProcessed: 0, rowsDeduped: 0, rowsEmbedded: 0, rowsReused: 0, rowsSkipped: 0, rowsFailed: 0, rowsDeleted: 0, tokens: 0, costUsd: 0 };
+  return {
+    rowsProcessed: 0,
+    rowsDeduped: 0,
+    rowsEmbedded: 0,
+    rowsReused: 0,
+    rowsSkipped: 0,
+    rowsFailed: 0,
+    rowsDeleted: 0,
+    tokens: 0,
+    costUsd: 0,
+  };
 }
 
 /** Net-effect counters of a sync: an upsert whose point the ledger already had is an update. */
@@ -71,24 +81,39 @@ export class RunState {
     this.model = options.embedder.id;
     this.usdPerToken = options.embedder.price.usdPerMillionTokens / 1e6;
     this.textColumn = options.textColumn;
-    this.keyColumns = options.keyColumns && options.keyColumns.length > 0 ? [...options.keyColumns] : ['id'];
-    this.metadataColumns = options.metadataColumns && options.metadataColumns.length > 0 ? [...options.metadataColumns] : undefined;
+    this.keyColumns =
+      options.keyColumns && options.keyColumns.length > 0 ? [...options.keyColumns] : ['id'];
+    this.metadataColumns =
+      options.metadataColumns && options.metadataColumns.length > 0
+        ? [...options.metadataColumns]
+        : undefined;
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 1000));
     this.dedup = options.dedup ?? true;
     this.storeContent = options.storeContent ?? true;
     this.maxCostUsd = options.maxCostUsd;
     const maxPoints = options.sink.capabilities?.maxPointsPerWrite;
-    this.maxPointsPerWrite = maxPoints !== undefined && maxPoints > 0 ? Math.floor(maxPoints) : Number.POSITIVE_INFINITY;
+    this.maxPointsPerWrite =
+      maxPoints !== undefined && maxPoints > 0 ? Math.floor(maxPoints) : Number.POSITIVE_INFINITY;
     this.retry = resolveRetryOptions(options.retry);
-    const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, options.embedder.limits.maxConcurrentCalls || 1));
-    this.limiter = new AdaptiveLimiter(concurrency, (limit) => this.emit({ type: 'concurrency-change', runId, concurrency: limit }));
+    const concurrency = Math.max(
+      1,
+      Math.min(options.concurrency ?? 4, options.embedder.limits.maxConcurrentCalls || 1),
+    );
+    this.limiter = new AdaptiveLimiter(concurrency, (limit) =>
+      this.emit({ type: 'concurrency-change', runId, concurrency: limit }),
+    );
     this.userSignal = options.signal;
     this.#onEvent = options.onEvent;
     // Every waiting call and backoff listens to this signal; many at once is expected.
     setMaxListeners(0, this.#controller.signal);
     if (options.signal) {
       if (options.signal.aborted) this.#controller.abort(options.signal.reason);
-      else options.signal.addEventListener('abort', () => this.#controller.abort(options.signal!.reason), { once: true });
+      else
+        options.signal.addEventListener(
+          'abort',
+          () => this.#controller.abort(options.signal!.reason),
+          { once: true },
+        );
     }
   }
 
@@ -118,7 +143,13 @@ export class RunState {
   recordFailure(failure: RowFailure): void {
     this.counters.rowsFailed++;
     if (this.failures.length < 100) this.failures.push(failure);
-    this.emit({ type: 'row-fail', runId: this.runId, key: failure.key, code: failure.code, reason: failure.reason });
+    this.emit({
+      type: 'row-fail',
+      runId: this.runId,
+      key: failure.key,
+      code: failure.code,
+      reason: failure.reason,
+    });
   }
 
   emit(event: DriftEvent): void {

@@ -5,7 +5,13 @@ import { createMemoryLedger } from '../memory/index.js';
 import { planSync } from './engine-plan.js';
 import { changeItems } from './engine-reader.js';
 import { sync } from './engine-run.js';
-import { commit, createArraySource, createFailingSink, createRecordingEmbedder, sinkContents } from './engine-test-fakes.js';
+import {
+  commit,
+  createArraySource,
+  createFailingSink,
+  createRecordingEmbedder,
+  sinkContents,
+} from './engine-test-fakes.js';
 
 function setup() {
   const source = createArraySource({
@@ -19,7 +25,14 @@ function setup() {
   const sink = createFailingSink();
   const embedder = createRecordingEmbedder();
   const ledger = createMemoryLedger();
-  const options = { source, sink, embedder, ledger, textColumn: 'text', retry: { initialDelayMs: 1, maxDelayMs: 5 } };
+  const options = {
+    source,
+    sink,
+    embedder,
+    ledger,
+    textColumn: 'text',
+    retry: { initialDelayMs: 1, maxDelayMs: 5 },
+  };
   const ref = { sourceId: source.id, sinkId: sink.id, fingerprint: embedder.fingerprint };
   return { source, sink, embedder, ledger, options, ref };
 }
@@ -33,7 +46,16 @@ describe('sync', () => {
   it('bootstraps from a snapshot of the latest version when there is no checkpoint, then follows the feed', async () => {
     const { options, ledger, ref, sink, source, embedder } = setup();
     const first = await sync(options);
-    expect(first).toMatchObject({ status: 'succeeded', bootstrapped: true, sinceVersion: 1, toVersion: 1, inserted: 3, updated: 0, deleted: 0, rowsEmbedded: 3 });
+    expect(first).toMatchObject({
+      status: 'succeeded',
+      bootstrapped: true,
+      sinceVersion: 1,
+      toVersion: 1,
+      inserted: 3,
+      updated: 0,
+      deleted: 0,
+      rowsEmbedded: 3,
+    });
     expect((await ledger.getCheckpoint(ref))?.version).toBe(1);
 
     commit(source, [{ type: 'insert', row: { id: 4, text: 'four', tag: 'a' } }]);
@@ -44,7 +66,16 @@ describe('sync', () => {
     ]);
     embedder.embedded.length = 0;
     const second = await sync(options);
-    expect(second).toMatchObject({ status: 'succeeded', bootstrapped: false, sinceVersion: 2, toVersion: 3, inserted: 1, updated: 1, deleted: 1, rowsDeleted: 1 });
+    expect(second).toMatchObject({
+      status: 'succeeded',
+      bootstrapped: false,
+      sinceVersion: 2,
+      toVersion: 3,
+      inserted: 1,
+      updated: 1,
+      deleted: 1,
+      rowsDeleted: 1,
+    });
     expect(embedder.embedded.sort()).toEqual(['TWO', 'four']);
     expect(await contents(sink)).toEqual({ 1: 'one', 2: 'TWO', 4: 'four' });
     expect((await ledger.getCheckpoint(ref))?.version).toBe(3);
@@ -56,7 +87,15 @@ describe('sync', () => {
     await sync(options);
     const runs = (await ledger.recentRuns()).length;
     const idle = await sync(options);
-    expect(idle).toMatchObject({ status: 'succeeded', sinceVersion: 2, toVersion: 1, rowsProcessed: 0, inserted: 0, updated: 0, deleted: 0 });
+    expect(idle).toMatchObject({
+      status: 'succeeded',
+      sinceVersion: 2,
+      toVersion: 1,
+      rowsProcessed: 0,
+      inserted: 0,
+      updated: 0,
+      deleted: 0,
+    });
     expect((await ledger.recentRuns()).length).toBe(runs);
   });
 
@@ -68,8 +107,18 @@ describe('sync', () => {
     commit(source, [{ type: 'insert', row: { id: 10, text: 'short-lived', tag: 'a' } }]);
     commit(source, [{ type: 'delete', row: { id: 10, text: 'short-lived', tag: 'a' } }]);
     source.changeLog.push(
-      { type: 'delete', row: { id: 11, text: 'same commit', tag: 'a' }, commitVersion: 3, commitTimestamp: 0 },
-      { type: 'insert', row: { id: 11, text: 'same commit', tag: 'a' }, commitVersion: 3, commitTimestamp: 0 },
+      {
+        type: 'delete',
+        row: { id: 11, text: 'same commit', tag: 'a' },
+        commitVersion: 3,
+        commitTimestamp: 0,
+      },
+      {
+        type: 'insert',
+        row: { id: 11, text: 'same commit', tag: 'a' },
+        commitVersion: 3,
+        commitTimestamp: 0,
+      },
     );
     // update twice = the last update; pre-images are never embedded
     commit(source, [
@@ -96,7 +145,13 @@ describe('sync', () => {
       { type: 'insert', row: { id: 5, text: 'five', tag: 'a' } },
       { type: 'insert', row: { id: 6, text: 'rejected text', tag: 'a' } },
     ]);
-    embedder.failWith = (texts) => (texts.includes('rejected text') ? new InputRejectedError('not this one', texts.length === 1 ? {} : { inputIndex: texts.indexOf('rejected text') }) : undefined);
+    embedder.failWith = (texts) =>
+      texts.includes('rejected text')
+        ? new InputRejectedError(
+            'not this one',
+            texts.length === 1 ? {} : { inputIndex: texts.indexOf('rejected text') },
+          )
+        : undefined;
     const partial = await sync(options);
     expect(partial).toMatchObject({ status: 'partial', rowsFailed: 1, inserted: 1 });
     expect((await ledger.getCheckpoint(ref))?.version).toBe(1);
@@ -104,7 +159,12 @@ describe('sync', () => {
     embedder.failWith = undefined;
     embedder.embedded.length = 0;
     const retry = await sync(options);
-    expect(retry).toMatchObject({ status: 'succeeded', sinceVersion: 2, rowsEmbedded: 1, rowsDeduped: 1 });
+    expect(retry).toMatchObject({
+      status: 'succeeded',
+      sinceVersion: 2,
+      rowsEmbedded: 1,
+      rowsDeduped: 1,
+    });
     expect(embedder.embedded).toEqual(['rejected text']);
     expect((await ledger.getCheckpoint(ref))?.version).toBe(2);
     expect(await contents(sink)).toMatchObject({ 5: 'five', 6: 'rejected text' });
@@ -130,7 +190,13 @@ describe('sync', () => {
     commit(source, [{ type: 'update_postimage', row: { id: 2, text: 'two', tag: 'b' } }]);
     embedder.calls.length = 0;
     const result = await sync({ ...options, metadataColumns: ['tag'] });
-    expect(result).toMatchObject({ status: 'succeeded', updated: 1, rowsReused: 1, rowsEmbedded: 0, tokens: 0 });
+    expect(result).toMatchObject({
+      status: 'succeeded',
+      updated: 1,
+      rowsReused: 1,
+      rowsEmbedded: 0,
+      tokens: 0,
+    });
     expect(embedder.calls).toEqual([]);
     const [point] = await sink.retrieve([pointId(source.id, '2')]);
     expect(point?.payload.metadata).toEqual({ tag: 'b' });
@@ -170,16 +236,31 @@ describe('sync', () => {
         { type: 'update_postimage', row: { id: 1, text: `edit ${version}`, tag: 'a' } },
       ]);
     }
-    const context = { source, sourceId: source.id, keyColumns: ['id'], textColumn: 'text', columns: ['id', 'text'], batchSize: 2 };
+    const context = {
+      source,
+      sourceId: source.id,
+      keyColumns: ['id'],
+      textColumn: 'text',
+      columns: ['id', 'text'],
+      batchSize: 2,
+    };
     const batches: string[][] = [];
-    for await (const batch of changeItems(context, 2, 7, 3)) batches.push(batch.map((item) => `${item.key}:${item.text}`));
+    for await (const batch of changeItems(context, 2, 7, 3))
+      batches.push(batch.map((item) => `${item.key}:${item.text}`));
     const all = batches.flat();
     // Memory stays bounded: it flushed more than once; key 1 appears once per flush, its last edit last.
     expect(all.filter((entry) => entry.startsWith('1:')).length).toBeGreaterThan(1);
     expect(all.filter((entry) => entry.startsWith('1:')).at(-1)).toBe('1:edit 5');
-    expect(all.filter((entry) => !entry.startsWith('1:')).sort()).toEqual(['100:v0', '102:v1', '104:v2', '106:v3', '108:v4', '110:v5'].sort());
+    expect(all.filter((entry) => !entry.startsWith('1:')).sort()).toEqual(
+      ['100:v0', '102:v1', '104:v2', '106:v3', '108:v4', '110:v5'].sort(),
+    );
 
-    source.changeLog.push({ type: 'insert', row: { id: 500, text: 'late', tag: 'a' }, commitVersion: 2, commitTimestamp: 0 });
+    source.changeLog.push({
+      type: 'insert',
+      row: { id: 500, text: 'late', tag: 'a' },
+      commitVersion: 2,
+      commitTimestamp: 0,
+    });
     const consume = async () => {
       for await (const _batch of changeItems(context, 2, 7, 3)) {
         // drain

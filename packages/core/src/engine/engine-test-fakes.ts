@@ -8,7 +8,15 @@ import { AbortedError, SinkError } from '../errors/errors.js';
 import { createMemorySink } from '../memory/index.js';
 import type { EmbedderLimits, EmbedderV1, EmbedOptions, EmbedResult } from '../spec/embedder-v1.js';
 import type { Point, SinkCallOptions, SinkV1 } from '../spec/sink-v1.js';
-import type { Change, ChangeBatch, Row, RowBatch, SourceChangesOptions, SourceScanOptions, SourceV1 } from '../spec/source-v1.js';
+import type {
+  Change,
+  ChangeBatch,
+  Row,
+  RowBatch,
+  SourceChangesOptions,
+  SourceScanOptions,
+  SourceV1,
+} from '../spec/source-v1.js';
 
 export interface FakeSource extends SourceV1 {
   rows: Row[];
@@ -18,7 +26,9 @@ export interface FakeSource extends SourceV1 {
   scans: number;
 }
 
-export function createArraySource(options: { id?: string; rows?: Row[]; columns?: string[]; version?: number } = {}): FakeSource {
+export function createArraySource(
+  options: { id?: string; rows?: Row[]; columns?: string[]; version?: number } = {},
+): FakeSource {
   const columns = options.columns ?? ['id', 'text', 'tag'];
   const source: FakeSource = {
     specificationVersion: 'v1',
@@ -28,21 +38,37 @@ export function createArraySource(options: { id?: string; rows?: Row[]; columns?
     version: options.version ?? 0,
     scans: 0,
     async describe() {
-      return { id: source.id, columns: columns.map((name) => ({ name, type: 'string', nullable: true })), latestVersion: source.version, changeFeed: true };
+      return {
+        id: source.id,
+        columns: columns.map((name) => ({ name, type: 'string', nullable: true })),
+        latestVersion: source.version,
+        changeFeed: true,
+      };
     },
     async *scan(scanOptions: SourceScanOptions): AsyncIterable<RowBatch> {
       source.scans++;
       const size = scanOptions.batchSize ?? 100;
       for (let start = 0; start < source.rows.length; start += size) {
-        yield { rows: source.rows.slice(start, start + size).map((row) => project(row, scanOptions.columns)), version: source.version };
+        yield {
+          rows: source.rows
+            .slice(start, start + size)
+            .map((row) => project(row, scanOptions.columns)),
+          version: source.version,
+        };
       }
     },
     async *changes(changeOptions: SourceChangesOptions): AsyncIterable<ChangeBatch> {
       const to = changeOptions.toVersion ?? source.version;
-      const inRange = source.changeLog.filter((change) => change.commitVersion >= changeOptions.fromVersion && change.commitVersion <= to);
+      const inRange = source.changeLog.filter(
+        (change) => change.commitVersion >= changeOptions.fromVersion && change.commitVersion <= to,
+      );
       const size = changeOptions.batchSize ?? 100;
       for (let start = 0; start < inRange.length; start += size) {
-        yield { changes: inRange.slice(start, start + size).map((change) => ({ ...change, row: project(change.row, changeOptions.columns) })) };
+        yield {
+          changes: inRange
+            .slice(start, start + size)
+            .map((change) => ({ ...change, row: project(change.row, changeOptions.columns) })),
+        };
       }
     },
   };
@@ -97,7 +123,14 @@ export function fakeVector(text: string, dimensions: number): Float32Array {
   return vector;
 }
 
-export function createRecordingEmbedder(options: { dimensions?: number; usdPerMillionTokens?: number; limits?: Partial<EmbedderLimits>; id?: string } = {}): RecordingEmbedder {
+export function createRecordingEmbedder(
+  options: {
+    dimensions?: number;
+    usdPerMillionTokens?: number;
+    limits?: Partial<EmbedderLimits>;
+    id?: string;
+  } = {},
+): RecordingEmbedder {
   const dimensions = options.dimensions ?? 8;
   const id = options.id ?? 'fake/model';
   const embedder: RecordingEmbedder = {
@@ -105,7 +138,13 @@ export function createRecordingEmbedder(options: { dimensions?: number; usdPerMi
     id,
     dimensions,
     fingerprint: `${id}@${dimensions}`,
-    limits: { maxInputsPerCall: 16, maxTokensPerInput: 1000, maxTokensPerCall: 100_000, maxConcurrentCalls: 4, ...options.limits },
+    limits: {
+      maxInputsPerCall: 16,
+      maxTokensPerInput: 1000,
+      maxTokensPerCall: 100_000,
+      maxConcurrentCalls: 4,
+      ...options.limits,
+    },
     price: { usdPerMillionTokens: options.usdPerMillionTokens ?? 20, source: 'test' },
     calls: [],
     embedded: [],
@@ -126,7 +165,10 @@ export function createRecordingEmbedder(options: { dimensions?: number; usdPerMi
         if (error) throw error;
         embedder.embedded.push(...texts);
         const tokensPerInput = texts.map((text) => embedder.countTokens(text));
-        return { vectors: texts.map((text) => fakeVector(text, dimensions)), tokens: tokensPerInput.reduce((sum, value) => sum + value, 0) };
+        return {
+          vectors: texts.map((text) => fakeVector(text, dimensions)),
+          tokens: tokensPerInput.reduce((sum, value) => sum + value, 0),
+        };
       } finally {
         embedder.inFlight--;
       }
@@ -138,10 +180,14 @@ export function createRecordingEmbedder(options: { dimensions?: number; usdPerMi
 export function wait(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new AbortedError());
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new AbortedError());
+      },
+      { once: true },
+    );
   });
 }
 
@@ -182,10 +228,17 @@ export function createFailingSink(options: { id?: string } = {}): FailingSink {
 }
 
 /** Every point of a sink, by id. */
-export async function sinkContents(sink: SinkV1): Promise<Map<string, { content: string | null; key: string; vector?: Float32Array }>> {
+export async function sinkContents(
+  sink: SinkV1,
+): Promise<Map<string, { content: string | null; key: string; vector?: Float32Array }>> {
   const result = new Map<string, { content: string | null; key: string; vector?: Float32Array }>();
   for await (const batch of sink.scan({ withVectors: true })) {
-    for (const point of batch) result.set(point.id, { content: point.payload.content, key: point.payload.key, ...(point.vector ? { vector: point.vector } : {}) });
+    for (const point of batch)
+      result.set(point.id, {
+        content: point.payload.content,
+        key: point.payload.key,
+        ...(point.vector ? { vector: point.vector } : {}),
+      });
   }
   return result;
 }

@@ -16,7 +16,10 @@ export type VectorOutcome =
  * already embedded, embedded otherwise. Texts left without an outcome were not
  * reached because the run stopped (cost limit, fatal error, abort).
  */
-export async function resolveVectors(state: RunState, prepared: PreparedBatch): Promise<Map<string, VectorOutcome>> {
+export async function resolveVectors(
+  state: RunState,
+  prepared: PreparedBatch,
+): Promise<Map<string, VectorOutcome>> {
   const outcomes = new Map<string, VectorOutcome>();
   if (prepared.groups.length === 0) return outcomes;
   let toEmbed: TextGroup[] = prepared.groups;
@@ -31,18 +34,36 @@ export async function resolveVectors(state: RunState, prepared: PreparedBatch): 
 }
 
 /** Copies vectors from the sink; returns the groups still to embed (missing or changed in the sink). */
-async function reuseVectors(state: RunState, groups: TextGroup[], outcomes: Map<string, VectorOutcome>): Promise<TextGroup[]> {
+async function reuseVectors(
+  state: RunState,
+  groups: TextGroup[],
+  outcomes: Map<string, VectorOutcome>,
+): Promise<TextGroup[]> {
   const candidates = groups.filter((group) => group.reuseFrom !== undefined);
   if (candidates.length === 0) return groups;
   const ids = [...new Set(candidates.map((group) => group.reuseFrom!.pointId))];
-  const stored = await withRetry(() => state.sink.retrieve(ids, { withVectors: true, signal: state.signal }), state.retry, retryHooks(state));
+  const stored = await withRetry(
+    () => state.sink.retrieve(ids, { withVectors: true, signal: state.signal }),
+    state.retry,
+    retryHooks(state),
+  );
   const byId = new Map(stored.map((point) => [point.id, point]));
   const rest: TextGroup[] = [];
   for (const group of groups) {
     const point = group.reuseFrom ? byId.get(group.reuseFrom.pointId) : undefined;
     // The sink is the truth: a point rewritten since the ledger lookup no longer holds this text.
-    if (point?.vector && point.payload.content_hash === group.hash && point.vector.length === state.embedder.dimensions) {
-      outcomes.set(group.hash, { kind: 'vector', vector: point.vector, tokens: 0, costUsd: 0, paid: false });
+    if (
+      point?.vector &&
+      point.payload.content_hash === group.hash &&
+      point.vector.length === state.embedder.dimensions
+    ) {
+      outcomes.set(group.hash, {
+        kind: 'vector',
+        vector: point.vector,
+        tokens: 0,
+        costUsd: 0,
+        paid: false,
+      });
     } else {
       rest.push(group);
     }
@@ -53,7 +74,15 @@ async function reuseVectors(state: RunState, groups: TextGroup[], outcomes: Map<
 export function retryHooks(state: RunState) {
   return {
     signal: state.signal,
-    onRetry: ({ attempt, delayMs, error }: { attempt: number; delayMs: number; error: unknown }) => {
+    onRetry: ({
+      attempt,
+      delayMs,
+      error,
+    }: {
+      attempt: number;
+      delayMs: number;
+      error: unknown;
+    }) => {
       const code = DriftError.isInstance(error) ? error.code : 'unknown';
       const reason = error instanceof Error ? error.message : String(error);
       state.emit({ type: 'retry-wait', runId: state.runId, attempt, delayMs, code, reason });
@@ -62,9 +91,15 @@ export function retryHooks(state: RunState) {
 }
 
 /** Embeds distinct texts, packed to the embedder's limits, calls in flight up to the adaptive limit. */
-async function embedGroups(state: RunState, groups: TextGroup[], outcomes: Map<string, VectorOutcome>): Promise<void> {
+async function embedGroups(
+  state: RunState,
+  groups: TextGroup[],
+  outcomes: Map<string, VectorOutcome>,
+): Promise<void> {
   const { embedder } = state;
-  const counted = groups.map((group) => Math.min(Math.max(0, embedder.countTokens(group.text)), embedder.limits.maxTokensPerInput));
+  const counted = groups.map((group) =>
+    Math.min(Math.max(0, embedder.countTokens(group.text)), embedder.limits.maxTokensPerInput),
+  );
   const calls = packCalls(counted, embedder.limits);
   await Promise.all(
     calls.map((call) =>
@@ -76,7 +111,13 @@ async function embedGroups(state: RunState, groups: TextGroup[], outcomes: Map<s
 }
 
 /** One packed call; an input the provider rejects fails alone (by its index, or by bisecting). */
-async function embedIndexes(state: RunState, groups: TextGroup[], counted: number[], indexes: number[], outcomes: Map<string, VectorOutcome>): Promise<void> {
+async function embedIndexes(
+  state: RunState,
+  groups: TextGroup[],
+  counted: number[],
+  indexes: number[],
+  outcomes: Map<string, VectorOutcome>,
+): Promise<void> {
   if (state.stopped) return;
   try {
     const texts = indexes.map((index) => groups[index]!.text);
@@ -86,14 +127,24 @@ async function embedIndexes(state: RunState, groups: TextGroup[], counted: numbe
     for (let position = 0; position < indexes.length; position++) {
       const group = groups[indexes[position]!]!;
       const inputTokens = tokens[position]!;
-      outcomes.set(group.hash, { kind: 'vector', vector: result.vectors[position]!, tokens: inputTokens, costUsd: inputTokens * state.usdPerToken, paid: true });
+      outcomes.set(group.hash, {
+        kind: 'vector',
+        vector: result.vectors[position]!,
+        tokens: inputTokens,
+        costUsd: inputTokens * state.usdPerToken,
+        paid: true,
+      });
     }
   } catch (error) {
     if (state.stopped) throw error;
     // Packed from our token counts, the call was still too big for the provider: split it.
     if (DriftError.hasCode(error, ErrorCode.LimitExceeded)) {
       if (indexes.length === 1) {
-        outcomes.set(groups[indexes[0]!]!.hash, { kind: 'failed', code: error.code, reason: error.message });
+        outcomes.set(groups[indexes[0]!]!.hash, {
+          kind: 'failed',
+          code: error.code,
+          reason: error.message,
+        });
         return;
       }
       const middle = indexes.length >> 1;
@@ -106,13 +157,27 @@ async function embedIndexes(state: RunState, groups: TextGroup[], counted: numbe
     if (!DriftError.hasCode(error, ErrorCode.InputRejected)) throw error;
     const rejected = error as InputRejectedError;
     if (indexes.length === 1) {
-      outcomes.set(groups[indexes[0]!]!.hash, { kind: 'failed', code: rejected.code, reason: rejected.message });
+      outcomes.set(groups[indexes[0]!]!.hash, {
+        kind: 'failed',
+        code: rejected.code,
+        reason: rejected.message,
+      });
       return;
     }
     const at = rejected.inputIndex;
     if (typeof at === 'number' && Number.isInteger(at) && at >= 0 && at < indexes.length) {
-      outcomes.set(groups[indexes[at]!]!.hash, { kind: 'failed', code: rejected.code, reason: rejected.message });
-      await embedIndexes(state, groups, counted, indexes.filter((_, position) => position !== at), outcomes);
+      outcomes.set(groups[indexes[at]!]!.hash, {
+        kind: 'failed',
+        code: rejected.code,
+        reason: rejected.message,
+      });
+      await embedIndexes(
+        state,
+        groups,
+        counted,
+        indexes.filter((_, position) => position !== at),
+        outcomes,
+      );
       return;
     }
     const middle = indexes.length >> 1;
@@ -124,12 +189,19 @@ async function embedIndexes(state: RunState, groups: TextGroup[], counted: numbe
 }
 
 /** One embedder call through the retry loop and the adaptive limiter, checked against the cost limit. */
-async function callEmbedder(state: RunState, texts: string[], weights: number[]): Promise<EmbedResult> {
+async function callEmbedder(
+  state: RunState,
+  texts: string[],
+  weights: number[],
+): Promise<EmbedResult> {
   const estimateTokens = weights.reduce((sum, weight) => sum + weight, 0);
   const estimateUsd = estimateTokens * state.usdPerToken;
   const result = await withRetry(
     async () => {
-      if (state.maxCostUsd !== undefined && state.counters.costUsd + state.reservedCostUsd + estimateUsd > state.maxCostUsd) {
+      if (
+        state.maxCostUsd !== undefined &&
+        state.counters.costUsd + state.reservedCostUsd + estimateUsd > state.maxCostUsd
+      ) {
         throw new CostLimitError(
           `Stopped before spending more than $${state.maxCostUsd}: $${state.counters.costUsd.toFixed(6)} spent, the next call would cost about $${estimateUsd.toFixed(6)}. Raise --max-cost to go on; what was done is kept and the next run starts where this one stopped.`,
         );
@@ -155,12 +227,22 @@ async function callEmbedder(state: RunState, texts: string[], weights: number[])
   const costUsd = result.tokens * state.usdPerToken;
   state.counters.tokens += result.tokens;
   state.counters.costUsd += costUsd;
-  state.emit({ type: 'embed-call', runId: state.runId, inputs: texts.length, tokens: result.tokens });
+  state.emit({
+    type: 'embed-call',
+    runId: state.runId,
+    inputs: texts.length,
+    tokens: result.tokens,
+  });
   return result;
 }
 
 function tokensPerInput(result: EmbedResult, weights: number[]): number[] {
   const given = result.tokensPerInput;
-  if (Array.isArray(given) && given.length === weights.length && given.reduce((sum, value) => sum + value, 0) === result.tokens) return given;
+  if (
+    Array.isArray(given) &&
+    given.length === weights.length &&
+    given.reduce((sum, value) => sum + value, 0) === result.tokens
+  )
+    return given;
   return apportionTokens(result.tokens, weights);
 }

@@ -11,7 +11,11 @@ import { retryHooks, type VectorOutcome } from './engine-vectors.js';
  * limit), then ONE ledger transaction, then the counters. Nothing is written for a
  * batch where every row was unchanged.
  */
-export async function writeBatch(state: RunState, prepared: PreparedBatch, outcomes: Map<string, VectorOutcome>): Promise<void> {
+export async function writeBatch(
+  state: RunState,
+  prepared: PreparedBatch,
+  outcomes: Map<string, VectorOutcome>,
+): Promise<void> {
   const points: Point[] = [];
   const upserts: LedgerBatch['upserts'] = [];
   const failures: LedgerBatch['failures'] = [];
@@ -23,7 +27,14 @@ export async function writeBatch(state: RunState, prepared: PreparedBatch, outco
     const outcome = outcomes.get(group.hash);
     if (outcome === undefined) continue; // not reached: the run stopped; the next run does it
     if (outcome.kind === 'failed') {
-      for (const item of group.items) failures.push({ sourceId: state.sourceId, key: item.key, pointId: item.pointId, code: outcome.code, reason: outcome.reason });
+      for (const item of group.items)
+        failures.push({
+          sourceId: state.sourceId,
+          key: item.key,
+          pointId: item.pointId,
+          code: outcome.code,
+          reason: outcome.reason,
+        });
       continue;
     }
     let first = true;
@@ -59,19 +70,43 @@ export async function writeBatch(state: RunState, prepared: PreparedBatch, outco
       });
     }
   }
-  const deletes = prepared.deletes.map((item) => ({ pointId: item.pointId, sourceId: state.sourceId, key: item.key }));
+  const deletes = prepared.deletes.map((item) => ({
+    pointId: item.pointId,
+    sourceId: state.sourceId,
+    key: item.key,
+  }));
 
   if (points.length > 0 || deletes.length > 0 || failures.length > 0) {
     const hooks = { ...retryHooks(state), signal: state.userSignal };
     for (let start = 0; start < points.length; start += state.maxPointsPerWrite) {
-      const chunk = points.length <= state.maxPointsPerWrite ? points : points.slice(start, start + state.maxPointsPerWrite);
-      await withRetry(() => state.sink.upsert(chunk, { signal: state.userSignal }), state.retry, hooks);
+      const chunk =
+        points.length <= state.maxPointsPerWrite
+          ? points
+          : points.slice(start, start + state.maxPointsPerWrite);
+      await withRetry(
+        () => state.sink.upsert(chunk, { signal: state.userSignal }),
+        state.retry,
+        hooks,
+      );
     }
     for (let start = 0; start < deletes.length; start += state.maxPointsPerWrite) {
-      const ids = deletes.slice(start, start + state.maxPointsPerWrite).map((entry) => entry.pointId);
-      await withRetry(() => state.sink.delete(ids, { signal: state.userSignal }), state.retry, hooks);
+      const ids = deletes
+        .slice(start, start + state.maxPointsPerWrite)
+        .map((entry) => entry.pointId);
+      await withRetry(
+        () => state.sink.delete(ids, { signal: state.userSignal }),
+        state.retry,
+        hooks,
+      );
     }
-    await state.ledger.commitBatch({ runId: state.runId, sinkId: state.sinkId, upserts, deletes, failures, at: new Date() });
+    await state.ledger.commitBatch({
+      runId: state.runId,
+      sinkId: state.sinkId,
+      upserts,
+      deletes,
+      failures,
+      at: new Date(),
+    });
   }
 
   const counters = state.counters;
@@ -87,6 +122,17 @@ export async function writeBatch(state: RunState, prepared: PreparedBatch, outco
   // An unchanged upsert (same text) of a change feed is still an update of the net effect.
   state.changes.updated += updated + prepared.unchanged;
   state.changes.deleted += deletes.length;
-  for (const failure of failures) state.recordFailure({ key: failure.key, pointId: failure.pointId, code: failure.code, reason: failure.reason });
-  state.emit({ type: 'batch-end', runId: state.runId, batch: prepared.batch, counters: { ...counters } });
+  for (const failure of failures)
+    state.recordFailure({
+      key: failure.key,
+      pointId: failure.pointId,
+      code: failure.code,
+      reason: failure.reason,
+    });
+  state.emit({
+    type: 'batch-end',
+    runId: state.runId,
+    batch: prepared.batch,
+    counters: { ...counters },
+  });
 }
