@@ -61,7 +61,9 @@ for (let round = 0; round < 3; round++) {
 }
 const perText = (ms: number) => (ms * 1000) / count;
 console.log(`shadow embedder, ${count} texts of ~1 KB, ${embedder.dimensions} dimensions`);
-console.log(`  shadow:  ${perText(embedMs).toFixed(1)} µs/text (${Math.round(count / (embedMs / 1000))} texts/s)`);
+console.log(
+  `  shadow:  ${perText(embedMs).toFixed(1)} µs/text (${Math.round(count / (embedMs / 1000))} texts/s)`,
+);
 console.log(`  sha-256: ${perText(hashMs).toFixed(2)} µs/text (ceiling)`);
 console.log(`  ratio:   ${(embedMs / hashMs).toFixed(1)}× the SHA-256 time`);
 console.log(`  peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
