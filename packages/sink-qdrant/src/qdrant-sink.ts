@@ -159,9 +159,16 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
           );
         }
         if (typeof metadata?.drift_model !== 'string') {
-          await candidate.updateCollection(collection, {
-            metadata: { drift_model: open.model, drift_dimensions: open.dimensions },
-          });
+          try {
+            await candidate.updateCollection(collection, {
+              metadata: { drift_model: open.model, drift_dimensions: open.dimensions },
+            });
+          } catch (error) {
+            // Qdrant before 1.16 has no collection metadata and may refuse the field (400/422):
+            // then the model of a stored point is what the next open checks.
+            const status = (error as { status?: number })?.status;
+            if (status !== 400 && status !== 422) throw error;
+          }
         }
         if (!info.payload_schema?.[KEY_FIELD]) {
           await candidate.createPayloadIndex(collection, {
