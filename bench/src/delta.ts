@@ -39,25 +39,45 @@ async function child(mode: string, table: string, versions: number): Promise<voi
   const source = createDeltaSource({ path: table });
   let rows = 0;
   if (mode === 'scan') {
-    for await (const batch of source.scan({ columns: ['id', 'text', 'n'], batchSize: 1000 })) rows += batch.rows.length;
+    for await (const batch of source.scan({ columns: ['id', 'text', 'n'], batchSize: 1000 }))
+      rows += batch.rows.length;
   } else {
-    for await (const batch of source.changes({ columns: ['id', 'text', 'n'], fromVersion: 1, toVersion: versions, batchSize: 1000 })) rows += batch.changes.length;
+    for await (const batch of source.changes({
+      columns: ['id', 'text', 'n'],
+      fromVersion: 1,
+      toVersion: versions,
+      batchSize: 1000,
+    }))
+      rows += batch.changes.length;
   }
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStarted);
-  const result: Measure = { rows, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  const result: Measure = {
+    rows,
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 function run(command: string, args: string[]): Measure {
-  const result = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with ${result.status}`);
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 20,
+  });
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed with ${result.status}`);
   const line = result.stdout.trim().split('\n').at(-1)!;
   return JSON.parse(line) as Measure;
 }
 
 function python(): string {
-  const result = spawnSync('bash', [path.join(repoRoot, 'scripts/python-env.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const result = spawnSync('bash', [path.join(repoRoot, 'scripts/python-env.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (result.status !== 0) throw new Error('scripts/python-env.sh failed');
   return result.stdout.trim().split('\n').at(-1)!;
 }
@@ -69,30 +89,61 @@ async function main(): Promise<void> {
   }
   const rows = Number(option('rows', '1000000'));
   const versions = Number(option('versions', '20'));
-  const table = path.resolve(option('dir', path.join(repoRoot, `.ci-cache/bench/delta-${rows}-${versions}`)));
+  const table = path.resolve(
+    option('dir', path.join(repoRoot, `.ci-cache/bench/delta-${rows}-${versions}`)),
+  );
   const py = python();
   if (!existsSync(path.join(table, '_delta_log'))) {
     mkdirSync(path.dirname(table), { recursive: true });
-    console.log(`generating ${rows} rows + ${versions} versions of 1% churn with delta-rs into ${table} ...`);
+    console.log(
+      `generating ${rows} rows + ${versions} versions of 1% churn with delta-rs into ${table} ...`,
+    );
   }
-  const generated = spawnSync(py, [path.join(here, 'delta-generate.py'), table, String(rows), String(versions)], { stdio: 'inherit' });
+  const generated = spawnSync(
+    py,
+    [path.join(here, 'delta-generate.py'), table, String(rows), String(versions)],
+    { stdio: 'inherit' },
+  );
   if (generated.status !== 0) throw new Error('table generation failed');
 
   const self = fileURLToPath(import.meta.url);
   const reads: { name: string; ours: Measure; peer: Measure }[] = [];
   for (const mode of ['scan', 'cdf']) {
-    const ours = run(process.execPath, [...process.execArgv, self, '--child', mode, table, String(versions)]);
+    const ours = run(process.execPath, [
+      ...process.execArgv,
+      self,
+      '--child',
+      mode,
+      table,
+      String(versions),
+    ]);
     const peer = run(py, [path.join(here, 'delta-peer.py'), table, mode, '1', String(versions)]);
-    if (ours.rows !== peer.rows) throw new Error(`${mode}: the native reader returned ${ours.rows} rows, delta-rs ${peer.rows}`);
-    reads.push({ name: mode === 'scan' ? `snapshot scan (v${versions})` : `CDF v1..v${versions}`, ours, peer });
+    if (ours.rows !== peer.rows)
+      throw new Error(
+        `${mode}: the native reader returned ${ours.rows} rows, delta-rs ${peer.rows}`,
+      );
+    reads.push({
+      name: mode === 'scan' ? `snapshot scan (v${versions})` : `CDF v1..v${versions}`,
+      ours,
+      peer,
+    });
   }
   console.log(`\nDelta read benchmark, ${rows} rows, ${versions} versions of 1% churn (${table})`);
-  const rate = (count: number, seconds: number) => Math.round(count / seconds).toLocaleString('en-US').padStart(10);
+  const rate = (count: number, seconds: number) =>
+    Math.round(count / seconds)
+      .toLocaleString('en-US')
+      .padStart(10);
   for (const { name, ours, peer } of reads) {
     console.log(`${name} (${ours.rows} rows)`);
-    console.log(`  native   ${rate(ours.rows, ours.seconds)} rows/s wall, ${rate(ours.rows, ours.cpuSeconds)} rows/CPU-s, peak RSS ${ours.maxRssMb.toFixed(0)} MB`);
-    console.log(`  delta-rs ${rate(peer.rows, peer.seconds)} rows/s wall, ${rate(peer.rows, peer.cpuSeconds)} rows/CPU-s, peak RSS ${peer.maxRssMb.toFixed(0)} MB`);
-    console.log(`  ratio native/delta-rs: ${(ours.seconds / peer.seconds).toFixed(2)}x wall time, ${(ours.cpuSeconds / peer.cpuSeconds).toFixed(2)}x CPU time (1.00 = as fast; below 1 = faster)`);
+    console.log(
+      `  native   ${rate(ours.rows, ours.seconds)} rows/s wall, ${rate(ours.rows, ours.cpuSeconds)} rows/CPU-s, peak RSS ${ours.maxRssMb.toFixed(0)} MB`,
+    );
+    console.log(
+      `  delta-rs ${rate(peer.rows, peer.seconds)} rows/s wall, ${rate(peer.rows, peer.cpuSeconds)} rows/CPU-s, peak RSS ${peer.maxRssMb.toFixed(0)} MB`,
+    );
+    console.log(
+      `  ratio native/delta-rs: ${(ours.seconds / peer.seconds).toFixed(2)}x wall time, ${(ours.cpuSeconds / peer.cpuSeconds).toFixed(2)}x CPU time (1.00 = as fast; below 1 = faster)`,
+    );
   }
 }
 

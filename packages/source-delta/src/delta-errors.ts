@@ -18,7 +18,11 @@ export type DeltaErrorReason =
   | 'corrupt-data-file';
 
 /** A `SourceError` whose `reason` is one of the Delta reader's stable sub-codes. */
-export function deltaError(reason: DeltaErrorReason, message: string, cause?: unknown): SourceError {
+export function deltaError(
+  reason: DeltaErrorReason,
+  message: string,
+  cause?: unknown,
+): SourceError {
   return new SourceError(reason, message, cause === undefined ? {} : { cause });
 }
 

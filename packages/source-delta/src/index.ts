@@ -1,9 +1,24 @@
-export { createDeltaSource, openDeltaSource, type DeltaSource, type DeltaSourceOptions } from './source/delta-source.js';
-export type { ByteRange, DeltaFileInfo, DeltaFileSystem, DeltaFileSystemCallOptions } from './file-system/delta-file-system.js';
+export {
+  type ChangeFeedOptions,
+  type DeltaChange,
+  planChangeFeed,
+  readChangeFeed,
+} from './change-feed/delta-change-feed.js';
+export type { DeltaErrorReason } from './delta-errors.js';
+export type {
+  ByteRange,
+  DeltaFileInfo,
+  DeltaFileSystem,
+  DeltaFileSystemCallOptions,
+} from './file-system/delta-file-system.js';
 export { createLocalFileSystem } from './file-system/local-file-system.js';
 export { DeltaLog } from './log/delta-log.js';
-export { loadSnapshot, type DeltaSnapshot } from './log/delta-snapshot.js';
-export { readChangeFeed, planChangeFeed, type ChangeFeedOptions, type DeltaChange } from './change-feed/delta-change-feed.js';
+export { type DeltaSnapshot, loadSnapshot } from './log/delta-snapshot.js';
 export { supportedReaderFeatures } from './log/protocol-gate.js';
-export type { DeltaErrorReason } from './delta-errors.js';
+export {
+  createDeltaSource,
+  type DeltaSource,
+  type DeltaSourceOptions,
+  openDeltaSource,
+} from './source/delta-source.js';
 export * from './spark/index.js';

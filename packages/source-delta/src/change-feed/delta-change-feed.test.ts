@@ -1,8 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { fixture, type FlatChange, readChanges, rowKey, sortRows } from '../testing/fixtures.js';
+import { type FlatChange, fixture, readChanges, rowKey, sortRows } from '../testing/fixtures.js';
 
 /** Compact expected rows: [values..., change type, version], in the table's column order. */
-function expand(columns: string[], rows: unknown[][], timestamps?: Record<number, string>): Record<string, unknown>[] {
+function expand(
+  columns: string[],
+  rows: unknown[][],
+  timestamps?: Record<number, string>,
+): Record<string, unknown>[] {
   return rows.map((values) => {
     const row: Record<string, unknown> = {};
     columns.forEach((column, index) => {
@@ -19,7 +23,10 @@ function withoutTimestamp(changes: FlatChange[]): Record<string, unknown>[] {
   return changes.map(({ _commit_timestamp, ...rest }) => rest);
 }
 
-function expectSameRows(actual: Record<string, unknown>[], expected: Record<string, unknown>[]): void {
+function expectSameRows(
+  actual: Record<string, unknown>[],
+  expected: Record<string, unknown>[],
+): void {
   expect(sortRows(actual).map(rowKey)).toEqual(sortRows(expected).map(rowKey));
 }
 
@@ -60,7 +67,10 @@ describe('Change Data Feed of the shared fixtures', () => {
       ],
       timestamps,
     );
-    expectSameRows(await readChanges(fixture('cdf-table'), { fromVersion: 0, toVersion: 3 }), expected);
+    expectSameRows(
+      await readChanges(fixture('cdf-table'), { fromVersion: 0, toVersion: 3 }),
+      expected,
+    );
     // the end defaults to the latest version
     expectSameRows(await readChanges(fixture('cdf-table'), { fromVersion: 0 }), expected);
   });
@@ -73,7 +83,15 @@ describe('Change Data Feed of the shared fixtures', () => {
       3: '2024-04-14T15:58:32.495Z',
       4: '2024-04-14T15:58:33.444Z',
     };
-    const base = (id: number, name: string, birthday: string, long: bigint) => [id, name, birthday, long, true, 3.14, 1];
+    const base = (id: number, name: string, birthday: string, long: bigint) => [
+      id,
+      name,
+      birthday,
+      long,
+      true,
+      3.14,
+      1,
+    ];
     const expected = expand(
       ['id', 'name', 'birthday', 'long_field', 'boolean_field', 'double_field', 'smallint_field'],
       [
@@ -105,23 +123,50 @@ describe('Change Data Feed of the shared fixtures', () => {
       ],
       timestamps,
     );
-    expectSameRows(await readChanges(fixture('cdf-table-non-partitioned'), { fromVersion: 0, toVersion: 4 }), expected);
+    expectSameRows(
+      await readChanges(fixture('cdf-table-non-partitioned'), { fromVersion: 0, toVersion: 4 }),
+      expected,
+    );
   });
 
   test('cdf-table-simple: remove-only DELETE, cdc-only commit, and version ranges', async () => {
     const table = fixture('cdf-table-simple');
-    const timestamps = { 0: new Date(1734480103056).toISOString(), 1: new Date(1734480105872).toISOString(), 2: new Date(1734480106177).toISOString() };
-    const inserts0 = expand(['id'], Array.from({ length: 10 }, (_, id) => [BigInt(id), 'insert', 0]), timestamps);
-    const deletes1 = expand(['id'], Array.from({ length: 10 }, (_, id) => [BigInt(id), 'delete', 1]), timestamps);
-    const inserts2 = expand(['id'], [20n, 21n, 22n, 23n, 24n].map((id) => [id, 'insert', 2]), timestamps);
+    const timestamps = {
+      0: new Date(1734480103056).toISOString(),
+      1: new Date(1734480105872).toISOString(),
+      2: new Date(1734480106177).toISOString(),
+    };
+    const inserts0 = expand(
+      ['id'],
+      Array.from({ length: 10 }, (_, id) => [BigInt(id), 'insert', 0]),
+      timestamps,
+    );
+    const deletes1 = expand(
+      ['id'],
+      Array.from({ length: 10 }, (_, id) => [BigInt(id), 'delete', 1]),
+      timestamps,
+    );
+    const inserts2 = expand(
+      ['id'],
+      [20n, 21n, 22n, 23n, 24n].map((id) => [id, 'insert', 2]),
+      timestamps,
+    );
     expectSameRows(await readChanges(table, { fromVersion: 0, toVersion: 0 }), inserts0);
     expectSameRows(await readChanges(table, { fromVersion: 1, toVersion: 1 }), deletes1);
     expectSameRows(await readChanges(table, { fromVersion: 2, toVersion: 2 }), inserts2);
-    expectSameRows(await readChanges(table, { fromVersion: 0, toVersion: 2 }), [...inserts0, ...deletes1, ...inserts2]);
+    expectSameRows(await readChanges(table, { fromVersion: 0, toVersion: 2 }), [
+      ...inserts0,
+      ...deletes1,
+      ...inserts2,
+    ]);
   });
 
   test('cdf-table-partitioned 0..2: MERGE with cdc, whole-partition DELETE from the removes', async () => {
-    const timestamps = { 0: new Date(1734480115436).toISOString(), 1: new Date(1734480116813).toISOString(), 2: new Date(1734480117294).toISOString() };
+    const timestamps = {
+      0: new Date(1734480115436).toISOString(),
+      1: new Date(1734480116813).toISOString(),
+      2: new Date(1734480117294).toISOString(),
+    };
     const expected = expand(
       ['id', 'text', 'part'],
       [
@@ -140,13 +185,23 @@ describe('Change Data Feed of the shared fixtures', () => {
       ],
       timestamps,
     );
-    expectSameRows(await readChanges(fixture('cdf-table-partitioned'), { fromVersion: 0, toVersion: 2 }), expected);
+    expectSameRows(
+      await readChanges(fixture('cdf-table-partitioned'), { fromVersion: 0, toVersion: 2 }),
+      expected,
+    );
   });
 
   test('cdf-table-data-change 0..1: OPTIMIZE (dataChange false) yields nothing', async () => {
     const timestamps = { 0: new Date(1734480111175).toISOString() };
-    const expected = expand(['id'], Array.from({ length: 10 }, (_, id) => [BigInt(id), 'insert', 0]), timestamps);
-    expectSameRows(await readChanges(fixture('cdf-table-data-change'), { fromVersion: 0, toVersion: 1 }), expected);
+    const expected = expand(
+      ['id'],
+      Array.from({ length: 10 }, (_, id) => [BigInt(id), 'insert', 0]),
+      timestamps,
+    );
+    expectSameRows(
+      await readChanges(fixture('cdf-table-data-change'), { fromVersion: 0, toVersion: 1 }),
+      expected,
+    );
   });
 
   test('cdf-table-with-dv 0..6: deletion-vector differences, the same for any batch size', async () => {
@@ -167,13 +222,21 @@ describe('Change Data Feed of the shared fixtures', () => {
     const expected = expand(['value'], rows);
     for (const batchSize of [1, 3, 1000]) {
       // no commitInfo in this table: the timestamp can only be the file time, so it is not compared
-      const changes = await readChanges(fixture('cdf-table-with-dv'), { fromVersion: 0, toVersion: 6, batchSize });
+      const changes = await readChanges(fixture('cdf-table-with-dv'), {
+        fromVersion: 0,
+        toVersion: 6,
+        batchSize,
+      });
       expectSameRows(withoutTimestamp(changes), expected);
     }
   });
 
   test('checkpoint-cdf-table 3..5: the start snapshot comes from the checkpoint', async () => {
-    const timestamps = { 3: '2024-01-06T16:44:59.570Z', 4: '2025-01-06T16:33:18.167Z', 5: '2025-01-06T16:38:19.623Z' };
+    const timestamps = {
+      3: '2024-01-06T16:44:59.570Z',
+      4: '2025-01-06T16:33:18.167Z',
+      5: '2025-01-06T16:38:19.623Z',
+    };
     const expected = expand(
       ['id', 'name', 'birthday'],
       [
@@ -193,11 +256,18 @@ describe('Change Data Feed of the shared fixtures', () => {
       ],
       timestamps,
     );
-    expectSameRows(await readChanges(fixture('checkpoint-cdf-table'), { fromVersion: 3, toVersion: 5 }), expected);
+    expectSameRows(
+      await readChanges(fixture('checkpoint-cdf-table'), { fromVersion: 3, toVersion: 5 }),
+      expected,
+    );
   });
 
   test('cdc_ict_table: In-Commit Timestamps drive the commit timestamp', async () => {
-    const timestamps = { 1: '2023-05-12T06:50:06.883Z', 2: '2026-07-12T16:36:52.175Z', 3: '2026-07-12T16:36:53.881Z' };
+    const timestamps = {
+      1: '2023-05-12T06:50:06.883Z',
+      2: '2026-07-12T16:36:52.175Z',
+      3: '2026-07-12T16:36:53.881Z',
+    };
     const later = expand(
       ['name', 'birthyear', 'age'],
       [
@@ -220,8 +290,14 @@ describe('Change Data Feed of the shared fixtures', () => {
       ],
       timestamps,
     );
-    expectSameRows(await readChanges(fixture('cdc_ict_table'), { fromVersion: 2, toVersion: 3 }), later);
-    expectSameRows(await readChanges(fixture('cdc_ict_table'), { fromVersion: 0, toVersion: 3 }), [...inserts, ...later]);
+    expectSameRows(
+      await readChanges(fixture('cdc_ict_table'), { fromVersion: 2, toVersion: 3 }),
+      later,
+    );
+    expectSameRows(await readChanges(fixture('cdc_ict_table'), { fromVersion: 0, toVersion: 3 }), [
+      ...inserts,
+      ...later,
+    ]);
   });
 
   test('cdf-column-mapping-name-mode 1..4: cdc files with physical names', async () => {
@@ -234,11 +310,30 @@ describe('Change Data Feed of the shared fixtures', () => {
         [1n, 'Alice', 100, 'delete', 4],
       ],
     );
-    expectSameRows(withoutTimestamp(await readChanges(fixture('cdf-column-mapping-name-mode'), { fromVersion: 1, toVersion: 4 })), expected);
+    expectSameRows(
+      withoutTimestamp(
+        await readChanges(fixture('cdf-column-mapping-name-mode'), {
+          fromVersion: 1,
+          toVersion: 4,
+        }),
+      ),
+      expected,
+    );
   });
 
   test('projection: only the asked columns come back', async () => {
-    const changes = await readChanges(fixture('cdf-table'), { fromVersion: 3, toVersion: 3, columns: ['name'] });
-    expect(changes).toEqual([{ name: 'Dennis', _change_type: 'delete', _commit_version: 3, _commit_timestamp: '2024-01-06T16:44:59.570Z' }]);
+    const changes = await readChanges(fixture('cdf-table'), {
+      fromVersion: 3,
+      toVersion: 3,
+      columns: ['name'],
+    });
+    expect(changes).toEqual([
+      {
+        name: 'Dennis',
+        _change_type: 'delete',
+        _commit_version: 3,
+        _commit_timestamp: '2024-01-06T16:44:59.570Z',
+      },
+    ]);
   });
 });

@@ -1,11 +1,18 @@
 import type { ChangeType, Row } from '@drift-spark/core';
-import { deltaError } from '../delta-errors.js';
 import { loadDeletionVector } from '../deletion-vectors/deletion-vector.js';
-import type { AddAction, CommitInfoAction, DeltaAction, MetadataAction, ProtocolAction, RemoveAction } from '../log/delta-actions.js';
+import { deltaError } from '../delta-errors.js';
+import type {
+  AddAction,
+  CommitInfoAction,
+  DeltaAction,
+  MetadataAction,
+  ProtocolAction,
+  RemoveAction,
+} from '../log/delta-actions.js';
 import type { DeltaLog } from '../log/delta-log.js';
-import { decodePath, type DeltaSnapshot, loadSnapshot } from '../log/delta-snapshot.js';
+import { type DeltaSnapshot, decodePath, loadSnapshot } from '../log/delta-snapshot.js';
 import { assertReadable, isChangeDataFeedEnabled } from '../log/protocol-gate.js';
-import { readDataFile, type RowSelection } from '../parquet/data-file-reader.js';
+import { type RowSelection, readDataFile } from '../parquet/data-file-reader.js';
 import { type DeltaColumn, resolveColumns } from '../schema/delta-schema.js';
 
 export interface DeltaChange {
@@ -58,22 +65,42 @@ const controlLine = /^\s*\{\s*"(metaData|protocol)"/;
  * `metaData`/`protocol` action inside the range, and the schema does not change. Every
  * error names the offending version.
  */
-export async function planChangeFeed(log: DeltaLog, options: ChangeFeedOptions): Promise<ChangeFeedPlan> {
+export async function planChangeFeed(
+  log: DeltaLog,
+  options: ChangeFeedOptions,
+): Promise<ChangeFeedPlan> {
   const { fromVersion, signal } = options;
   const listing = await log.list(signal);
   const latest = listing.latestVersion;
   const toVersion = options.toVersion ?? latest;
-  if (!Number.isInteger(fromVersion) || fromVersion < 0 || !Number.isInteger(toVersion) || toVersion < 0) {
-    throw deltaError('invalid-range', `The change range ${fromVersion}..${toVersion} is not valid: versions are whole numbers from 0.`);
+  if (
+    !Number.isInteger(fromVersion) ||
+    fromVersion < 0 ||
+    !Number.isInteger(toVersion) ||
+    toVersion < 0
+  ) {
+    throw deltaError(
+      'invalid-range',
+      `The change range ${fromVersion}..${toVersion} is not valid: versions are whole numbers from 0.`,
+    );
   }
   if (fromVersion > latest) {
-    throw deltaError('version-out-of-range', `The change range starts at version ${fromVersion}, but the latest version of the table is ${latest}: there are no changes to read yet. Start at version ${latest} or earlier.`);
+    throw deltaError(
+      'version-out-of-range',
+      `The change range starts at version ${fromVersion}, but the latest version of the table is ${latest}: there are no changes to read yet. Start at version ${latest} or earlier.`,
+    );
   }
   if (fromVersion > toVersion) {
-    throw deltaError('invalid-range', `The change range starts at version ${fromVersion}, after its end version ${toVersion}. Pass a start version that is not greater than the end version.`);
+    throw deltaError(
+      'invalid-range',
+      `The change range starts at version ${fromVersion}, after its end version ${toVersion}. Pass a start version that is not greater than the end version.`,
+    );
   }
   if (toVersion > latest) {
-    throw deltaError('version-out-of-range', `The change range ends at version ${toVersion}, but the latest version of the table is ${latest}. End at version ${latest} or earlier, or leave the end out.`);
+    throw deltaError(
+      'version-out-of-range',
+      `The change range ends at version ${toVersion}, but the latest version of the table is ${latest}. End at version ${latest} or earlier, or leave the end out.`,
+    );
   }
   for (let version = fromVersion; version <= toVersion; version++) {
     if (!listing.commits.has(version)) {
@@ -86,17 +113,25 @@ export async function planChangeFeed(log: DeltaLog, options: ChangeFeedOptions):
   }
   const start = await loadSnapshot(log, { version: fromVersion, listing, signal });
   if (!start.changeDataFeed) throw cdfOffError(fromVersion, fromVersion, toVersion);
-  const end = toVersion === fromVersion ? start : await loadSnapshot(log, { version: toVersion, listing, signal });
+  const end =
+    toVersion === fromVersion
+      ? start
+      : await loadSnapshot(log, { version: toVersion, listing, signal });
   if (!end.changeDataFeed) throw cdfOffError(toVersion, fromVersion, toVersion);
   if (start.metadata.schemaString !== end.metadata.schemaString) {
-    throw deltaError('schema-changed', `The table schema at version ${fromVersion} differs from the schema at version ${toVersion}; a change range must not cross a schema change. Read the changes in two ranges, split at the schema change.`);
+    throw deltaError(
+      'schema-changed',
+      `The table schema at version ${fromVersion} differs from the schema at version ${toVersion}; a change range must not cross a schema change. Read the changes in two ranges, split at the schema change.`,
+    );
   }
   // Every metaData / protocol action inside the range.
   let protocol: ProtocolAction = start.protocol;
   let metadata: MetadataAction = start.metadata;
   for (let version = fromVersion + 1; version <= toVersion; version++) {
     signal?.throwIfAborted();
-    const text = new TextDecoder().decode(await log.fileSystem.read(listing.commits.get(version)!.file.path, { signal }));
+    const text = new TextDecoder().decode(
+      await log.fileSystem.read(listing.commits.get(version)!.file.path, { signal }),
+    );
     let changed = false;
     for (const line of text.split('\n')) {
       if (!controlLine.test(line)) continue;
@@ -107,16 +142,28 @@ export async function planChangeFeed(log: DeltaLog, options: ChangeFeedOptions):
     }
     if (!changed) continue;
     assertReadable(protocol, version);
-    if (!isChangeDataFeedEnabled(metadata, protocol)) throw cdfOffError(version, fromVersion, toVersion);
+    if (!isChangeDataFeedEnabled(metadata, protocol))
+      throw cdfOffError(version, fromVersion, toVersion);
     if (metadata.schemaString !== end.metadata.schemaString) {
-      throw deltaError('schema-changed', `The table schema changes at version ${version}, inside the change range ${fromVersion}..${toVersion}. Read the changes in two ranges, split at version ${version}.`);
+      throw deltaError(
+        'schema-changed',
+        `The table schema changes at version ${version}, inside the change range ${fromVersion}..${toVersion}. Read the changes in two ranges, split at version ${version}.`,
+      );
     }
   }
-  return { fromVersion, toVersion, start, end, columns: resolveColumns(end.schema, options.columns) };
+  return {
+    fromVersion,
+    toVersion,
+    start,
+    end,
+    columns: resolveColumns(end.schema, options.columns),
+  };
 }
 
 function commitTimestampOf(actions: DeltaAction[], fileTime: number): number {
-  const info: CommitInfoAction | undefined = actions.find((action) => action.commitInfo)?.commitInfo;
+  const info: CommitInfoAction | undefined = actions.find(
+    (action) => action.commitInfo,
+  )?.commitInfo;
   const value = info?.inCommitTimestamp ?? info?.timestamp;
   return typeof value === 'number' ? value : fileTime;
 }
@@ -133,7 +180,10 @@ function difference(left: Set<number>, right: Set<number>): Set<number> {
  * (deletion-vector differences for an add/remove pair of the same file).
  * Yields bounded chunks (at most one row group of one file each).
  */
-export async function* readChangeFeed(log: DeltaLog, options: ChangeFeedOptions): AsyncGenerator<DeltaChange[]> {
+export async function* readChangeFeed(
+  log: DeltaLog,
+  options: ChangeFeedOptions,
+): AsyncGenerator<DeltaChange[]> {
   const plan = await planChangeFeed(log, options);
   yield* readPlannedChangeFeed(log, plan, options.signal);
 }
@@ -150,7 +200,11 @@ export async function* readPlannedChangeFeed(
   for (let version = plan.fromVersion; version <= plan.toVersion; version++) {
     signal?.throwIfAborted();
     const commit = listing.commits.get(version);
-    if (!commit) throw deltaError('version-not-available', `The commit file of version ${version} disappeared while reading the change feed (log cleanup). Start again from a later version.`);
+    if (!commit)
+      throw deltaError(
+        'version-not-available',
+        `The commit file of version ${version} disappeared while reading the change feed (log cleanup). Start again from a later version.`,
+      );
     const actions = await log.readCommit(commit.file, signal);
     const commitTimestamp = commitTimestampOf(actions, commit.file.modificationTime);
     const context = `the change feed of version ${version}`;
@@ -176,7 +230,10 @@ export async function* readPlannedChangeFeed(
             const raw = chunk.tags![index];
             const type = typeof raw === 'string' ? changeTypeAliases[raw] : undefined;
             if (!type) {
-              throw deltaError('corrupt-data-file', `The change data file ${cdc.path} of version ${version} has the change type ${JSON.stringify(raw)}, which is not a Delta change type.`);
+              throw deltaError(
+                'corrupt-data-file',
+                `The change data file ${cdc.path} of version ${version} has the change type ${JSON.stringify(raw)}, which is not a Delta change type.`,
+              );
             }
             return { type, row, commitVersion: version, commitTimestamp };
           });
@@ -190,26 +247,62 @@ export async function* readPlannedChangeFeed(
       if (action.add?.dataChange) adds.set(decodePath(action.add.path), action.add);
       if (action.remove?.dataChange) removes.set(decodePath(action.remove.path), action.remove);
     }
-    const reads: { path: string; type: ChangeType; size: number | null | undefined; partitionValues: Record<string, string | null> | null | undefined; selection: RowSelection }[] = [];
+    const reads: {
+      path: string;
+      type: ChangeType;
+      size: number | null | undefined;
+      partitionValues: Record<string, string | null> | null | undefined;
+      selection: RowSelection;
+    }[] = [];
     const load = (descriptor: AddAction['deletionVector']) =>
-      descriptor ? loadDeletionVector(fileSystem, root, descriptor, signal) : Promise.resolve(new Set<number>());
+      descriptor
+        ? loadDeletionVector(fileSystem, root, descriptor, signal)
+        : Promise.resolve(new Set<number>());
     for (const [path, add] of adds) {
       const remove = removes.get(path);
       if (remove) {
         // A deletion-vector update of one file: rows leave or come back.
         const addDv = await load(add.deletionVector);
         const removeDv = await load(remove.deletionVector);
-        reads.push({ path, type: 'insert', size: add.size, partitionValues: add.partitionValues, selection: { kind: 'include', positions: difference(removeDv, addDv) } });
-        reads.push({ path, type: 'delete', size: add.size, partitionValues: add.partitionValues, selection: { kind: 'include', positions: difference(addDv, removeDv) } });
+        reads.push({
+          path,
+          type: 'insert',
+          size: add.size,
+          partitionValues: add.partitionValues,
+          selection: { kind: 'include', positions: difference(removeDv, addDv) },
+        });
+        reads.push({
+          path,
+          type: 'delete',
+          size: add.size,
+          partitionValues: add.partitionValues,
+          selection: { kind: 'include', positions: difference(addDv, removeDv) },
+        });
         removes.delete(path);
       } else {
-        const selection: RowSelection = add.deletionVector ? { kind: 'exclude', positions: await load(add.deletionVector) } : { kind: 'all' };
-        reads.push({ path, type: 'insert', size: add.size, partitionValues: add.partitionValues, selection });
+        const selection: RowSelection = add.deletionVector
+          ? { kind: 'exclude', positions: await load(add.deletionVector) }
+          : { kind: 'all' };
+        reads.push({
+          path,
+          type: 'insert',
+          size: add.size,
+          partitionValues: add.partitionValues,
+          selection,
+        });
       }
     }
     for (const [path, remove] of removes) {
-      const selection: RowSelection = remove.deletionVector ? { kind: 'exclude', positions: await load(remove.deletionVector) } : { kind: 'all' };
-      reads.push({ path, type: 'delete', size: remove.size, partitionValues: remove.partitionValues, selection });
+      const selection: RowSelection = remove.deletionVector
+        ? { kind: 'exclude', positions: await load(remove.deletionVector) }
+        : { kind: 'all' };
+      reads.push({
+        path,
+        type: 'delete',
+        size: remove.size,
+        partitionValues: remove.partitionValues,
+        selection,
+      });
     }
     for (const read of reads) {
       const rows = readDataFile({
@@ -226,7 +319,12 @@ export async function* readPlannedChangeFeed(
         signal,
       });
       for await (const chunk of rows) {
-        yield chunk.rows.map((row) => ({ type: read.type, row, commitVersion: version, commitTimestamp }));
+        yield chunk.rows.map((row) => ({
+          type: read.type,
+          row,
+          commitVersion: version,
+          commitTimestamp,
+        }));
       }
     }
   }

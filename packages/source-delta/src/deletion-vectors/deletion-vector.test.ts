@@ -7,12 +7,16 @@ import { decodeZ85 } from './z85.js';
 
 describe('Z85', () => {
   test('decodes the ZeroMQ RFC 32 test vector', () => {
-    expect(Array.from(decodeZ85('HelloWorld'))).toEqual([0x86, 0x4f, 0xd2, 0x6f, 0xb5, 0x59, 0xf7, 0x5b]);
+    expect(Array.from(decodeZ85('HelloWorld'))).toEqual([
+      0x86, 0x4f, 0xd2, 0x6f, 0xb5, 0x59, 0xf7, 0x5b,
+    ]);
   });
 
   test('accepts the Rust z85 crate tail padding (k leading # = 4 - k bytes)', () => {
     expect(Array.from(decodeZ85('##093'))).toEqual([0x03, 0x00]);
-    expect(Array.from(decodeZ85('HelloWorld##093'))).toEqual([0x86, 0x4f, 0xd2, 0x6f, 0xb5, 0x59, 0xf7, 0x5b, 0x03, 0x00]);
+    expect(Array.from(decodeZ85('HelloWorld##093'))).toEqual([
+      0x86, 0x4f, 0xd2, 0x6f, 0xb5, 0x59, 0xf7, 0x5b, 0x03, 0x00,
+    ]);
   });
 
   test('refuses malformed text', () => {
@@ -24,7 +28,8 @@ describe('Z85', () => {
 /** Serialises a bitmap the way Delta does, for run, array and bitmap containers. */
 function bitmapBytes(buckets: { high: number; containers: Uint8Array }[]): Uint8Array {
   const parts: number[] = [];
-  const u32 = (value: number) => parts.push(value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff);
+  const u32 = (value: number) =>
+    parts.push(value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff);
   u32(deletionVectorMagic);
   u32(buckets.length);
   u32(0);
@@ -42,20 +47,44 @@ function u16s(...values: number[]): number[] {
 describe('Delta deletion-vector bitmaps (64-bit portable Roaring)', () => {
   test('array containers without runs (cookie 12346)', () => {
     // one container, key 0, cardinality 3, offsets, then values 1, 5, 65535
-    const containers = Uint8Array.from([...u16s(12346, 0), ...u16s(1, 0), ...u16s(0, 2), ...u16s(0, 0), ...u16s(1, 5, 65535)]);
-    expect(decodeDeletionVectorBitmap(bitmapBytes([{ high: 0, containers }]))).toEqual([1, 5, 65535]);
+    const containers = Uint8Array.from([
+      ...u16s(12346, 0),
+      ...u16s(1, 0),
+      ...u16s(0, 2),
+      ...u16s(0, 0),
+      ...u16s(1, 5, 65535),
+    ]);
+    expect(decodeDeletionVectorBitmap(bitmapBytes([{ high: 0, containers }]))).toEqual([
+      1, 5, 65535,
+    ]);
   });
 
   test('run containers (cookie 12347) and a high key', () => {
     // size 1 => cookie (0 << 16) | 12347; run flags byte 0b1; header key 2, cardinality-1 = 3; no offsets (size < 4)
-    const containers = Uint8Array.from([...u16s(12347, 0), 0b1, ...u16s(2, 3), ...u16s(1), ...u16s(10, 3)]);
+    const containers = Uint8Array.from([
+      ...u16s(12347, 0),
+      0b1,
+      ...u16s(2, 3),
+      ...u16s(1),
+      ...u16s(10, 3),
+    ]);
     const base = 2 ** 32 + 2 * 65536;
-    expect(decodeDeletionVectorBitmap(bitmapBytes([{ high: 1, containers }]))).toEqual([base + 10, base + 11, base + 12, base + 13]);
+    expect(decodeDeletionVectorBitmap(bitmapBytes([{ high: 1, containers }]))).toEqual([
+      base + 10,
+      base + 11,
+      base + 12,
+      base + 13,
+    ]);
   });
 
   test('bitmap containers (more than 4096 values)', () => {
     const words = new Uint8Array(8192).fill(0xff); // every value 0..65535
-    const header = Uint8Array.from([...u16s(12346, 0), ...u16s(1, 0), ...u16s(0, 65535), ...u16s(0, 0)]);
+    const header = Uint8Array.from([
+      ...u16s(12346, 0),
+      ...u16s(1, 0),
+      ...u16s(0, 65535),
+      ...u16s(0, 0),
+    ]);
     const containers = new Uint8Array(header.length + words.length);
     containers.set(header);
     containers.set(words, header.length);
@@ -75,21 +104,45 @@ describe('deletion vectors of the cdf-table-with-dv fixture', () => {
   const root = fixture('cdf-table-with-dv');
 
   test('the on-disk vector lives at <root>/deletion_vector_<uuid>.bin and holds {0, 9}', async () => {
-    const descriptor = { storageType: 'u', pathOrInlineDv: 'vBn[lx{q8@P<9BNH/isA', offset: 1, sizeInBytes: 36, cardinality: 2 };
-    expect(deletionVectorPath(fileSystem, root, descriptor)).toBe(`${root}/deletion_vector_61d16c75-6994-46b7-a15b-8b538852e50e.bin`);
+    const descriptor = {
+      storageType: 'u',
+      pathOrInlineDv: 'vBn[lx{q8@P<9BNH/isA',
+      offset: 1,
+      sizeInBytes: 36,
+      cardinality: 2,
+    };
+    expect(deletionVectorPath(fileSystem, root, descriptor)).toBe(
+      `${root}/deletion_vector_61d16c75-6994-46b7-a15b-8b538852e50e.bin`,
+    );
     expect([...(await loadDeletionVector(fileSystem, root, descriptor))]).toEqual([0, 9]);
   });
 
   test('inline vectors, including the padded tail', async () => {
     const inline = (pathOrInlineDv: string, sizeInBytes: number) =>
-      loadDeletionVector(fileSystem, root, { storageType: 'i', pathOrInlineDv, sizeInBytes, cardinality: 0 });
-    expect([...(await inline('^Bg9^0rr910000000000iXQKl0rr91000935c8Xg000311onP9', 40))]).toEqual([0, 1, 4, 5]);
-    expect([...(await inline('^Bg9^0rr910000000000iXQKl0rr91000315c8Xg000f5', 36))]).toEqual([0, 5]);
+      loadDeletionVector(fileSystem, root, {
+        storageType: 'i',
+        pathOrInlineDv,
+        sizeInBytes,
+        cardinality: 0,
+      });
+    expect([...(await inline('^Bg9^0rr910000000000iXQKl0rr91000935c8Xg000311onP9', 40))]).toEqual([
+      0, 1, 4, 5,
+    ]);
+    expect([...(await inline('^Bg9^0rr910000000000iXQKl0rr91000315c8Xg000f5', 36))]).toEqual([
+      0, 5,
+    ]);
     expect([...(await inline('^Bg9^0rr910000000000iXQKl0rr91000005c8Xg##093', 34))]).toEqual([3]);
   });
 
   test('a damaged vector is a typed error', async () => {
-    await expect(loadDeletionVector(fileSystem, root, { storageType: 'i', pathOrInlineDv: '00000', sizeInBytes: 4, cardinality: 1 })).rejects.toMatchObject({
+    await expect(
+      loadDeletionVector(fileSystem, root, {
+        storageType: 'i',
+        pathOrInlineDv: '00000',
+        sizeInBytes: 4,
+        cardinality: 1,
+      }),
+    ).rejects.toMatchObject({
       reason: 'corrupt-deletion-vector',
     });
   });

@@ -10,8 +10,13 @@ function formatUuid(bytes: Uint8Array): string {
 }
 
 /** Where an on-disk deletion vector lives (storage types `u` and `p`). */
-export function deletionVectorPath(fileSystem: DeltaFileSystem, tableRoot: string, descriptor: DeletionVectorDescriptor): string {
-  if (descriptor.storageType === 'p') return fileSystem.resolve(tableRoot, descriptor.pathOrInlineDv);
+export function deletionVectorPath(
+  fileSystem: DeltaFileSystem,
+  tableRoot: string,
+  descriptor: DeletionVectorDescriptor,
+): string {
+  if (descriptor.storageType === 'p')
+    return fileSystem.resolve(tableRoot, descriptor.pathOrInlineDv);
   const encoded = descriptor.pathOrInlineDv;
   const prefix = encoded.slice(0, -20);
   const uuid = formatUuid(decodeZ85(encoded.slice(-20)));
@@ -36,7 +41,10 @@ export async function loadDeletionVector(
     }
     const path = deletionVectorPath(fileSystem, tableRoot, descriptor);
     const offset = descriptor.offset ?? 1;
-    const bytes = await fileSystem.read(path, { range: { start: offset, end: offset + 4 + descriptor.sizeInBytes }, signal: signal });
+    const bytes = await fileSystem.read(path, {
+      range: { start: offset, end: offset + 4 + descriptor.sizeInBytes },
+      signal: signal,
+    });
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const dataSize = view.getUint32(0, false);
     return new Set(decodeDeletionVectorBitmap(bytes.subarray(4, 4 + dataSize)));

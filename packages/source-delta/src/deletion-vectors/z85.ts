@@ -1,11 +1,14 @@
-const alphabet = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#';
+const alphabet =
+  '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#';
 const decodeTable = new Int16Array(128).fill(-1);
-for (let index = 0; index < alphabet.length; index++) decodeTable[alphabet.charCodeAt(index)] = index;
+for (let index = 0; index < alphabet.length; index++)
+  decodeTable[alphabet.charCodeAt(index)] = index;
 
 function digit(text: string, index: number): number {
   const code = text.charCodeAt(index);
   const value = code < 128 ? decodeTable[code]! : -1;
-  if (value < 0) throw new Error(`invalid Z85 character ${JSON.stringify(text[index])} at ${index}`);
+  if (value < 0)
+    throw new Error(`invalid Z85 character ${JSON.stringify(text[index])} at ${index}`);
   return value;
 }
 
@@ -16,7 +19,8 @@ function digit(text: string, index: number): number {
  * 32 bits, so the two forms cannot be confused).
  */
 export function decodeZ85(text: string): Uint8Array {
-  if (text.length % 5 !== 0) throw new Error(`Z85 text length ${text.length} is not a multiple of 5`);
+  if (text.length % 5 !== 0)
+    throw new Error(`Z85 text length ${text.length} is not a multiple of 5`);
   const groups = text.length / 5;
   const output = new Uint8Array(groups * 4);
   let length = 0;
@@ -27,7 +31,8 @@ export function decodeZ85(text: string): Uint8Array {
       while (padding < 4 && text[start + padding] === '#') padding++;
     }
     let value = 0;
-    for (let index = start + padding; index < start + 5; index++) value = value * 85 + digit(text, index);
+    for (let index = start + padding; index < start + 5; index++)
+      value = value * 85 + digit(text, index);
     const bytes = 4 - padding;
     if (value >= 2 ** (8 * bytes)) throw new Error(`Z85 group ${group} overflows`);
     for (let byte = bytes - 1; byte >= 0; byte--) {

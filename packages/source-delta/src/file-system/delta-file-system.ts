@@ -29,9 +29,15 @@ export interface DeltaFileSystemCallOptions {
 
 export interface DeltaFileSystem {
   /** Files directly inside `directory` (not recursive, no sub-directories). `undefined` when the directory does not exist. */
-  list(directory: string, options?: DeltaFileSystemCallOptions): Promise<DeltaFileInfo[] | undefined>;
+  list(
+    directory: string,
+    options?: DeltaFileSystemCallOptions,
+  ): Promise<DeltaFileInfo[] | undefined>;
   /** The bytes of `path`, or of `range` within it. Throws `SourceError('file-missing')` when the file does not exist. */
-  read(path: string, options?: DeltaFileSystemCallOptions & { range?: ByteRange }): Promise<Uint8Array>;
+  read(
+    path: string,
+    options?: DeltaFileSystemCallOptions & { range?: ByteRange },
+  ): Promise<Uint8Array>;
   /** Size and time of `path`; `undefined` when it does not exist. */
   stat(path: string, options?: DeltaFileSystemCallOptions): Promise<DeltaFileInfo | undefined>;
   /** Whether `path` exists as a directory (or prefix holding files, for object stores). */

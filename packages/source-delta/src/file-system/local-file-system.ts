@@ -2,7 +2,12 @@ import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deltaError } from '../delta-errors.js';
-import type { ByteRange, DeltaFileInfo, DeltaFileSystem, DeltaFileSystemCallOptions } from './delta-file-system.js';
+import type {
+  ByteRange,
+  DeltaFileInfo,
+  DeltaFileSystem,
+  DeltaFileSystemCallOptions,
+} from './delta-file-system.js';
 
 function isNotFound(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -32,7 +37,12 @@ export function createLocalFileSystem(): DeltaFileSystem {
         const full = path.join(local, entry.name);
         try {
           const info = await stat(full);
-          files.push({ path: full, name: entry.name, size: info.size, modificationTime: info.mtimeMs });
+          files.push({
+            path: full,
+            name: entry.name,
+            size: info.size,
+            modificationTime: info.mtimeMs,
+          });
         } catch (error) {
           if (!isNotFound(error)) throw error; // deleted while listing: skip it
         }
@@ -40,7 +50,10 @@ export function createLocalFileSystem(): DeltaFileSystem {
       return files;
     },
 
-    async read(target: string, options: DeltaFileSystemCallOptions & { range?: ByteRange } = {}): Promise<Uint8Array> {
+    async read(
+      target: string,
+      options: DeltaFileSystemCallOptions & { range?: ByteRange } = {},
+    ): Promise<Uint8Array> {
       const local = toLocal(target);
       let handle: import('node:fs/promises').FileHandle;
       try {
@@ -61,7 +74,12 @@ export function createLocalFileSystem(): DeltaFileSystem {
         const buffer = new Uint8Array(length);
         let offset = 0;
         while (offset < length) {
-          const { bytesRead } = await handle.read(buffer, offset, length - offset, range.start + offset);
+          const { bytesRead } = await handle.read(
+            buffer,
+            offset,
+            length - offset,
+            range.start + offset,
+          );
           if (bytesRead === 0) break;
           offset += bytesRead;
         }
@@ -76,7 +94,12 @@ export function createLocalFileSystem(): DeltaFileSystem {
       try {
         const info = await stat(local);
         if (!info.isFile()) return undefined;
-        return { path: local, name: path.basename(local), size: info.size, modificationTime: info.mtimeMs };
+        return {
+          path: local,
+          name: path.basename(local),
+          size: info.size,
+          modificationTime: info.mtimeMs,
+        };
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;

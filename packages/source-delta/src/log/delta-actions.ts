@@ -72,7 +72,10 @@ export interface DeltaAction {
 }
 
 /** The identity of a logical file: its path plus the unique id of its deletion vector. */
-export function fileKey(path: string, deletionVector: DeletionVectorDescriptor | null | undefined): string {
+export function fileKey(
+  path: string,
+  deletionVector: DeletionVectorDescriptor | null | undefined,
+): string {
   if (!deletionVector) return path;
   const offset = deletionVector.offset == null ? '' : `@${deletionVector.offset}`;
   return `${path}\u0000${deletionVector.storageType}${deletionVector.pathOrInlineDv}${offset}`;

@@ -1,9 +1,16 @@
 import { parquetScan } from 'hyparquet';
-import { loadCompressors } from '../parquet/parquet-compressors.js';
 import { deltaError, hasReason } from '../delta-errors.js';
 import type { DeltaFileInfo, DeltaFileSystem } from '../file-system/delta-file-system.js';
 import { createFileAsyncBuffer } from '../parquet/file-async-buffer.js';
-import type { AddAction, DeletionVectorDescriptor, DeltaAction, MetadataAction, ProtocolAction, RemoveAction } from './delta-actions.js';
+import { loadCompressors } from '../parquet/parquet-compressors.js';
+import type {
+  AddAction,
+  DeletionVectorDescriptor,
+  DeltaAction,
+  MetadataAction,
+  ProtocolAction,
+  RemoveAction,
+} from './delta-actions.js';
 import { type CheckpointCandidate, classifyLogFiles, type LogListing } from './log-listing.js';
 
 export interface DeltaLogOptions {
@@ -26,7 +33,11 @@ export function parseActions(text: string, where: string): DeltaAction[] {
     try {
       actions.push(JSON.parse(trimmed) as DeltaAction);
     } catch (error) {
-      throw deltaError('corrupt-log', `Line ${lineNumber} of ${where} is not valid JSON. The Delta log is damaged; check the table with the tool that wrote it.`, error);
+      throw deltaError(
+        'corrupt-log',
+        `Line ${lineNumber} of ${where} is not valid JSON. The Delta log is damaged; check the table with the tool that wrote it.`,
+        error,
+      );
     }
   }
   return actions;
@@ -50,7 +61,10 @@ function normaliseDeletionVector(value: unknown): DeletionVectorDescriptor | nul
 }
 
 /** Checkpoint rows come with bigint longs and nulls for absent fields; make them look like JSON actions. */
-function normaliseCheckpointAction(column: string, value: Record<string, unknown>): DeltaAction | undefined {
+function normaliseCheckpointAction(
+  column: string,
+  value: Record<string, unknown>,
+): DeltaAction | undefined {
   switch (column) {
     case 'add':
       return {
@@ -119,7 +133,10 @@ export class DeltaLog {
     const listing = files ? classifyLogFiles(files) : undefined;
     if (!listing || listing.latestVersion < 0) {
       if (!(await this.fileSystem.isDirectory(this.root, { signal }))) {
-        throw deltaError('table-not-found', `No table at ${this.root}: the directory does not exist. Check the path.`);
+        throw deltaError(
+          'table-not-found',
+          `No table at ${this.root}: the directory does not exist. Check the path.`,
+        );
       }
       throw deltaError(
         'not-a-delta-table',
@@ -150,11 +167,16 @@ export class DeltaLog {
   }
 
   /** Every action of a checkpoint, sidecars included. */
-  async readCheckpoint(checkpoint: CheckpointCandidate, signal?: AbortSignal): Promise<DeltaAction[]> {
+  async readCheckpoint(
+    checkpoint: CheckpointCandidate,
+    signal?: AbortSignal,
+  ): Promise<DeltaAction[]> {
     const actions: DeltaAction[] = [];
     for (const file of checkpoint.files) {
       if (file.name.endsWith('.json')) {
-        actions.push(...parseActions(decoder.decode(await this.readLogFile(file.path, signal)), file.name));
+        actions.push(
+          ...parseActions(decoder.decode(await this.readLogFile(file.path, signal)), file.name),
+        );
       } else {
         actions.push(...(await this.readParquetActions(file.path, file.size, signal)));
       }
@@ -165,17 +187,26 @@ export class DeltaLog {
     const sidecarDirectory = this.fileSystem.resolve(this.logDirectory, '_sidecars');
     for (const action of sidecars) {
       const relative = decodeURIComponent(action.sidecar!.path);
-      const path = relative.includes('/') ? this.fileSystem.resolve(this.logDirectory, relative) : this.fileSystem.resolve(sidecarDirectory, relative);
+      const path = relative.includes('/')
+        ? this.fileSystem.resolve(this.logDirectory, relative)
+        : this.fileSystem.resolve(sidecarDirectory, relative);
       const info = await this.fileSystem.stat(path, { signal });
       if (!info) {
-        throw deltaError('corrupt-log', `The checkpoint ${checkpoint.files[0]!.name} refers to the sidecar ${relative}, which is missing. The table's log is damaged.`);
+        throw deltaError(
+          'corrupt-log',
+          `The checkpoint ${checkpoint.files[0]!.name} refers to the sidecar ${relative}, which is missing. The table's log is damaged.`,
+        );
       }
       result.push(...(await this.readParquetActions(path, info.size, signal)));
     }
     return result;
   }
 
-  private async readParquetActions(path: string, size: number, signal?: AbortSignal): Promise<DeltaAction[]> {
+  private async readParquetActions(
+    path: string,
+    size: number,
+    signal?: AbortSignal,
+  ): Promise<DeltaAction[]> {
     const file = await createFileAsyncBuffer(this.fileSystem, path, size, signal);
     const compressors = await loadCompressors();
     const probe = await parquetScan({ file, compressors });

@@ -1,7 +1,13 @@
 import { deltaError } from '../delta-errors.js';
 import type { DeltaFileInfo } from '../file-system/delta-file-system.js';
-import { parseSchema, type DeltaSchema } from '../schema/delta-schema.js';
-import { type AddAction, type DeltaAction, fileKey, type MetadataAction, type ProtocolAction } from './delta-actions.js';
+import { type DeltaSchema, parseSchema } from '../schema/delta-schema.js';
+import {
+  type AddAction,
+  type DeltaAction,
+  fileKey,
+  type MetadataAction,
+  type ProtocolAction,
+} from './delta-actions.js';
 import type { DeltaLog } from './delta-log.js';
 import type { LogListing } from './log-listing.js';
 import { assertReadable, isChangeDataFeedEnabled } from './protocol-gate.js';
@@ -24,7 +30,8 @@ function applyActions(
   state: { metadata?: MetadataAction; protocol?: ProtocolAction },
 ): void {
   for (const action of actions) {
-    if (action.remove) files.delete(fileKey(decodePath(action.remove.path), action.remove.deletionVector));
+    if (action.remove)
+      files.delete(fileKey(decodePath(action.remove.path), action.remove.deletionVector));
     else if (action.metaData) state.metadata = action.metaData;
     else if (action.protocol) state.protocol = action.protocol;
   }
@@ -58,10 +65,16 @@ export async function loadSnapshot(
   const latest = listing.latestVersion;
   const version = options.version ?? latest;
   if (!Number.isInteger(version) || version < 0) {
-    throw deltaError('version-out-of-range', `Version ${version} is not a table version: versions are whole numbers from 0. The latest version of ${log.root} is ${latest}.`);
+    throw deltaError(
+      'version-out-of-range',
+      `Version ${version} is not a table version: versions are whole numbers from 0. The latest version of ${log.root} is ${latest}.`,
+    );
   }
   if (version > latest) {
-    throw deltaError('version-out-of-range', `The table ${log.root} has no version ${version}: its latest version is ${latest}. Ask for a version up to ${latest}.`);
+    throw deltaError(
+      'version-out-of-range',
+      `The table ${log.root} has no version ${version}: its latest version is ${latest}. Ask for a version up to ${latest}.`,
+    );
   }
   const checkpoint = listing.checkpoints.find((candidate) => candidate.version <= version);
   const firstCommit = checkpoint ? checkpoint.version + 1 : 0;
@@ -69,14 +82,20 @@ export async function loadSnapshot(
   for (let commitVersion = firstCommit; commitVersion <= version; commitVersion++) {
     const commit = listing.commits.get(commitVersion);
     if (!commit) {
-      const earliest = Math.min(...listing.commits.keys(), ...listing.checkpoints.map((c) => c.version));
+      const earliest = Math.min(
+        ...listing.commits.keys(),
+        ...listing.checkpoints.map((c) => c.version),
+      );
       if (commitVersion < earliest || !checkpoint) {
         throw deltaError(
           'version-not-available',
           `Version ${version} of ${log.root} can no longer be read: the log files before version ${earliest} were removed by log cleanup (delta.logRetentionDuration). Read version ${earliest} or later.`,
         );
       }
-      throw deltaError('corrupt-log', `The log of ${log.root} is missing the commit file for version ${commitVersion} (versions must be contiguous). The table is damaged.`);
+      throw deltaError(
+        'corrupt-log',
+        `The log of ${log.root} is missing the commit file for version ${commitVersion} (versions must be contiguous). The table is damaged.`,
+      );
     }
     commits.push(commit.file);
   }
@@ -94,7 +113,11 @@ export async function loadSnapshot(
     );
   }
   assertReadable(state.protocol, version);
-  const schema = parseSchema(state.metadata.schemaString, state.metadata.partitionColumns ?? [], state.metadata.configuration ?? {});
+  const schema = parseSchema(
+    state.metadata.schemaString,
+    state.metadata.partitionColumns ?? [],
+    state.metadata.configuration ?? {},
+  );
   return {
     version,
     metadata: state.metadata,

@@ -1,13 +1,26 @@
 import { describe, expect, test } from 'vitest';
 import { classifyLogFiles } from './log-listing.js';
 
-const file = (name: string) => ({ path: `/t/_delta_log/${name}`, name, size: 1, modificationTime: 0 });
+const file = (name: string) => ({
+  path: `/t/_delta_log/${name}`,
+  name,
+  size: 1,
+  modificationTime: 0,
+});
 const v = (version: number) => String(version).padStart(20, '0');
 
 describe('log listing', () => {
   test('ignores crc, hidden checksum, compaction and hint files', () => {
     const listing = classifyLogFiles(
-      [`${v(0)}.json`, `.${v(0)}.json.crc`, `${v(0)}.crc`, '_last_checkpoint', `${v(0)}.${v(1)}.compacted.json`, `${v(1)}.json`, 'garbage.txt'].map(file),
+      [
+        `${v(0)}.json`,
+        `.${v(0)}.json.crc`,
+        `${v(0)}.crc`,
+        '_last_checkpoint',
+        `${v(0)}.${v(1)}.compacted.json`,
+        `${v(1)}.json`,
+        'garbage.txt',
+      ].map(file),
     );
     expect([...listing.commits.keys()]).toEqual([0, 1]);
     expect(listing.checkpoints).toEqual([]);

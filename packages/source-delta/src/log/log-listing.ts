@@ -25,7 +25,11 @@ const classicPattern = /^(\d{20})\.checkpoint\.parquet$/;
 const multiPartPattern = /^(\d{20})\.checkpoint\.(\d{10})\.(\d{10})\.parquet$/;
 const uuidPattern = /^(\d{20})\.checkpoint\.([0-9a-fA-F-]{36})\.(json|parquet)$/;
 
-const kindRank: Record<CheckpointCandidate['kind'], number> = { uuid: 3, 'multi-part': 2, classic: 1 };
+const kindRank: Record<CheckpointCandidate['kind'], number> = {
+  uuid: 3,
+  'multi-part': 2,
+  classic: 1,
+};
 
 /**
  * Classifies the files of `_delta_log`. Everything that is not a commit or a checkpoint
@@ -35,7 +39,10 @@ const kindRank: Record<CheckpointCandidate['kind'], number> = { uuid: 3, 'multi-
 export function classifyLogFiles(files: DeltaFileInfo[]): LogListing {
   const commits = new Map<number, CommitFile>();
   const checkpoints: CheckpointCandidate[] = [];
-  const multiParts = new Map<string, { version: number; total: number; parts: Map<number, DeltaFileInfo> }>();
+  const multiParts = new Map<
+    string,
+    { version: number; total: number; parts: Map<number, DeltaFileInfo> }
+  >();
   for (const file of files) {
     const name = file.name;
     let match = commitPattern.exec(name);

@@ -24,7 +24,9 @@ export function assertReadable(protocol: ProtocolAction, version: number): void 
     );
   }
   if (readerVersion === 3) {
-    const unknown = (protocol.readerFeatures ?? []).filter((feature) => !supportedReaderFeatures.has(feature));
+    const unknown = (protocol.readerFeatures ?? []).filter(
+      (feature) => !supportedReaderFeatures.has(feature),
+    );
     if (unknown.length > 0) {
       throw deltaError(
         'unsupported-reader-feature',
@@ -39,9 +41,13 @@ export function assertReadable(protocol: ProtocolAction, version: number): void 
  * true and the protocol supports it (writer version 4 to 6, or 7 with `changeDataFeed`),
  * as Delta kernel decides.
  */
-export function isChangeDataFeedEnabled(metadata: MetadataAction, protocol: ProtocolAction): boolean {
+export function isChangeDataFeedEnabled(
+  metadata: MetadataAction,
+  protocol: ProtocolAction,
+): boolean {
   const property = metadata.configuration?.['delta.enableChangeDataFeed'];
   if (typeof property !== 'string' || property.toLowerCase() !== 'true') return false;
-  if (protocol.minWriterVersion >= 7) return (protocol.writerFeatures ?? []).includes('changeDataFeed');
+  if (protocol.minWriterVersion >= 7)
+    return (protocol.writerFeatures ?? []).includes('changeDataFeed');
   return protocol.minWriterVersion >= 4;
 }

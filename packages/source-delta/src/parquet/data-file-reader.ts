@@ -1,11 +1,16 @@
 import type { CellValue, Row } from '@drift-spark/core';
 import { parquetMetadataAsync, parquetScan, parquetSchema } from 'hyparquet';
-import { loadCompressors } from './parquet-compressors.js';
 import { deltaError, hasReason } from '../delta-errors.js';
 import type { DeltaFileSystem } from '../file-system/delta-file-system.js';
 import type { ColumnMappingMode, DeltaColumn } from '../schema/delta-schema.js';
-import { converterFor, exactParsers, parsePartitionValue, type ValueConverter } from '../schema/delta-values.js';
+import {
+  converterFor,
+  exactParsers,
+  parsePartitionValue,
+  type ValueConverter,
+} from '../schema/delta-values.js';
 import { createFileAsyncBuffer } from './file-async-buffer.js';
+import { loadCompressors } from './parquet-compressors.js';
 
 /** Which rows of a file to keep, by 0-based position in the whole file. */
 export type RowSelection =
@@ -78,27 +83,49 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
       );
     }
     if ((error as { code?: unknown }).code === 'source') throw error;
-    throw deltaError('corrupt-data-file', `The data file ${options.path} (${options.context}) is not a readable Parquet file: ${(error as Error).message}.`, error);
+    throw deltaError(
+      'corrupt-data-file',
+      `The data file ${options.path} (${options.context}) is not a readable Parquet file: ${(error as Error).message}.`,
+      error,
+    );
   }
   const topLevel = parquetSchema(metadata).children.map((child) => child.element);
   const byName = new Set(topLevel.map((element) => element.name));
   const byFieldId = new Map<number, string>();
-  for (const element of topLevel) if (element.field_id !== undefined) byFieldId.set(element.field_id, element.name);
+  for (const element of topLevel)
+    if (element.field_id !== undefined) byFieldId.set(element.field_id, element.name);
 
   const plans: ColumnPlan[] = options.columns.map((column) => {
     if (column.isPartition) {
-      const raw = options.partitionValues?.[column.physicalName] ?? options.partitionValues?.[column.name];
-      return { name: column.name, kind: 'partition', constant: parsePartitionValue(raw, column.type) };
+      const raw =
+        options.partitionValues?.[column.physicalName] ?? options.partitionValues?.[column.name];
+      return {
+        name: column.name,
+        kind: 'partition',
+        constant: parsePartitionValue(raw, column.type),
+      };
     }
     let parquetName: string | undefined;
-    if (column.fieldId !== undefined && byFieldId.has(column.fieldId)) parquetName = byFieldId.get(column.fieldId);
+    if (column.fieldId !== undefined && byFieldId.has(column.fieldId))
+      parquetName = byFieldId.get(column.fieldId);
     else if (byName.has(column.physicalName)) parquetName = column.physicalName;
     if (parquetName === undefined) return { name: column.name, kind: 'missing', constant: null };
-    return { name: column.name, kind: 'data', parquetName, convert: converterFor(column.type, options.mappingMode) };
+    return {
+      name: column.name,
+      kind: 'data',
+      parquetName,
+      convert: converterFor(column.type, options.mappingMode),
+    };
   });
-  const tagColumn = options.tagColumn !== undefined && byName.has(options.tagColumn) ? options.tagColumn : undefined;
-  const parquetColumns = [...new Set(plans.filter((plan) => plan.kind === 'data').map((plan) => plan.parquetName!))];
-  if (tagColumn !== undefined && !parquetColumns.includes(tagColumn)) parquetColumns.push(tagColumn);
+  const tagColumn =
+    options.tagColumn !== undefined && byName.has(options.tagColumn)
+      ? options.tagColumn
+      : undefined;
+  const parquetColumns = [
+    ...new Set(plans.filter((plan) => plan.kind === 'data').map((plan) => plan.parquetName!)),
+  ];
+  if (tagColumn !== undefined && !parquetColumns.includes(tagColumn))
+    parquetColumns.push(tagColumn);
 
   const scan = await parquetScan({
     file,
@@ -113,23 +140,32 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
   // pages where the file has page offset indexes.
   const sliceable = parquetColumns.every((name) =>
     metadata.row_groups.every((group) =>
-      group.columns.some((chunk) => chunk.meta_data?.path_in_schema[0] === name && chunk.offset_index_offset !== undefined),
+      group.columns.some(
+        (chunk) =>
+          chunk.meta_data?.path_in_schema[0] === name && chunk.offset_index_offset !== undefined,
+      ),
     ),
   );
   const groupBytes = groupSizes(metadata);
   for (const range of scan.ranges) {
     const rows = range.rowEnd - range.rowStart;
     const bytes = groupBytes.get(range.rowStart) ?? 0;
-    const step = sliceable && bytes > sliceBytes * 2 ? Math.max(1024, Math.ceil((sliceBytes * rows) / bytes)) : rows;
+    const step =
+      sliceable && bytes > sliceBytes * 2
+        ? Math.max(1024, Math.ceil((sliceBytes * rows) / bytes))
+        : rows;
     for (let rowStart = range.rowStart; rowStart < range.rowEnd; rowStart += step) {
       signal?.throwIfAborted();
       const rowEnd = Math.min(range.rowEnd, rowStart + step);
-      if (selection.kind === 'include' && !anyInRange(selection.positions, rowStart, rowEnd)) continue;
+      if (selection.kind === 'include' && !anyInRange(selection.positions, rowStart, rowEnd))
+        continue;
       const data = new Map<string, ArrayLike<unknown>>();
       for (const column of parquetColumns) {
         data.set(column, await scan.readColumn({ column, rowStart, rowEnd }));
       }
-      const columnsData = plans.map((plan) => (plan.kind === 'data' ? data.get(plan.parquetName!)! : undefined));
+      const columnsData = plans.map((plan) =>
+        plan.kind === 'data' ? data.get(plan.parquetName!)! : undefined,
+      );
       const tagData = tagColumn === undefined ? undefined : data.get(tagColumn)!;
       let tags: unknown[] | undefined = options.tagColumn === undefined ? undefined : [];
       let rows: Row[] = [];
@@ -145,7 +181,11 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
             row[plan.name] = plan.constant ?? null;
           } else {
             const raw = values[offset];
-            row[plan.name] = plan.convert ? plan.convert(raw) : raw === undefined ? null : (raw as CellValue);
+            row[plan.name] = plan.convert
+              ? plan.convert(raw)
+              : raw === undefined
+                ? null
+                : (raw as CellValue);
           }
         }
         rows.push(row);
@@ -170,7 +210,9 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
 const sliceBytes = 128 * 1024 * 1024;
 
 /** Uncompressed size of each row group, keyed by its first row. */
-function groupSizes(metadata: { row_groups: { num_rows: bigint; total_byte_size: bigint }[] }): Map<number, number> {
+function groupSizes(metadata: {
+  row_groups: { num_rows: bigint; total_byte_size: bigint }[];
+}): Map<number, number> {
   const sizes = new Map<number, number>();
   let start = 0;
   for (const group of metadata.row_groups) {

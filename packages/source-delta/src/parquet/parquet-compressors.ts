@@ -17,7 +17,11 @@ export function loadCompressors(): Promise<Compressors> {
     try {
       const decoder = new ZSTDDecoder();
       await decoder.init();
-      return { ...portable, GZIP: gzip, ZSTD: (input: Uint8Array, outputLength: number) => decoder.decode(input, outputLength) };
+      return {
+        ...portable,
+        GZIP: gzip,
+        ZSTD: (input: Uint8Array, outputLength: number) => decoder.decode(input, outputLength),
+      };
     } catch {
       return { ...portable, GZIP: gzip };
     }

@@ -66,7 +66,11 @@ export function parseSchema(
   try {
     parsed = JSON.parse(schemaString) as { fields?: DeltaField[] };
   } catch (error) {
-    throw deltaError('corrupt-log', `The table schema in metaData.schemaString is not valid JSON. The Delta log is damaged; check the table with its writer.`, error);
+    throw deltaError(
+      'corrupt-log',
+      `The table schema in metaData.schemaString is not valid JSON. The Delta log is damaged; check the table with its writer.`,
+      error,
+    );
   }
   const mappingMode = columnMappingMode(configuration);
   const partitions = new Set(partitionColumns);
@@ -94,7 +98,10 @@ export function typeName(type: DeltaType): string {
  * Resolves the requested logical column names, refusing unknown ones with the list of
  * columns the table has.
  */
-export function resolveColumns(schema: DeltaSchema, names: readonly string[] | undefined): DeltaColumn[] {
+export function resolveColumns(
+  schema: DeltaSchema,
+  names: readonly string[] | undefined,
+): DeltaColumn[] {
   if (!names) return schema.columns;
   return names.map((name) => {
     const column = schema.byName.get(name);

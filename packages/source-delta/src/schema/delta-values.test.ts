@@ -1,15 +1,30 @@
 import { describe, expect, test } from 'vitest';
 import { decodePath } from '../log/delta-snapshot.js';
-import { converterFor, exactParsers, parsePartitionValue, parseTimestampMicros } from './delta-values.js';
+import {
+  converterFor,
+  exactParsers,
+  parsePartitionValue,
+  parseTimestampMicros,
+} from './delta-values.js';
 
 describe('canonical values', () => {
   test('timestamps keep microseconds exactly', () => {
     const micros = exactParsers.timestampFromMicroseconds(1_373_043_660_123_456n);
     expect(converterFor('timestamp', 'none')!(micros)).toBe('2013-07-05T17:01:00.123456Z');
     expect(converterFor('timestamp_ntz', 'none')!(micros)).toBe('2013-07-05T17:01:00.123456');
-    expect(converterFor('timestamp', 'none')!(exactParsers.timestampFromNanoseconds(1_373_043_660_123_456_789n))).toBe('2013-07-05T17:01:00.123456Z');
-    expect(converterFor('timestamp', 'none')!(exactParsers.timestampFromMilliseconds(1_373_043_660_123n))).toBe('2013-07-05T17:01:00.123000Z');
-    expect(converterFor('timestamp', 'none')!(exactParsers.timestampFromNanoseconds(-1n))).toBe('1969-12-31T23:59:59.999999Z');
+    expect(
+      converterFor('timestamp', 'none')!(
+        exactParsers.timestampFromNanoseconds(1_373_043_660_123_456_789n),
+      ),
+    ).toBe('2013-07-05T17:01:00.123456Z');
+    expect(
+      converterFor('timestamp', 'none')!(
+        exactParsers.timestampFromMilliseconds(1_373_043_660_123n),
+      ),
+    ).toBe('2013-07-05T17:01:00.123000Z');
+    expect(converterFor('timestamp', 'none')!(exactParsers.timestampFromNanoseconds(-1n))).toBe(
+      '1969-12-31T23:59:59.999999Z',
+    );
   });
 
   test('dates as YYYY-MM-DD', () => {
@@ -17,9 +32,15 @@ describe('canonical values', () => {
   });
 
   test('partition values typed per schema', () => {
-    expect(parsePartitionValue('2013-07-05 17:01:00.123456', 'timestamp_ntz')).toBe('2013-07-05T17:01:00.123456');
-    expect(parsePartitionValue('2013-07-05T17:01:00.123456Z', 'timestamp')).toBe('2013-07-05T17:01:00.123456Z');
-    expect(parsePartitionValue('2013-07-05T19:01:00+02:00', 'timestamp')).toBe('2013-07-05T17:01:00.000000Z');
+    expect(parsePartitionValue('2013-07-05 17:01:00.123456', 'timestamp_ntz')).toBe(
+      '2013-07-05T17:01:00.123456',
+    );
+    expect(parsePartitionValue('2013-07-05T17:01:00.123456Z', 'timestamp')).toBe(
+      '2013-07-05T17:01:00.123456Z',
+    );
+    expect(parsePartitionValue('2013-07-05T19:01:00+02:00', 'timestamp')).toBe(
+      '2013-07-05T17:01:00.000000Z',
+    );
     expect(parsePartitionValue('99999999999999999', 'long')).toBe(99999999999999999n);
     expect(parsePartitionValue('12', 'integer')).toBe(12);
     expect(parsePartitionValue('true', 'boolean')).toBe(true);
@@ -31,7 +52,17 @@ describe('canonical values', () => {
 
   test('structs come back under logical field names (column mapping)', () => {
     const convert = converterFor(
-      { type: 'struct', fields: [{ name: 'when', type: 'timestamp', nullable: true, metadata: { 'delta.columnMapping.physicalName': 'col-1' } }] },
+      {
+        type: 'struct',
+        fields: [
+          {
+            name: 'when',
+            type: 'timestamp',
+            nullable: true,
+            metadata: { 'delta.columnMapping.physicalName': 'col-1' },
+          },
+        ],
+      },
       'name',
     )!;
     expect(convert({ 'col-1': 1n })).toEqual({ when: '1970-01-01T00:00:00.000001Z' });
@@ -39,7 +70,11 @@ describe('canonical values', () => {
   });
 
   test('log paths are URI-decoded exactly once', () => {
-    expect(decodePath('test%25file%25prefix-part-0.parquet')).toBe('test%file%prefix-part-0.parquet');
-    expect(decodePath('tsNtzPartition=2013-07-05%2017%253A01%253A00.123456/a.parquet')).toBe('tsNtzPartition=2013-07-05 17%3A01%3A00.123456/a.parquet');
+    expect(decodePath('test%25file%25prefix-part-0.parquet')).toBe(
+      'test%file%prefix-part-0.parquet',
+    );
+    expect(decodePath('tsNtzPartition=2013-07-05%2017%253A01%253A00.123456/a.parquet')).toBe(
+      'tsNtzPartition=2013-07-05 17%3A01%3A00.123456/a.parquet',
+    );
   });
 });

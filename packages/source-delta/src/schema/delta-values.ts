@@ -1,4 +1,4 @@
-import { formatTimestampMicros, type CellValue } from '@drift-spark/core';
+import { type CellValue, formatTimestampMicros } from '@drift-spark/core';
 import type { ColumnMappingMode, DeltaType } from './delta-schema.js';
 import { physicalNameOf } from './delta-schema.js';
 
@@ -54,7 +54,11 @@ export function converterFor(type: DeltaType, mode: ColumnMappingMode): ValueCon
         return (value) => timestampValue(value, true);
       case 'date':
         return (value) =>
-          value === null || value === undefined ? null : value instanceof Date ? value.toISOString().slice(0, 10) : (value as CellValue);
+          value === null || value === undefined
+            ? null
+            : value instanceof Date
+              ? value.toISOString().slice(0, 10)
+              : (value as CellValue);
       default:
         return undefined;
     }
@@ -89,14 +93,20 @@ export function converterFor(type: DeltaType, mode: ColumnMappingMode): ValueCon
     if (value === null || value === undefined) return null;
     if (!valueConverter) return value as CellValue;
     const result: Record<string, CellValue> = {};
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) result[key] = valueConverter(item);
+    for (const [key, item] of Object.entries(value as Record<string, unknown>))
+      result[key] = valueConverter(item);
     return result;
   };
 }
 
 function timestampValue(value: unknown, ntz: boolean): CellValue {
   if (value === null || value === undefined) return null;
-  const micros = typeof value === 'bigint' ? value : value instanceof Date ? BigInt(value.getTime()) * 1000n : null;
+  const micros =
+    typeof value === 'bigint'
+      ? value
+      : value instanceof Date
+        ? BigInt(value.getTime()) * 1000n
+        : null;
   if (micros === null) return value as CellValue;
   return ntz ? formatTimestampNtzMicros(micros) : formatTimestampMicros(micros);
 }
@@ -135,7 +145,8 @@ export function parsePartitionValue(raw: string | null | undefined, type: DeltaT
   }
 }
 
-const timestampPattern = /^(\d{4,})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+const timestampPattern =
+  /^(\d{4,})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** `YYYY-MM-DD HH:MM:SS[.ffffff]` (read as UTC, as delta-rs and kernel do) or ISO-8601 with a zone. */
 export function parseTimestampMicros(text: string): bigint {
@@ -146,8 +157,16 @@ export function parseTimestampMicros(text: string): bigint {
     return BigInt(millis) * 1000n;
   }
   const [, year, month, day, hour, minute, second, fraction = '', zone] = match;
-  const seconds = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) / 1000;
-  let micros = BigInt(seconds) * 1_000_000n + BigInt((fraction + '000000').slice(0, 6));
+  const seconds =
+    Date.UTC(
+      Number(year),
+      Number(month) - 1,
+      Number(day),
+      Number(hour),
+      Number(minute),
+      Number(second),
+    ) / 1000;
+  let micros = BigInt(seconds) * 1_000_000n + BigInt(`${fraction}000000`.slice(0, 6));
   if (zone && zone !== 'Z') {
     const sign = zone.startsWith('-') ? -1n : 1n;
     const digits = zone.slice(1).replace(':', '');

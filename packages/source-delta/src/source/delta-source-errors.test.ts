@@ -1,8 +1,8 @@
 import { DriftError } from '@drift-spark/core';
 import { describe, expect, test } from 'vitest';
-import { createDeltaSource, openDeltaSource } from './delta-source.js';
 import { fixture, fixturesRoot, readChanges, readSnapshot } from '../testing/fixtures.js';
 import { createOverlayFileSystem } from '../testing/overlay-file-system.js';
+import { createDeltaSource, openDeltaSource } from './delta-source.js';
 
 async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of iterable) {
@@ -37,17 +37,31 @@ describe('errors say what happened and what to do', () => {
 
   test('an unknown reader feature is refused by name', async () => {
     const fileSystem = createOverlayFileSystem({
-      replace: { [commit(0)]: (text) => text.replace('"readerFeatures":["deletionVectors"]', '"readerFeatures":["deletionVectors","typeWidening"]') },
+      replace: {
+        [commit(0)]: (text) =>
+          text.replace(
+            '"readerFeatures":["deletionVectors"]',
+            '"readerFeatures":["deletionVectors","typeWidening"]',
+          ),
+      },
     });
-    const error = await failure(createDeltaSource({ path: fixture('cdf-table-with-dv'), fileSystem }).describe());
+    const error = await failure(
+      createDeltaSource({ path: fixture('cdf-table-with-dv'), fileSystem }).describe(),
+    );
     expect(error).toMatchObject({ reason: 'unsupported-reader-feature' });
     expect(error.message).toContain('"typeWidening"');
     expect(error.message).not.toContain('"deletionVectors"');
   });
 
   test('a reader version above 3 is refused', async () => {
-    const fileSystem = createOverlayFileSystem({ replace: { [commit(0)]: (text) => text.replace('"minReaderVersion":3', '"minReaderVersion":4') } });
-    const error = await failure(createDeltaSource({ path: fixture('cdf-table-with-dv'), fileSystem }).describe());
+    const fileSystem = createOverlayFileSystem({
+      replace: {
+        [commit(0)]: (text) => text.replace('"minReaderVersion":3', '"minReaderVersion":4'),
+      },
+    });
+    const error = await failure(
+      createDeltaSource({ path: fixture('cdf-table-with-dv'), fileSystem }).describe(),
+    );
     expect(error).toMatchObject({ reason: 'unsupported-protocol' });
   });
 
@@ -57,13 +71,16 @@ describe('errors say what happened and what to do', () => {
     const fileSystem = createOverlayFileSystem({
       replace: {
         // on at version 2, off again at version 3: both ends of 0..4 are readable
-        [commit(2)]: (text) => `${text.trimEnd()}\n${protocol('"deletionVectors","variantType"')}\n`,
+        [commit(2)]: (text) =>
+          `${text.trimEnd()}\n${protocol('"deletionVectors","variantType"')}\n`,
         [commit(3)]: (text) => `${text.trimEnd()}\n${protocol('"deletionVectors"')}\n`,
       },
     });
     const source = createDeltaSource({ path: fixture('cdf-table-with-dv'), fileSystem });
     await drain(source.changes({ columns: ['value'], fromVersion: 0, toVersion: 1 }));
-    const error = await failure(drain(source.changes({ columns: ['value'], fromVersion: 0, toVersion: 4 })));
+    const error = await failure(
+      drain(source.changes({ columns: ['value'], fromVersion: 0, toVersion: 4 })),
+    );
     expect(error).toMatchObject({ reason: 'unsupported-reader-feature' });
     expect(error.message).toContain('version 2');
     expect(error.message).toContain('"variantType"');
@@ -73,11 +90,15 @@ describe('errors say what happened and what to do', () => {
     const error = await failure(readChanges(fixture('basic_partitioned'), { fromVersion: 0 }));
     expect(error).toMatchObject({ reason: 'cdf-not-enabled' });
     expect(error.message).toContain('version 0');
-    expect(await createDeltaSource({ path: fixture('basic_partitioned') }).describe()).toMatchObject({ changeFeed: false });
+    expect(
+      await createDeltaSource({ path: fixture('basic_partitioned') }).describe(),
+    ).toMatchObject({ changeFeed: false });
   });
 
   test('a range starting before CDF was enabled names that version', async () => {
-    const error = await failure(readChanges(fixture('cdf-column-mapping-name-mode'), { fromVersion: 0, toVersion: 4 }));
+    const error = await failure(
+      readChanges(fixture('cdf-column-mapping-name-mode'), { fromVersion: 0, toVersion: 4 }),
+    );
     expect(error).toMatchObject({ reason: 'cdf-not-enabled' });
     expect(error.message).toContain('version 0');
   });
@@ -86,18 +107,26 @@ describe('errors say what happened and what to do', () => {
     const setCdf = (value: string) => (text: string) => {
       const metadata = text.split('\n').find((line) => line.startsWith('{"metaData"'));
       const source = metadata ?? '';
-      return `${text.trimEnd()}\n${source}\n`.replace(/"delta.enableChangeDataFeed":"true"/g, `"delta.enableChangeDataFeed":"${value}"`);
+      return `${text.trimEnd()}\n${source}\n`.replace(
+        /"delta.enableChangeDataFeed":"true"/g,
+        `"delta.enableChangeDataFeed":"${value}"`,
+      );
     };
     const original = (await import('node:fs/promises')).readFile;
-    const metadataLine = (await original(fixture(`cdf-table/${commit(0)}`), 'utf8')).split('\n').find((line) => line.startsWith('{"metaData"'))!;
+    const metadataLine = (await original(fixture(`cdf-table/${commit(0)}`), 'utf8'))
+      .split('\n')
+      .find((line) => line.startsWith('{"metaData"'))!;
     const fileSystem = createOverlayFileSystem({
       replace: {
-        [commit(1)]: (text) => `${text.trimEnd()}\n${metadataLine.replace('"delta.enableChangeDataFeed":"true"', '"delta.enableChangeDataFeed":"false"')}\n`,
+        [commit(1)]: (text) =>
+          `${text.trimEnd()}\n${metadataLine.replace('"delta.enableChangeDataFeed":"true"', '"delta.enableChangeDataFeed":"false"')}\n`,
         [commit(2)]: (text) => setCdf('true')(`${text.trimEnd()}\n${metadataLine}\n`),
       },
     });
     const source = createDeltaSource({ path: fixture('cdf-table'), fileSystem });
-    const error = await failure(drain(source.changes({ columns: ['id'], fromVersion: 0, toVersion: 3 })));
+    const error = await failure(
+      drain(source.changes({ columns: ['id'], fromVersion: 0, toVersion: 3 })),
+    );
     expect(error).toMatchObject({ reason: 'cdf-not-enabled' });
     expect(error.message).toContain('version 1');
     // the range after it is readable
@@ -106,38 +135,58 @@ describe('errors say what happened and what to do', () => {
 
   test('range validation', async () => {
     const table = fixture('cdf-table-simple');
-    expect(await failure(readChanges(table, { fromVersion: 1, toVersion: 0 }))).toMatchObject({ reason: 'invalid-range' });
-    expect(await failure(readChanges(table, { fromVersion: 3, toVersion: 4 }))).toMatchObject({ reason: 'version-out-of-range' });
-    expect(await failure(readChanges(table, { fromVersion: 0, toVersion: 7 }))).toMatchObject({ reason: 'version-out-of-range' });
-    const beyond = await failure(readChanges(fixture('cdf-table-non-partitioned'), { fromVersion: 5 }));
+    expect(await failure(readChanges(table, { fromVersion: 1, toVersion: 0 }))).toMatchObject({
+      reason: 'invalid-range',
+    });
+    expect(await failure(readChanges(table, { fromVersion: 3, toVersion: 4 }))).toMatchObject({
+      reason: 'version-out-of-range',
+    });
+    expect(await failure(readChanges(table, { fromVersion: 0, toVersion: 7 }))).toMatchObject({
+      reason: 'version-out-of-range',
+    });
+    const beyond = await failure(
+      readChanges(fixture('cdf-table-non-partitioned'), { fromVersion: 5 }),
+    );
     expect(beyond).toMatchObject({ reason: 'version-out-of-range' });
     expect(beyond.message).toContain('latest version of the table is 4');
-    expect(await failure(readSnapshot(table, { version: 99 }))).toMatchObject({ reason: 'version-out-of-range' });
+    expect(await failure(readSnapshot(table, { version: 99 }))).toMatchObject({
+      reason: 'version-out-of-range',
+    });
   });
 
   test('change ranges whose commits were cleaned up', async () => {
     for (const fromVersion of [0, 1, 2]) {
-      const error = await failure(readChanges(fixture('checkpoint-cdf-table'), { fromVersion, toVersion: 5 }));
+      const error = await failure(
+        readChanges(fixture('checkpoint-cdf-table'), { fromVersion, toVersion: 5 }),
+      );
       expect(error).toMatchObject({ reason: 'version-not-available' });
       expect(error.message).toContain(`version ${fromVersion}`);
     }
   });
 
   test('a vacuumed data file', async () => {
-    const fileSystem = createOverlayFileSystem({ hide: ['part-00000-fae5310a-a37d-4e51-827b-c3d5516560ca-c000.snappy.parquet'] });
+    const fileSystem = createOverlayFileSystem({
+      hide: ['part-00000-fae5310a-a37d-4e51-827b-c3d5516560ca-c000.snappy.parquet'],
+    });
     const source = createDeltaSource({ path: fixture('cdf-table-with-dv'), fileSystem });
     const error = await failure(drain(source.scan({ columns: ['value'] })));
     expect(error).toMatchObject({ reason: 'file-missing' });
     expect(error.message).toContain('VACUUM');
-    const changeError = await failure(drain(source.changes({ columns: ['value'], fromVersion: 0 })));
+    const changeError = await failure(
+      drain(source.changes({ columns: ['value'], fromVersion: 0 })),
+    );
     expect(changeError).toMatchObject({ reason: 'file-missing' });
     expect(changeError.message).toContain('version 0');
   });
 
   test('a missing deletion vector file', async () => {
-    const fileSystem = createOverlayFileSystem({ hide: ['deletion_vector_61d16c75-6994-46b7-a15b-8b538852e50e.bin'] });
+    const fileSystem = createOverlayFileSystem({
+      hide: ['deletion_vector_61d16c75-6994-46b7-a15b-8b538852e50e.bin'],
+    });
     const source = createDeltaSource({ path: fixture('cdf-table-with-dv'), fileSystem });
-    expect(await failure(drain(source.scan({ columns: ['value'], version: 1 })))).toMatchObject({ reason: 'file-missing' });
+    expect(await failure(drain(source.scan({ columns: ['value'], version: 1 })))).toMatchObject({
+      reason: 'file-missing',
+    });
   });
 
   test('an unknown column', async () => {
@@ -150,11 +199,14 @@ describe('errors say what happened and what to do', () => {
   test('a schema change inside a change range', async () => {
     const fileSystem = createOverlayFileSystem({
       replace: {
-        [commit(2)]: (text) => `${text.trimEnd()}\n{"metaData":{"id":"testId","format":{"provider":"parquet","options":{}},"schemaString":"{\\"type\\":\\"struct\\",\\"fields\\":[{\\"name\\":\\"value\\",\\"type\\":\\"long\\",\\"nullable\\":true,\\"metadata\\":{}}]}","partitionColumns":[],"configuration":{"delta.enableChangeDataFeed":"true"},"createdTime":1}}\n`,
+        [commit(2)]: (text) =>
+          `${text.trimEnd()}\n{"metaData":{"id":"testId","format":{"provider":"parquet","options":{}},"schemaString":"{\\"type\\":\\"struct\\",\\"fields\\":[{\\"name\\":\\"value\\",\\"type\\":\\"long\\",\\"nullable\\":true,\\"metadata\\":{}}]}","partitionColumns":[],"configuration":{"delta.enableChangeDataFeed":"true"},"createdTime":1}}\n`,
       },
     });
     const source = createDeltaSource({ path: fixture('cdf-table-with-dv'), fileSystem });
-    const error = await failure(drain(source.changes({ columns: ['value'], fromVersion: 0, toVersion: 2 })));
+    const error = await failure(
+      drain(source.changes({ columns: ['value'], fromVersion: 0, toVersion: 2 })),
+    );
     expect(error).toMatchObject({ reason: 'schema-changed' });
   });
 
@@ -169,7 +221,9 @@ describe('errors say what happened and what to do', () => {
   test('an aborted scan stops with an AbortedError', async () => {
     const controller = new AbortController();
     const source = createDeltaSource({ path: fixture('cdf-table') });
-    const iterator = source.scan({ columns: ['id'], batchSize: 1, signal: controller.signal })[Symbol.asyncIterator]();
+    const iterator = source
+      .scan({ columns: ['id'], batchSize: 1, signal: controller.signal })
+      [Symbol.asyncIterator]();
     await iterator.next();
     controller.abort();
     const error = await failure(iterator.next());

@@ -8,8 +8,8 @@ import {
   type SourceV1,
 } from '@drift-spark/core';
 import { planChangeFeed, readPlannedChangeFeed } from '../change-feed/delta-change-feed.js';
-import { createLocalFileSystem } from '../file-system/local-file-system.js';
 import type { DeltaFileSystem } from '../file-system/delta-file-system.js';
+import { createLocalFileSystem } from '../file-system/local-file-system.js';
 import { DeltaLog } from '../log/delta-log.js';
 import { loadSnapshot } from '../log/delta-snapshot.js';
 import { resolveColumns, typeName } from '../schema/delta-schema.js';
@@ -34,7 +34,9 @@ export interface DeltaSource extends SourceV1 {
 const defaultBatchSize = 1024;
 
 function batchSizeOf(requested: number | undefined, fallback: number): number {
-  return requested !== undefined && Number.isInteger(requested) && requested > 0 ? requested : fallback;
+  return requested !== undefined && Number.isInteger(requested) && requested > 0
+    ? requested
+    : fallback;
 }
 
 /**
@@ -65,7 +67,11 @@ export function createDeltaSource(options: DeltaSourceOptions): DeltaSource {
       tableId = snapshot.metadata.id;
       return {
         id: snapshot.metadata.id,
-        columns: snapshot.schema.columns.map((column) => ({ name: column.name, type: typeName(column.type), nullable: column.nullable })),
+        columns: snapshot.schema.columns.map((column) => ({
+          name: column.name,
+          type: typeName(column.type),
+          nullable: column.nullable,
+        })),
         latestVersion: snapshot.version,
         changeFeed: snapshot.changeDataFeed,
       };
@@ -104,7 +110,9 @@ export function createDeltaSource(options: DeltaSourceOptions): DeltaSource {
 }
 
 /** Creates a Delta source and reads its log once, so that `id` is ready. */
-export async function openDeltaSource(options: DeltaSourceOptions & { signal?: AbortSignal }): Promise<DeltaSource> {
+export async function openDeltaSource(
+  options: DeltaSourceOptions & { signal?: AbortSignal },
+): Promise<DeltaSource> {
   const source = createDeltaSource(options);
   await source.describe({ signal: options.signal });
   return source;

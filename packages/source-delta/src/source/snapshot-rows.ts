@@ -16,7 +16,15 @@ export async function* readSnapshotRows(
   for (const file of snapshot.files) {
     signal?.throwIfAborted();
     const selection = file.deletionVector
-      ? { kind: 'exclude' as const, positions: await loadDeletionVector(log.fileSystem, log.root, file.deletionVector, signal) }
+      ? {
+          kind: 'exclude' as const,
+          positions: await loadDeletionVector(
+            log.fileSystem,
+            log.root,
+            file.deletionVector,
+            signal,
+          ),
+        }
       : { kind: 'all' as const };
     const chunks = readDataFile({
       fileSystem: log.fileSystem,

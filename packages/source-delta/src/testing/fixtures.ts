@@ -27,11 +27,19 @@ export function sortRows<T extends Record<string, unknown>>(rows: T[]): T[] {
   return [...rows].sort((a, b) => (rowKey(a) < rowKey(b) ? -1 : rowKey(a) > rowKey(b) ? 1 : 0));
 }
 
-export async function readSnapshot(table: string, options: { columns?: string[]; version?: number; batchSize?: number } = {}): Promise<Row[]> {
+export async function readSnapshot(
+  table: string,
+  options: { columns?: string[]; version?: number; batchSize?: number } = {},
+): Promise<Row[]> {
   const source = createDeltaSource({ path: table });
   const columns = options.columns ?? (await source.describe()).columns.map((column) => column.name);
   const rows: Row[] = [];
-  for await (const batch of source.scan({ columns, version: options.version, batchSize: options.batchSize })) rows.push(...batch.rows);
+  for await (const batch of source.scan({
+    columns,
+    version: options.version,
+    batchSize: options.batchSize,
+  }))
+    rows.push(...batch.rows);
   return rows;
 }
 

@@ -1,6 +1,6 @@
+import { deltaError } from '../delta-errors.js';
 import type { DeltaFileSystem } from '../file-system/delta-file-system.js';
 import { createLocalFileSystem } from '../file-system/local-file-system.js';
-import { deltaError } from '../delta-errors.js';
 
 export interface OverlayOptions {
   /** Files that look deleted (matched on the end of their path). */
@@ -18,7 +18,8 @@ export interface OverlayOptions {
 export function createOverlayFileSystem(options: OverlayOptions): DeltaFileSystem {
   const base = createLocalFileSystem();
   const hidden = (path: string) => (options.hide ?? []).some((suffix) => path.endsWith(suffix));
-  const replacement = (path: string) => Object.entries(options.replace ?? {}).find(([suffix]) => path.endsWith(suffix))?.[1];
+  const replacement = (path: string) =>
+    Object.entries(options.replace ?? {}).find(([suffix]) => path.endsWith(suffix))?.[1];
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   const content = async (path: string): Promise<Uint8Array | undefined> => {
