@@ -31,7 +31,9 @@ function option(name: string, fallback: string): string {
 
 const rows = Number(option('rows', '1000000'));
 const textBytes = Number(option('text-bytes', '400'));
-const table = path.resolve(option('dir', path.join(repoRoot, '.ci-cache', 'bench', `spark-${rows}-${textBytes}`)));
+const table = path.resolve(
+  option('dir', path.join(repoRoot, '.ci-cache', 'bench', `spark-${rows}-${textBytes}`)),
+);
 const remote = process.env.SPARK_REMOTE;
 if (!remote) {
   console.error('SPARK_REMOTE is not set: eval "$(bash scripts/services/spark.sh start)" first.');
@@ -45,7 +47,10 @@ const sampler = setInterval(() => {
 
 const spark = createSparkConnectClient({ remote });
 
-async function timed<T>(label: string, work: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+async function timed<T>(
+  label: string,
+  work: () => Promise<T>,
+): Promise<{ seconds: number; value: T }> {
   const started = performance.now();
   const value = await work();
   const seconds = (performance.now() - started) / 1000;
@@ -86,21 +91,25 @@ const plainBytes = spark.stats().arrowBytesReceived - before;
 const beforeHashed = spark.stats().arrowBytesReceived;
 const hashed = await timed('Spark engine scan (id, sha2(text))', async () => {
   let count = 0;
-  for await (const batch of engine.scan({ columns: ['id'], spark: { hashColumns: ['text'] } })) count += batch.rows.length;
+  for await (const batch of engine.scan({ columns: ['id'], spark: { hashColumns: ['text'] } }))
+    count += batch.rows.length;
   return count;
 });
 const hashedBytes = spark.stats().arrowBytesReceived - beforeHashed;
 
 const native = await timed('native reader scan (id, text)', async () => {
   let count = 0;
-  for await (const batch of createDeltaSource({ path: table }).scan({ columns: ['id', 'text'] })) count += batch.rows.length;
+  for await (const batch of createDeltaSource({ path: table }).scan({ columns: ['id', 'text'] }))
+    count += batch.rows.length;
   return count;
 });
 
 clearInterval(sampler);
 await spark.close();
 if (raw.value !== rows || scan.value !== rows || hashed.value !== rows || native.value !== rows) {
-  console.error(`row counts differ: raw ${raw.value}, engine ${scan.value}, hashed ${hashed.value}, native ${native.value}, expected ${rows}`);
+  console.error(
+    `row counts differ: raw ${raw.value}, engine ${scan.value}, hashed ${hashed.value}, native ${native.value}, expected ${rows}`,
+  );
   process.exit(1);
 }
 const rate = (count: number, seconds: number) => Math.round(count / seconds);

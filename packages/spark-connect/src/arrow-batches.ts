@@ -37,13 +37,18 @@ function toPlain(value: unknown): unknown {
   if (typeof value !== 'object') return value;
   if (value instanceof Uint8Array) return value;
   // A list (Vector) or a struct/map row: both have toArray/toJSON in apache-arrow.
-  const candidate = value as { toArray?: () => unknown; toJSON?: () => unknown; [Symbol.iterator]?: unknown };
+  const candidate = value as {
+    toArray?: () => unknown;
+    toJSON?: () => unknown;
+    [Symbol.iterator]?: unknown;
+  };
   if (typeof candidate.toJSON === 'function' && !Array.isArray(value)) {
     const json = candidate.toJSON();
     if (Array.isArray(json)) return json.map(toPlain);
     if (json !== null && typeof json === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [key, inner] of Object.entries(json as Record<string, unknown>)) out[key] = toPlain(inner);
+      for (const [key, inner] of Object.entries(json as Record<string, unknown>))
+        out[key] = toPlain(inner);
       return out;
     }
     return json;

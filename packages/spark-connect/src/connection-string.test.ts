@@ -5,11 +5,19 @@ import { SparkConnectError } from './spark-connect-error.js';
 describe('parseConnectionString', () => {
   it('reads host and the default port 15002', () => {
     const settings = parseConnectionString('sc://localhost');
-    expect(settings).toMatchObject({ host: 'localhost', port: 15002, useSsl: false, token: undefined, headers: {} });
+    expect(settings).toMatchObject({
+      host: 'localhost',
+      port: 15002,
+      useSsl: false,
+      token: undefined,
+      headers: {},
+    });
   });
 
   it('reads the documented parameters and URL-decodes values', () => {
-    const settings = parseConnectionString('sc://spark.example.com:443/;token=a%2Fb;user_id=ann;user_agent=my%20app;session_id=2a1c9b8e-3f4d-4e5f-8a9b-0c1d2e3f4a5b;grpc_max_message_size=1024');
+    const settings = parseConnectionString(
+      'sc://spark.example.com:443/;token=a%2Fb;user_id=ann;user_agent=my%20app;session_id=2a1c9b8e-3f4d-4e5f-8a9b-0c1d2e3f4a5b;grpc_max_message_size=1024',
+    );
     expect(settings).toMatchObject({
       host: 'spark.example.com',
       port: 443,
@@ -24,7 +32,9 @@ describe('parseConnectionString', () => {
   });
 
   it('turns every other parameter into a header (how Databricks cluster ids get through)', () => {
-    const settings = parseConnectionString('sc://h:443/;token=t;x-databricks-cluster-id=0123-abc;X-My-Header=v');
+    const settings = parseConnectionString(
+      'sc://h:443/;token=t;x-databricks-cluster-id=0123-abc;X-My-Header=v',
+    );
     expect(settings.headers).toEqual({ 'x-databricks-cluster-id': '0123-abc', 'x-my-header': 'v' });
   });
 

@@ -20,11 +20,21 @@ export interface SparkConnectionSettings {
 export const DEFAULT_SPARK_CONNECT_PORT = 15002;
 export const DEFAULT_MAX_MESSAGE_SIZE = 128 * 1024 * 1024;
 
-const reserved = new Set(['token', 'use_ssl', 'user_id', 'user_agent', 'session_id', 'grpc_max_message_size']);
+const reserved = new Set([
+  'token',
+  'use_ssl',
+  'user_id',
+  'user_agent',
+  'session_id',
+  'grpc_max_message_size',
+]);
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function invalid(message: string): SparkConnectError {
-  return new SparkConnectError(SparkConnectErrorCode.InvalidUrl, `${message} Expected sc://host[:port]/;key=value;… (for example sc://127.0.0.1:15002).`);
+  return new SparkConnectError(
+    SparkConnectErrorCode.InvalidUrl,
+    `${message} Expected sc://host[:port]/;key=value;… (for example sc://127.0.0.1:15002).`,
+  );
 }
 
 /**
@@ -34,7 +44,9 @@ function invalid(message: string): SparkConnectError {
 export function parseConnectionString(remote: string): SparkConnectionSettings {
   const text = remote.trim();
   if (!text.startsWith('sc://')) {
-    throw invalid(`The Spark Connect address must start with "sc://"${text.includes('://') ? ` (got "${text.slice(0, text.indexOf('://'))}://")` : ''}.`);
+    throw invalid(
+      `The Spark Connect address must start with "sc://"${text.includes('://') ? ` (got "${text.slice(0, text.indexOf('://'))}://")` : ''}.`,
+    );
   }
   const rest = text.slice('sc://'.length);
   const semicolon = rest.indexOf(';');
@@ -43,28 +55,34 @@ export function parseConnectionString(remote: string): SparkConnectionSettings {
   const slash = authorityAndPath.indexOf('/');
   const authority = slash === -1 ? authorityAndPath : authorityAndPath.slice(0, slash);
   const path = slash === -1 ? '' : authorityAndPath.slice(slash);
-  if (path !== '' && path !== '/') throw invalid('A Spark Connect address has no path (only "/" before the ";key=value" list).');
+  if (path !== '' && path !== '/')
+    throw invalid('A Spark Connect address has no path (only "/" before the ";key=value" list).');
   if (authority === '') throw invalid('The Spark Connect address has no host.');
 
   let host: string;
   let portText: string | undefined;
   if (authority.startsWith('[')) {
     const close = authority.indexOf(']');
-    if (close === -1) throw invalid('The IPv6 host in the Spark Connect address has no closing "]".');
+    if (close === -1)
+      throw invalid('The IPv6 host in the Spark Connect address has no closing "]".');
     host = authority.slice(0, close + 1);
     const after = authority.slice(close + 1);
-    if (after !== '' && !after.startsWith(':')) throw invalid('Unexpected text after the IPv6 host.');
+    if (after !== '' && !after.startsWith(':'))
+      throw invalid('Unexpected text after the IPv6 host.');
     portText = after === '' ? undefined : after.slice(1);
   } else {
     const colon = authority.lastIndexOf(':');
     host = colon === -1 ? authority : authority.slice(0, colon);
     portText = colon === -1 ? undefined : authority.slice(colon + 1);
   }
-  if (host === '' || /[\s@]/.test(host)) throw invalid('The Spark Connect address has an invalid host.');
+  if (host === '' || /[\s@]/.test(host))
+    throw invalid('The Spark Connect address has an invalid host.');
   let port = DEFAULT_SPARK_CONNECT_PORT;
   if (portText !== undefined) {
     if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-      throw invalid(`The port "${portText}" in the Spark Connect address is not a number from 1 to 65535.`);
+      throw invalid(
+        `The port "${portText}" in the Spark Connect address is not a number from 1 to 65535.`,
+      );
     }
     port = Number(portText);
   }
@@ -86,18 +104,23 @@ export function parseConnectionString(remote: string): SparkConnectionSettings {
 
   const token = parameters.get('token') || undefined;
   const useSslText = parameters.get('use_ssl');
-  if (useSslText !== undefined && !/^(true|false)$/i.test(useSslText)) throw invalid('use_ssl must be "true" or "false".');
-  const useSsl = useSslText === undefined ? token !== undefined : useSslText.toLowerCase() === 'true';
+  if (useSslText !== undefined && !/^(true|false)$/i.test(useSslText))
+    throw invalid('use_ssl must be "true" or "false".');
+  const useSsl =
+    useSslText === undefined ? token !== undefined : useSslText.toLowerCase() === 'true';
   const sessionId = parameters.get('session_id') || undefined;
-  if (sessionId !== undefined && !uuidPattern.test(sessionId)) throw invalid('session_id must be a UUID.');
+  if (sessionId !== undefined && !uuidPattern.test(sessionId))
+    throw invalid('session_id must be a UUID.');
   let grpcMaxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
   const sizeText = parameters.get('grpc_max_message_size');
   if (sizeText !== undefined) {
-    if (!/^\d+$/.test(sizeText) || Number(sizeText) <= 0) throw invalid('grpc_max_message_size must be a positive number of bytes.');
+    if (!/^\d+$/.test(sizeText) || Number(sizeText) <= 0)
+      throw invalid('grpc_max_message_size must be a positive number of bytes.');
     grpcMaxMessageSize = Number(sizeText);
   }
   const userAgent = parameters.get('user_agent') || undefined;
-  if (userAgent !== undefined && userAgent.length > 2048) throw invalid('user_agent is longer than 2048 characters.');
+  if (userAgent !== undefined && userAgent.length > 2048)
+    throw invalid('user_agent is longer than 2048 characters.');
 
   const headers: Record<string, string> = {};
   for (const [key, value] of parameters) {

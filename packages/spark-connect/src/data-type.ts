@@ -50,7 +50,11 @@ export function dataTypeName(type: DataType | undefined): string {
 /** The fields of a struct DataType (a query's schema); a non-struct becomes one field named `value`. */
 export function structFields(type: DataType | undefined): SparkField[] {
   if (type?.kind.case === 'struct') {
-    return type.kind.value.fields.map((field) => ({ name: field.name, type: dataTypeName(field.dataType), nullable: field.nullable }));
+    return type.kind.value.fields.map((field) => ({
+      name: field.name,
+      type: dataTypeName(field.dataType),
+      nullable: field.nullable,
+    }));
   }
   return [{ name: 'value', type: dataTypeName(type), nullable: true }];
 }

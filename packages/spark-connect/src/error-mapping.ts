@@ -1,6 +1,11 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import type { Metadata, ServiceError } from '@grpc/grpc-js';
-import { ErrorInfoSchema, RetryInfoSchema, StatusSchema } from './gen/google/rpc/status_pb.js';
+import {
+  ErrorInfoSchema,
+  RetryInfoSchema,
+  type Status,
+  StatusSchema,
+} from './gen/google/rpc/status_pb.js';
 import type { FetchErrorDetailsResponse } from './gen/spark/connect/base_pb.js';
 import { SparkConnectError, SparkConnectErrorCode } from './spark-connect-error.js';
 
@@ -32,7 +37,12 @@ export interface SparkErrorInfo {
 }
 
 export function isServiceError(value: unknown): value is ServiceError {
-  return typeof value === 'object' && value !== null && typeof (value as ServiceError).code === 'number' && 'metadata' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ServiceError).code === 'number' &&
+    'metadata' in value
+  );
 }
 
 /** Decodes the ErrorInfo and RetryInfo details Spark puts in the status trailer. */
@@ -40,7 +50,7 @@ export function readErrorInfo(metadata: Metadata | undefined): SparkErrorInfo {
   const info: SparkErrorInfo = {};
   const raw = metadata?.get('grpc-status-details-bin')[0];
   if (raw === undefined) return info;
-  let status;
+  let status: Status;
   try {
     status = fromBinary(StatusSchema, typeof raw === 'string' ? Buffer.from(raw, 'base64') : raw);
   } catch {
@@ -64,7 +74,9 @@ export function readErrorInfo(metadata: Metadata | undefined): SparkErrorInfo {
         }
       } else if (detail.typeUrl.endsWith('/google.rpc.RetryInfo')) {
         const retry = fromBinary(RetryInfoSchema, detail.value);
-        if (retry.retryDelay) info.retryDelayMs = Number(retry.retryDelay.seconds) * 1000 + Math.round(retry.retryDelay.nanos / 1e6);
+        if (retry.retryDelay)
+          info.retryDelayMs =
+            Number(retry.retryDelay.seconds) * 1000 + Math.round(retry.retryDelay.nanos / 1e6);
       }
     } catch {
       // A detail this client cannot read; the status message still says what happened.
@@ -74,7 +86,14 @@ export function readErrorInfo(metadata: Metadata | undefined): SparkErrorInfo {
 }
 
 /** The root error of a FetchErrorDetails answer, with its cause chain as text. */
-export function summariseErrorDetails(details: FetchErrorDetailsResponse): { message: string; errorClass?: string; sqlState?: string; messageParameters?: Record<string, string> } | undefined {
+export function summariseErrorDetails(details: FetchErrorDetailsResponse):
+  | {
+      message: string;
+      errorClass?: string;
+      sqlState?: string;
+      messageParameters?: Record<string, string>;
+    }
+  | undefined {
   if (details.errors.length === 0) return undefined;
   const root = details.errors[details.rootErrorIdx ?? 0];
   if (root === undefined) return undefined;
@@ -89,9 +108,15 @@ export function summariseErrorDetails(details: FetchErrorDetailsResponse): { mes
     causeIndex = cause.causeIdx;
   }
   const throwable = root.sparkThrowable;
-  const parameters = throwable && Object.keys(throwable.messageParameters).length > 0 ? { ...throwable.messageParameters } : undefined;
+  const parameters =
+    throwable && Object.keys(throwable.messageParameters).length > 0
+      ? { ...throwable.messageParameters }
+      : undefined;
   return {
-    message: causes.length > 0 ? `${root.message} (caused by: ${causes.join('; caused by: ')})` : root.message,
+    message:
+      causes.length > 0
+        ? `${root.message} (caused by: ${causes.join('; caused by: ')})`
+        : root.message,
     ...(throwable?.errorClass ? { errorClass: throwable.errorClass } : {}),
     ...(throwable?.sqlState ? { sqlState: throwable.sqlState } : {}),
     ...(parameters ? { messageParameters: parameters } : {}),
@@ -107,13 +132,23 @@ export interface MapErrorContext {
   details?: ReturnType<typeof summariseErrorDetails>;
 }
 
-const sessionLostClasses = ['INVALID_HANDLE.SESSION_CHANGED', 'INVALID_HANDLE.SESSION_NOT_FOUND', 'INVALID_HANDLE.SESSION_CLOSED', 'INVALID_HANDLE.OPERATION_NOT_FOUND', 'INVALID_HANDLE.OPERATION_ABANDONED'];
+const sessionLostClasses = [
+  'INVALID_HANDLE.SESSION_CHANGED',
+  'INVALID_HANDLE.SESSION_NOT_FOUND',
+  'INVALID_HANDLE.SESSION_CLOSED',
+  'INVALID_HANDLE.OPERATION_NOT_FOUND',
+  'INVALID_HANDLE.OPERATION_ABANDONED',
+];
 
 /** Turns a grpc-js failure into a SparkConnectError with a message that says what to do next. */
 export function mapGrpcError(error: unknown, context: MapErrorContext): SparkConnectError {
   if (SparkConnectError.isInstance(error)) return error;
   if (!isServiceError(error)) {
-    return new SparkConnectError(SparkConnectErrorCode.Rpc, `Spark Connect failed while ${context.action}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    return new SparkConnectError(
+      SparkConnectErrorCode.Rpc,
+      `Spark Connect failed while ${context.action}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   const info = readErrorInfo(error.metadata);
   const details = context.details;
@@ -145,9 +180,17 @@ export function mapGrpcError(error: unknown, context: MapErrorContext): SparkCon
         common,
       );
     case GrpcStatus.Cancelled:
-      return new SparkConnectError(SparkConnectErrorCode.Aborted, `The Spark Connect call was cancelled while ${context.action}.`, common);
+      return new SparkConnectError(
+        SparkConnectErrorCode.Aborted,
+        `The Spark Connect call was cancelled while ${context.action}.`,
+        common,
+      );
     case GrpcStatus.DeadlineExceeded:
-      return new SparkConnectError(SparkConnectErrorCode.Rpc, `Spark Connect timed out while ${context.action}.`, { ...common, isRetryable: true });
+      return new SparkConnectError(
+        SparkConnectErrorCode.Rpc,
+        `Spark Connect timed out while ${context.action}.`,
+        { ...common, isRetryable: true },
+      );
     case GrpcStatus.ResourceExhausted:
       return new SparkConnectError(
         SparkConnectErrorCode.Rpc,
@@ -155,23 +198,44 @@ export function mapGrpcError(error: unknown, context: MapErrorContext): SparkCon
         common,
       );
     case GrpcStatus.Unimplemented:
-      return new SparkConnectError(SparkConnectErrorCode.Rpc, `The Spark Connect server does not implement this call (${serverMessage}); it may be older than this client expects (Spark 4.x).`, common);
+      return new SparkConnectError(
+        SparkConnectErrorCode.Rpc,
+        `The Spark Connect server does not implement this call (${serverMessage}); it may be older than this client expects (Spark 4.x).`,
+        common,
+      );
     default:
       break;
   }
-  if (errorClass !== undefined && sessionLostClasses.some((name) => errorClass === name || errorClass.startsWith(`${name}.`))) {
+  if (
+    errorClass !== undefined &&
+    sessionLostClasses.some((name) => errorClass === name || errorClass.startsWith(`${name}.`))
+  ) {
     return new SparkConnectError(
       SparkConnectErrorCode.SessionLost,
       `The Spark Connect server lost the session or operation (${errorClass}), for example after a restart. Try again: a new session will be used.`,
       { ...common, isRetryable: true },
     );
   }
-  if (errorClass !== undefined || error.code === GrpcStatus.Internal || error.code === GrpcStatus.Unknown || error.code === GrpcStatus.InvalidArgument) {
-    const prefix = errorClass && !serverMessage.includes(`[${errorClass}]`) ? `[${errorClass}] ` : '';
-    return new SparkConnectError(SparkConnectErrorCode.Spark, `Spark failed while ${context.action}: ${prefix}${serverMessage}`, {
-      ...common,
-      isRetryable: info.retryDelayMs !== undefined,
-    });
+  if (
+    errorClass !== undefined ||
+    error.code === GrpcStatus.Internal ||
+    error.code === GrpcStatus.Unknown ||
+    error.code === GrpcStatus.InvalidArgument
+  ) {
+    const prefix =
+      errorClass && !serverMessage.includes(`[${errorClass}]`) ? `[${errorClass}] ` : '';
+    return new SparkConnectError(
+      SparkConnectErrorCode.Spark,
+      `Spark failed while ${context.action}: ${prefix}${serverMessage}`,
+      {
+        ...common,
+        isRetryable: info.retryDelayMs !== undefined,
+      },
+    );
   }
-  return new SparkConnectError(SparkConnectErrorCode.Rpc, `Spark Connect failed while ${context.action} (gRPC status ${error.code}): ${serverMessage}`, common);
+  return new SparkConnectError(
+    SparkConnectErrorCode.Rpc,
+    `Spark Connect failed while ${context.action} (gRPC status ${error.code}): ${serverMessage}`,
+    common,
+  );
 }

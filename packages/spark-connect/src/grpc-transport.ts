@@ -25,8 +25,19 @@ export interface ServerStream<T> extends AsyncIterable<T> {
  * HTTP/2; tests may pass their own.
  */
 export interface SparkTransport {
-  unary<I extends DescMessage, O extends DescMessage>(method: SparkRpc, input: I, output: O, request: MessageShape<I>, signal?: AbortSignal): Promise<MessageShape<O>>;
-  serverStream<I extends DescMessage, O extends DescMessage>(method: SparkRpc, input: I, output: O, request: MessageShape<I>): ServerStream<MessageShape<O>>;
+  unary<I extends DescMessage, O extends DescMessage>(
+    method: SparkRpc,
+    input: I,
+    output: O,
+    request: MessageShape<I>,
+    signal?: AbortSignal,
+  ): Promise<MessageShape<O>>;
+  serverStream<I extends DescMessage, O extends DescMessage>(
+    method: SparkRpc,
+    input: I,
+    output: O,
+    request: MessageShape<I>,
+  ): ServerStream<MessageShape<O>>;
   close(): void;
 }
 
@@ -36,8 +47,13 @@ export interface SparkTransport {
  * connection-string parameters as headers, 128 MiB message limits, keepalive, and no
  * deadline (queries may legitimately run for hours).
  */
-export function createGrpcTransport(settings: SparkConnectionSettings, channelOptions: grpc.ChannelOptions = {}): SparkTransport {
-  const credentials = settings.useSsl ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
+export function createGrpcTransport(
+  settings: SparkConnectionSettings,
+  channelOptions: grpc.ChannelOptions = {},
+): SparkTransport {
+  const credentials = settings.useSsl
+    ? grpc.credentials.createSsl()
+    : grpc.credentials.createInsecure();
   const client = new grpc.Client(`${settings.host}:${settings.port}`, credentials, {
     'grpc.max_receive_message_length': settings.grpcMaxMessageSize,
     'grpc.max_send_message_length': settings.grpcMaxMessageSize,
@@ -54,27 +70,49 @@ export function createGrpcTransport(settings: SparkConnectionSettings, channelOp
     if (settings.token !== undefined) result.set('authorization', `Bearer ${settings.token}`);
     return result;
   };
-  const serialize = <I extends DescMessage>(input: I) => (message: MessageShape<I>) => Buffer.from(toBinary(input, message));
-  const deserialize = <O extends DescMessage>(output: O) => (bytes: Buffer) => fromBinary(output, bytes);
+  const serialize =
+    <I extends DescMessage>(input: I) =>
+    (message: MessageShape<I>) =>
+      Buffer.from(toBinary(input, message));
+  const deserialize =
+    <O extends DescMessage>(output: O) =>
+    (bytes: Buffer) =>
+      fromBinary(output, bytes);
 
   return {
     unary(method, input, output, request, signal) {
       return new Promise((resolve, reject) => {
-        const call = client.makeUnaryRequest(servicePath + method, serialize(input), deserialize(output), request, metadata(), {}, (error, response) => {
-          signal?.removeEventListener('abort', onAbort);
-          if (error) reject(error);
-          else resolve(response as MessageShape<typeof output>);
-        });
+        const call = client.makeUnaryRequest(
+          servicePath + method,
+          serialize(input),
+          deserialize(output),
+          request,
+          metadata(),
+          {},
+          (error, response) => {
+            signal?.removeEventListener('abort', onAbort);
+            if (error) reject(error);
+            else resolve(response as MessageShape<typeof output>);
+          },
+        );
         const onAbort = () => call.cancel();
         if (signal?.aborted) call.cancel();
         else signal?.addEventListener('abort', onAbort, { once: true });
       });
     },
     serverStream(method, input, output, request) {
-      const call = client.makeServerStreamRequest(servicePath + method, serialize(input), deserialize(output), request, metadata(), {});
+      const call = client.makeServerStreamRequest(
+        servicePath + method,
+        serialize(input),
+        deserialize(output),
+        request,
+        metadata(),
+        {},
+      );
       return {
         cancel: () => call.cancel(),
-        [Symbol.asyncIterator]: () => call[Symbol.asyncIterator]() as AsyncIterator<MessageShape<typeof output>>,
+        [Symbol.asyncIterator]: () =>
+          call[Symbol.asyncIterator]() as AsyncIterator<MessageShape<typeof output>>,
       };
     },
     close() {

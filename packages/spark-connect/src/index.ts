@@ -1,4 +1,14 @@
-export { createSparkConnectClient } from './spark-connect-client.js';
+export type { ArrowRow } from './arrow-batches.js';
+export { batchToRows, decodeArrowPayload } from './arrow-batches.js';
+export type { SparkConnectionSettings } from './connection-string.js';
+export {
+  DEFAULT_MAX_MESSAGE_SIZE,
+  DEFAULT_SPARK_CONNECT_PORT,
+  parseConnectionString,
+} from './connection-string.js';
+export type { SparkField } from './data-type.js';
+export type { ServerStream, SparkRpc, SparkTransport } from './grpc-transport.js';
+export { createGrpcTransport } from './grpc-transport.js';
 export type {
   SparkCallOptions,
   SparkConfig,
@@ -7,12 +17,6 @@ export type {
   SparkConnectStats,
   SparkQueryResult,
 } from './spark-connect-client.js';
-export { SparkConnectError, SparkConnectErrorCode } from './spark-connect-error.js';
+export { createSparkConnectClient } from './spark-connect-client.js';
 export type { SparkConnectErrorOptions } from './spark-connect-error.js';
-export { parseConnectionString, DEFAULT_SPARK_CONNECT_PORT, DEFAULT_MAX_MESSAGE_SIZE } from './connection-string.js';
-export type { SparkConnectionSettings } from './connection-string.js';
-export type { SparkField } from './data-type.js';
-export type { ArrowRow } from './arrow-batches.js';
-export { batchToRows, decodeArrowPayload } from './arrow-batches.js';
-export { createGrpcTransport } from './grpc-transport.js';
-export type { SparkTransport, ServerStream, SparkRpc } from './grpc-transport.js';
+export { SparkConnectError, SparkConnectErrorCode } from './spark-connect-error.js';

@@ -35,7 +35,9 @@ describe('Spark Connect client against a real Spark server', () => {
   });
 
   it('streams a query in Arrow batches with 64-bit integers as bigint', async () => {
-    const result = spark.sql("SELECT id, concat('row ', id) AS text, id * 4294967296 AS big FROM range(0, 20000)");
+    const result = spark.sql(
+      "SELECT id, concat('row ', id) AS text, id * 4294967296 AS big FROM range(0, 20000)",
+    );
     let rows = 0;
     let batches = 0;
     let last: Record<string, unknown> | undefined;
@@ -47,11 +49,19 @@ describe('Spark Connect client against a real Spark server', () => {
     expect(rows).toBe(20000);
     expect(batches).toBeGreaterThanOrEqual(1);
     expect(last).toEqual({ id: 19999n, text: 'row 19999', big: 19999n * 4294967296n });
-    expect(result.fields?.map((field) => `${field.name}:${field.type}`)).toEqual(['id:bigint', 'text:string', 'big:bigint']);
+    expect(result.fields?.map((field) => `${field.name}:${field.type}`)).toEqual([
+      'id:bigint',
+      'text:string',
+      'big:bigint',
+    ]);
   });
 
   it('reads a schema without running the query', async () => {
-    expect(await spark.schema("SELECT CAST(1 AS INT) AS a, 'x' AS b, CAST(1.5 AS DECIMAL(10,2)) AS c, array(1L) AS d")).toEqual([
+    expect(
+      await spark.schema(
+        "SELECT CAST(1 AS INT) AS a, 'x' AS b, CAST(1.5 AS DECIMAL(10,2)) AS c, array(1L) AS d",
+      ),
+    ).toEqual([
       { name: 'a', type: 'int', nullable: false },
       { name: 'b', type: 'string', nullable: false },
       { name: 'c', type: 'decimal(10,2)', nullable: false },
@@ -61,17 +71,26 @@ describe('Spark Connect client against a real Spark server', () => {
 
   it('sets and reads session config', async () => {
     await spark.config.set({ 'spark.sql.shuffle.partitions': '3' });
-    expect(await spark.config.get(['spark.sql.shuffle.partitions', 'drift.never.set'])).toEqual({ 'spark.sql.shuffle.partitions': '3', 'drift.never.set': undefined });
+    expect(await spark.config.get(['spark.sql.shuffle.partitions', 'drift.never.set'])).toEqual({
+      'spark.sql.shuffle.partitions': '3',
+      'drift.never.set': undefined,
+    });
   });
 
   it('runs DDL and DML on a Delta table and reads its change feed', async () => {
     const path = join(directory, 'people');
     const table = `delta.\`${path}\``;
-    await spark.execute(`CREATE TABLE ${table} (id BIGINT, name STRING) USING DELTA TBLPROPERTIES (delta.enableChangeDataFeed = true)`);
+    await spark.execute(
+      `CREATE TABLE ${table} (id BIGINT, name STRING) USING DELTA TBLPROPERTIES (delta.enableChangeDataFeed = true)`,
+    );
     await spark.execute(`INSERT INTO ${table} VALUES (1, 'ann'), (2, 'bob')`);
     await spark.execute(`UPDATE ${table} SET name = 'bobby' WHERE id = 2`);
     await spark.execute(`DELETE FROM ${table} WHERE id = 1`);
-    const changes = await spark.sql(`SELECT id, name, _change_type, _commit_version FROM table_changes_by_path('${path}', 1, 3) ORDER BY _commit_version, _change_type, id`).collect();
+    const changes = await spark
+      .sql(
+        `SELECT id, name, _change_type, _commit_version FROM table_changes_by_path('${path}', 1, 3) ORDER BY _commit_version, _change_type, id`,
+      )
+      .collect();
     expect(changes).toEqual([
       { id: 1n, name: 'ann', _change_type: 'insert', _commit_version: 1n },
       { id: 2n, name: 'bob', _change_type: 'insert', _commit_version: 1n },
@@ -109,7 +128,11 @@ describe('Spark Connect client against a real Spark server', () => {
   it('aborts a long query and leaves the session usable', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
-    const error = await failure(spark.sql('SELECT count(*) FROM range(0, 100000000000)', { signal: controller.signal }).collect());
+    const error = await failure(
+      spark
+        .sql('SELECT count(*) FROM range(0, 100000000000)', { signal: controller.signal })
+        .collect(),
+    );
     expect(error.code).toBe('spark-connect/aborted');
     expect(await spark.sql('SELECT 1 AS one').collect()).toEqual([{ one: 1 }]);
   });

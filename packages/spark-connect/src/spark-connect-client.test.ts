@@ -1,5 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import * as grpc from '@grpc/grpc-js';
+import { tableToIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AnalyzePlanResponseSchema,
@@ -18,8 +19,14 @@ import {
 } from './gen/spark/connect/base_pb.js';
 import { createSparkConnectClient, type SparkConnectClient } from './spark-connect-client.js';
 import { SparkConnectError } from './spark-connect-error.js';
-import { arrowResponse, completeResponse, type MockServer, rowsTable, sparkError, startMockServer } from './testing/mock-spark-connect-server.js';
-import { tableToIPC } from 'apache-arrow';
+import {
+  arrowResponse,
+  completeResponse,
+  type MockServer,
+  rowsTable,
+  sparkError,
+  startMockServer,
+} from './testing/mock-spark-connect-server.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 let server: MockServer | undefined;
@@ -49,7 +56,26 @@ describe('createSparkConnectClient against a mock server', () => {
   it('streams Arrow batches as rows and sends token, headers, user and session on every call', async () => {
     server = await startMockServer({
       ExecutePlan: (request, call) => {
-        call.write(create(ExecutePlanResponseSchema, { operationId: request.operationId, responseId: 'r0', schema: { kind: { case: 'struct', value: { fields: [{ name: 'id', dataType: { kind: { case: 'long', value: {} } }, nullable: false }] } } } }));
+        call.write(
+          create(ExecutePlanResponseSchema, {
+            operationId: request.operationId,
+            responseId: 'r0',
+            schema: {
+              kind: {
+                case: 'struct',
+                value: {
+                  fields: [
+                    {
+                      name: 'id',
+                      dataType: { kind: { case: 'long', value: {} } },
+                      nullable: false,
+                    },
+                  ],
+                },
+              },
+            },
+          }),
+        );
         call.write(arrowResponse(rowsTable([1n, 2n], ['a', 'b']), 'r1'));
         call.write(arrowResponse(rowsTable([], []), 'r2'));
         call.write(arrowResponse(rowsTable([9007199254740993n], ['c']), 'r3'));
@@ -58,7 +84,10 @@ describe('createSparkConnectClient against a mock server', () => {
       },
       ReleaseExecute: release,
     });
-    client = createSparkConnectClient({ remote: `${server.remote}/;token=s3cret;use_ssl=false;user_id=ann;x-databricks-cluster-id=c-1`, clientType: 'test' });
+    client = createSparkConnectClient({
+      remote: `${server.remote}/;token=s3cret;use_ssl=false;user_id=ann;x-databricks-cluster-id=c-1`,
+      clientType: 'test',
+    });
     const result = client.sql('SELECT id, text FROM t');
     const pages: unknown[] = [];
     for await (const rows of result.rows()) pages.push(rows);
@@ -82,16 +111,29 @@ describe('createSparkConnectClient against a mock server', () => {
     expect(request.clientType).toBe('test');
     expect(request.operationId).toMatch(uuid);
     expect(request.plan?.opType.case).toBe('root');
-    expect(request.plan?.opType.value).toMatchObject({ relType: { case: 'sql', value: { query: 'SELECT id, text FROM t' } } });
-    expect(request.requestOptions[0]?.requestOption).toMatchObject({ case: 'reattachOptions', value: { reattachable: true } });
+    expect(request.plan?.opType.value).toMatchObject({
+      relType: { case: 'sql', value: { query: 'SELECT id, text FROM t' } },
+    });
+    expect(request.requestOptions[0]?.requestOption).toMatchObject({
+      case: 'reattachOptions',
+      value: { reattachable: true },
+    });
     // The finished operation is released.
     const released = server.requests<ReleaseExecuteRequest>('ReleaseExecute');
     expect(released).toHaveLength(1);
-    expect(released[0]).toMatchObject({ operationId: request.operationId, release: { case: 'releaseAll' } });
+    expect(released[0]).toMatchObject({
+      operationId: request.operationId,
+      release: { case: 'releaseAll' },
+    });
   });
 
   it('reads SPARK_REMOTE at first use, not at construction', async () => {
-    server = await startMockServer({ AnalyzePlan: () => create(AnalyzePlanResponseSchema, { result: { case: 'sparkVersion', value: { version: '4.1.2' } } }) });
+    server = await startMockServer({
+      AnalyzePlan: () =>
+        create(AnalyzePlanResponseSchema, {
+          result: { case: 'sparkVersion', value: { version: '4.1.2' } },
+        }),
+    });
     client = createSparkConnectClient();
     process.env.SPARK_REMOTE = server.remote;
     await expect(client.sparkVersion()).resolves.toBe('4.1.2');
@@ -133,7 +175,10 @@ describe('createSparkConnectClient against a mock server', () => {
       [operationId, 'r3'],
     ]);
     expect(client.stats().reattaches).toBe(2);
-    expect(server.requests<ReleaseExecuteRequest>('ReleaseExecute')[0]).toMatchObject({ operationId, release: { case: 'releaseAll' } });
+    expect(server.requests<ReleaseExecuteRequest>('ReleaseExecute')[0]).toMatchObject({
+      operationId,
+      release: { case: 'releaseAll' },
+    });
   });
 
   it('treats the end of a non-reattachable stream as the end of the result', async () => {
@@ -153,12 +198,16 @@ describe('createSparkConnectClient against a mock server', () => {
   it('maps a Spark error to its error class and SQL state, with the full message from FetchErrorDetails', async () => {
     server = await startMockServer({
       ExecutePlan: () => {
-        throw sparkError(grpc.status.INTERNAL, '[TABLE_OR_VIEW_NOT_FOUND] The table or view `t` cannot… (truncated)', {
-          errorClass: 'TABLE_OR_VIEW_NOT_FOUND',
-          sqlState: '42P01',
-          errorId: 'e-1',
-          messageParameters: '{"relationName":"`t`"}',
-        });
+        throw sparkError(
+          grpc.status.INTERNAL,
+          '[TABLE_OR_VIEW_NOT_FOUND] The table or view `t` cannot… (truncated)',
+          {
+            errorClass: 'TABLE_OR_VIEW_NOT_FOUND',
+            sqlState: '42P01',
+            errorId: 'e-1',
+            messageParameters: '{"relationName":"`t`"}',
+          },
+        );
       },
       FetchErrorDetails: (request) =>
         create(FetchErrorDetailsResponseSchema, {
@@ -167,7 +216,11 @@ describe('createSparkConnectClient against a mock server', () => {
             {
               message: '[TABLE_OR_VIEW_NOT_FOUND] The table or view `t` cannot be found.',
               errorTypeHierarchy: ['org.apache.spark.sql.AnalysisException'],
-              sparkThrowable: { errorClass: 'TABLE_OR_VIEW_NOT_FOUND', sqlState: '42P01', messageParameters: { relationName: '`t`' } },
+              sparkThrowable: {
+                errorClass: 'TABLE_OR_VIEW_NOT_FOUND',
+                sqlState: '42P01',
+                messageParameters: { relationName: '`t`' },
+              },
               causeIdx: 1,
             },
             { message: `root cause for ${request.errorId}` },
@@ -187,30 +240,45 @@ describe('createSparkConnectClient against a mock server', () => {
     expect(error.isRetryable).toBe(false);
     expect(SparkConnectError.hasErrorClass(error, 'TABLE_OR_VIEW_NOT_FOUND')).toBe(true);
     // The same marker as @drift-spark/core's DriftError, so the engine can read code/isRetryable.
-    expect((error as unknown as Record<symbol, unknown>)[Symbol.for('drift-spark.error')]).toBe(true);
+    expect((error as unknown as Record<symbol, unknown>)[Symbol.for('drift-spark.error')]).toBe(
+      true,
+    );
     expect(server.requests<FetchErrorDetailsRequest>('FetchErrorDetails')[0]?.errorId).toBe('e-1');
   });
 
   it('falls back to the trailer when FetchErrorDetails is not implemented (Spark 3.5)', async () => {
     server = await startMockServer({
       AnalyzePlan: () => {
-        throw sparkError(grpc.status.INTERNAL, '[DELTA_MISSING_CHANGE_DATA] Error getting change data', { errorClass: 'DELTA_MISSING_CHANGE_DATA', sqlState: 'KD002', errorId: 'e-2' });
+        throw sparkError(
+          grpc.status.INTERNAL,
+          '[DELTA_MISSING_CHANGE_DATA] Error getting change data',
+          { errorClass: 'DELTA_MISSING_CHANGE_DATA', sqlState: 'KD002', errorId: 'e-2' },
+        );
       },
     });
     client = createSparkConnectClient({ remote: server.remote });
     const error = await caught(client.schema('SELECT 1'));
-    expect(error).toMatchObject({ code: 'spark-connect/spark', errorClass: 'DELTA_MISSING_CHANGE_DATA', sqlState: 'KD002' });
+    expect(error).toMatchObject({
+      code: 'spark-connect/spark',
+      errorClass: 'DELTA_MISSING_CHANGE_DATA',
+      sqlState: 'KD002',
+    });
     expect(error.message).toContain('Error getting change data');
   });
 
   it('reports a refused token as unauthenticated, without the token in the message', async () => {
     server = await startMockServer({
       AnalyzePlan: (_request, metadata) => {
-        if (metadata.get('authorization')[0] !== 'Bearer right') throw { code: grpc.status.UNAUTHENTICATED, details: 'Invalid authentication token' };
-        return create(AnalyzePlanResponseSchema, { result: { case: 'sparkVersion', value: { version: '4.1.2' } } });
+        if (metadata.get('authorization')[0] !== 'Bearer right')
+          throw { code: grpc.status.UNAUTHENTICATED, details: 'Invalid authentication token' };
+        return create(AnalyzePlanResponseSchema, {
+          result: { case: 'sparkVersion', value: { version: '4.1.2' } },
+        });
       },
     });
-    client = createSparkConnectClient({ remote: `${server.remote}/;token=wrong-token;use_ssl=false` });
+    client = createSparkConnectClient({
+      remote: `${server.remote}/;token=wrong-token;use_ssl=false`,
+    });
     const error = await caught(client.sparkVersion());
     expect(error.code).toBe('spark-connect/unauthenticated');
     expect(error.message).toContain('Invalid authentication token');
@@ -218,7 +286,10 @@ describe('createSparkConnectClient against a mock server', () => {
     expect(error.message).not.toContain('wrong-token');
     const good = createSparkConnectClient({ remote: server.remote, token: 'right', headers: {} });
     // An explicit token without use_ssl would mean TLS: keep plaintext for the local mock.
-    const plain = createSparkConnectClient({ remote: `${server.remote}/;use_ssl=false`, token: 'right' });
+    const plain = createSparkConnectClient({
+      remote: `${server.remote}/;use_ssl=false`,
+      token: 'right',
+    });
     await expect(plain.sparkVersion()).resolves.toBe('4.1.2');
     await plain.close();
     await good.close();
@@ -246,7 +317,10 @@ describe('createSparkConnectClient against a mock server', () => {
         await stalled;
         call.end();
       },
-      Interrupt: (request) => create(InterruptResponseSchema, { interruptedIds: request.interrupt.case === 'operationId' ? [request.interrupt.value] : [] }),
+      Interrupt: (request) =>
+        create(InterruptResponseSchema, {
+          interruptedIds: request.interrupt.case === 'operationId' ? [request.interrupt.value] : [],
+        }),
       ReleaseExecute: release,
     });
     client = createSparkConnectClient({ remote: server.remote });
@@ -254,7 +328,9 @@ describe('createSparkConnectClient against a mock server', () => {
     const seen: unknown[] = [];
     const error = await caught(
       (async () => {
-        for await (const rows of client!.sql('SELECT * FROM big', { signal: controller.signal }).rows()) {
+        for await (const rows of client!
+          .sql('SELECT * FROM big', { signal: controller.signal })
+          .rows()) {
           seen.push(...rows);
           controller.abort(new Error('user stopped'));
         }
@@ -266,7 +342,10 @@ describe('createSparkConnectClient against a mock server', () => {
     const operationId = server.requests<ExecutePlanRequest>('ExecutePlan')[0]!.operationId;
     const interrupts = server.requests<InterruptRequest>('Interrupt');
     expect(interrupts).toHaveLength(1);
-    expect(interrupts[0]).toMatchObject({ interruptType: InterruptRequest_InterruptType.OPERATION_ID, interrupt: { case: 'operationId', value: operationId } });
+    expect(interrupts[0]).toMatchObject({
+      interruptType: InterruptRequest_InterruptType.OPERATION_ID,
+      interrupt: { case: 'operationId', value: operationId },
+    });
   });
 
   it('interrupts and releases when the caller stops iterating early', async () => {
@@ -291,7 +370,17 @@ describe('createSparkConnectClient against a mock server', () => {
         call.write(
           create(ExecutePlanResponseSchema, {
             responseId: 'r1',
-            responseType: { case: 'sqlCommandResult', value: { relation: { relType: { case: 'localRelation', value: { data: tableToIPC(rowsTable([7n], ['x']), 'stream') } } } } },
+            responseType: {
+              case: 'sqlCommandResult',
+              value: {
+                relation: {
+                  relType: {
+                    case: 'localRelation',
+                    value: { data: tableToIPC(rowsTable([7n], ['x']), 'stream') },
+                  },
+                },
+              },
+            },
           }),
         );
         call.write(completeResponse('r2'));
@@ -304,7 +393,12 @@ describe('createSparkConnectClient against a mock server', () => {
     const request = server.requests<ExecutePlanRequest>('ExecutePlan')[0]!;
     expect(request.plan?.opType).toMatchObject({
       case: 'command',
-      value: { commandType: { case: 'sqlCommand', value: { input: { relType: { case: 'sql', value: { query: 'DESCRIBE DETAIL t' } } } } } },
+      value: {
+        commandType: {
+          case: 'sqlCommand',
+          value: { input: { relType: { case: 'sql', value: { query: 'DESCRIBE DETAIL t' } } } },
+        },
+      },
     });
   });
 
@@ -322,9 +416,28 @@ describe('createSparkConnectClient against a mock server', () => {
                       case: 'struct',
                       value: {
                         fields: [
-                          { name: 'id', dataType: { kind: { case: 'long', value: {} } }, nullable: false },
-                          { name: 'tags', dataType: { kind: { case: 'array', value: { elementType: { kind: { case: 'string', value: {} } } } } }, nullable: true },
-                          { name: 'amount', dataType: { kind: { case: 'decimal', value: { precision: 12, scale: 2 } } }, nullable: true },
+                          {
+                            name: 'id',
+                            dataType: { kind: { case: 'long', value: {} } },
+                            nullable: false,
+                          },
+                          {
+                            name: 'tags',
+                            dataType: {
+                              kind: {
+                                case: 'array',
+                                value: { elementType: { kind: { case: 'string', value: {} } } },
+                              },
+                            },
+                            nullable: true,
+                          },
+                          {
+                            name: 'amount',
+                            dataType: {
+                              kind: { case: 'decimal', value: { precision: 12, scale: 2 } },
+                            },
+                            nullable: true,
+                          },
                         ],
                       },
                     },
@@ -332,10 +445,15 @@ describe('createSparkConnectClient against a mock server', () => {
                 },
               },
             })
-          : create(AnalyzePlanResponseSchema, { result: { case: 'sparkVersion', value: { version: '4.1.2' } } }),
+          : create(AnalyzePlanResponseSchema, {
+              result: { case: 'sparkVersion', value: { version: '4.1.2' } },
+            }),
       Config: (request) => {
         const operation = request.operation?.opType;
-        if (operation?.case === 'getOption') return create(ConfigResponseSchema, { pairs: [{ key: 'spark.sql.session.timeZone', value: 'UTC' }, { key: 'unset.key' }] });
+        if (operation?.case === 'getOption')
+          return create(ConfigResponseSchema, {
+            pairs: [{ key: 'spark.sql.session.timeZone', value: 'UTC' }, { key: 'unset.key' }],
+          });
         return create(ConfigResponseSchema, {});
       },
       ReleaseSession: () => create(ReleaseSessionResponseSchema, {}),
@@ -347,13 +465,19 @@ describe('createSparkConnectClient against a mock server', () => {
       { name: 'amount', type: 'decimal(12,2)', nullable: true },
     ]);
     expect(await client.sparkVersion()).toBe('4.1.2');
-    expect(await client.config.get(['spark.sql.session.timeZone', 'unset.key'])).toEqual({ 'spark.sql.session.timeZone': 'UTC', 'unset.key': undefined });
+    expect(await client.config.get(['spark.sql.session.timeZone', 'unset.key'])).toEqual({
+      'spark.sql.session.timeZone': 'UTC',
+      'unset.key': undefined,
+    });
     await client.config.set({ 'spark.sql.ansi.enabled': 'true' });
     const analyze = server.requests<{ clientObservedServerSideSessionId?: string }>('AnalyzePlan');
     expect(analyze[0]?.clientObservedServerSideSessionId).toBeUndefined();
     expect(analyze[1]?.clientObservedServerSideSessionId).toBe('server-1');
     const set = server.requests<{ operation: { opType: unknown } }>('Config')[1];
-    expect(set?.operation.opType).toMatchObject({ case: 'set', value: { pairs: [{ key: 'spark.sql.ansi.enabled', value: 'true' }] } });
+    expect(set?.operation.opType).toMatchObject({
+      case: 'set',
+      value: { pairs: [{ key: 'spark.sql.ansi.enabled', value: 'true' }] },
+    });
     await client.close();
     expect(server.requests('ReleaseSession')).toHaveLength(1);
     const error = await caught(client.sparkVersion());
@@ -365,8 +489,13 @@ describe('createSparkConnectClient against a mock server', () => {
     server = await startMockServer({
       AnalyzePlan: (request) => {
         sessions.push(request.sessionId);
-        if (sessions.length === 1) throw sparkError(grpc.status.INTERNAL, 'session changed', { errorClass: 'INVALID_HANDLE.SESSION_CHANGED' });
-        return create(AnalyzePlanResponseSchema, { result: { case: 'sparkVersion', value: { version: '4.1.2' } } });
+        if (sessions.length === 1)
+          throw sparkError(grpc.status.INTERNAL, 'session changed', {
+            errorClass: 'INVALID_HANDLE.SESSION_CHANGED',
+          });
+        return create(AnalyzePlanResponseSchema, {
+          result: { case: 'sparkVersion', value: { version: '4.1.2' } },
+        });
       },
     });
     client = createSparkConnectClient({ remote: server.remote });

@@ -5,15 +5,21 @@ import type { RecordBatch } from 'apache-arrow';
 import { type ArrowRow, batchToRows, decodeArrowPayload } from './arrow-batches.js';
 import { parseConnectionString, type SparkConnectionSettings } from './connection-string.js';
 import { type SparkField, structFields } from './data-type.js';
-import { GrpcStatus, isServiceError, mapGrpcError, readErrorInfo, summariseErrorDetails } from './error-mapping.js';
+import {
+  GrpcStatus,
+  isServiceError,
+  mapGrpcError,
+  readErrorInfo,
+  summariseErrorDetails,
+} from './error-mapping.js';
 import {
   AnalyzePlanRequestSchema,
   AnalyzePlanResponseSchema,
-  ConfigRequestSchema,
   type ConfigRequest_Operation,
+  ConfigRequestSchema,
   ConfigResponseSchema,
-  type ExecutePlanResponse,
   ExecutePlanRequestSchema,
+  type ExecutePlanResponse,
   ExecutePlanResponseSchema,
   FetchErrorDetailsRequestSchema,
   FetchErrorDetailsResponseSchema,
@@ -119,10 +125,13 @@ interface Connection {
   clientType: string;
 }
 
-const sqlRelation = (query: string): Relation => ({ relType: { case: 'sql', value: { query } } }) as Relation;
+const sqlRelation = (query: string): Relation =>
+  ({ relType: { case: 'sql', value: { query } } }) as Relation;
 
 /** A Spark Connect client. Lazy: nothing is read, parsed or connected until the first call. */
-export function createSparkConnectClient(options: SparkConnectClientOptions = {}): SparkConnectClient {
+export function createSparkConnectClient(
+  options: SparkConnectClientOptions = {},
+): SparkConnectClient {
   let connection: Connection | undefined;
   let sessionId: string | undefined;
   let serverSideSessionId: string | undefined;
@@ -133,27 +142,47 @@ export function createSparkConnectClient(options: SparkConnectClientOptions = {}
   const maxReattachAttempts = options.maxReattachAttempts ?? 5;
 
   function connect(): Connection {
-    if (closed) throw new SparkConnectError(SparkConnectErrorCode.Closed, 'This Spark Connect client was closed; create a new one.');
+    if (closed)
+      throw new SparkConnectError(
+        SparkConnectErrorCode.Closed,
+        'This Spark Connect client was closed; create a new one.',
+      );
     if (connection) return connection;
     const remote = options.remote ?? process.env.SPARK_REMOTE;
     if (remote === undefined || remote.trim() === '') {
-      throw new SparkConnectError(SparkConnectErrorCode.InvalidUrl, 'No Spark Connect address: pass remote (for example sc://127.0.0.1:15002) or set SPARK_REMOTE.');
+      throw new SparkConnectError(
+        SparkConnectErrorCode.InvalidUrl,
+        'No Spark Connect address: pass remote (for example sc://127.0.0.1:15002) or set SPARK_REMOTE.',
+      );
     }
     const parsed = parseConnectionString(remote);
     const settings: SparkConnectionSettings = {
       ...parsed,
       ...(options.token !== undefined ? { token: options.token } : {}),
-      headers: { ...parsed.headers, ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([key, value]) => [key.toLowerCase(), value])) },
+      headers: {
+        ...parsed.headers,
+        ...Object.fromEntries(
+          Object.entries(options.headers ?? {}).map(([key, value]) => [key.toLowerCase(), value]),
+        ),
+      },
     };
     const transport =
-      typeof options.transport === 'function' ? options.transport(settings) : (options.transport ?? createGrpcTransport(settings, options.channelOptions));
+      typeof options.transport === 'function'
+        ? options.transport(settings)
+        : (options.transport ?? createGrpcTransport(settings, options.channelOptions));
     sessionId ??= settings.sessionId ?? randomUUID();
     connection = {
       settings,
       transport,
       address: `${settings.host}:${settings.port}`,
-      userContext: { userId: options.userId ?? settings.userId ?? process.env.USER ?? 'drift', userName: '' } as UserContext,
-      clientType: options.clientType ?? settings.userAgent ?? `drift-spark-connect node/${process.versions.node}`,
+      userContext: {
+        userId: options.userId ?? settings.userId ?? process.env.USER ?? 'drift',
+        userName: '',
+      } as UserContext,
+      clientType:
+        options.clientType ??
+        settings.userAgent ??
+        `drift-spark-connect node/${process.versions.node}`,
     };
     return connection;
   }
@@ -173,11 +202,19 @@ export function createSparkConnectClient(options: SparkConnectClientOptions = {}
   }
 
   function abortError(signal: AbortSignal): SparkConnectError {
-    return new SparkConnectError(SparkConnectErrorCode.Aborted, 'The Spark Connect call was aborted.', { cause: signal.reason });
+    return new SparkConnectError(
+      SparkConnectErrorCode.Aborted,
+      'The Spark Connect call was aborted.',
+      { cause: signal.reason },
+    );
   }
 
   /** Maps a failure, fetching the full error (FetchErrorDetails, Spark 4.x) when the server offers it. */
-  async function mapError(error: unknown, action: string, signal?: AbortSignal): Promise<SparkConnectError> {
+  async function mapError(
+    error: unknown,
+    action: string,
+    signal?: AbortSignal,
+  ): Promise<SparkConnectError> {
     if (signal?.aborted) return abortError(signal);
     const current = connection;
     let details: ReturnType<typeof summariseErrorDetails>;
@@ -198,8 +235,15 @@ export function createSparkConnectClient(options: SparkConnectClientOptions = {}
         }
       }
     }
-    const mapped = mapGrpcError(error, { address: current?.address ?? 'unknown', action, ...(details ? { details } : {}) });
-    if (mapped.code === SparkConnectErrorCode.SessionLost && mapped.errorClass?.startsWith('INVALID_HANDLE.SESSION')) {
+    const mapped = mapGrpcError(error, {
+      address: current?.address ?? 'unknown',
+      action,
+      ...(details ? { details } : {}),
+    });
+    if (
+      mapped.code === SparkConnectErrorCode.SessionLost &&
+      mapped.errorClass?.startsWith('INVALID_HANDLE.SESSION')
+    ) {
       // The server forgot the session: the next call starts a new one.
       sessionId = randomUUID();
       serverSideSessionId = undefined;
@@ -238,7 +282,11 @@ export function createSparkConnectClient(options: SparkConnectClientOptions = {}
    * reattachable execution, a stream that ends early or breaks with UNAVAILABLE is
    * resumed after the last response id; the operation is released at the end.
    */
-  async function* runPlan(plan: Plan, action: string, signal?: AbortSignal): AsyncGenerator<ExecutePlanResponse> {
+  async function* runPlan(
+    plan: Plan,
+    action: string,
+    signal?: AbortSignal,
+  ): AsyncGenerator<ExecutePlanResponse> {
     if (signal?.aborted) throw abortError(signal);
     const current = connect();
     const operationId = randomUUID();
@@ -251,7 +299,9 @@ export function createSparkConnectClient(options: SparkConnectClientOptions = {}
           ...base(current),
           plan,
           operationId,
-          requestOptions: reattachable ? [{ requestOption: { case: 'reattachOptions', value: { reattachable: true } } }] : [],
+          requestOptions: reattachable
+            ? [{ requestOption: { case: 'reattachOptions', value: { reattachable: true } } }]
+            : [],
         }),
       );
     let stream: ServerStream<ExecutePlanResponse> = start();
@@ -283,9 +333,15 @@ export function createSparkConnectClient(options: SparkConnectClientOptions = {}
         } catch (error) {
           if (signal?.aborted) throw abortError(signal);
           const lostBeforeStart =
-            isServiceError(error) && !serverKnowsOperation && readErrorInfo(error.metadata).errorClass?.startsWith('INVALID_HANDLE.OPERATION_NOT_FOUND');
-          const transient = isServiceError(error) && error.code === GrpcStatus.Unavailable && serverKnowsOperation;
-          if (!reattachable || !(transient || lostBeforeStart) || failures >= maxReattachAttempts) throw await mapError(error, action, signal);
+            isServiceError(error) &&
+            !serverKnowsOperation &&
+            readErrorInfo(error.metadata).errorClass?.startsWith(
+              'INVALID_HANDLE.OPERATION_NOT_FOUND',
+            );
+          const transient =
+            isServiceError(error) && error.code === GrpcStatus.Unavailable && serverKnowsOperation;
+          if (!reattachable || !(transient || lostBeforeStart) || failures >= maxReattachAttempts)
+            throw await mapError(error, action, signal);
           failures++;
           await delay(Math.min(50 * 4 ** (failures - 1), 5_000), signal);
           if (lostBeforeStart) {
@@ -300,7 +356,11 @@ export function createSparkConnectClient(options: SparkConnectClientOptions = {}
           'ReattachExecute',
           ReattachExecuteRequestSchema,
           ExecutePlanResponseSchema,
-          create(ReattachExecuteRequestSchema, { ...base(current), operationId, ...(lastResponseId ? { lastResponseId } : {}) }),
+          create(ReattachExecuteRequestSchema, {
+            ...base(current),
+            operationId,
+            ...(lastResponseId ? { lastResponseId } : {}),
+          }),
         );
       }
     } finally {
@@ -329,7 +389,11 @@ export function createSparkConnectClient(options: SparkConnectClientOptions = {}
             'ReleaseExecute',
             ReleaseExecuteRequestSchema,
             ReleaseExecuteResponseSchema,
-            create(ReleaseExecuteRequestSchema, { ...base(current), operationId, release: { case: 'releaseAll', value: {} } }),
+            create(ReleaseExecuteRequestSchema, {
+              ...base(current),
+              operationId,
+              release: { case: 'releaseAll', value: {} },
+            }),
             AbortSignal.timeout(10_000),
           ),
         );
@@ -374,22 +438,40 @@ export function createSparkConnectClient(options: SparkConnectClientOptions = {}
     };
   }
 
-  async function execute(statement: string, callOptions: SparkCallOptions = {}): Promise<ArrowRow[]> {
-    const plan = { opType: { case: 'command', value: { commandType: { case: 'sqlCommand', value: { sql: '', input: sqlRelation(statement) } } } } } as Plan;
+  async function execute(
+    statement: string,
+    callOptions: SparkCallOptions = {},
+  ): Promise<ArrowRow[]> {
+    const plan = {
+      opType: {
+        case: 'command',
+        value: {
+          commandType: { case: 'sqlCommand', value: { sql: '', input: sqlRelation(statement) } },
+        },
+      },
+    } as Plan;
     const rows: ArrowRow[] = [];
     let next: Relation | undefined;
     for await (const response of runPlan(plan, 'running a SQL statement', callOptions.signal)) {
       const result = response.responseType;
       if (result.case === 'sqlCommandResult') next = result.value.relation;
-      else if (result.case === 'arrowBatch') for (const batch of decodePayload(result.value.data)) rows.push(...batchToRows(batch));
+      else if (result.case === 'arrowBatch')
+        for (const batch of decodePayload(result.value.data)) rows.push(...batchToRows(batch));
     }
     if (next?.relType.case === 'localRelation') {
       const data = next.relType.value.data;
-      if (data !== undefined && data.byteLength > 0) for (const batch of decodePayload(data)) rows.push(...batchToRows(batch));
+      if (data !== undefined && data.byteLength > 0)
+        for (const batch of decodePayload(data)) rows.push(...batchToRows(batch));
     } else if (next?.relType.case !== undefined) {
       // A query: the server hands back the relation to run for its rows.
-      for await (const response of runPlan({ opType: { case: 'root', value: next } } as Plan, 'reading a SQL statement result', callOptions.signal)) {
-        if (response.responseType.case === 'arrowBatch') for (const batch of decodePayload(response.responseType.value.data)) rows.push(...batchToRows(batch));
+      for await (const response of runPlan(
+        { opType: { case: 'root', value: next } } as Plan,
+        'reading a SQL statement result',
+        callOptions.signal,
+      )) {
+        if (response.responseType.case === 'arrowBatch')
+          for (const batch of decodePayload(response.responseType.value.data))
+            rows.push(...batchToRows(batch));
       }
     }
     return rows;
@@ -400,11 +482,22 @@ export function createSparkConnectClient(options: SparkConnectClientOptions = {}
       'AnalyzePlan',
       AnalyzePlanRequestSchema,
       AnalyzePlanResponseSchema,
-      (current) => create(AnalyzePlanRequestSchema, { ...base(current), analyze: { case: 'schema', value: { plan: { opType: { case: 'root', value: sqlRelation(query) } } } } }),
+      (current) =>
+        create(AnalyzePlanRequestSchema, {
+          ...base(current),
+          analyze: {
+            case: 'schema',
+            value: { plan: { opType: { case: 'root', value: sqlRelation(query) } } },
+          },
+        }),
       'reading a query schema',
       callOptions.signal,
     );
-    if (response.result.case !== 'schema') throw new SparkConnectError(SparkConnectErrorCode.Rpc, 'The Spark Connect server answered a schema request without a schema.');
+    if (response.result.case !== 'schema')
+      throw new SparkConnectError(
+        SparkConnectErrorCode.Rpc,
+        'The Spark Connect server answered a schema request without a schema.',
+      );
     return structFields(response.result.value.schema);
   }
 
@@ -413,20 +506,33 @@ export function createSparkConnectClient(options: SparkConnectClientOptions = {}
       'AnalyzePlan',
       AnalyzePlanRequestSchema,
       AnalyzePlanResponseSchema,
-      (current) => create(AnalyzePlanRequestSchema, { ...base(current), analyze: { case: 'sparkVersion', value: {} } }),
+      (current) =>
+        create(AnalyzePlanRequestSchema, {
+          ...base(current),
+          analyze: { case: 'sparkVersion', value: {} },
+        }),
       'reading the Spark version',
       callOptions.signal,
     );
-    if (response.result.case !== 'sparkVersion') throw new SparkConnectError(SparkConnectErrorCode.Rpc, 'The Spark Connect server answered a version request without a version.');
+    if (response.result.case !== 'sparkVersion')
+      throw new SparkConnectError(
+        SparkConnectErrorCode.Rpc,
+        'The Spark Connect server answered a version request without a version.',
+      );
     return response.result.value.version;
   }
 
-  async function configCall(operation: ConfigRequest_Operation['opType'], action: string, signal?: AbortSignal): Promise<Record<string, string | undefined>> {
+  async function configCall(
+    operation: ConfigRequest_Operation['opType'],
+    action: string,
+    signal?: AbortSignal,
+  ): Promise<Record<string, string | undefined>> {
     const response = await unary(
       'Config',
       ConfigRequestSchema,
       ConfigResponseSchema,
-      (current) => create(ConfigRequestSchema, { ...base(current), operation: { opType: operation } }),
+      (current) =>
+        create(ConfigRequestSchema, { ...base(current), operation: { opType: operation } }),
       action,
       signal,
     );
@@ -437,21 +543,39 @@ export function createSparkConnectClient(options: SparkConnectClientOptions = {}
 
   const config: SparkConfig = {
     async get(keys, callOptions = {}) {
-      const values = await configCall({ case: 'getOption', value: { keys } } as ConfigRequest_Operation['opType'], 'reading Spark config', callOptions.signal);
+      const values = await configCall(
+        { case: 'getOption', value: { keys } } as ConfigRequest_Operation['opType'],
+        'reading Spark config',
+        callOptions.signal,
+      );
       return Object.fromEntries(keys.map((key) => [key, values[key]]));
     },
     async set(pairs, callOptions = {}) {
       await configCall(
-        { case: 'set', value: { pairs: Object.entries(pairs).map(([key, value]) => ({ key, value })) } } as ConfigRequest_Operation['opType'],
+        {
+          case: 'set',
+          value: { pairs: Object.entries(pairs).map(([key, value]) => ({ key, value })) },
+        } as ConfigRequest_Operation['opType'],
         'setting Spark config',
         callOptions.signal,
       );
     },
     async unset(keys, callOptions = {}) {
-      await configCall({ case: 'unset', value: { keys } } as ConfigRequest_Operation['opType'], 'unsetting Spark config', callOptions.signal);
+      await configCall(
+        { case: 'unset', value: { keys } } as ConfigRequest_Operation['opType'],
+        'unsetting Spark config',
+        callOptions.signal,
+      );
     },
     getAll(prefix, callOptions = {}) {
-      return configCall({ case: 'getAll', value: prefix === undefined ? {} : { prefix } } as ConfigRequest_Operation['opType'], 'reading Spark config', callOptions.signal);
+      return configCall(
+        {
+          case: 'getAll',
+          value: prefix === undefined ? {} : { prefix },
+        } as ConfigRequest_Operation['opType'],
+        'reading Spark config',
+        callOptions.signal,
+      );
     },
   };
 
@@ -460,7 +584,11 @@ export function createSparkConnectClient(options: SparkConnectClientOptions = {}
       'Interrupt',
       InterruptRequestSchema,
       InterruptResponseSchema,
-      (current) => create(InterruptRequestSchema, { ...base(current), interruptType: InterruptRequest_InterruptType.ALL }),
+      (current) =>
+        create(InterruptRequestSchema, {
+          ...base(current),
+          interruptType: InterruptRequest_InterruptType.ALL,
+        }),
       'interrupting operations',
       callOptions.signal,
     );
@@ -478,7 +606,11 @@ export function createSparkConnectClient(options: SparkConnectClientOptions = {}
           'ReleaseSession',
           ReleaseSessionRequestSchema,
           ReleaseSessionResponseSchema,
-          create(ReleaseSessionRequestSchema, { sessionId: sessionId as string, userContext: current.userContext, clientType: current.clientType }),
+          create(ReleaseSessionRequestSchema, {
+            sessionId: sessionId as string,
+            userContext: current.userContext,
+            clientType: current.clientType,
+          }),
           AbortSignal.timeout(5_000),
         ),
       );
@@ -506,7 +638,11 @@ function decodePayload(data: Uint8Array): RecordBatch[] {
   try {
     return decodeArrowPayload(data);
   } catch (error) {
-    throw new SparkConnectError(SparkConnectErrorCode.Rpc, `Could not decode an Arrow batch from Spark Connect: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new SparkConnectError(
+      SparkConnectErrorCode.Rpc,
+      `Could not decode an Arrow batch from Spark Connect: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -518,7 +654,13 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new SparkConnectError(SparkConnectErrorCode.Aborted, 'The Spark Connect call was aborted.', { cause: signal?.reason }));
+      reject(
+        new SparkConnectError(
+          SparkConnectErrorCode.Aborted,
+          'The Spark Connect call was aborted.',
+          { cause: signal?.reason },
+        ),
+      );
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });

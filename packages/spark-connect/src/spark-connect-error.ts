@@ -26,7 +26,8 @@ export const SparkConnectErrorCode = {
   Rpc: 'spark-connect/rpc',
 } as const;
 
-export type SparkConnectErrorCode = (typeof SparkConnectErrorCode)[keyof typeof SparkConnectErrorCode];
+export type SparkConnectErrorCode =
+  (typeof SparkConnectErrorCode)[keyof typeof SparkConnectErrorCode];
 
 export interface SparkConnectErrorOptions {
   cause?: unknown;
@@ -60,7 +61,11 @@ export class SparkConnectError extends Error {
   readonly grpcCode: number | undefined;
   readonly exceptionClass: string | undefined;
 
-  constructor(code: SparkConnectErrorCode, message: string, options: SparkConnectErrorOptions = {}) {
+  constructor(
+    code: SparkConnectErrorCode,
+    message: string,
+    options: SparkConnectErrorOptions = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SparkConnectError';
     this.code = code;
@@ -74,7 +79,11 @@ export class SparkConnectError extends Error {
   }
 
   static isInstance(value: unknown): value is SparkConnectError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[marker] === true
+    );
   }
 
   /** True when `value` is a Spark Connect error whose error class is `errorClass` or starts with `errorClass.`. */

@@ -20,7 +20,9 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-async function failure(promise: Promise<unknown>): Promise<{ code: string; reason?: string; message: string }> {
+async function failure(
+  promise: Promise<unknown>,
+): Promise<{ code: string; reason?: string; message: string }> {
   try {
     await promise;
   } catch (error) {
@@ -52,13 +54,23 @@ const flatten = (batches: ChangeBatch[]): FlatChange[] =>
     .sort(byVersionTypeKey);
 
 function byVersionTypeKey(a: FlatChange, b: FlatChange): number {
-  return a.version - b.version || a.type.localeCompare(b.type) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return (
+    a.version - b.version ||
+    a.type.localeCompare(b.type) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
 }
 
-const scanRows = (batches: RowBatch[]) => batches.flatMap((batch) => batch.rows).sort((a, b) => ((a.id as bigint) < (b.id as bigint) ? -1 : 1));
+const scanRows = (batches: RowBatch[]) =>
+  batches
+    .flatMap((batch) => batch.rows)
+    .sort((a, b) => ((a.id as bigint) < (b.id as bigint) ? -1 : 1));
 
 beforeAll(async () => {
-  if (!remote) throw new Error('SPARK_REMOTE is not set. Run through `pnpm test:int` at the root, or `eval "$(bash scripts/services/spark.sh start)"` first.');
+  if (!remote)
+    throw new Error(
+      'SPARK_REMOTE is not set. Run through `pnpm test:int` at the root, or `eval "$(bash scripts/services/spark.sh start)"` first.',
+    );
   spark = createSparkConnectClient({ remote });
   directory = mkdtempSync(join(tmpdir(), 'drift-spark-delta-'));
   path = join(directory, 'docs');
@@ -81,7 +93,9 @@ beforeAll(async () => {
   );
   await spark.execute(`CREATE TABLE delta.\`${plainPath}\` (id BIGINT, text STRING) USING DELTA`);
   await spark.execute(`INSERT INTO delta.\`${plainPath}\` VALUES (1, 'x')`);
-  await spark.execute(`CREATE TABLE ${namedTable} (id BIGINT, text STRING) USING DELTA TBLPROPERTIES (delta.enableChangeDataFeed = true)`);
+  await spark.execute(
+    `CREATE TABLE ${namedTable} (id BIGINT, text STRING) USING DELTA TBLPROPERTIES (delta.enableChangeDataFeed = true)`,
+  );
   await spark.execute(`INSERT INTO ${namedTable} VALUES (1, 'one'), (2, 'two')`);
   await spark.execute(`DELETE FROM ${namedTable} WHERE id = 1`);
 });
@@ -107,7 +121,9 @@ describe('Spark engine against a real Spark, held against Spark SQL and the nati
 
   it('reads the same changes for versions 1..4 as Spark table_changes and the native reader, row for row', async () => {
     const sqlRows = await spark
-      .sql(`SELECT id, text, unix_micros(at) AS at, _change_type, _commit_version, unix_millis(_commit_timestamp) AS ts FROM table_changes_by_path('${path}', 1, 4)`)
+      .sql(
+        `SELECT id, text, unix_micros(at) AS at, _change_type, _commit_version, unix_millis(_commit_timestamp) AS ts FROM table_changes_by_path('${path}', 1, 4)`,
+      )
       .collect();
     const fromSql: FlatChange[] = sqlRows
       .map((row) => ({
@@ -120,8 +136,25 @@ describe('Spark engine against a real Spark, held against Spark SQL and the nati
       }))
       .sort(byVersionTypeKey);
     const engine = createSparkDeltaSource({ table: path, client: spark });
-    const fromEngine = flatten(await collect(engine.changes({ columns: ['id', 'text', 'at'], fromVersion: 1, toVersion: 4, batchSize: 3 })));
-    const fromNative = flatten(await collect(createDeltaSource({ path }).changes({ columns: ['id', 'text', 'at'], fromVersion: 1, toVersion: 4 })));
+    const fromEngine = flatten(
+      await collect(
+        engine.changes({
+          columns: ['id', 'text', 'at'],
+          fromVersion: 1,
+          toVersion: 4,
+          batchSize: 3,
+        }),
+      ),
+    );
+    const fromNative = flatten(
+      await collect(
+        createDeltaSource({ path }).changes({
+          columns: ['id', 'text', 'at'],
+          fromVersion: 1,
+          toVersion: 4,
+        }),
+      ),
+    );
 
     // What a user would check: every kind of change is there, on the right keys.
     expect(fromEngine.map((change) => `${change.version}:${change.type}:${change.id}`)).toEqual([
@@ -143,18 +176,36 @@ describe('Spark engine against a real Spark, held against Spark SQL and the nati
     ]);
     expect(fromEngine).toEqual(fromNative);
     // Spark SQL gives raw microseconds; the engines give the canonical text for the same instant.
-    expect(fromEngine.map((change) => ({ ...change, at: change.at === null ? null : 'set' }))).toEqual(fromSql.map((change) => ({ ...change, at: change.at === null ? null : 'set' })));
-    expect(fromEngine.find((change) => change.id === 1n && change.type === 'insert')?.at).toBe('2024-01-02T03:04:05.678901Z');
-    expect(fromEngine.find((change) => change.id === 3n && change.type === 'insert')?.at).toBe('1969-12-31T23:59:59.500000Z');
-    expect(fromSql.find((change) => change.id === 1n && change.type === 'insert')?.at).toBe('1704164645678901');
+    expect(
+      fromEngine.map((change) => ({ ...change, at: change.at === null ? null : 'set' })),
+    ).toEqual(fromSql.map((change) => ({ ...change, at: change.at === null ? null : 'set' })));
+    expect(fromEngine.find((change) => change.id === 1n && change.type === 'insert')?.at).toBe(
+      '2024-01-02T03:04:05.678901Z',
+    );
+    expect(fromEngine.find((change) => change.id === 3n && change.type === 'insert')?.at).toBe(
+      '1969-12-31T23:59:59.500000Z',
+    );
+    expect(fromSql.find((change) => change.id === 1n && change.type === 'insert')?.at).toBe(
+      '1704164645678901',
+    );
   });
 
   it('scans the same rows as the native reader at the latest version and at an older one', async () => {
     const engine = createSparkDeltaSource({ table: path, client: spark });
     const native = createDeltaSource({ path });
     for (const version of [undefined, 2]) {
-      const fromEngine = await collect(engine.scan({ columns: ['id', 'text', 'score'], ...(version === undefined ? {} : { version }) }));
-      const fromNative = await collect(native.scan({ columns: ['id', 'text', 'score'], ...(version === undefined ? {} : { version }) }));
+      const fromEngine = await collect(
+        engine.scan({
+          columns: ['id', 'text', 'score'],
+          ...(version === undefined ? {} : { version }),
+        }),
+      );
+      const fromNative = await collect(
+        native.scan({
+          columns: ['id', 'text', 'score'],
+          ...(version === undefined ? {} : { version }),
+        }),
+      );
       expect(fromEngine.every((batch) => batch.version === (version ?? 4))).toBe(true);
       expect(scanRows(fromEngine)).toEqual(scanRows(fromNative));
     }
@@ -170,7 +221,9 @@ describe('Spark engine against a real Spark, held against Spark SQL and the nati
 
   it('pushes text hashing into Spark: the hashes equal core contentHash of the texts', async () => {
     const engine = createSparkDeltaSource({ table: path, client: spark });
-    const hashed = scanRows(await collect(engine.scan({ columns: ['id'], spark: { hashColumns: ['text'] } })));
+    const hashed = scanRows(
+      await collect(engine.scan({ columns: ['id'], spark: { hashColumns: ['text'] } })),
+    );
     const texts = scanRows(await collect(engine.scan({ columns: ['id', 'text'] })));
     expect(hashed.map((row) => row.id)).toEqual(texts.map((row) => row.id));
     for (const [index, row] of hashed.entries()) {
@@ -180,7 +233,10 @@ describe('Spark engine against a real Spark, held against Spark SQL and the nati
   });
 
   it('reads a catalog table by name, with the same changes as Spark SQL', async () => {
-    const engine = createSparkDeltaSource({ table: `spark_catalog.default.${namedTable}`, client: spark });
+    const engine = createSparkDeltaSource({
+      table: `spark_catalog.default.${namedTable}`,
+      client: spark,
+    });
     const description = await engine.describe();
     expect(description).toMatchObject({ latestVersion: 2, changeFeed: true });
     const changes = (await collect(engine.changes({ columns: ['id', 'text'], fromVersion: 1 })))
@@ -192,15 +248,32 @@ describe('Spark engine against a real Spark, held against Spark SQL and the nati
       [1, 'insert', { id: 2n, text: 'two' }],
       [2, 'delete', { id: 1n, text: 'one' }],
     ]);
-    const fromSql = await spark.sql(`SELECT id, text, _change_type, _commit_version FROM table_changes('${namedTable}', 1, 2) ORDER BY _commit_version, id`).collect();
-    expect(fromSql.map((row) => [Number(row._commit_version), row._change_type, { id: row.id, text: row.text }])).toEqual(changes);
+    const fromSql = await spark
+      .sql(
+        `SELECT id, text, _change_type, _commit_version FROM table_changes('${namedTable}', 1, 2) ORDER BY _commit_version, id`,
+      )
+      .collect();
+    expect(
+      fromSql.map((row) => [
+        Number(row._commit_version),
+        row._change_type,
+        { id: row.id, text: row.text },
+      ]),
+    ).toEqual(changes);
   });
 
   it('names a missing table', async () => {
-    const byName = await failure(createSparkDeltaSource({ table: 'spark_catalog.default.drift_no_such_table', client: spark }).describe());
+    const byName = await failure(
+      createSparkDeltaSource({
+        table: 'spark_catalog.default.drift_no_such_table',
+        client: spark,
+      }).describe(),
+    );
     expect(byName).toMatchObject({ code: 'source', reason: 'table-not-found' });
     expect(byName.message).toContain('drift_no_such_table');
-    const byPath = await failure(createSparkDeltaSource({ table: join(directory, 'missing'), client: spark }).describe());
+    const byPath = await failure(
+      createSparkDeltaSource({ table: join(directory, 'missing'), client: spark }).describe(),
+    );
     expect(['table-not-found', 'not-a-delta-table']).toContain(byPath.reason);
     expect(byPath.message).toContain(join(directory, 'missing'));
   });

@@ -16,8 +16,16 @@ function fakeClient(options: FakeOptions) {
   const client: SparkDeltaClient = {
     async execute(statement) {
       statements.push(statement);
-      if (statement.startsWith('DESCRIBE HISTORY')) return [{ version: BigInt(options.latest ?? 3) }];
-      if (statement.startsWith('DESCRIBE DETAIL')) return [options.detail ?? { format: 'delta', id: 'table-id-1', properties: { 'delta.enableChangeDataFeed': 'true' } }];
+      if (statement.startsWith('DESCRIBE HISTORY'))
+        return [{ version: BigInt(options.latest ?? 3) }];
+      if (statement.startsWith('DESCRIBE DETAIL'))
+        return [
+          options.detail ?? {
+            format: 'delta',
+            id: 'table-id-1',
+            properties: { 'delta.enableChangeDataFeed': 'true' },
+          },
+        ];
       return [];
     },
     async schema(query) {
@@ -56,7 +64,9 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-async function failure(promise: Promise<unknown>): Promise<{ code: string; reason?: string; message: string }> {
+async function failure(
+  promise: Promise<unknown>,
+): Promise<{ code: string; reason?: string; message: string }> {
   try {
     await promise;
   } catch (error) {
@@ -85,7 +95,10 @@ describe('createSparkDeltaSource with a fake client', () => {
       changeFeed: true,
     });
     expect(source.id).toBe('table-id-1');
-    expect(fake.statements).toEqual(['DESCRIBE DETAIL `main`.`s`.`t`', 'DESCRIBE HISTORY `main`.`s`.`t` LIMIT 1']);
+    expect(fake.statements).toEqual([
+      'DESCRIBE DETAIL `main`.`s`.`t`',
+      'DESCRIBE HISTORY `main`.`s`.`t` LIMIT 1',
+    ]);
   });
 
   it('scans only the requested columns at the latest version, in canonical values and requested batch sizes', async () => {
@@ -98,7 +111,9 @@ describe('createSparkDeltaSource with a fake client', () => {
       ],
     });
     const source = createSparkDeltaSource({ table: '/data/t', client: fake.client });
-    const batches = await collect(source.scan({ columns: ['id', 'at', 'day', 'price'], batchSize: 2 }));
+    const batches = await collect(
+      source.scan({ columns: ['id', 'at', 'day', 'price'], batchSize: 2 }),
+    );
     expect(batches).toEqual([
       {
         version: 3,
@@ -107,9 +122,14 @@ describe('createSparkDeltaSource with a fake client', () => {
           { id: 2n, at: null, day: null, price: null },
         ],
       },
-      { version: 3, rows: [{ id: 3n, at: '1969-12-31T23:59:59.999999Z', day: '1970-01-01', price: 0 }] },
+      {
+        version: 3,
+        rows: [{ id: 3n, at: '1969-12-31T23:59:59.999999Z', day: '1970-01-01', price: 0 }],
+      },
     ]);
-    expect(fake.queries.at(-1)).toBe('SELECT `id`, unix_micros(`at`) AS `at`, `day`, CAST(`price` AS DOUBLE) AS `price` FROM delta.`/data/t` VERSION AS OF 3');
+    expect(fake.queries.at(-1)).toBe(
+      'SELECT `id`, unix_micros(`at`) AS `at`, `day`, CAST(`price` AS DOUBLE) AS `price` FROM delta.`/data/t` VERSION AS OF 3',
+    );
   });
 
   it('refuses a scan version past the latest, and an unknown column, before running a query', async () => {
@@ -128,17 +148,52 @@ describe('createSparkDeltaSource with a fake client', () => {
     const fake = fakeClient({
       fields,
       rows: [
-        { id: 1n, 'text:sha256': 'ab', __drift_change_type: 'insert', __drift_commit_version: 1n, __drift_commit_ms: 1000n },
-        { id: 1n, 'text:sha256': 'cd', __drift_change_type: 'update_postimage', __drift_commit_version: 2n, __drift_commit_ms: 2000n },
-        { id: 1n, 'text:sha256': null, __drift_change_type: 'delete', __drift_commit_version: 3n, __drift_commit_ms: 3000n },
+        {
+          id: 1n,
+          'text:sha256': 'ab',
+          __drift_change_type: 'insert',
+          __drift_commit_version: 1n,
+          __drift_commit_ms: 1000n,
+        },
+        {
+          id: 1n,
+          'text:sha256': 'cd',
+          __drift_change_type: 'update_postimage',
+          __drift_commit_version: 2n,
+          __drift_commit_ms: 2000n,
+        },
+        {
+          id: 1n,
+          'text:sha256': null,
+          __drift_change_type: 'delete',
+          __drift_commit_version: 3n,
+          __drift_commit_ms: 3000n,
+        },
       ],
     });
     const source = createSparkDeltaSource({ table: 'main.s.t', client: fake.client });
-    const batches = await collect(source.changes({ columns: ['id'], fromVersion: 1, spark: { hashColumns: ['text'] } }));
+    const batches = await collect(
+      source.changes({ columns: ['id'], fromVersion: 1, spark: { hashColumns: ['text'] } }),
+    );
     expect(batches.flatMap((batch) => batch.changes)).toEqual([
-      { type: 'insert', row: { id: 1n, 'text:sha256': 'ab' }, commitVersion: 1, commitTimestamp: 1000 },
-      { type: 'update_postimage', row: { id: 1n, 'text:sha256': 'cd' }, commitVersion: 2, commitTimestamp: 2000 },
-      { type: 'delete', row: { id: 1n, 'text:sha256': null }, commitVersion: 3, commitTimestamp: 3000 },
+      {
+        type: 'insert',
+        row: { id: 1n, 'text:sha256': 'ab' },
+        commitVersion: 1,
+        commitTimestamp: 1000,
+      },
+      {
+        type: 'update_postimage',
+        row: { id: 1n, 'text:sha256': 'cd' },
+        commitVersion: 2,
+        commitTimestamp: 2000,
+      },
+      {
+        type: 'delete',
+        row: { id: 1n, 'text:sha256': null },
+        commitVersion: 3,
+        commitTimestamp: 3000,
+      },
     ]);
     const query = fake.queries.at(-1) as string;
     expect(query).toContain("FROM table_changes('`main`.`s`.`t`', 1, 3)");

@@ -2,13 +2,13 @@ import {
   type Change,
   type ChangeBatch,
   type ChangeType,
+  PluginStateError,
   type Row,
   type RowBatch,
   type SourceChangesOptions,
   type SourceDescription,
   type SourceScanOptions,
   type SourceV1,
-  PluginStateError,
 } from '@drift-spark/core';
 import type { SparkConnectClient, SparkField } from '@drift-spark/spark-connect';
 import { sparkDeltaError, toSourceError } from './spark-errors.js';
@@ -50,7 +50,9 @@ export interface SparkPushdownOptions {
 
 export interface SparkDeltaSource extends SourceV1 {
   scan(options: SourceScanOptions & { spark?: SparkPushdownOptions }): AsyncIterable<RowBatch>;
-  changes(options: SourceChangesOptions & { spark?: SparkPushdownOptions }): AsyncIterable<ChangeBatch>;
+  changes(
+    options: SourceChangesOptions & { spark?: SparkPushdownOptions },
+  ): AsyncIterable<ChangeBatch>;
   /** The table as given. */
   readonly table: string;
 }
@@ -59,7 +61,12 @@ export interface SparkDeltaSource extends SourceV1 {
 export const HASH_SUFFIX = ':sha256';
 
 const defaultBatchSize = 1024;
-const changeTypes = new Set<ChangeType>(['insert', 'update_preimage', 'update_postimage', 'delete']);
+const changeTypes = new Set<ChangeType>([
+  'insert',
+  'update_preimage',
+  'update_postimage',
+  'delete',
+]);
 
 interface Projection {
   sql: string;
@@ -67,7 +74,9 @@ interface Projection {
 }
 
 function batchSizeOf(requested: number | undefined, fallback: number): number {
-  return requested !== undefined && Number.isInteger(requested) && requested > 0 ? requested : fallback;
+  return requested !== undefined && Number.isInteger(requested) && requested > 0
+    ? requested
+    : fallback;
 }
 
 /**
@@ -87,19 +96,28 @@ export function createSparkDeltaSource(options: SparkDeltaSourceOptions): SparkD
   const table = () => (reference ??= parseTableReference(options.table));
 
   function client(): Promise<SparkDeltaClient> {
-    if (closed) return Promise.reject(new PluginStateError(`The Spark Delta source for ${options.table} was closed; create a new one.`));
+    if (closed)
+      return Promise.reject(
+        new PluginStateError(
+          `The Spark Delta source for ${options.table} was closed; create a new one.`,
+        ),
+      );
     clientPromise ??= (async () => {
       if (typeof options.client === 'function') return options.client();
       if (options.client) return options.client;
       ownsClient = true;
       // Loaded on demand: users of the native reader never load gRPC.
       const { createSparkConnectClient } = await import('@drift-spark/spark-connect');
-      return createSparkConnectClient(options.remote === undefined ? {} : { remote: options.remote });
+      return createSparkConnectClient(
+        options.remote === undefined ? {} : { remote: options.remote },
+      );
     })();
     return clientPromise;
   }
 
-  async function run<T>(work: (spark: SparkDeltaClient, ref: SparkTableReference) => Promise<T>): Promise<T> {
+  async function run<T>(
+    work: (spark: SparkDeltaClient, ref: SparkTableReference) => Promise<T>,
+  ): Promise<T> {
     const ref = table();
     try {
       return await work(await client(), ref);
@@ -108,19 +126,36 @@ export function createSparkDeltaSource(options: SparkDeltaSourceOptions): SparkD
     }
   }
 
-  async function latestVersion(spark: SparkDeltaClient, ref: SparkTableReference, signal?: AbortSignal): Promise<number> {
+  async function latestVersion(
+    spark: SparkDeltaClient,
+    ref: SparkTableReference,
+    signal?: AbortSignal,
+  ): Promise<number> {
     const rows = await spark.execute(`DESCRIBE HISTORY ${ref.sql} LIMIT 1`, { signal });
     const version = rows[0]?.version;
-    if (version === undefined || version === null) throw sparkDeltaError('not-a-delta-table', `DESCRIBE HISTORY returned no version for ${ref.display}: is it a Delta table?`);
+    if (version === undefined || version === null)
+      throw sparkDeltaError(
+        'not-a-delta-table',
+        `DESCRIBE HISTORY returned no version for ${ref.display}: is it a Delta table?`,
+      );
     return Number(version);
   }
 
-  async function fieldsOf(spark: SparkDeltaClient, relation: string, signal?: AbortSignal): Promise<Map<string, SparkField>> {
+  async function fieldsOf(
+    spark: SparkDeltaClient,
+    relation: string,
+    signal?: AbortSignal,
+  ): Promise<Map<string, SparkField>> {
     const fields = await spark.schema(`SELECT * FROM ${relation}`, { signal });
     return new Map(fields.map((field) => [field.name, field]));
   }
 
-  function project(fields: Map<string, SparkField>, columns: string[], hashColumns: string[], display: string): Projection {
+  function project(
+    fields: Map<string, SparkField>,
+    columns: string[],
+    hashColumns: string[],
+    display: string,
+  ): Projection {
     const expressions: string[] = [];
     const projected: Projection['columns'] = [];
     for (const name of new Set([...columns, ...hashColumns])) {
@@ -157,7 +192,9 @@ export function createSparkDeltaSource(options: SparkDeltaSourceOptions): SparkD
     table: options.table,
     get id(): string {
       if (tableId === undefined) {
-        throw new PluginStateError(`The id of the Spark Delta source for ${options.table} is the Delta table id, read with DESCRIBE DETAIL: await source.describe() first, or create the source with openSparkDeltaSource().`);
+        throw new PluginStateError(
+          `The id of the Spark Delta source for ${options.table} is the Delta table id, read with DESCRIBE DETAIL: await source.describe() first, or create the source with openSparkDeltaSource().`,
+        );
       }
       return tableId;
     },
@@ -166,17 +203,25 @@ export function createSparkDeltaSource(options: SparkDeltaSourceOptions): SparkD
       return run(async (spark, ref) => {
         const { signal } = callOptions;
         const detail = (await spark.execute(`DESCRIBE DETAIL ${ref.sql}`, { signal }))[0];
-        if (!detail || detail.format !== 'delta' || typeof detail.id !== 'string') {
-          throw sparkDeltaError('not-a-delta-table', `${ref.display} is not a Delta table (DESCRIBE DETAIL says format ${String(detail?.format ?? 'unknown')}). The Spark engine reads Delta tables only.`);
+        if (detail?.format !== 'delta' || typeof detail.id !== 'string') {
+          throw sparkDeltaError(
+            'not-a-delta-table',
+            `${ref.display} is not a Delta table (DESCRIBE DETAIL says format ${String(detail?.format ?? 'unknown')}). The Spark engine reads Delta tables only.`,
+          );
         }
         tableId = detail.id;
         const properties = (detail.properties ?? {}) as Record<string, unknown>;
         const fields = await fieldsOf(spark, ref.sql, signal);
         return {
           id: detail.id,
-          columns: [...fields.values()].map((field) => ({ name: field.name, type: deltaTypeName(field.type), nullable: field.nullable })),
+          columns: [...fields.values()].map((field) => ({
+            name: field.name,
+            type: deltaTypeName(field.type),
+            nullable: field.nullable,
+          })),
           latestVersion: await latestVersion(spark, ref, signal),
-          changeFeed: String(properties['delta.enableChangeDataFeed'] ?? '').toLowerCase() === 'true',
+          changeFeed:
+            String(properties['delta.enableChangeDataFeed'] ?? '').toLowerCase() === 'true',
         };
       });
     },
@@ -189,11 +234,25 @@ export function createSparkDeltaSource(options: SparkDeltaSourceOptions): SparkD
         const version = scanOptions.version ?? latest;
         checkVersion(version, 'scan version');
         if (version > latest) {
-          throw sparkDeltaError('version-out-of-range', `Cannot read version ${version} of ${ref.display}: its latest version is ${latest}. Read version ${latest} or earlier, or leave the version out.`);
+          throw sparkDeltaError(
+            'version-out-of-range',
+            `Cannot read version ${version} of ${ref.display}: its latest version is ${latest}. Read version ${latest} or earlier, or leave the version out.`,
+          );
         }
         const relation = `${ref.sql} VERSION AS OF ${version}`;
-        const projection = project(await fieldsOf(spark, relation, signal), scanOptions.columns, scanOptions.spark?.hashColumns ?? [], ref.display);
-        return { spark, ref, version, projection, query: `SELECT ${projection.sql || '1 AS `__drift_row`'} FROM ${relation}` };
+        const projection = project(
+          await fieldsOf(spark, relation, signal),
+          scanOptions.columns,
+          scanOptions.spark?.hashColumns ?? [],
+          ref.display,
+        );
+        return {
+          spark,
+          ref,
+          version,
+          projection,
+          query: `SELECT ${projection.sql || '1 AS `__drift_row`'} FROM ${relation}`,
+        };
       });
       let pending: Row[] = [];
       try {
@@ -217,24 +276,49 @@ export function createSparkDeltaSource(options: SparkDeltaSourceOptions): SparkD
       const size = batchSizeOf(changeOptions.batchSize, defaultSize);
       const prepared = await run(async (spark, ref) => {
         checkVersion(fromVersion, 'start version');
-        if (changeOptions.toVersion !== undefined) checkVersion(changeOptions.toVersion, 'end version');
+        if (changeOptions.toVersion !== undefined)
+          checkVersion(changeOptions.toVersion, 'end version');
         const latest = await latestVersion(spark, ref, signal);
         const toVersion = changeOptions.toVersion ?? latest;
         if (fromVersion > latest) {
-          throw sparkDeltaError('version-out-of-range', `The change range starts at version ${fromVersion}, but the latest version of ${ref.display} is ${latest}: there are no changes to read yet. Start at version ${latest} or earlier.`);
+          throw sparkDeltaError(
+            'version-out-of-range',
+            `The change range starts at version ${fromVersion}, but the latest version of ${ref.display} is ${latest}: there are no changes to read yet. Start at version ${latest} or earlier.`,
+          );
         }
         if (fromVersion > toVersion) {
-          throw sparkDeltaError('invalid-range', `The change range starts at version ${fromVersion}, after its end version ${toVersion}. Pass a start version that is not greater than the end version.`);
+          throw sparkDeltaError(
+            'invalid-range',
+            `The change range starts at version ${fromVersion}, after its end version ${toVersion}. Pass a start version that is not greater than the end version.`,
+          );
         }
         if (toVersion > latest) {
-          throw sparkDeltaError('version-out-of-range', `The change range ends at version ${toVersion}, but the latest version of ${ref.display} is ${latest}. End at version ${latest} or earlier, or leave the end out.`);
+          throw sparkDeltaError(
+            'version-out-of-range',
+            `The change range ends at version ${toVersion}, but the latest version of ${ref.display} is ${latest}. End at version ${latest} or earlier, or leave the end out.`,
+          );
         }
         const relation = tableChangesCall(ref, fromVersion, toVersion);
-        const projection = project(await fieldsOf(spark, relation, signal), changeOptions.columns, changeOptions.spark?.hashColumns ?? [], ref.display);
-        const select = [projection.sql, '_change_type AS `__drift_change_type`', '_commit_version AS `__drift_commit_version`', 'unix_millis(_commit_timestamp) AS `__drift_commit_ms`']
+        const projection = project(
+          await fieldsOf(spark, relation, signal),
+          changeOptions.columns,
+          changeOptions.spark?.hashColumns ?? [],
+          ref.display,
+        );
+        const select = [
+          projection.sql,
+          '_change_type AS `__drift_change_type`',
+          '_commit_version AS `__drift_commit_version`',
+          'unix_millis(_commit_timestamp) AS `__drift_commit_ms`',
+        ]
           .filter((part) => part !== '')
           .join(', ');
-        return { spark, ref, projection, query: `SELECT ${select} FROM ${relation} ORDER BY ${quoteIdentifier('_commit_version')}` };
+        return {
+          spark,
+          ref,
+          projection,
+          query: `SELECT ${select} FROM ${relation} ORDER BY ${quoteIdentifier('_commit_version')}`,
+        };
       });
       let pending: Change[] = [];
       try {
@@ -269,7 +353,9 @@ export function createSparkDeltaSource(options: SparkDeltaSourceOptions): SparkD
 }
 
 /** Creates a Spark Delta source and reads its table id, so that `id` is ready. */
-export async function openSparkDeltaSource(options: SparkDeltaSourceOptions & { signal?: AbortSignal }): Promise<SparkDeltaSource> {
+export async function openSparkDeltaSource(
+  options: SparkDeltaSourceOptions & { signal?: AbortSignal },
+): Promise<SparkDeltaSource> {
   const source = createSparkDeltaSource(options);
   await source.describe({ signal: options.signal });
   return source;

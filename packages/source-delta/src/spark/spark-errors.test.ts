@@ -2,7 +2,8 @@ import { SparkConnectError } from '@drift-spark/spark-connect';
 import { describe, expect, it } from 'vitest';
 import { toSourceError } from './spark-errors.js';
 
-const sparkFailure = (errorClass: string, message = 'spark said so') => new SparkConnectError('spark-connect/spark', message, { errorClass });
+const sparkFailure = (errorClass: string, message = 'spark said so') =>
+  new SparkConnectError('spark-connect/spark', message, { errorClass });
 
 describe('toSourceError', () => {
   it.each([
@@ -16,7 +17,12 @@ describe('toSourceError', () => {
     ['UNRESOLVED_COLUMN.WITH_SUGGESTION', 'column-not-found'],
     ['DIVIDE_BY_ZERO', 'spark-query-failed'],
   ])('maps Spark error class %s to reason %s, naming the table', (errorClass, reason) => {
-    const error = toSourceError(sparkFailure(errorClass), 'main.s.t') as { code: string; reason: string; message: string; cause: unknown };
+    const error = toSourceError(sparkFailure(errorClass), 'main.s.t') as {
+      code: string;
+      reason: string;
+      message: string;
+      cause: unknown;
+    };
     expect(error.code).toBe('source');
     expect(error.reason).toBe(reason);
     expect(error.message).toContain('main.s.t');
@@ -25,14 +31,22 @@ describe('toSourceError', () => {
   });
 
   it('keeps an unreachable server retryable and a refused token not', () => {
-    const unavailable = toSourceError(new SparkConnectError('spark-connect/unavailable', 'down', { isRetryable: true }), 't') as { reason: string; isRetryable: boolean };
+    const unavailable = toSourceError(
+      new SparkConnectError('spark-connect/unavailable', 'down', { isRetryable: true }),
+      't',
+    ) as { reason: string; isRetryable: boolean };
     expect(unavailable).toMatchObject({ reason: 'spark-unavailable', isRetryable: true });
-    const refused = toSourceError(new SparkConnectError('spark-connect/unauthenticated', 'bad token'), 't');
+    const refused = toSourceError(
+      new SparkConnectError('spark-connect/unauthenticated', 'bad token'),
+      't',
+    );
     expect(refused).toMatchObject({ reason: 'spark-unauthenticated', isRetryable: false });
   });
 
   it('turns an abort into core aborted error', () => {
-    expect(toSourceError(new SparkConnectError('spark-connect/aborted', 'stop'), 't')).toMatchObject({ code: 'aborted' });
+    expect(
+      toSourceError(new SparkConnectError('spark-connect/aborted', 'stop'), 't'),
+    ).toMatchObject({ code: 'aborted' });
   });
 
   it('passes other errors through', () => {

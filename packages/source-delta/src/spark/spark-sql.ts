@@ -23,7 +23,10 @@ const pathPattern = /^(\/|[a-zA-Z][a-zA-Z0-9+.-]*:\/)/;
  */
 export function parseTableReference(table: string): SparkTableReference {
   const text = table.trim();
-  if (text === '') throw new InvalidInputError('The Spark table is empty: pass catalog.schema.table or a table path.');
+  if (text === '')
+    throw new InvalidInputError(
+      'The Spark table is empty: pass catalog.schema.table or a table path.',
+    );
   if (pathPattern.test(text)) {
     return { kind: 'path', path: text, sql: `delta.${quoteIdentifier(text)}`, display: text };
   }
@@ -34,7 +37,8 @@ export function parseTableReference(table: string): SparkTableReference {
       let part = '';
       index++;
       for (;;) {
-        if (index >= text.length) throw new InvalidInputError(`The table name "${text}" has an unclosed backtick.`);
+        if (index >= text.length)
+          throw new InvalidInputError(`The table name "${text}" has an unclosed backtick.`);
         if (text[index] === '`') {
           if (text[index + 1] === '`') {
             part += '`';
@@ -50,22 +54,36 @@ export function parseTableReference(table: string): SparkTableReference {
       parts.push(part);
     } else {
       const match = /^[A-Za-z0-9_]+/.exec(text.slice(index));
-      if (!match) throw new InvalidInputError(`The table name "${text}" is not catalog.schema.table: quote unusual names in backticks, or pass an absolute path.`);
+      if (!match)
+        throw new InvalidInputError(
+          `The table name "${text}" is not catalog.schema.table: quote unusual names in backticks, or pass an absolute path.`,
+        );
       parts.push(match[0]);
       index += match[0].length;
     }
     if (index < text.length) {
-      if (text[index] !== '.') throw new InvalidInputError(`The table name "${text}" is not catalog.schema.table: parts are separated by dots.`);
+      if (text[index] !== '.')
+        throw new InvalidInputError(
+          `The table name "${text}" is not catalog.schema.table: parts are separated by dots.`,
+        );
       index++;
-      if (index === text.length) throw new InvalidInputError(`The table name "${text}" ends with a dot.`);
+      if (index === text.length)
+        throw new InvalidInputError(`The table name "${text}" ends with a dot.`);
     }
   }
-  if (parts.length > 3) throw new InvalidInputError(`The table name "${text}" has more than three parts; use catalog.schema.table.`);
+  if (parts.length > 3)
+    throw new InvalidInputError(
+      `The table name "${text}" has more than three parts; use catalog.schema.table.`,
+    );
   return { kind: 'name', parts, sql: parts.map(quoteIdentifier).join('.'), display: text };
 }
 
 /** `table_changes(...)` for a name, `table_changes_by_path(...)` for a path; both ends inclusive. */
-export function tableChangesCall(table: SparkTableReference, fromVersion: number, toVersion: number): string {
+export function tableChangesCall(
+  table: SparkTableReference,
+  fromVersion: number,
+  toVersion: number,
+): string {
   return table.kind === 'path'
     ? `table_changes_by_path(${quoteString(table.path)}, ${fromVersion}, ${toVersion})`
     : `table_changes(${quoteString(table.sql)}, ${fromVersion}, ${toVersion})`;
@@ -78,7 +96,8 @@ export function tableChangesCall(table: SparkTableReference, fromVersion: number
 export function columnExpression(name: string, sparkType: string): string {
   const column = quoteIdentifier(name);
   if (sparkType === 'timestamp') return `unix_micros(${column}) AS ${column}`;
-  if (sparkType === 'timestamp_ntz') return `date_format(${column}, "yyyy-MM-dd'T'HH:mm:ss.SSSSSS") AS ${column}`;
+  if (sparkType === 'timestamp_ntz')
+    return `date_format(${column}, "yyyy-MM-dd'T'HH:mm:ss.SSSSSS") AS ${column}`;
   if (sparkType.startsWith('decimal')) return `CAST(${column} AS DOUBLE) AS ${column}`;
   return column;
 }
@@ -90,11 +109,17 @@ export function hashExpression(name: string, alias: string): string {
 
 /** Spark's simple type names, spelled as Delta's schema (and the native reader) spells them. */
 export function deltaTypeName(sparkType: string): string {
-  return sparkType.replace(/\b(bigint|int|smallint|tinyint)\b/g, (name) => ({ bigint: 'long', int: 'integer', smallint: 'short', tinyint: 'byte' })[name] ?? name);
+  return sparkType.replace(
+    /\b(bigint|int|smallint|tinyint)\b/g,
+    (name) =>
+      ({ bigint: 'long', int: 'integer', smallint: 'short', tinyint: 'byte' })[name] ?? name,
+  );
 }
 
 export function checkVersion(value: number, what: string): void {
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new InvalidInputError(`The ${what} ${value} is not valid: versions are whole numbers from 0.`);
+    throw new InvalidInputError(
+      `The ${what} ${value} is not valid: versions are whole numbers from 0.`,
+    );
   }
 }

@@ -13,19 +13,36 @@ export type SparkValueConverter = (value: unknown) => CellValue;
 export function sparkConverter(sparkType: string): SparkValueConverter {
   switch (sparkType) {
     case 'bigint':
-      return (value) => (value === null || value === undefined ? null : typeof value === 'bigint' ? value : BigInt(value as number));
+      return (value) =>
+        value === null || value === undefined
+          ? null
+          : typeof value === 'bigint'
+            ? value
+            : BigInt(value as number);
     case 'int':
     case 'smallint':
     case 'tinyint':
     case 'float':
     case 'double':
-      return (value) => (value === null || value === undefined ? null : typeof value === 'bigint' ? Number(value) : (value as number));
+      return (value) =>
+        value === null || value === undefined
+          ? null
+          : typeof value === 'bigint'
+            ? Number(value)
+            : (value as number);
     case 'timestamp':
-      return (value) => (value === null || value === undefined ? null : formatTimestampMicros(BigInt(value as bigint)));
+      return (value) =>
+        value === null || value === undefined
+          ? null
+          : formatTimestampMicros(BigInt(value as bigint));
     case 'date':
-      return (value) => (value === null || value === undefined ? null : new Date(Number(value)).toISOString().slice(0, 10));
+      return (value) =>
+        value === null || value === undefined
+          ? null
+          : new Date(Number(value)).toISOString().slice(0, 10);
     default:
-      if (sparkType.startsWith('decimal')) return (value) => (value === null || value === undefined ? null : Number(value));
+      if (sparkType.startsWith('decimal'))
+        return (value) => (value === null || value === undefined ? null : Number(value));
       return (value) => (value === undefined ? null : (value as CellValue));
   }
 }

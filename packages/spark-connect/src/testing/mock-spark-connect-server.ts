@@ -1,16 +1,22 @@
 // An in-process Spark Connect server for unit tests: the real grpc-js server speaking
 // the real wire format, with handlers supplied by each test. Not part of the build.
-import { create, type DescMessage, fromBinary, type MessageShape, toBinary } from '@bufbuild/protobuf';
+import {
+  create,
+  type DescMessage,
+  fromBinary,
+  type MessageShape,
+  toBinary,
+} from '@bufbuild/protobuf';
 import * as grpc from '@grpc/grpc-js';
-import { tableFromArrays, tableToIPC, type Table } from 'apache-arrow';
+import { type Table, tableFromArrays, tableToIPC } from 'apache-arrow';
 import { ErrorInfoSchema, StatusSchema } from '../gen/google/rpc/status_pb.js';
 import {
   AnalyzePlanRequestSchema,
   AnalyzePlanResponseSchema,
   ConfigRequestSchema,
   ConfigResponseSchema,
-  type ExecutePlanResponse,
   ExecutePlanRequestSchema,
+  type ExecutePlanResponse,
   ExecutePlanResponseSchema,
   FetchErrorDetailsRequestSchema,
   FetchErrorDetailsResponseSchema,
@@ -23,8 +29,14 @@ import {
   ReleaseSessionResponseSchema,
 } from '../gen/spark/connect/base_pb.js';
 
-type Unary<I extends DescMessage, O extends DescMessage> = (request: MessageShape<I>, metadata: grpc.Metadata) => MessageShape<O> | Promise<MessageShape<O>>;
-type Streaming<I extends DescMessage> = (request: MessageShape<I>, call: grpc.ServerWritableStream<MessageShape<I>, ExecutePlanResponse>) => void | Promise<void>;
+type Unary<I extends DescMessage, O extends DescMessage> = (
+  request: MessageShape<I>,
+  metadata: grpc.Metadata,
+) => MessageShape<O> | Promise<MessageShape<O>>;
+type Streaming<I extends DescMessage> = (
+  request: MessageShape<I>,
+  call: grpc.ServerWritableStream<MessageShape<I>, ExecutePlanResponse>,
+) => void | Promise<void>;
 
 export interface MockHandlers {
   ExecutePlan?: Streaming<typeof ExecutePlanRequestSchema>;
@@ -34,7 +46,10 @@ export interface MockHandlers {
   Interrupt?: Unary<typeof InterruptRequestSchema, typeof InterruptResponseSchema>;
   ReleaseExecute?: Unary<typeof ReleaseExecuteRequestSchema, typeof ReleaseExecuteResponseSchema>;
   ReleaseSession?: Unary<typeof ReleaseSessionRequestSchema, typeof ReleaseSessionResponseSchema>;
-  FetchErrorDetails?: Unary<typeof FetchErrorDetailsRequestSchema, typeof FetchErrorDetailsResponseSchema>;
+  FetchErrorDetails?: Unary<
+    typeof FetchErrorDetailsRequestSchema,
+    typeof FetchErrorDetailsResponseSchema
+  >;
 }
 
 export interface RecordedCall {
@@ -74,16 +89,24 @@ export async function startMockServer(handlers: MockHandlers): Promise<MockServe
       path: `/spark.connect.SparkConnectService/${method}`,
       requestStream: false,
       responseStream: streaming,
-      requestSerialize: (message: MessageShape<DescMessage>) => Buffer.from(toBinary(input, message)),
+      requestSerialize: (message: MessageShape<DescMessage>) =>
+        Buffer.from(toBinary(input, message)),
       requestDeserialize: (bytes: Buffer) => fromBinary(input, bytes),
-      responseSerialize: (message: MessageShape<DescMessage>) => Buffer.from(toBinary(output, message)),
+      responseSerialize: (message: MessageShape<DescMessage>) =>
+        Buffer.from(toBinary(output, message)),
       responseDeserialize: (bytes: Buffer) => fromBinary(output, bytes),
     };
     const handler = (handlers as Record<string, unknown>)[method];
     if (streaming) {
-      implementation[method] = async (call: grpc.ServerWritableStream<never, ExecutePlanResponse>) => {
+      implementation[method] = async (
+        call: grpc.ServerWritableStream<never, ExecutePlanResponse>,
+      ) => {
         calls.push({ method, request: call.request, metadata: call.metadata });
-        if (typeof handler !== 'function') return call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: `${method} not mocked` });
+        if (typeof handler !== 'function')
+          return call.emit('error', {
+            code: grpc.status.UNIMPLEMENTED,
+            details: `${method} not mocked`,
+          });
         try {
           await (handler as Streaming<DescMessage>)(call.request, call as never);
         } catch (error) {
@@ -91,11 +114,21 @@ export async function startMockServer(handlers: MockHandlers): Promise<MockServe
         }
       };
     } else {
-      implementation[method] = async (call: grpc.ServerUnaryCall<never, never>, callback: grpc.sendUnaryData<never>) => {
+      implementation[method] = async (
+        call: grpc.ServerUnaryCall<never, never>,
+        callback: grpc.sendUnaryData<never>,
+      ) => {
         calls.push({ method, request: call.request, metadata: call.metadata });
-        if (typeof handler !== 'function') return callback({ code: grpc.status.UNIMPLEMENTED, details: `${method} not mocked` });
+        if (typeof handler !== 'function')
+          return callback({ code: grpc.status.UNIMPLEMENTED, details: `${method} not mocked` });
         try {
-          callback(null, (await (handler as Unary<DescMessage, DescMessage>)(call.request, call.metadata)) as never);
+          callback(
+            null,
+            (await (handler as Unary<DescMessage, DescMessage>)(
+              call.request,
+              call.metadata,
+            )) as never,
+          );
         } catch (error) {
           callback(error as grpc.ServiceError);
         }
@@ -104,29 +137,42 @@ export async function startMockServer(handlers: MockHandlers): Promise<MockServe
   }
   server.addService(definition, implementation as grpc.UntypedServiceImplementation);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
   );
   return {
     remote: `sc://127.0.0.1:${port}`,
     port,
     calls,
-    requests: <T>(method: string) => calls.filter((call) => call.method === method).map((call) => call.request as T),
+    requests: <T>(method: string) =>
+      calls.filter((call) => call.method === method).map((call) => call.request as T),
     close: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
   };
 }
 
 /** An ExecutePlanResponse carrying one Arrow IPC stream. */
-export function arrowResponse(table: Table, responseId: string, operationId = ''): ExecutePlanResponse {
+export function arrowResponse(
+  table: Table,
+  responseId: string,
+  operationId = '',
+): ExecutePlanResponse {
   return create(ExecutePlanResponseSchema, {
     sessionId: '',
     operationId,
     responseId,
-    responseType: { case: 'arrowBatch', value: { rowCount: BigInt(table.numRows), data: tableToIPC(table, 'stream') } },
+    responseType: {
+      case: 'arrowBatch',
+      value: { rowCount: BigInt(table.numRows), data: tableToIPC(table, 'stream') },
+    },
   });
 }
 
 export function completeResponse(responseId: string): ExecutePlanResponse {
-  return create(ExecutePlanResponseSchema, { responseId, responseType: { case: 'resultComplete', value: {} } });
+  return create(ExecutePlanResponseSchema, {
+    responseId,
+    responseType: { case: 'resultComplete', value: {} },
+  });
 }
 
 export function rowsTable(ids: bigint[], texts: string[]): Table {
@@ -134,7 +180,11 @@ export function rowsTable(ids: bigint[], texts: string[]): Table {
 }
 
 /** A gRPC error as Spark sends it: status + google.rpc.Status with ErrorInfo in the trailer. */
-export function sparkError(code: grpc.status, message: string, info: Record<string, string>): Partial<grpc.ServiceError> {
+export function sparkError(
+  code: grpc.status,
+  message: string,
+  info: Record<string, string>,
+): Partial<grpc.ServiceError> {
   const metadata = new grpc.Metadata();
   const status = create(StatusSchema, {
     code,
@@ -142,7 +192,14 @@ export function sparkError(code: grpc.status, message: string, info: Record<stri
     details: [
       {
         typeUrl: 'type.googleapis.com/google.rpc.ErrorInfo',
-        value: toBinary(ErrorInfoSchema, create(ErrorInfoSchema, { reason: 'org.apache.spark.sql.AnalysisException', domain: 'org.apache.spark', metadata: info })),
+        value: toBinary(
+          ErrorInfoSchema,
+          create(ErrorInfoSchema, {
+            reason: 'org.apache.spark.sql.AnalysisException',
+            domain: 'org.apache.spark',
+            metadata: info,
+          }),
+        ),
       },
     ],
   });
