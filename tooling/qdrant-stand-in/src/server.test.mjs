@@ -1,6 +1,6 @@
 // The stand-in answers like Qdrant: envelope, error format and codes, wait, ids, cosine.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import { startQdrantStandIn } from './server.mjs';
 
 let standIn;
@@ -13,10 +13,10 @@ const call = async (method, path, body) => {
   const text = await response.text();
   return { status: response.status, body: text.startsWith('{') ? JSON.parse(text) : text };
 };
-before(async () => {
+beforeAll(async () => {
   standIn = await startQdrantStandIn();
 });
-after(() => standIn.close());
+afterAll(() => standIn.close());
 
 test('creates a collection once, answers in the {result, status, time} envelope', async () => {
   const created = await call('PUT', '/collections/docs', {
