@@ -1,8 +1,11 @@
 /**
  * How much of a provider's rate limit the engine uses, per issue 7.
  *
- * A local OpenAI-compatible server (in a child process, so it does not share the engine's
- * event loop) with a token-bucket rate limiter: TPM tokens and RPM requests per minute,
+ * First the peer: CALIBRATION_ROWS (20k) rows with no limit, to measure what this machine
+ * pushes through the engine, the embedder and the server. Then the budget is set to
+ * BUDGET_SHARE (70%) of that (or TPM / RPM when given), so the limiter, not the CPU, bounds
+ * the run. A local OpenAI-compatible server (in a child process, so it does not share the
+ * engine's event loop) with a token-bucket rate limiter: tokens and requests per minute,
  * each bucket holding one minute and starting full, answering 429 with OpenAI's
  * `x-ratelimit-*` reset headers when a call does not fit. ROWS (default 200k) synthetic rows
  * go through the core engine's `embed` with the real OpenAI embedder (real SDK, base64
@@ -17,26 +20,33 @@
  *   pnpm --filter @drift-spark/core build && pnpm --filter @drift-spark/provider-openai build
  *   pnpm --filter @drift-spark/bench exec tsx src/providers.ts
  *   ROWS=50000 TPM=1500000 RPM=300 pnpm --filter @drift-spark/bench exec tsx src/providers.ts
+ *   BUDGET_SHARE=0.5 pnpm --filter @drift-spark/bench exec tsx src/providers.ts
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type DriftEvent, type RowBatch, type SourceV1, createDiscardingSink, createMemoryLedger, embed } from '@drift-spark/core';
+import {
+  createDiscardingSink,
+  createMemoryLedger,
+  type DriftEvent,
+  embed,
+  type RowBatch,
+  type SourceV1,
+} from '@drift-spark/core';
 import { createOpenAIEmbedder } from '@drift-spark/provider-openai';
 import {
-  TokenBucket,
   estimateTokensByBytes,
   openAIEmbeddingsHandler,
   openAIEmbeddingsRoute,
   rateLimitedRoute,
   startTestServer,
+  TokenBucket,
 } from '@drift-spark/provider-test-server';
 
 const rows = Number(process.env.ROWS ?? 200_000);
-// ~52 tokens a row (as OpenAI's limiter estimates them): 200k rows ≈ 10.4M tokens. With one
-// minute's bucket to start, 3.6M tokens a minute lets the run take about two minutes.
-const tokensPerMinute = Number(process.env.TPM ?? 3_600_000);
-const requestsPerMinute = Number(process.env.RPM ?? 400);
+const calibrationRows = Number(process.env.CALIBRATION_ROWS ?? 20_000);
+/** The budget as a share of what this machine can push with no limit (measured first), unless TPM is given. */
+const budgetShare = Number(process.env.BUDGET_SHARE ?? 0.7);
 const batchSize = Number(process.env.BATCH ?? 1000);
 const concurrency = Number(process.env.CONCURRENCY ?? 8);
 
@@ -47,11 +57,20 @@ interface LimiterStats {
   refusals: number[];
   elapsedMs: number;
   afterFirstMinuteTokens: number;
+  /** Calls answered with embeddings (with or without a limit). */
+  served: number;
 }
 
 // ---------------------------------------------------------------- the server (child process)
 async function serve(): Promise<void> {
-  const bucket = new TokenBucket({ tokensPerMinute, requestsPerMinute });
+  const tokensPerMinute = Number(process.env.TPM);
+  const requestsPerMinute = Number(process.env.RPM);
+  const unlimited = !(tokensPerMinute > 0 && requestsPerMinute > 0);
+  const bucket = new TokenBucket(
+    unlimited
+      ? { tokensPerMinute: 1, requestsPerMinute: 1 }
+      : { tokensPerMinute, requestsPerMinute },
+  );
   const tokensOf = (request: { json: unknown }) => {
     const input = (request.json as { input?: string[] } | undefined)?.input ?? [];
     let tokens = 0;
@@ -59,7 +78,12 @@ async function serve(): Promise<void> {
     return tokens;
   };
   let afterFirstMinuteTokens = 0;
-  const answer = openAIEmbeddingsHandler({ countTokens: estimateTokensByBytes });
+  let served = 0;
+  const embeddings = openAIEmbeddingsHandler({ countTokens: estimateTokensByBytes });
+  const answer: typeof embeddings = (request, context) => {
+    served++;
+    return embeddings(request, context);
+  };
   const limited = rateLimitedRoute(
     bucket,
     (request, context) => {
@@ -68,7 +92,7 @@ async function serve(): Promise<void> {
     },
     { tokensOf },
   );
-  const server = await startTestServer({ [openAIEmbeddingsRoute]: limited });
+  const server = await startTestServer({ [openAIEmbeddingsRoute]: unlimited ? answer : limited });
   process.on('message', (message: unknown) => {
     if (message === 'stats') {
       const stats: LimiterStats = {
@@ -78,6 +102,7 @@ async function serve(): Promise<void> {
         refusals: bucket.refusals,
         elapsedMs: bucket.elapsedMs(),
         afterFirstMinuteTokens,
+        served,
       };
       process.send?.({ stats });
     } else if (message === 'stop') {
@@ -88,13 +113,37 @@ async function serve(): Promise<void> {
 }
 
 // ---------------------------------------------------------------- the client (this process)
-const words = ['delta', 'vector', 'ledger', 'embedding', 'table', 'stream', 'batch', 'lake', 'query', 'model', 'point', 'cosine', 'schema', 'commit', 'version', 'spark', 'drift', 'index', 'token', 'price'];
+const words = [
+  'delta',
+  'vector',
+  'ledger',
+  'embedding',
+  'table',
+  'stream',
+  'batch',
+  'lake',
+  'query',
+  'model',
+  'point',
+  'cosine',
+  'schema',
+  'commit',
+  'version',
+  'spark',
+  'drift',
+  'index',
+  'token',
+  'price',
+];
 let seed = 7;
 const random = () => {
   seed = (seed * 1103515245 + 12345) & 0x7fffffff;
   return seed / 0x7fffffff;
 };
-const corpus = Array.from({ length: 20_000 }, () => words[Math.floor(random() * words.length)]).join(' ');
+const corpus = Array.from(
+  { length: 20_000 },
+  () => words[Math.floor(random() * words.length)],
+).join(' ');
 /** 150 to 270 characters: a row prefix and a window into a fixed word stream. */
 const textOf = (id: number) => {
   const length = 150 + ((id * 37) % 120);
@@ -139,23 +188,40 @@ function request<T>(child: ChildProcess, message: string, key: string): Promise<
   });
 }
 
-async function main(): Promise<void> {
+interface RunFigures {
+  result: Awaited<ReturnType<typeof embed>>;
+  seconds: number;
+  stats: LimiterStats;
+  retryReasons: Map<string, number>;
+  concurrencyChanges: number[];
+  peakRss: number;
+}
+
+/** One run of `count` rows against a fresh server with this budget (0 = no limit). */
+async function run(
+  count: number,
+  tokensPerMinute: number,
+  requestsPerMinute: number,
+): Promise<RunFigures> {
   const child = fork(fileURLToPath(import.meta.url), ['--server'], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, TPM: String(tokensPerMinute), RPM: String(requestsPerMinute) },
   });
   try {
     const url = await request<string>(child, '', 'url');
-    const embedder = createOpenAIEmbedder({ model: 'openai/text-embedding-3-small', dimensions: 256, apiKey: 'sk-bench', baseURL: `${url}/v1` });
+    const embedder = createOpenAIEmbedder({
+      model: 'openai/text-embedding-3-small',
+      dimensions: 256,
+      apiKey: 'sk-bench',
+      baseURL: `${url}/v1`,
+    });
     embedder.countTokens('warm up the tokenizer');
-
-    let retryWaits = 0;
-    let rowFails = 0;
+    const retryReasons = new Map<string, number>();
     let peakRss = process.memoryUsage.rss();
     const concurrencyChanges: number[] = [];
     const onEvent = (event: DriftEvent) => {
-      if (event.type === 'retry-wait') retryWaits++;
-      else if (event.type === 'row-fail') rowFails++;
+      if (event.type === 'retry-wait')
+        retryReasons.set(event.code, (retryReasons.get(event.code) ?? 0) + 1);
       else if (event.type === 'concurrency-change') concurrencyChanges.push(event.concurrency);
     };
     const timer = setInterval(() => {
@@ -163,7 +229,7 @@ async function main(): Promise<void> {
     }, 50);
     const started = performance.now();
     const result = await embed({
-      source: syntheticSource(rows),
+      source: syntheticSource(count),
       sink: createDiscardingSink({ id: 'discard://providers' }),
       embedder,
       ledger: createMemoryLedger(),
@@ -176,29 +242,70 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     clearInterval(timer);
     const stats = await request<LimiterStats>(child, 'stats', 'stats');
-
-    const elapsedMinutes = stats.elapsedMs / 60_000;
-    const ceiling = tokensPerMinute * (1 + elapsedMinutes);
-    const steadyMinutes = Math.max(0, elapsedMinutes - 1);
-    const firstMinute429s = stats.refusals.filter((at) => at < 60_000).length;
-    const later429s = stats.refusedRequests - firstMinute429s;
-    const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
-
-    console.log(`providers: ${rows} rows through embed() with the OpenAI embedder against a local rate-limited server`);
-    console.log(`  budget: ${tokensPerMinute.toLocaleString('en-US')} tokens/min, ${requestsPerMinute} requests/min (bucket of one minute, starting full)`);
-    console.log(`  run: status ${result.status}, ${result.rowsEmbedded} embedded, ${result.rowsFailed} failed rows, ${seconds.toFixed(1)} s, ${(rows / seconds).toFixed(0)} rows/s`);
-    console.log(`  tokens accepted by the limiter: ${stats.acceptedTokens.toLocaleString('en-US')} in ${stats.acceptedRequests} calls (billed by the run: ${result.tokens.toLocaleString('en-US')})`);
-    console.log(`  token budget used: ${pct(stats.acceptedTokens / ceiling)} of the ceiling (${Math.round(ceiling).toLocaleString('en-US')} = one bucket + ${elapsedMinutes.toFixed(2)} min of refill)`);
-    if (steadyMinutes > 0.05) {
-      console.log(`  after the first minute: ${pct(stats.afterFirstMinuteTokens / (tokensPerMinute * steadyMinutes))} of the refill rate over ${steadyMinutes.toFixed(2)} min (includes the tail when work ran out)`);
-    }
-    console.log(`  429s: ${stats.refusedRequests} (${firstMinute429s} in the first minute, ${later429s} after); engine retry waits: ${retryWaits}; concurrency changes: ${concurrencyChanges.length ? concurrencyChanges.join(' → ') : 'none'}`);
-    console.log(`  row-fail events: ${rowFails}; cost at $0.02/1M: $${result.costUsd.toFixed(4)}`);
-    console.log(`  peak RSS (engine process): ${(peakRss / 2 ** 20).toFixed(0)} MiB; ${availableParallelism()} cores, load ${loadavg()[0]?.toFixed(2)}`);
-    if (result.rowsFailed > 0 || result.status !== 'succeeded') process.exitCode = 1;
+    return { result, seconds, stats, retryReasons, concurrencyChanges, peakRss };
   } finally {
     child.send('stop');
   }
+}
+
+async function main(): Promise<void> {
+  const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
+  const number = (value: number) => Math.round(value).toLocaleString('en-US');
+
+  // The peer: what this machine pushes through the same engine, embedder and server with no limit.
+  const free = await run(calibrationRows, 0, 0);
+  const freeTokensPerMinute = (free.result.tokens / free.seconds) * 60;
+  const tokensPerMinute = Number(process.env.TPM ?? Math.round(freeTokensPerMinute * budgetShare));
+  const tokensPerCall = free.result.tokens / Math.max(1, free.stats.served);
+  // Requests: room for the calls the token budget allows, plus half again.
+  const requestsPerMinute = Number(
+    process.env.RPM ?? Math.max(6, Math.ceil((tokensPerMinute / tokensPerCall) * 1.5)),
+  );
+
+  const limited = await run(rows, tokensPerMinute, requestsPerMinute);
+  const { result, seconds, stats } = limited;
+  const elapsedMinutes = stats.elapsedMs / 60_000;
+  const ceiling = tokensPerMinute * (1 + elapsedMinutes);
+  const requestCeiling = requestsPerMinute * (1 + elapsedMinutes);
+  const steadyMinutes = Math.max(0, elapsedMinutes - 1);
+  const firstMinute429s = stats.refusals.filter((at) => at < 60_000).length;
+  const later429s = stats.refusedRequests - firstMinute429s;
+  const reasons =
+    [...limited.retryReasons].map(([code, count]) => `${code} ${count}`).join(', ') || 'none';
+
+  console.log(
+    `providers: ${rows} rows through embed() with the OpenAI embedder (real SDK) against a local rate-limited server`,
+  );
+  console.log(
+    `  unlimited peer (${calibrationRows} rows, same run): ${number(freeTokensPerMinute)} tokens/min, ${(calibrationRows / free.seconds).toFixed(0)} rows/s`,
+  );
+  console.log(
+    `  budget: ${number(tokensPerMinute)} tokens/min (${pct(tokensPerMinute / freeTokensPerMinute)} of the peer), ${requestsPerMinute} requests/min; buckets of one minute, starting full`,
+  );
+  console.log(
+    `  run: status ${result.status}, ${result.rowsEmbedded} embedded, ${result.rowsFailed} failed rows, ${seconds.toFixed(1)} s, ${(rows / seconds).toFixed(0)} rows/s`,
+  );
+  console.log(
+    `  tokens accepted by the limiter: ${number(stats.acceptedTokens)} in ${stats.acceptedRequests} calls (billed by the run: ${number(result.tokens)}, cost at $0.02/1M $${result.costUsd.toFixed(4)})`,
+  );
+  console.log(
+    `  token budget used: ${pct(stats.acceptedTokens / ceiling)} of the ceiling (${number(ceiling)} = one bucket + ${elapsedMinutes.toFixed(2)} min of refill)`,
+  );
+  if (steadyMinutes > 0.05) {
+    console.log(
+      `  after the first minute: ${pct(stats.afterFirstMinuteTokens / (tokensPerMinute * steadyMinutes))} of the refill over ${steadyMinutes.toFixed(2)} min (the tail, when work ran out, included)`,
+    );
+  }
+  console.log(
+    `  429s: ${stats.refusedRequests} (${firstMinute429s} in the first minute, ${later429s} after); engine retry waits by code: ${reasons}`,
+  );
+  console.log(
+    `  concurrency changes: ${limited.concurrencyChanges.length ? limited.concurrencyChanges.join(' > ') : 'none'}`,
+  );
+  console.log(
+    `  peak RSS (engine process): ${(limited.peakRss / 2 ** 20).toFixed(0)} MiB; ${availableParallelism()} cores, load ${loadavg()[0]?.toFixed(2)}`,
+  );
+  if (result.rowsFailed > 0 || result.status !== 'succeeded') process.exitCode = 1;
 }
 
 if (process.argv.includes('--server')) await serve();

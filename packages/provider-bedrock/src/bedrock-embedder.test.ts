@@ -1,22 +1,28 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DriftError, ErrorCode, type InputRejectedError } from '@drift-spark/core';
 import {
-  type TestServer,
   bedrockEmbeddingsHandler,
   bedrockError,
   bedrockInvokeRoute,
   bedrockModelOf,
   fakeVector,
   startTestServer,
+  type TestServer,
 } from '@drift-spark/provider-test-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BedrockEmbedderOptions, createBedrockEmbedder } from './bedrock-embedder.js';
 
-const fakeCredentials = { accessKeyId: 'AKIAFAKEFAKEFAKE1234', secretAccessKey: 'fake-secret-access-key-0123456789' };
+const fakeCredentials = {
+  accessKeyId: 'AKIAFAKEFAKEFAKE1234',
+  secretAccessKey: 'fake-secret-access-key-0123456789',
+};
 let server: TestServer;
 
 beforeEach(async () => {
-  server = await startTestServer({ [bedrockInvokeRoute]: bedrockEmbeddingsHandler() }, { http2: true });
+  server = await startTestServer(
+    { [bedrockInvokeRoute]: bedrockEmbeddingsHandler() },
+    { http2: true },
+  );
 });
 afterEach(async () => {
   await server.close();
@@ -33,7 +39,11 @@ function realClient(timeoutMs = 5_000): BedrockRuntimeClient {
 }
 
 function embedder(options: Partial<BedrockEmbedderOptions> = {}) {
-  return createBedrockEmbedder({ model: 'bedrock/amazon.titan-embed-text-v2:0', client: realClient(), ...options });
+  return createBedrockEmbedder({
+    model: 'bedrock/amazon.titan-embed-text-v2:0',
+    client: realClient(),
+    ...options,
+  });
 }
 
 async function caught(promise: Promise<unknown>): Promise<DriftError> {
@@ -54,12 +64,18 @@ describe('Titan Text Embeddings v2', () => {
     const result = await model.embed(['The quick brown fox']);
     expect(bedrockModelOf(server.requests[0]!)).toBe('amazon.titan-embed-text-v2:0');
     expect(sent()).toEqual({ inputText: 'The quick brown fox', dimensions: 512, normalize: true });
-    expect(server.requests[0]?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAFAKE/);
-    expect(Array.from(result.vectors[0]!)).toEqual(Array.from(fakeVector('The quick brown fox', 512)));
+    expect(server.requests[0]?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAFAKE/,
+    );
+    expect(Array.from(result.vectors[0]!)).toEqual(
+      Array.from(fakeVector('The quick brown fox', 512)),
+    );
     expect(result.tokens).toBe(4);
     expect(result.tokensPerInput).toEqual([4]);
     expect(model.fingerprint).toBe('bedrock/amazon.titan-embed-text-v2:0@512;normalize=true');
-    expect(embedder({ normalize: false }).fingerprint).toBe('bedrock/amazon.titan-embed-text-v2:0@1024;normalize=false');
+    expect(embedder({ normalize: false }).fingerprint).toBe(
+      'bedrock/amazon.titan-embed-text-v2:0@1024;normalize=false',
+    );
   });
 
   it('declares one input per call and throws LimitExceededError for more, without calling', async () => {
@@ -94,25 +110,39 @@ describe('Cohere Embed v3', () => {
     const result = await model.embed(texts);
     expect(bedrockModelOf(server.requests[0]!)).toBe('cohere.embed-english-v3');
     expect(sent()).toEqual({ texts, input_type: 'search_document', truncate: 'END' });
-    texts.forEach((text, index) => expect(Array.from(result.vectors[index]!)).toEqual(Array.from(fakeVector(text, 1024))));
+    for (const [index, text] of texts.entries()) {
+      expect(Array.from(result.vectors[index]!)).toEqual(Array.from(fakeVector(text, 1024)));
+    }
     // The fake server counts one token per word and reports it in x-amzn-bedrock-input-token-count.
     expect(result.tokens).toBe(7);
     expect(result.tokensPerInput?.reduce((sum, count) => sum + count, 0)).toBe(7);
-    expect(model.fingerprint).toBe('bedrock/cohere.embed-english-v3@1024;input_type=search_document');
+    expect(model.fingerprint).toBe(
+      'bedrock/cohere.embed-english-v3@1024;input_type=search_document',
+    );
     expect(model.limits).toMatchObject({ maxInputsPerCall: 96, maxTokensPerInput: 512 });
   });
 
   it('estimates tokens when the header is missing, and sends truncate NONE with overlong reject', async () => {
     server.setRoute(bedrockInvokeRoute, bedrockEmbeddingsHandler({ tokenCountHeader: false }));
-    const model = embedder({ model: 'cohere.embed-multilingual-v3', inputType: 'search_query', overlong: 'reject' });
+    const model = embedder({
+      model: 'cohere.embed-multilingual-v3',
+      inputType: 'search_query',
+      overlong: 'reject',
+    });
     const result = await model.embed(['hello world', '漢字']);
-    expect(sent()).toEqual({ texts: ['hello world', '漢字'], input_type: 'search_query', truncate: 'NONE' });
+    expect(sent()).toEqual({
+      texts: ['hello world', '漢字'],
+      input_type: 'search_query',
+      truncate: 'NONE',
+    });
     expect(result.tokens).toBe(model.countTokens('hello world') + model.countTokens('漢字'));
   });
 
   it('throws LimitExceededError beyond 96 texts', async () => {
     const model = embedder({ model: 'cohere.embed-english-v3' });
-    expect((await caught(model.embed(Array.from({ length: 97 }, (_, index) => `t${index}`)))).code).toBe(ErrorCode.LimitExceeded);
+    expect(
+      (await caught(model.embed(Array.from({ length: 97 }, (_, index) => `t${index}`)))).code,
+    ).toBe(ErrorCode.LimitExceeded);
     expect(server.requests).toHaveLength(0);
   });
 });
@@ -120,7 +150,13 @@ describe('Cohere Embed v3', () => {
 describe('Bedrock errors, one request each (SDK retries off)', () => {
   it('turns ThrottlingException into RateLimitedError, then the next call succeeds', async () => {
     server.setRoute(bedrockInvokeRoute, (request, context) =>
-      context.callIndex === 0 ? bedrockError(429, 'ThrottlingException', 'Too many requests, please wait before trying again.') : bedrockEmbeddingsHandler()(request, context),
+      context.callIndex === 0
+        ? bedrockError(
+            429,
+            'ThrottlingException',
+            'Too many requests, please wait before trying again.',
+          )
+        : bedrockEmbeddingsHandler()(request, context),
     );
     const model = embedder();
     const error = await caught(model.embed(['x']));
@@ -131,7 +167,11 @@ describe('Bedrock errors, one request each (SDK retries off)', () => {
   });
 
   it('turns ServiceUnavailable, InternalServer and ModelTimeout into transient errors', async () => {
-    for (const [status, type] of [[503, 'ServiceUnavailableException'], [500, 'InternalServerException'], [408, 'ModelTimeoutException']] as const) {
+    for (const [status, type] of [
+      [503, 'ServiceUnavailableException'],
+      [500, 'InternalServerException'],
+      [408, 'ModelTimeoutException'],
+    ] as const) {
       server.setRoute(bedrockInvokeRoute, bedrockError(status, type, 'try later'));
       expect((await caught(embedder().embed(['x']))).code).toBe(ErrorCode.Transient);
     }
@@ -140,25 +180,48 @@ describe('Bedrock errors, one request each (SDK retries off)', () => {
 
   it('turns a slow answer and a dropped connection into transient errors', async () => {
     server.setRoute(bedrockInvokeRoute, { delayMs: 2000, body: {} });
-    expect((await caught(embedder({ client: realClient(100) }).embed(['x']))).code).toBe(ErrorCode.Transient);
+    expect((await caught(embedder({ client: realClient(100) }).embed(['x']))).code).toBe(
+      ErrorCode.Transient,
+    );
     server.setRoute(bedrockInvokeRoute, { destroy: true });
     expect((await caught(embedder().embed(['x']))).code).toBe(ErrorCode.Transient);
   });
 
   it('turns ValidationException into InputRejectedError (input 0 for a one-text call, unknown for Cohere)', async () => {
-    server.setRoute(bedrockInvokeRoute, bedrockEmbeddingsHandler({ reject: (text) => (text === 'bad' ? 'Malformed input request: bad text' : undefined) }));
+    server.setRoute(
+      bedrockInvokeRoute,
+      bedrockEmbeddingsHandler({
+        reject: (text) => (text === 'bad' ? 'Malformed input request: bad text' : undefined),
+      }),
+    );
     const titan = await caught(embedder().embed(['bad']));
     expect(titan.code).toBe(ErrorCode.InputRejected);
     expect((titan as InputRejectedError).inputIndex).toBe(0);
-    const cohere = await caught(embedder({ model: 'cohere.embed-english-v3' }).embed(['good', 'bad']));
+    const cohere = await caught(
+      embedder({ model: 'cohere.embed-english-v3' }).embed(['good', 'bad']),
+    );
     expect(cohere.code).toBe(ErrorCode.InputRejected);
     expect((cohere as InputRejectedError).inputIndex).toBeUndefined();
   });
 
   it('turns AccessDenied and UnrecognizedClient into fatal errors that carry no credential', async () => {
-    server.setRoute(bedrockInvokeRoute, bedrockError(403, 'AccessDeniedException', 'You don\'t have access to the model with the specified model ID.'));
+    server.setRoute(
+      bedrockInvokeRoute,
+      bedrockError(
+        403,
+        'AccessDeniedException',
+        "You don't have access to the model with the specified model ID.",
+      ),
+    );
     expect((await caught(embedder().embed(['x']))).code).toBe(ErrorCode.Fatal);
-    server.setRoute(bedrockInvokeRoute, bedrockError(403, 'UnrecognizedClientException', `The security token included in the request is invalid. Credential=${fakeCredentials.accessKeyId}/20261126/us-east-1`));
+    server.setRoute(
+      bedrockInvokeRoute,
+      bedrockError(
+        403,
+        'UnrecognizedClientException',
+        `The security token included in the request is invalid. Credential=${fakeCredentials.accessKeyId}/20261126/us-east-1`,
+      ),
+    );
     const error = await caught(embedder().embed(['x']));
     expect(error.code).toBe(ErrorCode.Fatal);
     expect(error.message).toContain('credentials');
@@ -169,7 +232,11 @@ describe('Bedrock errors, one request each (SDK retries off)', () => {
 
   it('builds its own client lazily from the AWS default chain, with one attempt per call', async () => {
     const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
-    const model = createBedrockEmbedder({ model: 'amazon.titan-embed-text-v2:0', region: 'us-east-1', endpoint: server.url });
+    const model = createBedrockEmbedder({
+      model: 'amazon.titan-embed-text-v2:0',
+      region: 'us-east-1',
+      endpoint: server.url,
+    });
     process.env.AWS_ACCESS_KEY_ID = fakeCredentials.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = fakeCredentials.secretAccessKey;
     try {
@@ -179,7 +246,10 @@ describe('Bedrock errors, one request each (SDK retries off)', () => {
       server.setRoute(bedrockInvokeRoute, bedrockEmbeddingsHandler());
       expect((await model.embed(['x'])).vectors[0]).toHaveLength(1024);
     } finally {
-      for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+      for (const [name, value] of [
+        ['AWS_ACCESS_KEY_ID', saved.id],
+        ['AWS_SECRET_ACCESS_KEY', saved.secret],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }

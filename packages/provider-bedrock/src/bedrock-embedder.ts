@@ -1,24 +1,36 @@
 import {
+  BedrockRuntimeClient,
+  InvokeModelCommand,
+  type InvokeModelCommandOutput,
+} from '@aws-sdk/client-bedrock-runtime';
+import {
   AbortedError,
-  type EmbedOptions,
-  type EmbedResult,
   type EmbedderLimits,
   type EmbedderPrice,
   type EmbedderV1,
+  type EmbedOptions,
+  type EmbedResult,
+  embedderFingerprint,
   FatalError,
   InvalidInputError,
   LimitExceededError,
   TransientError,
-  embedderFingerprint,
 } from '@drift-spark/core';
-import { BedrockRuntimeClient, InvokeModelCommand, type InvokeModelCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import { toDriftError } from './bedrock-errors.js';
-import { type BedrockModelInfo, bedrockModelName, bedrockModels, estimateBedrockTokens } from './bedrock-models.js';
+import {
+  type BedrockModelInfo,
+  bedrockModelName,
+  bedrockModels,
+  estimateBedrockTokens,
+} from './bedrock-models.js';
 import { bedrockPrice } from './bedrock-prices.js';
 
 /** The subset of `BedrockRuntimeClient` Drift uses; inject a real client (any endpoint, credentials) or a fake. */
 export interface BedrockRuntimeClientLike {
-  send(command: InvokeModelCommand, options?: { abortSignal?: AbortSignal }): Promise<InvokeModelCommandOutput>;
+  send(
+    command: InvokeModelCommand,
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<InvokeModelCommandOutput>;
 }
 
 export type CohereInputType = 'search_document' | 'search_query' | 'classification' | 'clustering';
@@ -31,7 +43,9 @@ export interface BedrockEmbedderOptions {
   /** An endpoint instead of Bedrock's regional one (a VPC endpoint). */
   endpoint?: string;
   /** A client (or a function that makes one); credentials otherwise come from the AWS default chain. */
-  client?: BedrockRuntimeClientLike | (() => BedrockRuntimeClientLike | Promise<BedrockRuntimeClientLike>);
+  client?:
+    | BedrockRuntimeClientLike
+    | (() => BedrockRuntimeClientLike | Promise<BedrockRuntimeClientLike>);
   /** Titan v2: 256, 512 or 1024 (default). Cohere v3: 1024. Part of the fingerprint. */
   dimensions?: number;
   /** Titan v2: unit-length vectors. Default true. Part of the fingerprint. */
@@ -59,7 +73,9 @@ const tokenCountHeader = 'x-amzn-bedrock-input-token-count';
  * v3 (up to 96). Lazy: the client, region and credentials are resolved at the first call.
  * One InvokeModel per `embed`; the engine packs, paces and retries.
  */
-export function createBedrockEmbedder(options: BedrockEmbedderOptions): EmbedderV1 & { readonly modelName: string } {
+export function createBedrockEmbedder(
+  options: BedrockEmbedderOptions,
+): EmbedderV1 & { readonly modelName: string } {
   const modelName = bedrockModelName(options.model);
   const id = `bedrock/${modelName}`;
   const known: BedrockModelInfo | undefined = bedrockModels[modelName];
@@ -77,7 +93,9 @@ export function createBedrockEmbedder(options: BedrockEmbedderOptions): Embedder
 
   const model = (): BedrockModelInfo => {
     if (!known) {
-      throw new FatalError(`Drift does not know the Bedrock model ${modelName}; use amazon.titan-embed-text-v2:0, cohere.embed-english-v3 or cohere.embed-multilingual-v3.`);
+      throw new FatalError(
+        `Drift does not know the Bedrock model ${modelName}; use amazon.titan-embed-text-v2:0, cohere.embed-english-v3 or cohere.embed-multilingual-v3.`,
+      );
     }
     return known;
   };
@@ -85,15 +103,19 @@ export function createBedrockEmbedder(options: BedrockEmbedderOptions): Embedder
     const info = model();
     const dimensions = options.dimensions ?? info.defaultDimensions;
     if (!info.allowedDimensions.includes(dimensions)) {
-      throw new FatalError(`${id} returns ${info.allowedDimensions.join(', ')} dimensions; got ${dimensions}.`);
+      throw new FatalError(
+        `${id} returns ${info.allowedDimensions.join(', ')} dimensions; got ${dimensions}.`,
+      );
     }
     return dimensions;
   };
-  const settings = (): Record<string, string | boolean> => (model().family === 'titan' ? { normalize } : { input_type: inputType });
+  const settings = (): Record<string, string | boolean> =>
+    model().family === 'titan' ? { normalize } : { input_type: inputType };
 
   const getClient = (): Promise<BedrockRuntimeClientLike> => {
     client ??= (async () => {
-      if (options.client) return typeof options.client === 'function' ? await options.client() : options.client;
+      if (options.client)
+        return typeof options.client === 'function' ? await options.client() : options.client;
       return new BedrockRuntimeClient({
         region: options.region,
         endpoint: options.endpoint,
@@ -138,20 +160,27 @@ export function createBedrockEmbedder(options: BedrockEmbedderOptions): Embedder
       if (text.length === 0) return 0;
       const estimate = estimateBedrockTokens(text);
       // What will be sent: Cohere cuts at 512 tokens when asked to truncate.
-      return overlong === 'truncate' && known?.family === 'cohere' ? Math.min(estimate, limits.maxTokensPerInput) : estimate;
+      return overlong === 'truncate' && known?.family === 'cohere'
+        ? Math.min(estimate, limits.maxTokensPerInput)
+        : estimate;
     },
 
     async embed(texts: string[], embedOptions: EmbedOptions = {}): Promise<EmbedResult> {
       const info = model();
       const dimensions = resolveDimensions();
-      if (embedOptions.signal?.aborted) throw new AbortedError(`The call to ${id} was aborted before it was sent.`);
+      if (embedOptions.signal?.aborted)
+        throw new AbortedError(`The call to ${id} was aborted before it was sent.`);
       if (texts.length === 0) return { vectors: [], tokens: 0, tokensPerInput: [], truncated: 0 };
       if (texts.length > limits.maxInputsPerCall) {
-        throw new LimitExceededError(`${id} takes at most ${limits.maxInputsPerCall} input${limits.maxInputsPerCall === 1 ? '' : 's'} per call; got ${texts.length}. Split the call.`);
+        throw new LimitExceededError(
+          `${id} takes at most ${limits.maxInputsPerCall} input${limits.maxInputsPerCall === 1 ? '' : 's'} per call; got ${texts.length}. Split the call.`,
+        );
       }
       for (const [index, text] of texts.entries()) {
         if (typeof text !== 'string' || text.length === 0) {
-          throw new InvalidInputError(`Input ${index} is empty; empty texts are never sent to ${id} (skip them before embedding).`);
+          throw new InvalidInputError(
+            `Input ${index} is empty; empty texts are never sent to ${id} (skip them before embedding).`,
+          );
         }
       }
 
@@ -162,7 +191,10 @@ export function createBedrockEmbedder(options: BedrockEmbedderOptions): Embedder
         truncated = input.truncated ? 1 : 0;
         body = { inputText: input.text, dimensions, normalize };
       } else {
-        if (overlong === 'truncate') truncated = texts.filter((text) => estimateBedrockTokens(text) > info.maxTokensPerInput).length;
+        if (overlong === 'truncate')
+          truncated = texts.filter(
+            (text) => estimateBedrockTokens(text) > info.maxTokensPerInput,
+          ).length;
         body = { texts, input_type: inputType, truncate: overlong === 'truncate' ? 'END' : 'NONE' };
       }
 
@@ -178,7 +210,8 @@ export function createBedrockEmbedder(options: BedrockEmbedderOptions): Embedder
       command.middlewareStack.add(
         (next) => async (args) => {
           const result = await next(args);
-          const value = (result.response as { headers?: Record<string, string> } | undefined)?.headers?.[tokenCountHeader];
+          const value = (result.response as { headers?: Record<string, string> } | undefined)
+            ?.headers?.[tokenCountHeader];
           if (value !== undefined && Number.isFinite(Number(value))) headerTokens = Number(value);
           return result;
         },
@@ -189,40 +222,64 @@ export function createBedrockEmbedder(options: BedrockEmbedderOptions): Embedder
       try {
         output = await (await getClient()).send(command, { abortSignal: embedOptions.signal });
       } catch (error) {
-        throw toDriftError(error, { model: modelName, inputs: texts.length, aborted: embedOptions.signal?.aborted });
+        throw toDriftError(error, {
+          model: modelName,
+          inputs: texts.length,
+          aborted: embedOptions.signal?.aborted,
+        });
       }
 
       let parsed: Record<string, unknown>;
       try {
         parsed = JSON.parse(new TextDecoder().decode(output.body)) as Record<string, unknown>;
       } catch (error) {
-        throw new TransientError(`${id} answered a body that is not JSON; the call will be tried again.`, { cause: error });
+        throw new TransientError(
+          `${id} answered a body that is not JSON; the call will be tried again.`,
+          { cause: error },
+        );
       }
 
       let vectors: Float32Array[];
       let tokens: number;
       let tokensPerInput: number[];
       if (info.family === 'titan') {
-        const embedding = (parsed.embedding ?? (parsed.embeddingsByType as { float?: unknown } | undefined)?.float) as number[] | undefined;
-        if (!Array.isArray(embedding)) throw new TransientError(`${id} answered without an embedding; the call will be tried again.`);
+        const embedding = (parsed.embedding ??
+          (parsed.embeddingsByType as { float?: unknown } | undefined)?.float) as
+          | number[]
+          | undefined;
+        if (!Array.isArray(embedding))
+          throw new TransientError(
+            `${id} answered without an embedding; the call will be tried again.`,
+          );
         vectors = [Float32Array.from(embedding)];
-        const counted = typeof parsed.inputTextTokenCount === 'number' ? parsed.inputTextTokenCount : (headerTokens ?? estimateBedrockTokens(texts[0] as string));
+        const counted =
+          typeof parsed.inputTextTokenCount === 'number'
+            ? parsed.inputTextTokenCount
+            : (headerTokens ?? estimateBedrockTokens(texts[0] as string));
         tokens = counted;
         tokensPerInput = [counted];
       } else {
         const raw = parsed.embeddings;
-        const list = (Array.isArray(raw) ? raw : (raw as { float?: unknown } | undefined)?.float) as number[][] | undefined;
+        const list = (Array.isArray(raw) ? raw : (raw as { float?: unknown } | undefined)?.float) as
+          | number[][]
+          | undefined;
         if (!Array.isArray(list) || list.length !== texts.length) {
-          throw new TransientError(`${id} answered ${Array.isArray(list) ? list.length : 'no'} embeddings for ${texts.length} inputs; the call will be tried again.`);
+          throw new TransientError(
+            `${id} answered ${Array.isArray(list) ? list.length : 'no'} embeddings for ${texts.length} inputs; the call will be tried again.`,
+          );
         }
         vectors = list.map((embedding) => Float32Array.from(embedding));
-        const estimates = texts.map((text) => Math.min(estimateBedrockTokens(text), info.maxTokensPerInput));
+        const estimates = texts.map((text) =>
+          Math.min(estimateBedrockTokens(text), info.maxTokensPerInput),
+        );
         tokens = headerTokens ?? estimates.reduce((sum, count) => sum + count, 0);
         tokensPerInput = apportion(tokens, estimates);
       }
       for (const vector of vectors) {
         if (vector.length !== dimensions) {
-          throw new FatalError(`${id} returned vectors of ${vector.length} dimensions, not ${dimensions}.`);
+          throw new FatalError(
+            `${id} returned vectors of ${vector.length} dimensions, not ${dimensions}.`,
+          );
         }
       }
       return { vectors, tokens, tokensPerInput, truncated };
@@ -234,10 +291,14 @@ export function createBedrockEmbedder(options: BedrockEmbedderOptions): Embedder
 export function apportion(total: number, weights: number[]): number[] {
   if (weights.length === 0) return [];
   const weightSum = weights.reduce((sum, weight) => sum + weight, 0);
-  const exact = weights.map((weight) => (weightSum === 0 ? total / weights.length : (weight / weightSum) * total));
+  const exact = weights.map((weight) =>
+    weightSum === 0 ? total / weights.length : (weight / weightSum) * total,
+  );
   const parts = exact.map(Math.floor);
   let left = total - parts.reduce((sum, part) => sum + part, 0);
-  const order = exact.map((value, index) => ({ index, remainder: value - Math.floor(value) })).sort((a, b) => b.remainder - a.remainder);
+  const order = exact
+    .map((value, index) => ({ index, remainder: value - Math.floor(value) }))
+    .sort((a, b) => b.remainder - a.remainder);
   for (const { index } of order) {
     if (left <= 0) break;
     parts[index] = (parts[index] as number) + 1;

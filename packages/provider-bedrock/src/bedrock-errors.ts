@@ -1,6 +1,17 @@
-import { AbortedError, DriftError, FatalError, InputRejectedError, RateLimitedError, TransientError } from '@drift-spark/core';
+import {
+  AbortedError,
+  DriftError,
+  FatalError,
+  InputRejectedError,
+  RateLimitedError,
+  TransientError,
+} from '@drift-spark/core';
 
-const rateLimited = new Set(['ThrottlingException', 'TooManyRequestsException', 'ServiceQuotaExceededException']);
+const rateLimited = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'ServiceQuotaExceededException',
+]);
 const transient = new Set([
   'ServiceUnavailableException',
   'InternalServerException',
@@ -20,7 +31,16 @@ const fatal = new Set([
   'ResourceNotFoundException',
   'CredentialsProviderError',
 ]);
-const networkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+const networkCodes = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
 
 /** Removes AWS access key ids and signatures that some AWS messages echo. */
 export function redactAwsCredentials(text: string): string {
@@ -59,15 +79,21 @@ export interface BedrockErrorContext {
  */
 export function toDriftError(error: unknown, context: BedrockErrorContext): DriftError {
   if (DriftError.isInstance(error)) return error;
-  const shape = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as AwsErrorShape;
+  const shape = (
+    typeof error === 'object' && error !== null ? error : { message: String(error) }
+  ) as AwsErrorShape;
   const name = shape.name ?? '';
   const status = shape.$metadata?.httpStatusCode;
   const where = `Bedrock (${context.model})`;
   const detail = redactAwsCredentials(shape.message ?? String(error));
-  if (context.aborted || name === 'AbortError') return new AbortedError(`The call to ${where} was aborted.`);
+  if (context.aborted || name === 'AbortError')
+    return new AbortedError(`The call to ${where} was aborted.`);
   if (rateLimited.has(name) || status === 429) {
     const wait = retryAfterMs(shape);
-    return new RateLimitedError(`${where} is throttling (${name || status}): ${detail}`, { cause: error, retryAfterMs: wait });
+    return new RateLimitedError(`${where} is throttling (${name || status}): ${detail}`, {
+      cause: error,
+      retryAfterMs: wait,
+    });
   }
   if (name === 'ValidationException') {
     return new InputRejectedError(`${where} refused the input (ValidationException): ${detail}`, {
@@ -84,11 +110,21 @@ export function toDriftError(error: unknown, context: BedrockErrorContext): Drif
           : 'Check the AWS credentials and that they may call bedrock:InvokeModel on this model in this region.';
     return new FatalError(`${where} refused the call (${name || status}): ${detail}. ${hint}`);
   }
-  if (transient.has(name) || networkCodes.has(shape.code ?? '') || shape.$fault === 'server' || (status !== undefined && status >= 500)) {
-    return new TransientError(`${where} failed for now (${name || shape.code || status}): ${detail}. The call will be tried again.`, { cause: error });
+  if (
+    transient.has(name) ||
+    networkCodes.has(shape.code ?? '') ||
+    shape.$fault === 'server' ||
+    (status !== undefined && status >= 500)
+  ) {
+    return new TransientError(
+      `${where} failed for now (${name || shape.code || status}): ${detail}. The call will be tried again.`,
+      { cause: error },
+    );
   }
-  if (/region is missing/i.test(detail) || name === 'Error' && /region/i.test(detail)) {
+  if (/region is missing/i.test(detail) || (name === 'Error' && /region/i.test(detail))) {
     return new FatalError(`${where}: no AWS region. Set AWS_REGION or pass region.`);
   }
-  return new FatalError(`${where} failed (${name || status || 'error'}): ${detail}`, { cause: error });
+  return new FatalError(`${where} failed (${name || status || 'error'}): ${detail}`, {
+    cause: error,
+  });
 }

@@ -19,8 +19,20 @@ export const bedrockModels: Readonly<Record<string, BedrockModelInfo>> = {
     maxTokensPerInput: 8192,
     maxCharactersPerInput: 50_000,
   },
-  'cohere.embed-english-v3': { family: 'cohere', defaultDimensions: 1024, allowedDimensions: [1024], maxInputsPerCall: 96, maxTokensPerInput: 512 },
-  'cohere.embed-multilingual-v3': { family: 'cohere', defaultDimensions: 1024, allowedDimensions: [1024], maxInputsPerCall: 96, maxTokensPerInput: 512 },
+  'cohere.embed-english-v3': {
+    family: 'cohere',
+    defaultDimensions: 1024,
+    allowedDimensions: [1024],
+    maxInputsPerCall: 96,
+    maxTokensPerInput: 512,
+  },
+  'cohere.embed-multilingual-v3': {
+    family: 'cohere',
+    defaultDimensions: 1024,
+    allowedDimensions: [1024],
+    maxInputsPerCall: 96,
+    maxTokensPerInput: 512,
+  },
 };
 
 /** `bedrock/amazon.titan-embed-text-v2:0` or `amazon.titan-embed-text-v2:0` → `amazon.titan-embed-text-v2:0`. */

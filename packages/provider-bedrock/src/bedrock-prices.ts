@@ -19,6 +19,13 @@ export function bedrockPrice(modelName: string, override?: number | EmbedderPric
   if (typeof override === 'number') return { usdPerMillionTokens: override, source: 'user' };
   if (override) return override;
   const listed = bedrockPrices.usdPerMillionTokens[modelName];
-  if (listed === undefined) return { usdPerMillionTokens: 0, source: `unknown: no list price for ${modelName}; pass price to bill it` };
-  return { usdPerMillionTokens: listed, source: `${bedrockPrices.source} ${bedrockPrices.checkedOn}` };
+  if (listed === undefined)
+    return {
+      usdPerMillionTokens: 0,
+      source: `unknown: no list price for ${modelName}; pass price to bill it`,
+    };
+  return {
+    usdPerMillionTokens: listed,
+    source: `${bedrockPrices.source} ${bedrockPrices.checkedOn}`,
+  };
 }

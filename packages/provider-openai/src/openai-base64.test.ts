@@ -6,7 +6,17 @@ import { apportion } from './openai-tokenizer.js';
 
 describe('decodeBase64Float32', () => {
   it('gives back every float32 bit for bit, edge values included', () => {
-    const values = new Float32Array([0, -0, 1, -1, 3.4028234663852886e38, 1.401298464324817e-45, Number.POSITIVE_INFINITY, 0.1, -123.456]);
+    const values = new Float32Array([
+      0,
+      -0,
+      1,
+      -1,
+      3.4028234663852886e38,
+      1.401298464324817e-45,
+      Number.POSITIVE_INFINITY,
+      0.1,
+      -123.456,
+    ]);
     const decoded = decodeBase64Float32(float32ToBase64(values));
     expect(new Uint8Array(decoded.buffer)).toEqual(new Uint8Array(values.buffer));
     expect(Object.is(decoded[1], -0)).toBe(true);
@@ -20,7 +30,9 @@ describe('decodeBase64Float32', () => {
   });
 
   it('refuses a length that is not whole floats', () => {
-    expect(() => decodeBase64Float32(Buffer.from([1, 2, 3]).toString('base64'))).toThrow(RangeError);
+    expect(() => decodeBase64Float32(Buffer.from([1, 2, 3]).toString('base64'))).toThrow(
+      RangeError,
+    );
   });
 });
 
@@ -34,12 +46,29 @@ describe('rate-limit headers', () => {
   });
 
   it('waits for the budget that ran out', () => {
-    const requestsOut = { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-remaining-tokens': '5000', 'x-ratelimit-reset-requests': '2s', 'x-ratelimit-reset-tokens': '30s' };
+    const requestsOut = {
+      'x-ratelimit-remaining-requests': '0',
+      'x-ratelimit-remaining-tokens': '5000',
+      'x-ratelimit-reset-requests': '2s',
+      'x-ratelimit-reset-tokens': '30s',
+    };
     expect(retryAfterMsFromHeaders(requestsOut)).toBe(2000);
-    const tokensShort = { 'x-ratelimit-remaining-requests': '7', 'x-ratelimit-remaining-tokens': '12', 'x-ratelimit-reset-requests': '2s', 'x-ratelimit-reset-tokens': '450ms' };
+    const tokensShort = {
+      'x-ratelimit-remaining-requests': '7',
+      'x-ratelimit-remaining-tokens': '12',
+      'x-ratelimit-reset-requests': '2s',
+      'x-ratelimit-reset-tokens': '450ms',
+    };
     expect(retryAfterMsFromHeaders(tokensShort)).toBe(450);
-    expect(retryAfterMsFromHeaders({ 'retry-after-ms': '10', 'x-ratelimit-reset-tokens': '30s' })).toBe(10);
-    expect(retryAfterMsFromHeaders(new Headers({ 'retry-after': 'Thu, 01 Jan 1970 00:00:05 GMT' }), () => 1000)).toBe(4000);
+    expect(
+      retryAfterMsFromHeaders({ 'retry-after-ms': '10', 'x-ratelimit-reset-tokens': '30s' }),
+    ).toBe(10);
+    expect(
+      retryAfterMsFromHeaders(
+        new Headers({ 'retry-after': 'Thu, 01 Jan 1970 00:00:05 GMT' }),
+        () => 1000,
+      ),
+    ).toBe(4000);
     expect(retryAfterMsFromHeaders({})).toBeUndefined();
   });
 });

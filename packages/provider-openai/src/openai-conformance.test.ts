@@ -1,5 +1,10 @@
 import { testEmbedder } from '@drift-spark/core/testkit';
-import { type TestServer, openAIEmbeddingsHandler, openAIEmbeddingsRoute, startTestServer } from '@drift-spark/provider-test-server';
+import {
+  openAIEmbeddingsHandler,
+  openAIEmbeddingsRoute,
+  startTestServer,
+  type TestServer,
+} from '@drift-spark/provider-test-server';
 import { afterAll, beforeAll } from 'vitest';
 import { createOpenAIEmbedder } from './openai-embedder.js';
 
@@ -13,7 +18,13 @@ afterAll(async () => {
 
 testEmbedder({
   title: 'OpenAI embedder conformance (real SDK, local OpenAI wire format)',
-  create: () => createOpenAIEmbedder({ model: 'openai/text-embedding-3-small', dimensions: 512, apiKey: 'sk-test', baseURL: `${server.url}/v1` }),
+  create: () =>
+    createOpenAIEmbedder({
+      model: 'openai/text-embedding-3-small',
+      dimensions: 512,
+      apiKey: 'sk-test',
+      baseURL: `${server.url}/v1`,
+    }),
   dimensions: 512,
   deterministic: true,
 });

@@ -1,11 +1,16 @@
-import { DriftError, ErrorCode, InputRejectedError, RateLimitedError } from '@drift-spark/core';
 import {
-  type TestServer,
+  DriftError,
+  ErrorCode,
+  type InputRejectedError,
+  RateLimitedError,
+} from '@drift-spark/core';
+import {
   fakeVector,
   openAIEmbeddingsHandler,
   openAIEmbeddingsRoute,
   openAIError,
   startTestServer,
+  type TestServer,
 } from '@drift-spark/provider-test-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAIEmbedder, type OpenAIEmbedderOptions } from './openai-embedder.js';
@@ -22,7 +27,12 @@ afterEach(async () => {
 });
 
 function embedder(options: Partial<OpenAIEmbedderOptions> = {}) {
-  return createOpenAIEmbedder({ model: 'openai/text-embedding-3-small', apiKey: secretKey, baseURL: `${server.url}/v1`, ...options });
+  return createOpenAIEmbedder({
+    model: 'openai/text-embedding-3-small',
+    apiKey: secretKey,
+    baseURL: `${server.url}/v1`,
+    ...options,
+  });
 }
 
 async function caught(promise: Promise<unknown>): Promise<DriftError> {
@@ -44,7 +54,12 @@ describe('createOpenAIEmbedder: what is sent and what comes back', () => {
     const texts = ['The quick brown fox', 'jumps over the lazy dog', 'ünïcödé and 漢字'];
     const result = await model.embed(texts);
 
-    expect(sent()).toEqual({ model: 'text-embedding-3-small', input: texts, encoding_format: 'base64', dimensions: 256 });
+    expect(sent()).toEqual({
+      model: 'text-embedding-3-small',
+      input: texts,
+      encoding_format: 'base64',
+      dimensions: 256,
+    });
     expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${secretKey}`);
     expect(result.vectors).toHaveLength(3);
     for (const [index, text] of texts.entries()) {
@@ -57,8 +72,14 @@ describe('createOpenAIEmbedder: what is sent and what comes back', () => {
   });
 
   it('reports the provider usage as tokens and splits it per input to the same total', async () => {
-    server.setRoute(openAIEmbeddingsRoute, openAIEmbeddingsHandler({ countTokens: (text) => encodeTokens(text).length }));
-    const texts = ['one two three', 'a much longer text with quite a few more tokens in it than the first'];
+    server.setRoute(
+      openAIEmbeddingsRoute,
+      openAIEmbeddingsHandler({ countTokens: (text) => encodeTokens(text).length }),
+    );
+    const texts = [
+      'one two three',
+      'a much longer text with quite a few more tokens in it than the first',
+    ];
     const result = await embedder().embed(texts);
     const expected = texts.map((text) => encodeTokens(text).length);
     expect(result.tokens).toBe(expected[0]! + expected[1]!);
@@ -76,8 +97,16 @@ describe('createOpenAIEmbedder: what is sent and what comes back', () => {
   it('leaves dimensions out for ada-002 and for v3 models when not asked', async () => {
     await embedder({ model: 'text-embedding-ada-002' }).embed(['a']);
     await embedder({ model: 'openai/text-embedding-3-large' }).embed(['b']);
-    expect(sent(0)).toEqual({ model: 'text-embedding-ada-002', input: ['a'], encoding_format: 'base64' });
-    expect(sent(1)).toEqual({ model: 'text-embedding-3-large', input: ['b'], encoding_format: 'base64' });
+    expect(sent(0)).toEqual({
+      model: 'text-embedding-ada-002',
+      input: ['a'],
+      encoding_format: 'base64',
+    });
+    expect(sent(1)).toEqual({
+      model: 'text-embedding-3-large',
+      input: ['b'],
+      encoding_format: 'base64',
+    });
     expect(createOpenAIEmbedder({ model: 'openai/text-embedding-3-large' }).dimensions).toBe(3072);
   });
 
@@ -128,7 +157,13 @@ describe('createOpenAIEmbedder: what is sent and what comes back', () => {
         embeddings: {
           create: async (body) => {
             calls.push(body);
-            return { data: body.input.map((text, index) => ({ index, embedding: Array.from(fakeVector(text, 4)) })), usage: { prompt_tokens: 3 } };
+            return {
+              data: body.input.map((text, index) => ({
+                index,
+                embedding: Array.from(fakeVector(text, 4)),
+              })),
+              usage: { prompt_tokens: 3 },
+            };
           },
         },
       }),
@@ -167,7 +202,9 @@ describe('createOpenAIEmbedder: limits, empty and over-long inputs', () => {
   });
 
   it('throws LimitExceededError beyond 2048 inputs instead of splitting', async () => {
-    const error = await caught(embedder().embed(Array.from({ length: 2049 }, (_, index) => `text ${index}`)));
+    const error = await caught(
+      embedder().embed(Array.from({ length: 2049 }, (_, index) => `text ${index}`)),
+    );
     expect(error.code).toBe(ErrorCode.LimitExceeded);
     expect(server.requests).toHaveLength(0);
   });
@@ -180,7 +217,9 @@ describe('createOpenAIEmbedder: limits, empty and over-long inputs', () => {
     const cjk = '漢字仮名交じり文'.repeat(100);
     expect(model.countTokens(cjk)).toBeGreaterThanOrEqual(encodeTokens(cjk).length);
     expect(model.countTokens(cjk)).toBeGreaterThanOrEqual(Math.ceil(Buffer.byteLength(cjk) / 4));
-    const error = await caught(model.embed(Array.from({ length: 38 }, (_, index) => `${index} ${text}`)));
+    const error = await caught(
+      model.embed(Array.from({ length: 38 }, (_, index) => `${index} ${text}`)),
+    );
     expect(error.code).toBe(ErrorCode.LimitExceeded);
     expect(server.requests).toHaveLength(0);
     await model.embed(Array.from({ length: 37 }, (_, index) => `${index} ${text}`));
@@ -189,7 +228,11 @@ describe('createOpenAIEmbedder: limits, empty and over-long inputs', () => {
 
   it('declares its limits and prices as data', () => {
     const model = embedder();
-    expect(model.limits).toMatchObject({ maxInputsPerCall: 2048, maxTokensPerInput: 8192, maxTokensPerCall: 300_000 });
+    expect(model.limits).toMatchObject({
+      maxInputsPerCall: 2048,
+      maxTokensPerInput: 8192,
+      maxTokensPerCall: 300_000,
+    });
     expect(model.price.usdPerMillionTokens).toBe(0.02);
     expect(model.price.source).toMatch(/\d{4}-\d{2}-\d{2}/);
     expect(embedder({ price: 0.5 }).price).toEqual({ usdPerMillionTokens: 0.5, source: 'user' });
@@ -202,7 +245,12 @@ describe('createOpenAIEmbedder: errors, one request each (SDK retries off)', () 
     server.setRoute(openAIEmbeddingsRoute, [
       openAIError(429, 'Rate limit reached for text-embedding-3-small on tokens per min.', {
         code: 'rate_limit_exceeded',
-        headers: { 'x-ratelimit-remaining-requests': '10', 'x-ratelimit-remaining-tokens': '0', 'x-ratelimit-reset-requests': '120ms', 'x-ratelimit-reset-tokens': '1m30.5s' },
+        headers: {
+          'x-ratelimit-remaining-requests': '10',
+          'x-ratelimit-remaining-tokens': '0',
+          'x-ratelimit-reset-requests': '120ms',
+          'x-ratelimit-reset-tokens': '1m30.5s',
+        },
       }),
       openAIEmbeddingsHandler(),
     ] as never);
@@ -216,7 +264,9 @@ describe('createOpenAIEmbedder: errors, one request each (SDK retries off)', () 
 
   it('answers 429 then 200: the next call succeeds', async () => {
     server.setRoute(openAIEmbeddingsRoute, (request, context) =>
-      context.callIndex === 0 ? openAIError(429, 'slow down', { headers: { 'retry-after-ms': '250' } }) : openAIEmbeddingsHandler()(request, context),
+      context.callIndex === 0
+        ? openAIError(429, 'slow down', { headers: { 'retry-after-ms': '250' } })
+        : openAIEmbeddingsHandler()(request, context),
     );
     const model = embedder();
     expect((await caught(model.embed(['x']))).retryAfterMs).toBe(250);
@@ -225,17 +275,31 @@ describe('createOpenAIEmbedder: errors, one request each (SDK retries off)', () 
   });
 
   it('reads retry-after in seconds', async () => {
-    server.setRoute(openAIEmbeddingsRoute, openAIError(429, 'slow down', { headers: { 'retry-after': '3' } }));
+    server.setRoute(
+      openAIEmbeddingsRoute,
+      openAIError(429, 'slow down', { headers: { 'retry-after': '3' } }),
+    );
     expect((await caught(embedder().embed(['x']))).retryAfterMs).toBe(3000);
   });
 
   it('treats 429 insufficient_quota as fatal', async () => {
-    server.setRoute(openAIEmbeddingsRoute, openAIError(429, 'You exceeded your current quota.', { code: 'insufficient_quota', type: 'insufficient_quota' }));
+    server.setRoute(
+      openAIEmbeddingsRoute,
+      openAIError(429, 'You exceeded your current quota.', {
+        code: 'insufficient_quota',
+        type: 'insufficient_quota',
+      }),
+    );
     expect((await caught(embedder().embed(['x']))).code).toBe(ErrorCode.Fatal);
   });
 
   it('turns 500 and 503 into transient errors without retrying inside the SDK', async () => {
-    server.setRoute(openAIEmbeddingsRoute, openAIError(500, 'The server had an error while processing your request.', { type: 'server_error' }));
+    server.setRoute(
+      openAIEmbeddingsRoute,
+      openAIError(500, 'The server had an error while processing your request.', {
+        type: 'server_error',
+      }),
+    );
     const error = await caught(embedder().embed(['x']));
     expect(error.code).toBe(ErrorCode.Transient);
     expect(error.isRetryable).toBe(true);
@@ -246,13 +310,21 @@ describe('createOpenAIEmbedder: errors, one request each (SDK retries off)', () 
 
   it('turns a slow answer past timeoutMs and a dropped connection into transient errors', async () => {
     server.setRoute(openAIEmbeddingsRoute, { delayMs: 2000, body: {} });
-    expect((await caught(embedder({ timeoutMs: 100 }).embed(['x']))).code).toBe(ErrorCode.Transient);
+    expect((await caught(embedder({ timeoutMs: 100 }).embed(['x']))).code).toBe(
+      ErrorCode.Transient,
+    );
     server.setRoute(openAIEmbeddingsRoute, { destroy: true });
     expect((await caught(embedder().embed(['x']))).code).toBe(ErrorCode.Transient);
   });
 
   it('turns a 400 naming an input into InputRejectedError with its index', async () => {
-    server.setRoute(openAIEmbeddingsRoute, openAIEmbeddingsHandler({ reject: (text) => (text === 'bad' ? "Invalid 'input[1]': contains invalid characters." : undefined) }));
+    server.setRoute(
+      openAIEmbeddingsRoute,
+      openAIEmbeddingsHandler({
+        reject: (text) =>
+          text === 'bad' ? "Invalid 'input[1]': contains invalid characters." : undefined,
+      }),
+    );
     const error = await caught(embedder().embed(['good', 'bad', 'good too']));
     expect(error.code).toBe(ErrorCode.InputRejected);
     expect((error as InputRejectedError).inputIndex).toBe(1);
@@ -260,14 +332,24 @@ describe('createOpenAIEmbedder: errors, one request each (SDK retries off)', () 
   });
 
   it('leaves inputIndex unset when the 400 does not say which input', async () => {
-    server.setRoute(openAIEmbeddingsRoute, openAIError(400, "'$.input' is invalid. Please check the API reference.", { param: null }));
+    server.setRoute(
+      openAIEmbeddingsRoute,
+      openAIError(400, "'$.input' is invalid. Please check the API reference.", { param: null }),
+    );
     const error = await caught(embedder().embed(['a', 'b']));
     expect(error.code).toBe(ErrorCode.InputRejected);
     expect((error as InputRejectedError).inputIndex).toBeUndefined();
   });
 
   it('turns 401 into a fatal error whose message and cause carry no key', async () => {
-    server.setRoute(openAIEmbeddingsRoute, openAIError(401, `Incorrect API key provided: ${secretKey}. You can find your API key at https://platform.openai.com/account/api-keys.`, { code: 'invalid_api_key' }));
+    server.setRoute(
+      openAIEmbeddingsRoute,
+      openAIError(
+        401,
+        `Incorrect API key provided: ${secretKey}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+        { code: 'invalid_api_key' },
+      ),
+    );
     const error = await caught(embedder().embed(['x']));
     expect(error.code).toBe(ErrorCode.Fatal);
     expect(error.message).toContain('OPENAI_API_KEY');
@@ -277,9 +359,15 @@ describe('createOpenAIEmbedder: errors, one request each (SDK retries off)', () 
   });
 
   it('turns 403 and an unknown model (404) into fatal errors', async () => {
-    server.setRoute(openAIEmbeddingsRoute, openAIError(403, 'Project does not have access to model', { code: 'model_not_found' }));
+    server.setRoute(
+      openAIEmbeddingsRoute,
+      openAIError(403, 'Project does not have access to model', { code: 'model_not_found' }),
+    );
     expect((await caught(embedder().embed(['x']))).code).toBe(ErrorCode.Fatal);
-    server.setRoute(openAIEmbeddingsRoute, openAIError(404, 'The model `text-embedding-4` does not exist', { code: 'model_not_found' }));
+    server.setRoute(
+      openAIEmbeddingsRoute,
+      openAIError(404, 'The model `text-embedding-4` does not exist', { code: 'model_not_found' }),
+    );
     const error = await caught(embedder({ model: 'text-embedding-4', dimensions: 8 }).embed(['x']));
     expect(error.code).toBe(ErrorCode.Fatal);
     expect(error.message).toContain('model not found');

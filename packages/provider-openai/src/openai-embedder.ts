@@ -1,23 +1,28 @@
 import {
   AbortedError,
-  type EmbedOptions,
-  type EmbedResult,
   type EmbedderLimits,
   type EmbedderPrice,
   type EmbedderV1,
+  type EmbedOptions,
+  type EmbedResult,
+  embedderFingerprint,
   FatalError,
   InputRejectedError,
   InvalidInputError,
   LimitExceededError,
   TransientError,
-  embedderFingerprint,
 } from '@drift-spark/core';
 import OpenAI from 'openai';
 import { decodeBase64Float32 } from './openai-base64.js';
 import { toDriftError } from './openai-errors.js';
 import { openAILimits, openAIModelName, openAIModels } from './openai-models.js';
 import { openAIPrice } from './openai-prices.js';
-import { apportion, encodeTokens, estimateTokensByBytes, truncateToTokens } from './openai-tokenizer.js';
+import {
+  apportion,
+  encodeTokens,
+  estimateTokensByBytes,
+  truncateToTokens,
+} from './openai-tokenizer.js';
 
 /** The request body Drift sends. */
 export interface OpenAIEmbeddingsRequest {
@@ -36,7 +41,10 @@ export interface OpenAIEmbeddingsResponse {
 /** The subset of the `openai` client Drift uses; inject a real `OpenAI` instance or a fake. */
 export interface OpenAIEmbeddingsClient {
   embeddings: {
-    create(body: OpenAIEmbeddingsRequest, options?: { signal?: AbortSignal }): PromiseLike<OpenAIEmbeddingsResponse>;
+    create(
+      body: OpenAIEmbeddingsRequest,
+      options?: { signal?: AbortSignal },
+    ): PromiseLike<OpenAIEmbeddingsResponse>;
   };
 }
 
@@ -50,7 +58,9 @@ export interface OpenAIEmbedderOptions {
   /** Shortened embeddings for the v3 models; required for a model Drift does not know. Part of the fingerprint. */
   dimensions?: number;
   /** A client (or a function that makes one) to use instead of building one; tests pass fakes. */
-  client?: OpenAIEmbeddingsClient | (() => OpenAIEmbeddingsClient | Promise<OpenAIEmbeddingsClient>);
+  client?:
+    | OpenAIEmbeddingsClient
+    | (() => OpenAIEmbeddingsClient | Promise<OpenAIEmbeddingsClient>);
   /** USD per 1M tokens (or a full price with its source), instead of the list price. */
   price?: number | EmbedderPrice;
   /** Inputs over 8192 tokens: cut to 8192 tokens and counted in `truncated` (default), or refused as input-rejected. */
@@ -76,12 +86,17 @@ const cacheLimit = 8192;
  * options until the first call. The engine packs calls to `limits` with `countTokens`,
  * paces them and retries; this embedder makes exactly one HTTP request per `embed`.
  */
-export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): EmbedderV1 & { readonly modelName: string } {
+export function createOpenAIEmbedder(
+  options: OpenAIEmbedderOptions,
+): EmbedderV1 & { readonly modelName: string } {
   const modelName = openAIModelName(options.model);
   const known = openAIModels[modelName];
   const id = `openai/${modelName}`;
   const overlong = options.overlong ?? 'truncate';
-  const limits: EmbedderLimits = { ...openAILimits, maxConcurrentCalls: options.maxConcurrentCalls ?? 8 };
+  const limits: EmbedderLimits = {
+    ...openAILimits,
+    maxConcurrentCalls: options.maxConcurrentCalls ?? 8,
+  };
   const price = openAIPrice(modelName, options.price);
   let apiKeyUsed: string | undefined;
   let client: Promise<OpenAIEmbeddingsClient> | undefined;
@@ -92,15 +107,29 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): EmbedderV1
     if (known) {
       if (options.dimensions === undefined) return known.defaultDimensions;
       if (!known.acceptsDimensions && options.dimensions !== known.defaultDimensions) {
-        throw new FatalError(`${id} always returns ${known.defaultDimensions} dimensions; remove the dimensions option or pick a text-embedding-3 model.`);
+        throw new FatalError(
+          `${id} always returns ${known.defaultDimensions} dimensions; remove the dimensions option or pick a text-embedding-3 model.`,
+        );
       }
-      if (!Number.isInteger(options.dimensions) || options.dimensions < 1 || options.dimensions > known.defaultDimensions) {
-        throw new FatalError(`${id} takes dimensions from 1 to ${known.defaultDimensions}; got ${options.dimensions}.`);
+      if (
+        !Number.isInteger(options.dimensions) ||
+        options.dimensions < 1 ||
+        options.dimensions > known.defaultDimensions
+      ) {
+        throw new FatalError(
+          `${id} takes dimensions from 1 to ${known.defaultDimensions}; got ${options.dimensions}.`,
+        );
       }
       return options.dimensions;
     }
-    if (options.dimensions === undefined || !Number.isInteger(options.dimensions) || options.dimensions < 1) {
-      throw new FatalError(`Drift does not know the dimensions of ${id}; pass dimensions (the length of the vectors the server returns).`);
+    if (
+      options.dimensions === undefined ||
+      !Number.isInteger(options.dimensions) ||
+      options.dimensions < 1
+    ) {
+      throw new FatalError(
+        `Drift does not know the dimensions of ${id}; pass dimensions (the length of the vectors the server returns).`,
+      );
     }
     return options.dimensions;
   };
@@ -112,9 +141,19 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): EmbedderV1
     let result: PreparedInput;
     if (tokens.length > limits.maxTokensPerInput && overlong === 'truncate') {
       const cut = truncateToTokens(tokens, limits.maxTokensPerInput);
-      result = { text: cut, tokens: Math.min(encodeTokens(cut).length, limits.maxTokensPerInput), estimate: estimateTokensByBytes(cut), truncated: true };
+      result = {
+        text: cut,
+        tokens: Math.min(encodeTokens(cut).length, limits.maxTokensPerInput),
+        estimate: estimateTokensByBytes(cut),
+        truncated: true,
+      };
     } else {
-      result = { text, tokens: tokens.length, estimate: estimateTokensByBytes(text), truncated: false };
+      result = {
+        text,
+        tokens: tokens.length,
+        estimate: estimateTokensByBytes(text),
+        truncated: false,
+      };
     }
     if (prepared.size >= cacheLimit) prepared.clear();
     prepared.set(text, result);
@@ -123,10 +162,13 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): EmbedderV1
 
   const getClient = (): Promise<OpenAIEmbeddingsClient> => {
     client ??= (async () => {
-      if (options.client) return typeof options.client === 'function' ? await options.client() : options.client;
+      if (options.client)
+        return typeof options.client === 'function' ? await options.client() : options.client;
       const apiKey = options.apiKey ?? process.env.OPENAI_API_KEY;
       if (!apiKey) {
-        throw new FatalError(`No OpenAI API key for ${id}: set OPENAI_API_KEY (or pass apiKey), or use --shadow-mode to run without a provider.`);
+        throw new FatalError(
+          `No OpenAI API key for ${id}: set OPENAI_API_KEY (or pass apiKey), or use --shadow-mode to run without a provider.`,
+        );
       }
       apiKeyUsed = apiKey;
       return new OpenAI({
@@ -172,28 +214,38 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): EmbedderV1
     async embed(texts: string[], embedOptions: EmbedOptions = {}): Promise<EmbedResult> {
       const dimensions = resolveDimensions();
       if (texts.length === 0) return { vectors: [], tokens: 0, tokensPerInput: [], truncated: 0 };
-      if (embedOptions.signal?.aborted) throw new AbortedError(`The call to ${id} was aborted before it was sent.`);
+      if (embedOptions.signal?.aborted)
+        throw new AbortedError(`The call to ${id} was aborted before it was sent.`);
 
       if (texts.length > limits.maxInputsPerCall) {
-        throw new LimitExceededError(`${id} takes at most ${limits.maxInputsPerCall} inputs per call; got ${texts.length}. Split the call.`);
+        throw new LimitExceededError(
+          `${id} takes at most ${limits.maxInputsPerCall} inputs per call; got ${texts.length}. Split the call.`,
+        );
       }
       const inputs: PreparedInput[] = [];
       let estimate = 0;
       for (const [index, text] of texts.entries()) {
         if (typeof text !== 'string' || text.length === 0) {
-          throw new InvalidInputError(`Input ${index} is empty; empty texts are never sent to ${id} (skip them before embedding).`);
+          throw new InvalidInputError(
+            `Input ${index} is empty; empty texts are never sent to ${id} (skip them before embedding).`,
+          );
         }
         const input = prepare(text);
         if (input.tokens > limits.maxTokensPerInput) {
-          throw new InputRejectedError(`Input ${index} has ${input.tokens} tokens, over the ${limits.maxTokensPerInput}-token limit of ${id} (overlong: 'reject').`, {
-            inputIndex: index,
-          });
+          throw new InputRejectedError(
+            `Input ${index} has ${input.tokens} tokens, over the ${limits.maxTokensPerInput}-token limit of ${id} (overlong: 'reject').`,
+            {
+              inputIndex: index,
+            },
+          );
         }
         inputs.push(input);
         estimate += Math.max(input.tokens, input.estimate);
       }
       if (estimate > limits.maxTokensPerCall) {
-        throw new LimitExceededError(`${id} takes at most ${limits.maxTokensPerCall} tokens per call (as countTokens counts them); got ${estimate}. Split the call.`);
+        throw new LimitExceededError(
+          `${id} takes at most ${limits.maxTokensPerCall} tokens per call (as countTokens counts them); got ${estimate}. Split the call.`,
+        );
       }
 
       const request: OpenAIEmbeddingsRequest = {
@@ -203,32 +255,47 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): EmbedderV1
         // straight into a Float32Array (the SDK's own decode goes through number[]).
         encoding_format: 'base64',
       };
-      if (known?.acceptsDimensions && options.dimensions !== undefined) request.dimensions = dimensions;
+      if (known?.acceptsDimensions && options.dimensions !== undefined)
+        request.dimensions = dimensions;
 
       let response: OpenAIEmbeddingsResponse;
       try {
         const openai = await getClient();
         response = await openai.embeddings.create(request, { signal: embedOptions.signal });
       } catch (error) {
-        throw toDriftError(error, { model: modelName, apiKey: apiKeyUsed ?? options.apiKey, aborted: embedOptions.signal?.aborted });
+        throw toDriftError(error, {
+          model: modelName,
+          apiKey: apiKeyUsed ?? options.apiKey,
+          aborted: embedOptions.signal?.aborted,
+        });
       }
 
       if (!Array.isArray(response?.data) || response.data.length !== inputs.length) {
-        throw new TransientError(`${id} answered ${response?.data?.length ?? 'no'} embeddings for ${inputs.length} inputs; the call will be tried again.`);
+        throw new TransientError(
+          `${id} answered ${response?.data?.length ?? 'no'} embeddings for ${inputs.length} inputs; the call will be tried again.`,
+        );
       }
       const vectors = new Array<Float32Array>(inputs.length);
       for (const item of response.data) {
-        const vector = typeof item.embedding === 'string' ? decodeBase64Float32(item.embedding) : Float32Array.from(item.embedding);
+        const vector =
+          typeof item.embedding === 'string'
+            ? decodeBase64Float32(item.embedding)
+            : Float32Array.from(item.embedding);
         if (vector.length !== dimensions) {
-          throw new FatalError(`${id} returned vectors of ${vector.length} dimensions, not ${dimensions}; set dimensions to what the model returns.`);
+          throw new FatalError(
+            `${id} returned vectors of ${vector.length} dimensions, not ${dimensions}; set dimensions to what the model returns.`,
+          );
         }
         vectors[item.index] = vector;
       }
       if (vectors.some((vector) => vector === undefined)) {
-        throw new TransientError(`${id} answered embeddings with missing or repeated indexes; the call will be tried again.`);
+        throw new TransientError(
+          `${id} answered embeddings with missing or repeated indexes; the call will be tried again.`,
+        );
       }
       const realTokens = inputs.map((input) => input.tokens);
-      const tokens = response.usage?.prompt_tokens ?? realTokens.reduce((sum, count) => sum + count, 0);
+      const tokens =
+        response.usage?.prompt_tokens ?? realTokens.reduce((sum, count) => sum + count, 0);
       return {
         vectors,
         tokens,

@@ -1,13 +1,13 @@
 import { createMemoryLedger, createMemorySink, embed, pointId } from '@drift-spark/core';
 import { createArraySource } from '@drift-spark/core/testkit';
 import {
-  type RecordedRequest,
-  type RouteContext,
-  type TestServer,
   openAIEmbeddingsHandler,
   openAIEmbeddingsRoute,
   openAIError,
+  type RecordedRequest,
+  type RouteContext,
   startTestServer,
+  type TestServer,
 } from '@drift-spark/provider-test-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAIEmbedder } from './openai-embedder.js';
@@ -27,12 +27,14 @@ beforeEach(async () => {
   });
   server = await startTestServer({
     [openAIEmbeddingsRoute]: async (request: RecordedRequest, context: RouteContext) => {
-      if (context.callIndex === 0) return openAIError(429, 'Rate limit reached', { headers: { 'retry-after-ms': '20' } });
+      if (context.callIndex === 0)
+        return openAIError(429, 'Rate limit reached', { headers: { 'retry-after-ms': '20' } });
       const response = await answer(request, context);
-      if ((response.status ?? 200) === 200) billed.push((response.body as { usage: { prompt_tokens: number } }).usage.prompt_tokens);
+      if ((response.status ?? 200) === 200)
+        billed.push((response.body as { usage: { prompt_tokens: number } }).usage.prompt_tokens);
       return response;
     },
-  });
+  }, 60_000);
 });
 afterEach(async () => {
   await server.close();
@@ -42,14 +44,34 @@ describe('the core engine with the OpenAI embedder', () => {
   it('bills to the cent: run cost = sum of per-embedding costs = provider usage × price; one bad row fails alone', async () => {
     const rows = Array.from({ length: 300 }, (_, index) => ({
       id: index + 1,
-      text: index === 137 ? 'this row is POISON to the provider' : `Row ${index + 1}: ${'a fairly ordinary sentence about lakehouse tables '.repeat((index % 7) + 1)}`,
+      text:
+        index === 137
+          ? 'this row is POISON to the provider'
+          : `Row ${index + 1}: ${'a fairly ordinary sentence about lakehouse tables '.repeat((index % 7) + 1)}`,
     }));
-    const source = createArraySource({ id: 'array://providers', columns: ['id', 'text'], versions: [rows] });
+    const source = createArraySource({
+      id: 'array://providers',
+      columns: ['id', 'text'],
+      versions: [rows],
+    });
     const sink = createMemorySink();
     const ledger = createMemoryLedger();
-    const embedder = createOpenAIEmbedder({ model: 'openai/text-embedding-3-small', apiKey: 'sk-test', baseURL: `${server.url}/v1`, price: 0.02 });
+    const embedder = createOpenAIEmbedder({
+      model: 'openai/text-embedding-3-small',
+      apiKey: 'sk-test',
+      baseURL: `${server.url}/v1`,
+      price: 0.02,
+    });
 
-    const result = await embed({ source, sink, embedder, ledger, textColumn: 'text', batchSize: 100, retry: { initialDelayMs: 1, maxDelayMs: 50 } });
+    const result = await embed({
+      source,
+      sink,
+      embedder,
+      ledger,
+      textColumn: 'text',
+      batchSize: 100,
+      retry: { initialDelayMs: 1, maxDelayMs: 50 },
+    });
 
     expect(result.status).toBe('partial');
     expect(result.rowsFailed).toBe(1);

@@ -9,11 +9,15 @@ import {
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 
 /** Headers as the SDK hands them (a `Headers`), or a plain record from an injected client. */
-type HeaderSource = { get(name: string): string | null } | Record<string, string | undefined> | undefined;
+type HeaderSource =
+  | { get(name: string): string | null }
+  | Record<string, string | undefined>
+  | undefined;
 
 function header(headers: HeaderSource, name: string): string | undefined {
   if (!headers) return undefined;
-  if (typeof (headers as { get?: unknown }).get === 'function') return (headers as { get(name: string): string | null }).get(name) ?? undefined;
+  if (typeof (headers as { get?: unknown }).get === 'function')
+    return (headers as { get(name: string): string | null }).get(name) ?? undefined;
   return (headers as Record<string, string | undefined>)[name];
 }
 
@@ -27,7 +31,14 @@ export function parseResetDuration(value: string): number | undefined {
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     const amount = Number(match[1]);
     const unit = match[2];
-    total += unit === 'ms' ? amount : unit === 's' ? amount * 1000 : unit === 'm' ? amount * 60_000 : amount * 3_600_000;
+    total +=
+      unit === 'ms'
+        ? amount
+        : unit === 's'
+          ? amount * 1000
+          : unit === 'm'
+            ? amount * 60_000
+            : amount * 3_600_000;
     consumed += match[0].length;
   }
   if (consumed !== text.length) {
@@ -42,9 +53,13 @@ export function parseResetDuration(value: string): number | undefined {
  * HTTP date), else the `x-ratelimit-reset-*` of the budget that ran out (requests when
  * none are left, tokens when requests were not the reason or none are left either).
  */
-export function retryAfterMsFromHeaders(headers: HeaderSource, now: () => number = Date.now): number | undefined {
+export function retryAfterMsFromHeaders(
+  headers: HeaderSource,
+  now: () => number = Date.now,
+): number | undefined {
   const milliseconds = header(headers, 'retry-after-ms');
-  if (milliseconds !== undefined && Number.isFinite(Number(milliseconds))) return Math.max(0, Number(milliseconds));
+  if (milliseconds !== undefined && Number.isFinite(Number(milliseconds)))
+    return Math.max(0, Number(milliseconds));
   const retryAfter = header(headers, 'retry-after');
   if (retryAfter !== undefined) {
     const seconds = Number(retryAfter);
@@ -97,7 +112,9 @@ interface StatusErrorShape {
 }
 
 function isStatusError(error: unknown): error is StatusErrorShape {
-  return error instanceof APIError ? typeof error.status === 'number' : typeof (error as { status?: unknown } | null)?.status === 'number';
+  return error instanceof APIError
+    ? typeof error.status === 'number'
+    : typeof (error as { status?: unknown } | null)?.status === 'number';
 }
 
 function className(error: unknown): string {
@@ -120,23 +137,38 @@ export interface OpenAIErrorContext {
 export function toDriftError(error: unknown, context: OpenAIErrorContext): DriftError {
   if (DriftError.isInstance(error)) return error;
   const where = `OpenAI (${context.model})`;
-  if (context.aborted || error instanceof APIUserAbortError || className(error) === 'APIUserAbortError') {
+  if (
+    context.aborted ||
+    error instanceof APIUserAbortError ||
+    className(error) === 'APIUserAbortError'
+  ) {
     return new AbortedError(`The call to ${where} was aborted.`);
   }
-  if (error instanceof APIConnectionTimeoutError || className(error) === 'APIConnectionTimeoutError') {
-    return new TransientError(`${where} did not answer in time; the call will be tried again.`, { cause: error });
-  }
-  if (error instanceof APIConnectionError || className(error) === 'APIConnectionError') {
-    return new TransientError(`Could not reach ${where}: ${redactCredentials(String((error as Error).message), context.apiKey)}. Check OPENAI_BASE_URL and the network; the call will be tried again.`, {
+  if (
+    error instanceof APIConnectionTimeoutError ||
+    className(error) === 'APIConnectionTimeoutError'
+  ) {
+    return new TransientError(`${where} did not answer in time; the call will be tried again.`, {
       cause: error,
     });
+  }
+  if (error instanceof APIConnectionError || className(error) === 'APIConnectionError') {
+    return new TransientError(
+      `Could not reach ${where}: ${redactCredentials(String((error as Error).message), context.apiKey)}. Check OPENAI_BASE_URL and the network; the call will be tried again.`,
+      {
+        cause: error,
+      },
+    );
   }
   if (!isStatusError(error)) {
     const message = error instanceof Error ? error.message : String(error);
     return new FatalError(`${where} failed: ${redactCredentials(message, context.apiKey)}`);
   }
   const status = error.status;
-  const providerMessage = redactCredentials(String(error.error?.message ?? error.message ?? ''), context.apiKey);
+  const providerMessage = redactCredentials(
+    String(error.error?.message ?? error.message ?? ''),
+    context.apiKey,
+  );
   if (status === 401 || status === 403) {
     return new FatalError(
       status === 401
@@ -146,26 +178,39 @@ export function toDriftError(error: unknown, context: OpenAIErrorContext): Drift
   }
   if (status === 429) {
     if (error.code === 'insufficient_quota') {
-      return new FatalError(`${where}: the account's quota is used up (429 insufficient_quota). Add credit or raise the limit; retrying will not help.`);
+      return new FatalError(
+        `${where}: the account's quota is used up (429 insufficient_quota). Add credit or raise the limit; retrying will not help.`,
+      );
     }
     const retryAfterMs = retryAfterMsFromHeaders(error.headers);
-    return new RateLimitedError(`${where} rate limit reached (429)${retryAfterMs === undefined ? '' : `; retry in ${Math.ceil(retryAfterMs)} ms`}.`, {
-      cause: error,
-      retryAfterMs,
-    });
+    return new RateLimitedError(
+      `${where} rate limit reached (429)${retryAfterMs === undefined ? '' : `; retry in ${Math.ceil(retryAfterMs)} ms`}.`,
+      {
+        cause: error,
+        retryAfterMs,
+      },
+    );
   }
   if (status === 404) {
-    return new FatalError(`${where}: model not found (404): ${providerMessage}. Check the model name, and OPENAI_BASE_URL for an OpenAI-compatible server.`);
+    return new FatalError(
+      `${where}: model not found (404): ${providerMessage}. Check the model name, and OPENAI_BASE_URL for an OpenAI-compatible server.`,
+    );
   }
   if (status === 400 || status === 413 || status === 422) {
     const inputIndex = rejectedInputIndex({ param: error.param, message: providerMessage });
-    return new InputRejectedError(`${where} refused the input${inputIndex === undefined ? '' : ` at index ${inputIndex}`} (${status}): ${providerMessage}`, {
-      cause: error,
-      inputIndex,
-    });
+    return new InputRejectedError(
+      `${where} refused the input${inputIndex === undefined ? '' : ` at index ${inputIndex}`} (${status}): ${providerMessage}`,
+      {
+        cause: error,
+        inputIndex,
+      },
+    );
   }
   if (status === 408 || status === 409 || status >= 500) {
-    return new TransientError(`${where} answered ${status}: ${providerMessage}. The call will be tried again.`, { cause: error });
+    return new TransientError(
+      `${where} answered ${status}: ${providerMessage}. The call will be tried again.`,
+      { cause: error },
+    );
   }
   return new FatalError(`${where} answered ${status}: ${providerMessage}`);
 }

@@ -22,7 +22,13 @@ export function openAIPrice(modelName: string, override?: number | EmbedderPrice
   if (override) return override;
   const listed = openAIPrices.usdPerMillionTokens[modelName];
   if (listed === undefined) {
-    return { usdPerMillionTokens: 0, source: `unknown: no list price for ${modelName}; pass price to bill it` };
+    return {
+      usdPerMillionTokens: 0,
+      source: `unknown: no list price for ${modelName}; pass price to bill it`,
+    };
   }
-  return { usdPerMillionTokens: listed, source: `${openAIPrices.source} ${openAIPrices.checkedOn}` };
+  return {
+    usdPerMillionTokens: listed,
+    source: `${openAIPrices.source} ${openAIPrices.checkedOn}`,
+  };
 }

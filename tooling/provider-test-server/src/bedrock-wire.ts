@@ -21,7 +21,10 @@ export interface BedrockEmbeddingsHandlerOptions {
 }
 
 function wordCount(text: string): number {
-  const words = text.trim().split(/\s+/).filter((word) => word.length > 0);
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word.length > 0);
   return Math.max(1, words.length);
 }
 
@@ -29,16 +32,27 @@ function wordCount(text: string): number {
  * Answers InvokeModel for Titan Text Embeddings v2 (`inputText`, `dimensions`,
  * `normalize`) and Cohere Embed v3 (`texts`, `input_type`), with fake deterministic vectors.
  */
-export function bedrockEmbeddingsHandler(options: BedrockEmbeddingsHandlerOptions = {}): RouteHandler {
+export function bedrockEmbeddingsHandler(
+  options: BedrockEmbeddingsHandlerOptions = {},
+): RouteHandler {
   const countTokens = options.countTokens ?? wordCount;
   return (request: RecordedRequest): TestResponse => {
     const model = bedrockModelOf(request);
     const body = request.json as Record<string, unknown> | undefined;
-    if (!body) return bedrockError(400, 'ValidationException', 'Malformed input request, please reformat your input and try again.');
+    if (!body)
+      return bedrockError(
+        400,
+        'ValidationException',
+        'Malformed input request, please reformat your input and try again.',
+      );
     if (model.startsWith('amazon.titan-embed-text')) {
       const text = body.inputText;
       if (typeof text !== 'string' || text.length === 0) {
-        return bedrockError(400, 'ValidationException', 'Malformed input request: expected minLength: 1, actual: 0, please reformat your input and try again.');
+        return bedrockError(
+          400,
+          'ValidationException',
+          'Malformed input request: expected minLength: 1, actual: 0, please reformat your input and try again.',
+        );
       }
       const refusal = options.reject?.(text, 0);
       if (refusal !== undefined) return bedrockError(400, 'ValidationException', refusal);
@@ -48,16 +62,27 @@ export function bedrockEmbeddingsHandler(options: BedrockEmbeddingsHandlerOption
       return {
         delayMs: options.delayMs,
         headers: { 'x-amzn-bedrock-input-token-count': String(tokens) },
-        body: { embedding: vector, embeddingsByType: { float: vector }, inputTextTokenCount: tokens },
+        body: {
+          embedding: vector,
+          embeddingsByType: { float: vector },
+          inputTextTokenCount: tokens,
+        },
       };
     }
     if (model.startsWith('cohere.embed')) {
       const texts = body.texts;
       if (!Array.isArray(texts) || texts.length === 0 || texts.length > 96) {
-        return bedrockError(400, 'ValidationException', 'Malformed input request: #/texts: expected between 1 and 96 items, please reformat your input and try again.');
+        return bedrockError(
+          400,
+          'ValidationException',
+          'Malformed input request: #/texts: expected between 1 and 96 items, please reformat your input and try again.',
+        );
       }
       for (const [index, text] of (texts as string[]).entries()) {
-        const refusal = text.length === 0 ? 'Malformed input request: #/texts: expected minLength: 1, please reformat your input and try again.' : options.reject?.(text, index);
+        const refusal =
+          text.length === 0
+            ? 'Malformed input request: #/texts: expected minLength: 1, please reformat your input and try again.'
+            : options.reject?.(text, index);
         if (refusal !== undefined) return bedrockError(400, 'ValidationException', refusal);
       }
       let tokens = 0;
@@ -68,21 +93,42 @@ export function bedrockEmbeddingsHandler(options: BedrockEmbeddingsHandlerOption
       const wantsByType = Array.isArray(body.embedding_types);
       return {
         delayMs: options.delayMs,
-        headers: options.tokenCountHeader === false ? {} : { 'x-amzn-bedrock-input-token-count': String(tokens) },
+        headers:
+          options.tokenCountHeader === false
+            ? {}
+            : { 'x-amzn-bedrock-input-token-count': String(tokens) },
         body: wantsByType
-          ? { id: 'fake', texts, embeddings: { float: embeddings }, response_type: 'embeddings_by_type' }
+          ? {
+              id: 'fake',
+              texts,
+              embeddings: { float: embeddings },
+              response_type: 'embeddings_by_type',
+            }
           : { id: 'fake', texts, embeddings, response_type: 'embeddings_floats' },
       };
     }
-    return bedrockError(400, 'ValidationException', `The provided model identifier is invalid: ${model}`);
+    return bedrockError(
+      400,
+      'ValidationException',
+      `The provided model identifier is invalid: ${model}`,
+    );
   };
 }
 
 /** A Bedrock (restJson1) error: the type in `x-amzn-errortype`, the message in the body. */
-export function bedrockError(status: number, type: string, message: string, headers: Record<string, string> = {}): TestResponse {
+export function bedrockError(
+  status: number,
+  type: string,
+  message: string,
+  headers: Record<string, string> = {},
+): TestResponse {
   return {
     status,
-    headers: { 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, 'x-amzn-requestid': 'fake-request-id', ...headers },
+    headers: {
+      'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+      'x-amzn-requestid': 'fake-request-id',
+      ...headers,
+    },
     body: { message },
   };
 }

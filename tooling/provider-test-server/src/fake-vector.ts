@@ -24,14 +24,16 @@ export function fakeVector(text: string, dimensions: number): Float32Array {
     norm += value * value;
   }
   const scale = 1 / Math.sqrt(norm);
-  for (let index = 0; index < dimensions; index++) vector[index] = (vector[index] as number) * scale;
+  for (let index = 0; index < dimensions; index++)
+    vector[index] = (vector[index] as number) * scale;
   return vector;
 }
 
 /** Little-endian float32 bytes in base64, as OpenAI's `encoding_format: 'base64'` sends them. */
 export function float32ToBase64(vector: Float32Array): string {
   const bytes = Buffer.alloc(vector.length * 4);
-  for (let index = 0; index < vector.length; index++) bytes.writeFloatLE(vector[index] as number, index * 4);
+  for (let index = 0; index < vector.length; index++)
+    bytes.writeFloatLE(vector[index] as number, index * 4);
   return bytes.toString('base64');
 }
 

@@ -1,5 +1,5 @@
-export * from './test-server.js';
+export * from './bedrock-wire.js';
 export * from './fake-vector.js';
 export * from './openai-wire.js';
-export * from './bedrock-wire.js';
+export * from './test-server.js';
 export * from './token-bucket.js';

@@ -26,18 +26,27 @@ export interface OpenAIEmbeddingsRequestBody {
 }
 
 /** Answers `POST /v1/embeddings` as OpenAI does: one vector per input (a fake, deterministic one) and usage. */
-export function openAIEmbeddingsHandler(options: OpenAIEmbeddingsHandlerOptions = {}): RouteHandler {
+export function openAIEmbeddingsHandler(
+  options: OpenAIEmbeddingsHandlerOptions = {},
+): RouteHandler {
   const countTokens = options.countTokens ?? estimateTokensByBytes;
   return (request: RecordedRequest): TestResponse => {
     const body = request.json as OpenAIEmbeddingsRequestBody | undefined;
     if (!body || typeof body.model !== 'string' || body.input === undefined) {
-      return openAIError(400, "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.", {
-        type: 'invalid_request_error',
-      });
+      return openAIError(
+        400,
+        "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+        {
+          type: 'invalid_request_error',
+        },
+      );
     }
     const inputs = Array.isArray(body.input) ? body.input : [body.input];
     for (const [index, text] of inputs.entries()) {
-      const refusal = text.length === 0 ? `Invalid 'input[${index}]': empty string.` : options.reject?.(text, index);
+      const refusal =
+        text.length === 0
+          ? `Invalid 'input[${index}]': empty string.`
+          : options.reject?.(text, index);
       if (refusal !== undefined) {
         return openAIError(400, refusal, {
           type: 'invalid_request_error',
@@ -45,7 +54,10 @@ export function openAIEmbeddingsHandler(options: OpenAIEmbeddingsHandlerOptions 
         });
       }
     }
-    const dimensions = body.dimensions ?? options.defaultDimensions ?? (body.model === 'text-embedding-3-large' ? 3072 : 1536);
+    const dimensions =
+      body.dimensions ??
+      options.defaultDimensions ??
+      (body.model === 'text-embedding-3-large' ? 3072 : 1536);
     let tokens = 0;
     const data = inputs.map((text, index) => {
       tokens += countTokens(text);
@@ -60,7 +72,12 @@ export function openAIEmbeddingsHandler(options: OpenAIEmbeddingsHandlerOptions 
       status: 200,
       delayMs: options.delayMs,
       headers: { 'x-request-id': `req_${Math.random().toString(36).slice(2)}` },
-      body: { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } },
+      body: {
+        object: 'list',
+        data,
+        model: body.model,
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+      },
     };
   };
 }
@@ -69,12 +86,24 @@ export function openAIEmbeddingsHandler(options: OpenAIEmbeddingsHandlerOptions 
 export function openAIError(
   status: number,
   message: string,
-  details: { type?: string; param?: string | null; code?: string | null; headers?: Record<string, string> } = {},
+  details: {
+    type?: string;
+    param?: string | null;
+    code?: string | null;
+    headers?: Record<string, string>;
+  } = {},
 ): TestResponse {
   return {
     status,
     headers: details.headers,
-    body: { error: { message, type: details.type ?? 'invalid_request_error', param: details.param ?? null, code: details.code ?? null } },
+    body: {
+      error: {
+        message,
+        type: details.type ?? 'invalid_request_error',
+        param: details.param ?? null,
+        code: details.code ?? null,
+      },
+    },
   };
 }
 

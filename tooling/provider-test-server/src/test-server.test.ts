@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeVector, float32ToBase64 } from './fake-vector.js';
-import { formatResetDuration, openAIEmbeddingsHandler, openAIEmbeddingsRoute } from './openai-wire.js';
-import { type TestServer, startTestServer } from './test-server.js';
+import {
+  formatResetDuration,
+  openAIEmbeddingsHandler,
+  openAIEmbeddingsRoute,
+} from './openai-wire.js';
+import { startTestServer, type TestServer } from './test-server.js';
 import { TokenBucket } from './token-bucket.js';
 
 let server: TestServer | undefined;
@@ -11,29 +15,50 @@ afterEach(async () => {
 });
 
 async function post(url: string, body: unknown): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, json: await response.json() };
 }
 
 describe('startTestServer', () => {
   it('records requests and answers a list of responses in turn, repeating the last', async () => {
-    server = await startTestServer({ 'POST /x': [{ status: 429, body: { n: 1 } }, { status: 200, body: { n: 2 } }] });
+    server = await startTestServer({
+      'POST /x': [
+        { status: 429, body: { n: 1 } },
+        { status: 200, body: { n: 2 } },
+      ],
+    });
     const statuses = [];
-    for (let index = 0; index < 3; index++) statuses.push((await post(`${server.url}/x`, { index })).status);
+    for (let index = 0; index < 3; index++)
+      statuses.push((await post(`${server.url}/x`, { index })).status);
     expect(statuses).toEqual([429, 200, 200]);
-    expect(server.requestsTo('POST /x').map((request) => request.json)).toEqual([{ index: 0 }, { index: 1 }, { index: 2 }]);
+    expect(server.requestsTo('POST /x').map((request) => request.json)).toEqual([
+      { index: 0 },
+      { index: 1 },
+      { index: 2 },
+    ]);
   });
 
   it('matches prefix routes on the decoded path and answers 404 otherwise', async () => {
     server = await startTestServer({ 'POST /model/*': { body: { ok: true } } });
-    expect((await post(`${server.url}/model/amazon.titan-embed-text-v2%3A0/invoke`, {})).status).toBe(200);
+    expect(
+      (await post(`${server.url}/model/amazon.titan-embed-text-v2%3A0/invoke`, {})).status,
+    ).toBe(200);
     expect(server.requests[0]?.path).toBe('/model/amazon.titan-embed-text-v2:0/invoke');
     expect((await post(`${server.url}/other`, {})).status).toBe(404);
   });
 
   it('speaks OpenAI embeddings with base64 vectors that decode to the fake vector', async () => {
     server = await startTestServer({ [openAIEmbeddingsRoute]: openAIEmbeddingsHandler() });
-    const { json } = await post(`${server.url}/v1/embeddings`, { model: 'm', input: ['hello', 'world'], encoding_format: 'base64', dimensions: 8 });
+    const { json } = await post(`${server.url}/v1/embeddings`, {
+      model: 'm',
+      input: ['hello', 'world'],
+      encoding_format: 'base64',
+      dimensions: 8,
+    });
     const body = json as { data: { embedding: string }[]; usage: { prompt_tokens: number } };
     expect(body.data[1]?.embedding).toBe(float32ToBase64(fakeVector('world', 8)));
     expect(body.usage.prompt_tokens).toBe(4);
@@ -43,7 +68,11 @@ describe('startTestServer', () => {
 describe('TokenBucket', () => {
   it('refuses when the minute budget is spent and says when it refills', () => {
     let now = 0;
-    const bucket = new TokenBucket({ tokensPerMinute: 600, requestsPerMinute: 100, now: () => now });
+    const bucket = new TokenBucket({
+      tokensPerMinute: 600,
+      requestsPerMinute: 100,
+      now: () => now,
+    });
     expect(bucket.take(600).allowed).toBe(true);
     const verdict = bucket.take(60);
     expect(verdict.allowed).toBe(false);

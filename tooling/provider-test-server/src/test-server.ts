@@ -1,5 +1,15 @@
-import { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import { type Http2ServerRequest, type Http2ServerResponse, type Http2Session, createServer as createHttp2Server } from 'node:http2';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import {
+  createServer as createHttp2Server,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type Http2Session,
+} from 'node:http2';
 import type { AddressInfo } from 'node:net';
 
 /** One request as the server received it, kept so a test can assert what was sent. */
@@ -29,7 +39,10 @@ export interface RouteContext {
   callIndex: number;
 }
 
-export type RouteHandler = (request: RecordedRequest, context: RouteContext) => TestResponse | Promise<TestResponse>;
+export type RouteHandler = (
+  request: RecordedRequest,
+  context: RouteContext,
+) => TestResponse | Promise<TestResponse>;
 
 /**
  * A fixed answer, a list of answers given in turn (the last one repeats: `[rateLimited, ok]`
@@ -61,7 +74,10 @@ export interface TestServerOptions {
   http2?: boolean;
 }
 
-export async function startTestServer(routes: Record<string, Route> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  routes: Record<string, Route> = {},
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const table = new Map<string, { route: Route; calls: number }>();
   for (const [key, route] of Object.entries(routes)) table.set(key, { route, calls: 0 });
   const requests: RecordedRequest[] = [];
@@ -72,12 +88,20 @@ export async function startTestServer(routes: Record<string, Route> = {}, option
     if (table.has(exact)) return exact;
     let best: string | undefined;
     for (const key of table.keys()) {
-      if (key.endsWith('*') && exact.startsWith(key.slice(0, -1)) && (best === undefined || key.length > best.length)) best = key;
+      if (
+        key.endsWith('*') &&
+        exact.startsWith(key.slice(0, -1)) &&
+        (best === undefined || key.length > best.length)
+      )
+        best = key;
     }
     return best;
   };
 
-  const handle = (incoming: IncomingMessage | Http2ServerRequest, outgoing: ServerResponse | Http2ServerResponse): void => {
+  const handle = (
+    incoming: IncomingMessage | Http2ServerRequest,
+    outgoing: ServerResponse | Http2ServerResponse,
+  ): void => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
@@ -96,12 +120,21 @@ export async function startTestServer(routes: Record<string, Route> = {}, option
         } catch {
           json = undefined;
         }
-        const request: RecordedRequest = { method: incoming.method ?? 'GET', path, headers: incoming.headers, body, json };
+        const request: RecordedRequest = {
+          method: incoming.method ?? 'GET',
+          path,
+          headers: incoming.headers,
+          body,
+          json,
+        };
         requests.push(request);
         const key = find(request.method, path);
         let response: TestResponse;
         if (key === undefined) {
-          response = { status: 404, body: { error: { message: `no test route for ${request.method} ${path}` } } };
+          response = {
+            status: 404,
+            body: { error: { message: `no test route for ${request.method} ${path}` } },
+          };
         } else {
           matchedBy.set(request, key);
           const entry = table.get(key) as { route: Route; calls: number };
@@ -109,7 +142,10 @@ export async function startTestServer(routes: Record<string, Route> = {}, option
           try {
             response = await answer(entry.route, request, callIndex);
           } catch (error) {
-            response = { status: 500, body: { error: { message: `test route threw: ${String(error)}` } } };
+            response = {
+              status: 500,
+              body: { error: { message: `test route threw: ${String(error)}` } },
+            };
           }
         }
         if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs));
@@ -120,7 +156,12 @@ export async function startTestServer(routes: Record<string, Route> = {}, option
         }
         if (outgoing.destroyed) return;
         const isText = typeof response.body === 'string';
-        const payload = response.body === undefined ? '' : isText ? (response.body as string) : JSON.stringify(response.body);
+        const payload =
+          response.body === undefined
+            ? ''
+            : isText
+              ? (response.body as string)
+              : JSON.stringify(response.body);
         outgoing.writeHead(response.status ?? 200, {
           'content-type': isText ? 'text/plain' : 'application/json',
           ...response.headers,
@@ -163,7 +204,11 @@ export async function startTestServer(routes: Record<string, Route> = {}, option
   };
 }
 
-async function answer(route: Route, request: RecordedRequest, callIndex: number): Promise<TestResponse> {
+async function answer(
+  route: Route,
+  request: RecordedRequest,
+  callIndex: number,
+): Promise<TestResponse> {
   if (typeof route === 'function') return route(request, { callIndex });
   if (Array.isArray(route)) {
     const reply = route[Math.min(callIndex, route.length - 1)];

@@ -10,7 +10,13 @@ export interface TokenBucketOptions {
 
 export type TakeResult =
   | { allowed: true }
-  | { allowed: false; resetTokensMs: number; resetRequestsMs: number; remainingTokens: number; remainingRequests: number };
+  | {
+      allowed: false;
+      resetTokensMs: number;
+      resetRequestsMs: number;
+      remainingTokens: number;
+      remainingRequests: number;
+    };
 
 /**
  * Two buckets that refill continuously, each holding at most one minute of its budget and
@@ -46,8 +52,14 @@ export class TokenBucket {
     const now = this.now();
     const elapsedMinutes = (now - this.updatedAt) / 60_000;
     this.updatedAt = now;
-    this.tokens = Math.min(this.tokensPerMinute, this.tokens + elapsedMinutes * this.tokensPerMinute);
-    this.requests = Math.min(this.requestsPerMinute, this.requests + elapsedMinutes * this.requestsPerMinute);
+    this.tokens = Math.min(
+      this.tokensPerMinute,
+      this.tokens + elapsedMinutes * this.tokensPerMinute,
+    );
+    this.requests = Math.min(
+      this.requestsPerMinute,
+      this.requests + elapsedMinutes * this.requestsPerMinute,
+    );
   }
 
   /** Takes one request and `tokens` tokens, or says how long until they would be there. */
@@ -103,7 +115,14 @@ export function rateLimitedRoute(
       'x-ratelimit-reset-requests': formatResetDuration(verdict.resetRequestsMs),
       'x-ratelimit-reset-tokens': formatResetDuration(verdict.resetTokensMs),
     };
-    if (options.retryAfterHeader) headers['retry-after-ms'] = String(Math.ceil(Math.max(verdict.resetRequestsMs, verdict.resetTokensMs)));
-    return openAIError(429, 'Rate limit reached for requests. Please try again later.', { type: 'requests', code: 'rate_limit_exceeded', headers });
+    if (options.retryAfterHeader)
+      headers['retry-after-ms'] = String(
+        Math.ceil(Math.max(verdict.resetRequestsMs, verdict.resetTokensMs)),
+      );
+    return openAIError(429, 'Rate limit reached for requests. Please try again later.', {
+      type: 'requests',
+      code: 'rate_limit_exceeded',
+      headers,
+    });
   };
 }
