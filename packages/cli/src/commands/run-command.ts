@@ -46,6 +46,7 @@ const counterNames = ['rowsProcessed', 'rowsDeduped', 'rowsEmbedded', 'rowsReuse
 export async function runPipelineCommand(kind: RunKindFlag, options: RunCommandOptions, io: CliIo): Promise<number> {
   const output = new Output(io, { json: options.json === true });
   let sinkId: string | undefined;
+  let startedRunId: string | undefined;
   const closers: (() => Promise<void> | void)[] = [];
   try {
     const target = parseTable(options.table, io.cwd);
@@ -88,6 +89,11 @@ export async function runPipelineCommand(kind: RunKindFlag, options: RunCommandO
 
     const progress = new ProgressDisplay(output);
     closers.push(() => progress.stop());
+    const onEvent = progress.onEvent;
+    progress.onEvent = (event) => {
+      if (event.type === 'run-start') startedRunId = event.runId;
+      onEvent(event);
+    };
     const runOptions: EmbedRunOptions & SyncRunOptions = {
       source,
       sink,
@@ -125,6 +131,9 @@ export async function runPipelineCommand(kind: RunKindFlag, options: RunCommandO
     return ExitCode.Done;
   } catch (error) {
     const described = describeError(error, { sinkId: sinkId ? redact(sinkId) : undefined });
+    if (described.code === 'aborted' && io.signal?.aborted) {
+      described.message = `Stopped: ${startedRunId ? `run ${startedRunId} is recorded as failed; ` : ''}run the same command again to go on from where it stopped.`;
+    }
     output.error(described.message, described.code);
     if (io.env.DRIFT_DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
     return described.exitCode;

@@ -16,7 +16,7 @@ export class ProgressDisplay {
     this.output = output;
   }
 
-  readonly onEvent = (event: DriftEvent): void => {
+  onEvent = (event: DriftEvent): void => {
     switch (event.type) {
       case 'run-start':
         if (this.output.showProgress) {

@@ -1,0 +1,103 @@
+/**
+ * The `drift` command line end to end, on a generated Delta table (ROWS rows of ~1 KB text,
+ * default 100k; version 1 updates 1% of them), shadow vectors, each phase a real `drift`
+ * child process (start-up included), its peak RSS read from inside it:
+ *
+ * - full embed into PGlite (and PostgreSQL when DATABASE_URL is set): rows/s, peak RSS;
+ * - the same embed again (no change): time, provider calls (must be 0);
+ * - `watch` of the 1% churn against a full re-embed (`embed --no-dedup`) of the same table:
+ *   the ratio of times, and provider calls (watch: exactly the changed rows).
+ *
+ *   pnpm build && cd bench && node --import tsx src/cli.ts
+ *   ROWS=20000 node --import tsx src/cli.ts
+ *   DRIFT_SERVICES=postgres bash ../scripts/with-services.sh node --import tsx src/cli.ts
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = join(root, 'packages/cli/dist/bin.js');
+const rows = Number(process.env.ROWS ?? 100_000);
+const out = join(root, 'bench/out/cli');
+const table = join(out, `table-${rows}`);
+// Printed by the child at exit, on stderr's last line: its own peak RSS.
+const rssHook = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\n@@rss '+process.resourceUsage().maxRSS+'\\n'))`;
+
+interface Phase {
+  seconds: number;
+  rssMb: number;
+  result: Record<string, unknown>;
+}
+
+function drift(args: string[], env: NodeJS.ProcessEnv): Promise<Phase> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--import', rssHook, bin, ...args, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      const rss = /@@rss (\d+)/.exec(stderr);
+      if (code !== 0) return reject(new Error(`drift ${args.join(' ')} exited ${code}: ${stderr}`));
+      resolve({ seconds, rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, result: JSON.parse(stdout.trim()) as Record<string, unknown> });
+    });
+  });
+}
+
+function line(name: string, phase: Phase, extra = ''): void {
+  const result = phase.result;
+  const processed = Number(result.rowsProcessed);
+  console.log(
+    `${name.padEnd(34)} ${phase.seconds.toFixed(1).padStart(7)} s  ${Math.round(processed / phase.seconds)
+      .toLocaleString('en-US')
+      .padStart(8)} rows/s  embedded ${String(result.rowsEmbedded).padStart(7)}  peak RSS ${phase.rssMb.toFixed(0).padStart(5)} MB${extra}`,
+  );
+}
+
+async function runSuite(label: string, sink: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const common = ['--table', table, '--text-col', 'text', '--shadow-mode', '--sink', sink];
+  console.log(`\n${label}: ${sink}`);
+  const full = await drift(['embed', ...common, '--version', '0'], env);
+  line('full embed (version 0)', full);
+  const again = await drift(['embed', ...common, '--version', '0'], env);
+  line('no-change re-run', again, `  (${(full.seconds / again.seconds).toFixed(1)}x faster than the first run)`);
+  if (Number(again.result.rowsEmbedded) !== 0) throw new Error('the no-change re-run called the provider');
+  const watch = await drift(['watch', ...common, '--since-version', '1'], env);
+  line('watch of the 1% churn (version 1)', watch);
+  const reembed = await drift(['embed', ...common, '--no-dedup'], env);
+  line('full re-embed (--no-dedup)', reembed);
+  console.log(
+    `watch vs full re-embed: ${(reembed.seconds / watch.seconds).toFixed(1)}x faster; provider calls ${watch.result.rowsEmbedded} vs ${reembed.result.rowsEmbedded} (churn: ${Math.max(1, Math.floor(rows / 100))} rows)`,
+  );
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(bin)) throw new Error('build first: pnpm build');
+  mkdirSync(out, { recursive: true });
+  if (!existsSync(join(table, '_delta_log'))) {
+    const python = execFileSync('bash', [join(root, 'scripts/python-env.sh')], { encoding: 'utf8' }).trim();
+    execFileSync(python, [join(root, 'bench/src/delta-generate.py'), table, String(rows), '1'], { stdio: 'inherit' });
+  }
+  const work = join(out, `run-${process.pid}`);
+  mkdirSync(work, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, DRIFT_LEDGER: join(work, 'ledger.db'), NO_COLOR: '1' };
+  delete env.OPENAI_API_KEY;
+  console.log(`drift CLI bench: ${rows.toLocaleString('en-US')} rows of ~1 KB text, shadow vectors (1536 dims), each phase a drift process`);
+  try {
+    await runSuite('PGlite (embedded)', `pglite://${join(work, 'pglite')}?table=bench`, env);
+    if (process.env.DATABASE_URL) {
+      await runSuite('PostgreSQL', `${process.env.DATABASE_URL.replace(/\?.*$/, '')}?table=drift_cli_bench_${process.pid}`, env);
+    } else {
+      console.log('\nPostgreSQL: skipped (no DATABASE_URL; run under scripts/with-services.sh)');
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
