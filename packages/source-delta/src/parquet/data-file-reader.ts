@@ -159,10 +159,13 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
       const rowEnd = Math.min(range.rowEnd, rowStart + step);
       if (selection.kind === 'include' && !anyInRange(selection.positions, rowStart, rowEnd))
         continue;
-      const data = new Map<string, ArrayLike<unknown>>();
-      for (const column of parquetColumns) {
-        data.set(column, await scan.readColumn({ column, rowStart, rowEnd }));
-      }
+      // all column chunks in flight at once, so reading one overlaps decoding another
+      const decoded = await Promise.all(
+        parquetColumns.map((column) => scan.readColumn({ column, rowStart, rowEnd })),
+      );
+      const data = new Map<string, ArrayLike<unknown>>(
+        parquetColumns.map((column, index) => [column, decoded[index]!]),
+      );
       const columnsData = plans.map((plan) =>
         plan.kind === 'data' ? data.get(plan.parquetName!)! : undefined,
       );
