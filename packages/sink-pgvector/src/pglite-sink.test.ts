@@ -138,6 +138,21 @@ describe('pgvector sink on PGlite', () => {
     await db.exec('drop table mixed_upsert');
   });
 
+  it("returns k hits above HNSW's default ef_search of 40 once the index exists", async () => {
+    const db = await database();
+    const sink = createPgliteSink({ database: db, table: 'large_k' });
+    await sink.open(openOptions);
+    await sink.upsert(Array.from({ length: 120 }, (_, index) => point(`row-${index}`, index + 1)));
+    await sink.finalize();
+    const hits = await sink.search(unitVector(dimensions, 5), { k: 100 });
+    expect(hits).toHaveLength(100);
+    expect(hits[0]?.payload.key).toBe('row-4');
+    for (let index = 1; index < hits.length; index++)
+      expect(hits[index - 1]!.score).toBeGreaterThanOrEqual(hits[index]!.score);
+    await sink.close();
+    await db.exec('drop table large_k');
+  });
+
   it('leaves content NULL when storeContent is false', async () => {
     const db = await database();
     const sink = createPgliteSink({ database: db, table: 'no_content', storeContent: false });
