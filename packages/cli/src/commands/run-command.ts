@@ -125,6 +125,7 @@ export async function runPipelineCommand(kind: RunKindFlag, options: RunCommandO
 
     const result = kind === 'embed' ? await coreFunction('embed')(runOptions) : await coreFunction('sync')(runOptions);
     progress.stop();
+    await finalizeSink(sink, output, io.signal);
     printResult(output, result, context);
     if (result.status === 'failed') return ExitCode.Failed;
     if (result.status === 'partial') return ExitCode.Partial;
@@ -146,6 +147,17 @@ export async function runPipelineCommand(kind: RunKindFlag, options: RunCommandO
       }
     }
   }
+}
+
+/**
+ * Sinks that defer work to the end of a first load (pgvector builds its HNSW index after
+ * it) do it now, before the summary, so the process does not sit silent after "done".
+ */
+async function finalizeSink(sink: Sink, output: Output, signal: AbortSignal | undefined): Promise<void> {
+  const finalize = (sink as Sink & { finalize?: (options?: { signal?: AbortSignal }) => Promise<void> }).finalize;
+  if (typeof finalize !== 'function') return;
+  if (output.showProgress) output.note(output.errorColors.dim('building the search index…'));
+  await finalize.call(sink, { signal });
 }
 
 function splitColumns(value: string, flag: string): string[] {
