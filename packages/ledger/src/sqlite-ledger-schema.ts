@@ -131,9 +131,11 @@ export const ledgerMigrations: readonly string[] = [
       LEFT JOIN names fingerprint ON fingerprint.id = history.fingerprint LEFT JOIN names model ON model.id = history.model JOIN names run ON run.id = history.run;
   `,
   // 2: provenance of a key whose point is gone (deleted or erased) reads the history by
-  // key; failures listed per sink.
+  // key; what one run wrote (an interrupted run's totals) reads it by run (rows of a run
+  // are appended together, so this index grows at its end); failures listed per sink.
   `
   CREATE INDEX history_key ON history (key, source);
+  CREATE INDEX history_run ON history (run);
   CREATE INDEX failures_sink ON failures (sink, id);
   `,
 ];
