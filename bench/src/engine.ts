@@ -123,7 +123,7 @@ async function measured<T>(
 }
 
 function hashCeiling(rows: number): number {
-  const sample = Math.min(rows, 200_000);
+  const sample = rows;
   const started = performance.now();
   for (let id = 0; id < sample; id++) hash('sha256', textOf(id), 'hex');
   return sample / ((performance.now() - started) / 1000);
@@ -143,23 +143,34 @@ try {
     if (event.type === 'batch-end') sample();
   };
 
-  // The shadow embedder alone, to say what limits the first run.
-  const shadowSample = Array.from({ length: 2000 }, (_, id) => textOf(id));
-  let started = performance.now();
-  for (let start = 0; start < shadowSample.length; start += 500)
-    await embedder.embed(shadowSample.slice(start, start + 500));
-  const shadowRate = shadowSample.length / ((performance.now() - started) / 1000);
+  // Ceilings, measured just before and just after each phase (the machine may be shared):
+  // SHA-256 of the same texts, and the shadow embedder alone (what limits a first run).
+  const ceilings = async () => {
+    const hashRate = hashCeiling(50_000);
+    const texts = Array.from({ length: 1000 }, (_, id) => textOf(id));
+    const started = performance.now();
+    for (let start = 0; start < texts.length; start += 500)
+      await embedder.embed(texts.slice(start, start + 500));
+    return { hashRate, shadowRate: texts.length / ((performance.now() - started) / 1000) };
+  };
+  const mean = (
+    a: { hashRate: number; shadowRate: number },
+    b: { hashRate: number; shadowRate: number },
+  ) => ({
+    hashRate: (a.hashRate + b.hashRate) / 2,
+    shadowRate: (a.shadowRate + b.shadowRate) / 2,
+  });
 
-  const ceiling = hashCeiling(rerunRows);
-
+  const beforeFirst = await ceilings();
   const first = await measured((sample) =>
     embed({ ...common, source: syntheticSource(firstRows), onEvent: onEvent(sample) }),
   );
   if (first.value.status !== 'succeeded' || first.value.rowsEmbedded !== firstRows)
     throw new Error(`first run: ${JSON.stringify(first.value)}`);
+  const firstCeilings = mean(beforeFirst, await ceilings());
 
   // Fill the ledger to RERUN_ROWS as if those rows had been embedded too.
-  started = performance.now();
+  const started = performance.now();
   for (let start = firstRows; start < rerunRows; start += 10_000) {
     const upserts: LedgerBatch['upserts'] = [];
     for (let id = start; id < Math.min(rerunRows, start + 10_000); id++) {
@@ -185,6 +196,7 @@ try {
   }
   const seedSeconds = (performance.now() - started) / 1000;
 
+  const beforeRerun = await ceilings();
   const rerun = await measured((sample) =>
     embed({ ...common, source: syntheticSource(rerunRows), onEvent: onEvent(sample) }),
   );
@@ -194,27 +206,27 @@ try {
     rerun.value.rowsEmbedded !== 0
   )
     throw new Error(`re-run: ${JSON.stringify(rerun.value)}`);
+  const rerunCeilings = mean(beforeRerun, await ceilings());
   await ledger.close();
 
   const rate = (rows: number, seconds: number) => rows / seconds;
+  const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
   const line = (
     name: string,
     rows: number,
     run: { seconds: number; peakRssMiB: number; peakHeapMiB: number },
+    around: { hashRate: number; shadowRate: number },
   ) =>
-    `${name.padEnd(22)} ${String(rows).padStart(8)} rows  ${run.seconds.toFixed(2).padStart(7)} s  ${Math.round(rate(rows, run.seconds)).toLocaleString('en-US').padStart(9)} rows/s  ${(rate(rows, run.seconds) / ceiling).toFixed(3)} of SHA-256  peak RSS ${run.peakRssMiB.toFixed(0)} MiB (JS heap ${run.peakHeapMiB.toFixed(0)} MiB)`;
+    `${name.padEnd(17)} ${String(rows).padStart(8)} rows ${run.seconds.toFixed(2).padStart(7)} s ${thousands(rate(rows, run.seconds)).padStart(8)} rows/s | ${(rate(rows, run.seconds) / around.hashRate).toFixed(3)} of SHA-256 (${thousands(around.hashRate)}/s), ${(rate(rows, run.seconds) / around.shadowRate).toFixed(2)} of shadow alone (${thousands(around.shadowRate)}/s) | peak RSS ${run.peakRssMiB.toFixed(0)} MiB (JS heap ${run.peakHeapMiB.toFixed(0)} MiB)`;
+  const load = loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
+  const ledgerName = process.env.LEDGER === 'memory' ? 'memory' : 'SQLite';
   console.log(
-    `engine bench, load average ${loadavg()
-      .map((value) => value.toFixed(1))
-      .join(
-        ' ',
-      )} on ${availableParallelism()} cores (batch ${batchSize}, shadow ${model} ${embedder.dimensions} dims, discarding sink, ${process.env.LEDGER === 'memory' ? 'memory' : 'SQLite'} ledger)`,
+    `engine bench, load average ${load} on ${availableParallelism()} cores (batch ${batchSize}, shadow ${model} ${embedder.dimensions} dims, discarding sink, ${ledgerName} ledger); ceilings measured just before and after each phase`,
   );
-  console.log(
-    `ceiling: crypto.hash('sha256') of the same ~1 KB texts: ${Math.round(ceiling).toLocaleString('en-US')} rows/s; shadow embedder alone: ${Math.round(shadowRate).toLocaleString('en-US')} texts/s`,
-  );
-  console.log(line('first run', firstRows, first));
-  console.log(line('no-change re-run', rerunRows, rerun));
+  console.log(line('first run', firstRows, first, firstCeilings));
+  console.log(line('no-change re-run', rerunRows, rerun, rerunCeilings));
   console.log(
     `(ledger seeded with ${rerunRows - firstRows} more points in ${seedSeconds.toFixed(1)} s; process max RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`,
   );
