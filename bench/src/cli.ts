@@ -34,7 +34,10 @@ interface Phase {
 function drift(args: string[], env: NodeJS.ProcessEnv): Promise<Phase> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', rssHook, bin, ...args, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', rssHook, bin, ...args, '--json'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
@@ -44,7 +47,11 @@ function drift(args: string[], env: NodeJS.ProcessEnv): Promise<Phase> {
       const seconds = (performance.now() - started) / 1000;
       const rss = /@@rss (\d+)/.exec(stderr);
       if (code !== 0) return reject(new Error(`drift ${args.join(' ')} exited ${code}: ${stderr}`));
-      resolve({ seconds, rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, result: JSON.parse(stdout.trim()) as Record<string, unknown> });
+      resolve({
+        seconds,
+        rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN,
+        result: JSON.parse(stdout.trim()) as Record<string, unknown>,
+      });
     });
   });
 }
@@ -53,9 +60,13 @@ function line(name: string, phase: Phase, extra = ''): void {
   const result = phase.result;
   const processed = Number(result.rowsProcessed);
   console.log(
-    `${name.padEnd(34)} ${phase.seconds.toFixed(1).padStart(7)} s  ${Math.round(processed / phase.seconds)
+    `${name.padEnd(34)} ${phase.seconds.toFixed(1).padStart(7)} s  ${Math.round(
+      processed / phase.seconds,
+    )
       .toLocaleString('en-US')
-      .padStart(8)} rows/s  embedded ${String(result.rowsEmbedded).padStart(7)}  peak RSS ${phase.rssMb.toFixed(0).padStart(5)} MB${extra}`,
+      .padStart(
+        8,
+      )} rows/s  embedded ${String(result.rowsEmbedded).padStart(7)}  peak RSS ${phase.rssMb.toFixed(0).padStart(5)} MB${extra}`,
   );
 }
 
@@ -65,8 +76,13 @@ async function runSuite(label: string, sink: string, env: NodeJS.ProcessEnv): Pr
   const full = await drift(['embed', ...common, '--version', '0'], env);
   line('full embed (version 0)', full);
   const again = await drift(['embed', ...common, '--version', '0'], env);
-  line('no-change re-run', again, `  (${(full.seconds / again.seconds).toFixed(1)}x faster than the first run)`);
-  if (Number(again.result.rowsEmbedded) !== 0) throw new Error('the no-change re-run called the provider');
+  line(
+    'no-change re-run',
+    again,
+    `  (${(full.seconds / again.seconds).toFixed(1)}x faster than the first run)`,
+  );
+  if (Number(again.result.rowsEmbedded) !== 0)
+    throw new Error('the no-change re-run called the provider');
   const watch = await drift(['watch', ...common, '--since-version', '1'], env);
   line('watch of the 1% churn (version 1)', watch);
   const reembed = await drift(['embed', ...common, '--no-dedup'], env);
@@ -80,18 +96,32 @@ async function main(): Promise<void> {
   if (!existsSync(bin)) throw new Error('build first: pnpm build');
   mkdirSync(out, { recursive: true });
   if (!existsSync(join(table, '_delta_log'))) {
-    const python = execFileSync('bash', [join(root, 'scripts/python-env.sh')], { encoding: 'utf8' }).trim();
-    execFileSync(python, [join(root, 'bench/src/delta-generate.py'), table, String(rows), '1'], { stdio: 'inherit' });
+    const python = execFileSync('bash', [join(root, 'scripts/python-env.sh')], {
+      encoding: 'utf8',
+    }).trim();
+    execFileSync(python, [join(root, 'bench/src/delta-generate.py'), table, String(rows), '1'], {
+      stdio: 'inherit',
+    });
   }
   const work = join(out, `run-${process.pid}`);
   mkdirSync(work, { recursive: true });
-  const env: NodeJS.ProcessEnv = { ...process.env, DRIFT_LEDGER: join(work, 'ledger.db'), NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DRIFT_LEDGER: join(work, 'ledger.db'),
+    NO_COLOR: '1',
+  };
   delete env.OPENAI_API_KEY;
-  console.log(`drift CLI bench: ${rows.toLocaleString('en-US')} rows of ~1 KB text, shadow vectors (1536 dims), each phase a drift process`);
+  console.log(
+    `drift CLI bench: ${rows.toLocaleString('en-US')} rows of ~1 KB text, shadow vectors (1536 dims), each phase a drift process`,
+  );
   try {
     await runSuite('PGlite (embedded)', `pglite://${join(work, 'pglite')}?table=bench`, env);
     if (process.env.DATABASE_URL) {
-      await runSuite('PostgreSQL', `${process.env.DATABASE_URL.replace(/\?.*$/, '')}?table=drift_cli_bench_${process.pid}`, env);
+      await runSuite(
+        'PostgreSQL',
+        `${process.env.DATABASE_URL.replace(/\?.*$/, '')}?table=drift_cli_bench_${process.pid}`,
+        env,
+      );
     } else {
       console.log('\nPostgreSQL: skipped (no DATABASE_URL; run under scripts/with-services.sh)');
     }

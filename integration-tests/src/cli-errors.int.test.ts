@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteLedger } from '@drift-spark/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, childEnv, DeltaWriter, type DriftRun, parseJson, pythonPath, repoRoot, runDrift } from './cli-harness.js';
+import {
+  assertBuilt,
+  childEnv,
+  DeltaWriter,
+  type DriftRun,
+  parseJson,
+  pythonPath,
+  repoRoot,
+  runDrift,
+} from './cli-harness.js';
 
 const tickets = `${repoRoot}examples/tickets`;
 
@@ -21,7 +30,8 @@ describe('the errors a new user hits, through the built drift binary and the rea
   let work: string;
   let env: NodeJS.ProcessEnv;
   let noCdfTable: string;
-  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => runDrift(args, { cwd: work, env: { ...env, ...extra } });
+  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+    runDrift(args, { cwd: work, env: { ...env, ...extra } });
 
   beforeAll(async () => {
     assertBuilt();
@@ -32,7 +42,12 @@ describe('the errors a new user hits, through the built drift binary and the rea
     noCdfTable = join(work, 'no-cdf');
     const writer = new DeltaWriter(pythonPath());
     try {
-      await writer.request({ op: 'create', path: noCdfTable, rows: [{ id: 1, body: 'hello', category: null, n: 1 }], changeDataFeed: false });
+      await writer.request({
+        op: 'create',
+        path: noCdfTable,
+        rows: [{ id: 1, body: 'hello', category: null, n: 1 }],
+        changeDataFeed: false,
+      });
     } finally {
       writer.close();
     }
@@ -42,11 +57,19 @@ describe('the errors a new user hits, through the built drift binary and the rea
   });
 
   it('a wrong path', async () => {
-    expectOneClearLine(await run(['embed', '--table', './tickets', '--text-col', 'body', '--shadow-mode']), 2, /No table at \.\/tickets.*check --table/);
+    expectOneClearLine(
+      await run(['embed', '--table', './tickets', '--text-col', 'body', '--shadow-mode']),
+      2,
+      /No table at \.\/tickets.*check --table/,
+    );
   });
 
   it('a folder that is not a Delta table', async () => {
-    expectOneClearLine(await run(['embed', '--table', './plain', '--text-col', 'body', '--shadow-mode']), 2, /not a Delta table \(it has no _delta_log/);
+    expectOneClearLine(
+      await run(['embed', '--table', './plain', '--text-col', 'body', '--shadow-mode']),
+      2,
+      /not a Delta table \(it has no _delta_log/,
+    );
   });
 
   it('a missing column, listing the columns there are', async () => {
@@ -58,27 +81,95 @@ describe('the errors a new user hits, through the built drift binary and the rea
   });
 
   it('no API key and no --shadow-mode', async () => {
-    expectOneClearLine(await run(['embed', '--table', tickets, '--text-col', 'body']), 2, /OPENAI_API_KEY is not set: export OPENAI_API_KEY .* or add --shadow-mode/);
+    expectOneClearLine(
+      await run(['embed', '--table', tickets, '--text-col', 'body']),
+      2,
+      /OPENAI_API_KEY is not set: export OPENAI_API_KEY .* or add --shadow-mode/,
+    );
   });
 
   it('an unknown model', async () => {
-    expectOneClearLine(await run(['embed', '--table', tickets, '--text-col', 'body', '--model', 'openai/text-embedding-9', '--shadow-mode']), 2, /openai\/text-embedding-9.*--dimensions/);
-    expectOneClearLine(await run(['embed', '--table', tickets, '--text-col', 'body', '--model', 'cohere/embed-v4', '--shadow-mode']), 2, /Unknown model provider "cohere"/);
+    expectOneClearLine(
+      await run([
+        'embed',
+        '--table',
+        tickets,
+        '--text-col',
+        'body',
+        '--model',
+        'openai/text-embedding-9',
+        '--shadow-mode',
+      ]),
+      2,
+      /openai\/text-embedding-9.*--dimensions/,
+    );
+    expectOneClearLine(
+      await run([
+        'embed',
+        '--table',
+        tickets,
+        '--text-col',
+        'body',
+        '--model',
+        'cohere/embed-v4',
+        '--shadow-mode',
+      ]),
+      2,
+      /Unknown model provider "cohere"/,
+    );
   });
 
   it('an unknown sink scheme', async () => {
-    expectOneClearLine(await run(['embed', '--table', tickets, '--text-col', 'body', '--shadow-mode', '--sink', 'milvus://localhost:19530/tickets']), 2, /Unknown sink scheme "milvus:\/\/": use one of pglite:\/\//);
+    expectOneClearLine(
+      await run([
+        'embed',
+        '--table',
+        tickets,
+        '--text-col',
+        'body',
+        '--shadow-mode',
+        '--sink',
+        'milvus://localhost:19530/tickets',
+      ]),
+      2,
+      /Unknown sink scheme "milvus:\/\/": use one of pglite:\/\//,
+    );
   });
 
   it('a sink that cannot be reached', async () => {
-    const unreachable = await run(['embed', '--table', tickets, '--text-col', 'body', '--shadow-mode', '--sink', 'postgres://drift:secret@127.0.0.1:1/app?table=tickets']);
-    expectOneClearLine(unreachable, 1, /Cannot reach the sink pg:\/\/drift@127\.0\.0\.1:1\/app\?table=tickets \(ECONNREFUSED\)/);
+    const unreachable = await run([
+      'embed',
+      '--table',
+      tickets,
+      '--text-col',
+      'body',
+      '--shadow-mode',
+      '--sink',
+      'postgres://drift:secret@127.0.0.1:1/app?table=tickets',
+    ]);
+    expectOneClearLine(
+      unreachable,
+      1,
+      /Cannot reach the sink pg:\/\/drift@127\.0\.0\.1:1\/app\?table=tickets \(ECONNREFUSED\)/,
+    );
     expect(unreachable.stderr).not.toContain('secret');
   });
 
   it('a ledger locked by another run on the same table and sink', async () => {
     const sink = `pglite://${join(work, 'locked')}?table=tickets`;
-    const first = parseJson(await run(['embed', '--table', tickets, '--text-col', 'body', '--shadow-mode', '--sink', sink, '--json']));
+    const first = parseJson(
+      await run([
+        'embed',
+        '--table',
+        tickets,
+        '--text-col',
+        'body',
+        '--shadow-mode',
+        '--sink',
+        sink,
+        '--json',
+      ]),
+    );
     expect(first.status).toBe('succeeded');
     // This test process takes the lock, as a run still going would.
     const ledger = createSqliteLedger({ path: join(work, 'ledger.db') });
@@ -95,32 +186,82 @@ describe('the errors a new user hits, through the built drift binary and the rea
       startedAt: new Date(),
     });
     try {
-      const locked = await run(['embed', '--table', tickets, '--text-col', 'body', '--shadow-mode', '--sink', sink]);
+      const locked = await run([
+        'embed',
+        '--table',
+        tickets,
+        '--text-col',
+        'body',
+        '--shadow-mode',
+        '--sink',
+        sink,
+      ]);
       expectOneClearLine(locked, 1, new RegExp(runId));
     } finally {
       await ledger.finishRun(runId, {
         status: 'failed',
-        counters: { rowsProcessed: 0, rowsDeduped: 0, rowsEmbedded: 0, rowsReused: 0, rowsSkipped: 0, rowsFailed: 0, rowsDeleted: 0, tokens: 0, costUsd: 0 },
+        counters: {
+          rowsProcessed: 0,
+          rowsDeduped: 0,
+          rowsEmbedded: 0,
+          rowsReused: 0,
+          rowsSkipped: 0,
+          rowsFailed: 0,
+          rowsDeleted: 0,
+          tokens: 0,
+          costUsd: 0,
+        },
         finishedAt: new Date(),
         error: 'test lock released',
       });
       await ledger.close();
     }
     // Released: the next run goes through, with nothing left to embed.
-    const after = parseJson(await run(['embed', '--table', tickets, '--text-col', 'body', '--shadow-mode', '--sink', sink, '--json']));
+    const after = parseJson(
+      await run([
+        'embed',
+        '--table',
+        tickets,
+        '--text-col',
+        'body',
+        '--shadow-mode',
+        '--sink',
+        sink,
+        '--json',
+      ]),
+    );
     expect(after).toMatchObject({ status: 'succeeded', rowsEmbedded: 0 });
   });
 
   it('a catalog table name without Spark', async () => {
-    expectOneClearLine(await run(['watch', '--table', 'main.support.tickets', '--text-col', 'body', '--shadow-mode']), 2, /needs the Spark engine: pass --spark sc:\/\/host:15002/);
+    expectOneClearLine(
+      await run([
+        'watch',
+        '--table',
+        'main.support.tickets',
+        '--text-col',
+        'body',
+        '--shadow-mode',
+      ]),
+      2,
+      /needs the Spark engine: pass --spark sc:\/\/host:15002/,
+    );
   });
 
   it('watch on a table without Change Data Feed', async () => {
-    expectOneClearLine(await run(['watch', '--table', noCdfTable, '--text-col', 'body', '--shadow-mode']), 2, /no Change Data Feed.*delta\.enableChangeDataFeed/);
+    expectOneClearLine(
+      await run(['watch', '--table', noCdfTable, '--text-col', 'body', '--shadow-mode']),
+      2,
+      /no Change Data Feed.*delta\.enableChangeDataFeed/,
+    );
   });
 
   it('a usage error from the flags', async () => {
     expectOneClearLine(await run(['embed', '--table', tickets]), 2, /--text-col/);
-    expectOneClearLine(await run(['search', '--sink', 'pglite://./x?table=t', '--k', 'ten', 'refund']), 2, /--k/);
+    expectOneClearLine(
+      await run(['search', '--sink', 'pglite://./x?table=t', '--k', 'ten', 'refund']),
+      2,
+      /--k/,
+    );
   });
 });

@@ -1,8 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createInterface, type Interface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 /** Helpers for the CLI end-to-end tests: the built `drift`, a real Delta writer, a seeded RNG. */
 
@@ -30,15 +30,23 @@ export interface DriftRun {
 }
 
 /** Runs the built CLI as a child process. */
-export function runDrift(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; killAfterMs?: number }): Promise<DriftRun> {
+export function runDrift(
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; killAfterMs?: number },
+): Promise<DriftRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [driftBin, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [driftBin, ...args], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     let timer: NodeJS.Timeout | undefined;
-    if (options.killAfterMs !== undefined) timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+    if (options.killAfterMs !== undefined)
+      timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
@@ -48,8 +56,14 @@ export function runDrift(args: string[], options: { cwd: string; env: NodeJS.Pro
 }
 
 export function parseJson(run: DriftRun): Record<string, unknown> {
-  const lines = run.stdout.trim().split('\n').filter((line) => line !== '');
-  if (lines.length !== 1) throw new Error(`expected one JSON line on stdout, got ${lines.length}:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line !== '');
+  if (lines.length !== 1)
+    throw new Error(
+      `expected one JSON line on stdout, got ${lines.length}:\n${run.stdout}\nstderr:\n${run.stderr}`,
+    );
   return JSON.parse(lines[0]!) as Record<string, unknown>;
 }
 
@@ -71,7 +85,9 @@ export class DeltaWriter {
   private readonly pending: ((line: string) => void)[] = [];
 
   constructor(python: string) {
-    this.child = spawn(python, [fileURLToPath(new URL('./cli-delta-writer.py', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.child = spawn(python, [fileURLToPath(new URL('./cli-delta-writer.py', import.meta.url))], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     this.lines = createInterface({ input: this.child.stdout! });
     this.lines.on('line', (line) => this.pending.shift()?.(line));
   }

@@ -59,19 +59,34 @@ export class RandomTable {
     for (const row of rows) this.rows.set(row.id, row);
   }
 
-  private async merge(sizes?: { updates: number; inserts: number; deletes: number }): Promise<void> {
+  private async merge(sizes?: {
+    updates: number;
+    inserts: number;
+    deletes: number;
+  }): Promise<void> {
     const ids = this.shuffledIds();
     const updateCount = sizes?.updates ?? 1 + this.int(4);
     const deleteCount = sizes?.deletes ?? this.int(3);
     const updated = ids.slice(0, Math.min(updateCount, ids.length));
-    const deleted = ids.slice(updated.length, updated.length + Math.min(deleteCount, Math.max(0, ids.length - updated.length - 3)));
+    const deleted = ids.slice(
+      updated.length,
+      updated.length + Math.min(deleteCount, Math.max(0, ids.length - updated.length - 3)),
+    );
     const upserts: TicketRow[] = updated.map((id) => {
       const current = this.rows.get(id)!;
       // Half the updates change the text, half only the other columns.
-      return this.random() < 0.5 ? { ...current, body: this.text() } : { ...current, category: this.category(), n: this.int(1000) };
+      return this.random() < 0.5
+        ? { ...current, body: this.text() }
+        : { ...current, category: this.category(), n: this.int(1000) };
     });
     const inserts = Array.from({ length: sizes?.inserts ?? this.int(3) }, () => this.newRow());
-    this.version = (await this.writer.request({ op: 'merge', upserts: [...upserts, ...inserts], deletes: deleted })).version;
+    this.version = (
+      await this.writer.request({
+        op: 'merge',
+        upserts: [...upserts, ...inserts],
+        deletes: deleted,
+      })
+    ).version;
     for (const row of [...upserts, ...inserts]) this.rows.set(row.id, row);
     for (const id of deleted) this.rows.delete(id);
   }

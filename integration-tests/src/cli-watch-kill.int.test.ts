@@ -2,7 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, childEnv, DeltaWriter, parseJson, pythonPath, runDrift, seededRandom } from './cli-harness.js';
+import {
+  assertBuilt,
+  childEnv,
+  DeltaWriter,
+  parseJson,
+  pythonPath,
+  runDrift,
+  seededRandom,
+} from './cli-harness.js';
 import { RandomTable } from './cli-random-table.js';
 import { expectedPoints, ledgerPointCount, readSink } from './cli-state.js';
 
@@ -36,7 +44,21 @@ describe('drift watch killed with SIGKILL at random moments', () => {
     const env = childEnv(work);
     const table = new RandomTable(random, writer);
     await table.create(tablePath, 400);
-    const watchArgs = ['watch', '--table', tablePath, '--text-col', 'body', '--shadow-mode', '--sink', sinkUri, '--ledger', ledger, '--batch-size', '25', '--json'];
+    const watchArgs = [
+      'watch',
+      '--table',
+      tablePath,
+      '--text-col',
+      'body',
+      '--shadow-mode',
+      '--sink',
+      sinkUri,
+      '--ledger',
+      ledger,
+      '--batch-size',
+      '25',
+      '--json',
+    ];
 
     // How long a whole run takes here, so kills land inside runs on slow and fast machines alike.
     let runMs = 3000;
@@ -51,7 +73,9 @@ describe('drift watch killed with SIGKILL at random moments', () => {
       for (let kill = 0; kill < killCount; kill++) {
         const killAfterMs = Math.floor(300 + random() * runMs);
         const killed = await runDrift(watchArgs, { cwd: work, env, killAfterMs });
-        kills.push(`round ${round}: kill at ${killAfterMs} ms -> ${killed.signal ?? `exit ${killed.code}`}`);
+        kills.push(
+          `round ${round}: kill at ${killAfterMs} ms -> ${killed.signal ?? `exit ${killed.code}`}`,
+        );
         if (killed.signal === null) expect(killed.code, killed.stderr).toBe(0);
         if (random() < 0.3) await table.randomCommits(1);
       }
@@ -60,23 +84,44 @@ describe('drift watch killed with SIGKILL at random moments', () => {
       runMs = Math.max(1000, performance.now() - started);
       expect(run.code, `${kills.join('\n')}\n${run.stderr}`).toBe(0);
       const result = parseJson(run);
-      expect(result).toMatchObject({ status: 'succeeded', toVersion: table.version, rowsFailed: 0 });
+      expect(result).toMatchObject({
+        status: 'succeeded',
+        toVersion: table.version,
+        rowsFailed: 0,
+      });
 
       const expected = expectedPoints(String(result.source), table.rows.values());
       const actual = await readSink(sinkUri, model, dimensions);
-      expect(new Set(actual.keys()), `round ${round}: point ids\n${kills.join('\n')}`).toEqual(new Set(expected.keys()));
+      expect(new Set(actual.keys()), `round ${round}: point ids\n${kills.join('\n')}`).toEqual(
+        new Set(expected.keys()),
+      );
       for (const [id, point] of expected) {
-        expect(actual.get(id)?.contentHash, `round ${round}: hash of key ${point.key}`).toBe(point.contentHash);
+        expect(actual.get(id)?.contentHash, `round ${round}: hash of key ${point.key}`).toBe(
+          point.contentHash,
+        );
       }
-      expect(await ledgerPointCount(ledger, String(result.sink)), `round ${round}: ledger count`).toBe(expected.size);
+      expect(
+        await ledgerPointCount(ledger, String(result.sink)),
+        `round ${round}: ledger count`,
+      ).toBe(expected.size);
     }
     console.info(kills.join('\n'));
 
-    const status = parseJson(await runDrift(['status', '--sink', sinkUri, '--ledger', ledger, '--json'], { cwd: work, env }));
+    const status = parseJson(
+      await runDrift(['status', '--sink', sinkUri, '--ledger', ledger, '--json'], {
+        cwd: work,
+        env,
+      }),
+    );
     expect(status).toMatchObject({ inStep: true });
     expect(status.checkpoints).toEqual([expect.objectContaining({ version: table.version })]);
     // Killed runs are in the ledger too, as running (their process is gone) or failed.
-    const runs = parseJson(await runDrift(['runs', '--sink', sinkUri, '--ledger', ledger, '--limit', '100', '--json'], { cwd: work, env })).runs as { status: string }[];
+    const runs = parseJson(
+      await runDrift(['runs', '--sink', sinkUri, '--ledger', ledger, '--limit', '100', '--json'], {
+        cwd: work,
+        env,
+      }),
+    ).runs as { status: string }[];
     expect(runs.filter((run) => run.status === 'succeeded').length).toBeGreaterThanOrEqual(4);
   });
 });

@@ -2,9 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, childEnv, DeltaWriter, parseJson, pythonPath, runDrift, seededRandom, type TicketRow } from './cli-harness.js';
-import { expectedPoints, ledgerPointCount, readSink } from './cli-state.js';
+import {
+  assertBuilt,
+  childEnv,
+  DeltaWriter,
+  parseJson,
+  pythonPath,
+  runDrift,
+  seededRandom,
+  type TicketRow,
+} from './cli-harness.js';
 import { RandomTable } from './cli-random-table.js';
+import { expectedPoints, ledgerPointCount, readSink } from './cli-state.js';
 
 const model = 'openai/text-embedding-3-small';
 const dimensions = 1536;
@@ -36,7 +45,21 @@ describe('drift watch follows a table that a real Delta writer keeps changing', 
     // A few versions before the first watch: it bootstraps from a snapshot of the latest.
     await table.randomCommits(2);
 
-    const watchArgs = ['watch', '--table', tablePath, '--text-col', 'body', '--shadow-mode', '--sink', sinkUri, '--ledger', ledger, '--batch-size', process.env.DRIFT_TEST_BATCH_SIZE ?? '16', '--json'];
+    const watchArgs = [
+      'watch',
+      '--table',
+      tablePath,
+      '--text-col',
+      'body',
+      '--shadow-mode',
+      '--sink',
+      sinkUri,
+      '--ledger',
+      ledger,
+      '--batch-size',
+      process.env.DRIFT_TEST_BATCH_SIZE ?? '16',
+      '--json',
+    ];
     let before = new Map<string, { key: string; contentHash: string }>();
     let sourceId = '';
     let sinkId = '';
@@ -47,7 +70,11 @@ describe('drift watch follows a table that a real Delta writer keeps changing', 
       expect(run.stderr, `round ${round}`).not.toMatch(/drift:/);
       expect(run.code, `round ${round}: ${run.stderr}`).toBe(0);
       const result = parseJson(run);
-      expect(result).toMatchObject({ status: 'succeeded', rowsFailed: 0, toVersion: table.version });
+      expect(result).toMatchObject({
+        status: 'succeeded',
+        rowsFailed: 0,
+        toVersion: table.version,
+      });
       expect(result.bootstrapped).toBe(round === 0);
       sourceId = String(result.source);
       sinkId = String(result.sink);
@@ -56,39 +83,96 @@ describe('drift watch follows a table that a real Delta writer keeps changing', 
       const actual = await readSink(sinkUri, model, dimensions);
       expect(new Set(actual.keys()), `round ${round}: point ids`).toEqual(new Set(expected.keys()));
       for (const [id, point] of expected) {
-        expect(actual.get(id), `round ${round}: point of key ${point.key}`).toEqual({ key: point.key, contentHash: point.contentHash, content: point.content });
+        expect(actual.get(id), `round ${round}: point of key ${point.key}`).toEqual({
+          key: point.key,
+          contentHash: point.contentHash,
+          content: point.content,
+        });
       }
-      expect(await ledgerPointCount(ledger, sinkId), `round ${round}: ledger count`).toBe(expected.size);
+      expect(await ledgerPointCount(ledger, sinkId), `round ${round}: ledger count`).toBe(
+        expected.size,
+      );
 
       // The provider was asked only for texts no live point held: at least every text that is new
       // to the sink, at most the new texts minus those still held by a point this run left alone.
-      const changed = [...expected].filter(([id, point]) => before.get(id)?.contentHash !== point.contentHash);
+      const changed = [...expected].filter(
+        ([id, point]) => before.get(id)?.contentHash !== point.contentHash,
+      );
       const writtenHashes = new Set(changed.map(([, point]) => point.contentHash));
       const heldBefore = new Set([...before.values()].map((point) => point.contentHash));
-      const untouched = new Set([...expected].filter(([id, point]) => before.get(id)?.contentHash === point.contentHash).map(([, point]) => point.contentHash));
+      const untouched = new Set(
+        [...expected]
+          .filter(([id, point]) => before.get(id)?.contentHash === point.contentHash)
+          .map(([, point]) => point.contentHash),
+      );
       const mustEmbed = [...writtenHashes].filter((hash) => !heldBefore.has(hash)).length;
       const mayEmbed = [...writtenHashes].filter((hash) => !untouched.has(hash)).length;
-      expect(result.rowsEmbedded as number, `round ${round}: provider calls`).toBeGreaterThanOrEqual(mustEmbed);
-      expect(result.rowsEmbedded as number, `round ${round}: provider calls`).toBeLessThanOrEqual(mayEmbed);
-      expect((result.rowsEmbedded as number) + (result.rowsReused as number), `round ${round}: rows written`).toBe(changed.length);
+      expect(
+        result.rowsEmbedded as number,
+        `round ${round}: provider calls`,
+      ).toBeGreaterThanOrEqual(mustEmbed);
+      expect(result.rowsEmbedded as number, `round ${round}: provider calls`).toBeLessThanOrEqual(
+        mayEmbed,
+      );
+      expect(
+        (result.rowsEmbedded as number) + (result.rowsReused as number),
+        `round ${round}: rows written`,
+      ).toBe(changed.length);
       before = expected;
 
       if (round === 4) {
         // Nothing new: nothing read, nothing embedded.
         const idle = parseJson(await runDrift(watchArgs, { cwd: work, env }));
-        expect(idle).toMatchObject({ status: 'succeeded', rowsProcessed: 0, rowsEmbedded: 0, toVersion: table.version });
+        expect(idle).toMatchObject({
+          status: 'succeeded',
+          rowsProcessed: 0,
+          rowsEmbedded: 0,
+          toVersion: table.version,
+        });
       }
     }
 
-    const status = parseJson(await runDrift(['status', '--sink', sinkUri, '--ledger', ledger, '--json'], { cwd: work, env }));
-    expect(status).toMatchObject({ sinkPoints: before.size, ledgerPoints: before.size, inStep: true });
-    expect(status.checkpoints).toEqual([expect.objectContaining({ sourceId, version: table.version })]);
+    const status = parseJson(
+      await runDrift(['status', '--sink', sinkUri, '--ledger', ledger, '--json'], {
+        cwd: work,
+        env,
+      }),
+    );
+    expect(status).toMatchObject({
+      sinkPoints: before.size,
+      ledgerPoints: before.size,
+      inStep: true,
+    });
+    expect(status.checkpoints).toEqual([
+      expect.objectContaining({ sourceId, version: table.version }),
+    ]);
 
     // An embed over the same table and sink now finds every row unchanged.
     const embed = parseJson(
-      await runDrift(['embed', '--table', tablePath, '--text-col', 'body', '--shadow-mode', '--sink', sinkUri, '--ledger', ledger, '--json'], { cwd: work, env }),
+      await runDrift(
+        [
+          'embed',
+          '--table',
+          tablePath,
+          '--text-col',
+          'body',
+          '--shadow-mode',
+          '--sink',
+          sinkUri,
+          '--ledger',
+          ledger,
+          '--json',
+        ],
+        { cwd: work, env },
+      ),
     );
-    expect(embed).toMatchObject({ status: 'succeeded', rowsEmbedded: 0, rowsReused: 0, rowsDeduped: before.size, rowsDeleted: 0 });
+    expect(embed).toMatchObject({
+      status: 'succeeded',
+      rowsEmbedded: 0,
+      rowsReused: 0,
+      rowsDeduped: before.size,
+      rowsDeleted: 0,
+    });
   });
 });
 

@@ -9,7 +9,9 @@ let interrupted = false;
 const stop = (signal: NodeJS.Signals) => {
   if (interrupted) process.exit(130);
   interrupted = true;
-  process.stderr.write(`\ndrift: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after the batches in flight (press Ctrl-C again to quit now).\n`);
+  process.stderr.write(
+    `\ndrift: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after the batches in flight (press Ctrl-C again to quit now).\n`,
+  );
   controller.abort(new Error(`Interrupted by ${signal}.`));
 };
 process.on('SIGINT', stop);
@@ -27,7 +29,9 @@ runCli(process.argv.slice(2), processIo(controller.signal)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`drift: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+    process.stderr.write(
+      `drift: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`,
+    );
     if (process.env.DRIFT_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exitCode = 1;
   },

@@ -1,5 +1,14 @@
+import type {
+  Embedder,
+  EmbedRunOptions,
+  Ledger,
+  PlanResult,
+  RunResult,
+  Sink,
+  SyncResult,
+  SyncRunOptions,
+} from '@drift-spark/core';
 import * as core from '@drift-spark/core';
-import type { Embedder, EmbedRunOptions, PlanResult, RunResult, SyncResult, SyncRunOptions, Ledger, Sink } from '@drift-spark/core';
 import { CliError } from './errors/cli-error.js';
 
 /**
@@ -20,9 +29,12 @@ export interface CoreEngine {
 export function coreFunction<Name extends keyof CoreEngine>(name: Name): CoreEngine[Name] {
   const value = (core as unknown as Record<string, unknown>)[name];
   if (typeof value !== 'function') {
-    throw new CliError(`@drift-spark/core has no ${name}(): install the @drift-spark/core version that matches @drift-spark/cli.`, {
-      code: 'missing-plugin',
-    });
+    throw new CliError(
+      `@drift-spark/core has no ${name}(): install the @drift-spark/core version that matches @drift-spark/cli.`,
+      {
+        code: 'missing-plugin',
+      },
+    );
   }
   return value as CoreEngine[Name];
 }

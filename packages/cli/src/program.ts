@@ -3,19 +3,31 @@ import pc from 'picocolors';
 import type { CliIo } from './cli-io.js';
 import { costCommand, costDimensions } from './commands/cost-command.js';
 import { provenanceCommand } from './commands/provenance-command.js';
-import { type RunCommandOptions, type RunKindFlag, runPipelineCommand } from './commands/run-command.js';
+import {
+  type RunCommandOptions,
+  type RunKindFlag,
+  runPipelineCommand,
+} from './commands/run-command.js';
 import { runsCommand } from './commands/runs-command.js';
 import { searchCommand } from './commands/search-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { ExitCode } from './errors/cli-error.js';
-import { parseDate, parsePositiveInteger, parseUsd, parseVersion } from './options/parse-options.js';
+import {
+  parseDate,
+  parsePositiveInteger,
+  parseUsd,
+  parseVersion,
+} from './options/parse-options.js';
 import { defaultModel } from './resolve/resolve-embedder.js';
 
 export const cliVersion = '0.1.0';
 
 /** Commander's error, as one line: `drift: unknown command 'embedd' (Did you mean embed?)`. */
 function commanderErrorLine(text: string): string {
-  const line = text.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim();
+  const line = text
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
   return `${pc.red('drift:')} ${line}\n`;
 }
 
@@ -25,36 +37,65 @@ function examples(lines: string[]): string {
 
 function addRunOptions(command: Command, kind: RunKindFlag) {
   const withCommon = command
-    .requiredOption('--table <table>', 'a Delta table: its folder (native reader), or catalog.schema.table with --spark')
+    .requiredOption(
+      '--table <table>',
+      'a Delta table: its folder (native reader), or catalog.schema.table with --spark',
+    )
     .requiredOption('--text-col <column>', 'the column whose text is embedded')
     .option('--key-col <columns>', 'the column(s) that identify a row, comma-separated', 'id')
     .option('--metadata-col <columns>', "columns stored in each point's metadata, comma-separated")
     .option('--model <provider/model>', 'the embedding model', defaultModel)
-    .option('--sink <uri>', 'where vectors go: pglite://path?table=t, postgres://user@host/db?table=t, qdrant://host:6333/collection (default: pglite under ./.drift/)')
-    .option('--shadow-mode', 'deterministic mock vectors of the model\'s size: no API key, no provider call, $0')
+    .option(
+      '--sink <uri>',
+      'where vectors go: pglite://path?table=t, postgres://user@host/db?table=t, qdrant://host:6333/collection (default: pglite under ./.drift/)',
+    )
+    .option(
+      '--shadow-mode',
+      "deterministic mock vectors of the model's size: no API key, no provider call, $0",
+    )
     .option('--batch-size <n>', 'rows per batch (and per ledger transaction)', parsePositiveInteger)
     .option('--concurrency <n>', 'provider calls in flight at most', parsePositiveInteger)
     .option('--no-dedup', 're-embed rows even when their text is already embedded')
     .option('--store-content', "store the text in each point's content (the default)")
     .option('--no-store-content', 'store only the hash of the text, not the text')
     .option('--max-cost <usd>', 'stop before spending more than this many USD', parseUsd)
-    .option('--price <usd>', 'price in USD per 1M tokens, overriding the provider\'s', parseUsd)
-    .option('--dimensions <n>', 'vector size, for models that let you choose it', parsePositiveInteger)
-    .option('--dry-run', 'print what would be embedded, reused, deleted and what it would cost; call nothing, write nothing')
+    .option('--price <usd>', "price in USD per 1M tokens, overriding the provider's", parseUsd)
+    .option(
+      '--dimensions <n>',
+      'vector size, for models that let you choose it',
+      parsePositiveInteger,
+    )
+    .option(
+      '--dry-run',
+      'print what would be embedded, reused, deleted and what it would cost; call nothing, write nothing',
+    )
     .option('--ledger <path>', 'the ledger file (default: $DRIFT_LEDGER or ~/.drift/ledger.db)')
-    .option('--spark <url>', 'read the table through Spark Connect, e.g. sc://localhost:15002 (default for catalog names: $SPARK_REMOTE)')
-    .option('--json', 'print one JSON object with the run\'s counters on stdout');
+    .option(
+      '--spark <url>',
+      'read the table through Spark Connect, e.g. sc://localhost:15002 (default for catalog names: $SPARK_REMOTE)',
+    )
+    .option('--json', "print one JSON object with the run's counters on stdout");
   return kind === 'embed'
-    ? withCommon.option('--version <v>', 'read the table as of this version (time travel; default the latest)', parseVersion)
+    ? withCommon.option(
+        '--version <v>',
+        'read the table as of this version (time travel; default the latest)',
+        parseVersion,
+      )
     : withCommon
-        .option('--since-version <v>', 'first version to apply (default: after the checkpoint; none: bootstrap from the latest snapshot)', parseVersion)
+        .option(
+          '--since-version <v>',
+          'first version to apply (default: after the checkpoint; none: bootstrap from the latest snapshot)',
+          parseVersion,
+        )
         .option('--to-version <v>', 'last version to apply (default: the latest)', parseVersion);
 }
 
 /** The `drift` program. Actions store their exit code in `state.exitCode`. */
 export function createProgram(io: CliIo, state: { exitCode: number }) {
   const program = new Command('drift')
-    .description('Keep a vector index in step with a Delta table: embed it, follow its change feed, and know what every vector cost.')
+    .description(
+      'Keep a vector index in step with a Delta table: embed it, follow its change feed, and know what every vector cost.',
+    )
     .version(cliVersion, '-V, --version', 'print the version of drift')
     .enablePositionalOptions()
     .showSuggestionAfterError()
@@ -74,7 +115,9 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     );
 
   const embed = addRunOptions(
-    new Command('embed').description('Embed a text column of a Delta table into a vector store (a full scan; unchanged rows are not paid for twice).'),
+    new Command('embed').description(
+      'Embed a text column of a Delta table into a vector store (a full scan; unchanged rows are not paid for twice).',
+    ),
     'embed',
   )
     .addHelpText(
@@ -107,12 +150,17 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     });
 
   const status = new Command('status')
-    .description('Points in the sink against points in the ledger, the checkpoint and the last runs of a sink.')
+    .description(
+      'Points in the sink against points in the ledger, the checkpoint and the last runs of a sink.',
+    )
     .requiredOption('--sink <uri>', 'the sink to inspect')
     .option('--limit <n>', 'how many recent runs to show', parsePositiveInteger, 5)
     .option('--ledger <path>', 'the ledger file (default: $DRIFT_LEDGER or ~/.drift/ledger.db)')
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', examples(["drift status --sink 'pglite://./.drift/tickets?table=tickets'"]))
+    .addHelpText(
+      'after',
+      examples(["drift status --sink 'pglite://./.drift/tickets?table=tickets'"]),
+    )
     .action(async (options) => {
       state.exitCode = await statusCommand(options, io);
     });
@@ -123,14 +171,26 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     .option('--limit <n>', 'how many runs', parsePositiveInteger, 20)
     .option('--ledger <path>', 'the ledger file (default: $DRIFT_LEDGER or ~/.drift/ledger.db)')
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', examples(['drift runs --limit 5', "drift runs --sink 'pglite://./.drift/tickets?table=tickets' --json"]))
+    .addHelpText(
+      'after',
+      examples([
+        'drift runs --limit 5',
+        "drift runs --sink 'pglite://./.drift/tickets?table=tickets' --json",
+      ]),
+    )
     .action(async (options) => {
       state.exitCode = await runsCommand(options, io);
     });
 
   const cost = new Command('cost')
-    .description('What the embeddings cost, from the ledger, grouped by model, sink, source or run.')
-    .addOption(new Option('--by <dimension>', 'how to group').choices(costDimensions).default('model' as const))
+    .description(
+      'What the embeddings cost, from the ledger, grouped by model, sink, source or run.',
+    )
+    .addOption(
+      new Option('--by <dimension>', 'how to group')
+        .choices(costDimensions)
+        .default('model' as const),
+    )
     .option('--since <date>', 'only runs since this date', parseDate)
     .option('--ledger <path>', 'the ledger file (default: $DRIFT_LEDGER or ~/.drift/ledger.db)')
     .option('--json', 'print one JSON object on stdout')
@@ -140,7 +200,9 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     });
 
   const provenance = new Command('provenance')
-    .description('Where a vector came from: the row, the hash of its text, the model, the run, the cost and its history.')
+    .description(
+      'Where a vector came from: the row, the hash of its text, the model, the run, the cost and its history.',
+    )
     .argument('[point-id]', 'the point id (a UUID, as drift search prints)')
     .option('--key <key>', 'look the point up by the key of its row instead (with --table)')
     .option('--table <table>', 'the table the key belongs to')
@@ -150,24 +212,38 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     .option('--json', 'print one JSON object on stdout')
     .addHelpText(
       'after',
-      examples(['drift provenance 3f2a1b8c-5e0d-5a4f-9b1c-2d3e4f5a6b7c', 'drift provenance --key 42 --table ./examples/tickets']),
+      examples([
+        'drift provenance 3f2a1b8c-5e0d-5a4f-9b1c-2d3e4f5a6b7c',
+        'drift provenance --key 42 --table ./examples/tickets',
+      ]),
     )
     .action(async (pointId, options) => {
       state.exitCode = await provenanceCommand(pointId, options, io);
     });
 
   const search = new Command('search')
-    .description('Embed a query with the sink\'s model and print the nearest points: key, score and text.')
+    .description(
+      "Embed a query with the sink's model and print the nearest points: key, score and text.",
+    )
     .argument('<query>', 'what to look for')
     .requiredOption('--sink <uri>', 'the sink to search')
     .option('--model <provider/model>', 'the model the sink was embedded with', defaultModel)
-    .option('--shadow-mode', 'embed the query with shadow vectors (for a sink embedded in shadow mode)')
+    .option(
+      '--shadow-mode',
+      'embed the query with shadow vectors (for a sink embedded in shadow mode)',
+    )
     .option('--k <n>', 'how many points', parsePositiveInteger, 5)
-    .option('--dimensions <n>', 'vector size, for models that let you choose it', parsePositiveInteger)
+    .option(
+      '--dimensions <n>',
+      'vector size, for models that let you choose it',
+      parsePositiveInteger,
+    )
     .option('--json', 'print one JSON object on stdout')
     .addHelpText(
       'after',
-      examples(["drift search --sink 'pglite://./.drift/tickets?table=tickets' --shadow-mode \"refund for a double charge\""]),
+      examples([
+        'drift search --sink \'pglite://./.drift/tickets?table=tickets\' --shadow-mode "refund for a double charge"',
+      ]),
     )
     .action(async (query, options) => {
       state.exitCode = await searchCommand(query, options, io);
@@ -196,7 +272,12 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     await program.parseAsync(args, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.Done;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return ExitCode.Done;
       if (error.code === 'commander.executeSubCommandAsync') return ExitCode.Failed;
       return ExitCode.Usage;
     }

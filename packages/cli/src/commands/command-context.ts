@@ -10,7 +10,10 @@ import { redact } from '../resolve/resolve-sink.js';
 export async function withCommand(
   io: CliIo,
   options: { json?: boolean },
-  body: (output: Output, track: { close(closer: () => Promise<void> | void): void; sinkId(id: string): void }) => Promise<number>,
+  body: (
+    output: Output,
+    track: { close(closer: () => Promise<void> | void): void; sinkId(id: string): void },
+  ) => Promise<number>,
 ): Promise<number> {
   const output = new Output(io, { json: options.json === true });
   const closers: (() => Promise<void> | void)[] = [];

@@ -23,21 +23,45 @@ export function costCommand(options: CostOptions, io: CliIo): Promise<number> {
     track.close(() => ledger.close());
     const rows = await ledger.cost({ by: options.by, since: options.since });
     const total = rows.reduce(
-      (sum, row) => ({ tokens: sum.tokens + row.tokens, costUsd: sum.costUsd + row.costUsd, embeddings: sum.embeddings + row.embeddings }),
+      (sum, row) => ({
+        tokens: sum.tokens + row.tokens,
+        costUsd: sum.costUsd + row.costUsd,
+        embeddings: sum.embeddings + row.embeddings,
+      }),
       { tokens: 0, costUsd: 0, embeddings: 0 },
     );
     const group = (value: string) => (options.by === 'sink' ? redact(value) : value);
     if (output.json) {
-      output.result({ by: options.by, rows: rows.map((row) => ({ ...row, group: group(row.group) })), total });
+      output.result({
+        by: options.by,
+        rows: rows.map((row) => ({ ...row, group: group(row.group) })),
+        total,
+      });
       return ExitCode.Done;
     }
     if (rows.length === 0) {
       output.line('Nothing recorded in this ledger yet: start with drift embed.');
       return ExitCode.Done;
     }
-    const body = rows.map((row) => [group(row.group), formatInt(row.embeddings), formatInt(row.tokens), formatUsd(row.costUsd), formatInt(row.runs)]);
-    body.push(['total', formatInt(total.embeddings), formatInt(total.tokens), formatUsd(total.costUsd), '']);
-    output.line(renderTable([options.by, 'embeddings', 'tokens', 'cost', 'runs'], body, { colAligns: ['left', 'right', 'right', 'right', 'right'] }));
+    const body = rows.map((row) => [
+      group(row.group),
+      formatInt(row.embeddings),
+      formatInt(row.tokens),
+      formatUsd(row.costUsd),
+      formatInt(row.runs),
+    ]);
+    body.push([
+      'total',
+      formatInt(total.embeddings),
+      formatInt(total.tokens),
+      formatUsd(total.costUsd),
+      '',
+    ]);
+    output.line(
+      renderTable([options.by, 'embeddings', 'tokens', 'cost', 'runs'], body, {
+        colAligns: ['left', 'right', 'right', 'right', 'right'],
+      }),
+    );
     return ExitCode.Done;
   });
 }

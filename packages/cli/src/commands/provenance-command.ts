@@ -21,19 +21,30 @@ export interface ProvenanceOptions {
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where a vector came from: its row, its text's hash, the model, the run, what it cost, and its history. */
-export function provenanceCommand(pointId: string | undefined, options: ProvenanceOptions, io: CliIo): Promise<number> {
+export function provenanceCommand(
+  pointId: string | undefined,
+  options: ProvenanceOptions,
+  io: CliIo,
+): Promise<number> {
   return withCommand(io, options, async (output, track) => {
     let query: ProvenanceQuery;
     if (pointId !== undefined) {
-      if (options.key !== undefined) throw usageError('Pass either a point id or --key K --table T, not both.');
-      if (!uuid.test(pointId)) throw usageError(`"${pointId}" is not a point id (a UUID): pass one, or --key K --table T to look a row up by its key.`);
+      if (options.key !== undefined)
+        throw usageError('Pass either a point id or --key K --table T, not both.');
+      if (!uuid.test(pointId))
+        throw usageError(
+          `"${pointId}" is not a point id (a UUID): pass one, or --key K --table T to look a row up by its key.`,
+        );
       query = { pointId: pointId.toLowerCase() };
     } else {
       if (options.key === undefined || options.table === undefined) {
-        throw usageError('Pass a point id, or --key K with --table T: e.g. drift provenance --key 42 --table ./examples/tickets.');
+        throw usageError(
+          'Pass a point id, or --key K with --table T: e.g. drift provenance --key 42 --table ./examples/tickets.',
+        );
       }
       const target = parseTable(options.table, io.cwd);
-      const sparkRemote = options.spark ?? (target.kind === 'catalog' ? io.env.SPARK_REMOTE : undefined);
+      const sparkRemote =
+        options.spark ?? (target.kind === 'catalog' ? io.env.SPARK_REMOTE : undefined);
       const source = await createSource({ target, sparkRemote, importer: io.importer });
       if (source.close) track.close(() => source.close?.());
       const description = await source.describe({ signal: io.signal });
@@ -88,18 +99,28 @@ function printProvenance(output: Output, entry: Provenance): void {
     output.line(`  written by:   run ${point.runId} at ${formatDate(point.updatedAt)}`);
   } else {
     const last = entry.history[entry.history.length - 1];
-    output.line(`${c.bold('point')} ${last?.pointId ?? ''} ${c.yellow('not live')} (deleted or erased)`);
+    output.line(
+      `${c.bold('point')} ${last?.pointId ?? ''} ${c.yellow('not live')} (deleted or erased)`,
+    );
     if (last) output.line(`  source: ${last.sourceId}, key ${last.key}`);
   }
   if (entry.run) {
-    output.line(`  run:          ${entry.run.kind} ${entry.run.status}, started ${formatDate(entry.run.startedAt)}, price ${formatUsd(entry.run.usdPerMillionTokens)}/1M tokens (${entry.run.priceSource})`);
+    output.line(
+      `  run:          ${entry.run.kind} ${entry.run.status}, started ${formatDate(entry.run.startedAt)}, price ${formatUsd(entry.run.usdPerMillionTokens)}/1M tokens (${entry.run.priceSource})`,
+    );
   }
   if (entry.history.length > 0) {
     output.line('  history:');
     output.line(
       renderTable(
         ['at', 'action', 'content hash', 'run', 'reason'],
-        entry.history.map((item) => [formatDate(item.at), item.action, item.contentHash ? item.contentHash.slice(0, 16) : '', item.runId, item.reason ?? '']),
+        entry.history.map((item) => [
+          formatDate(item.at),
+          item.action,
+          item.contentHash ? item.contentHash.slice(0, 16) : '',
+          item.runId,
+          item.reason ?? '',
+        ]),
       ),
     );
   }

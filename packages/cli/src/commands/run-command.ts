@@ -1,6 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import type { Embedder, EmbedRunOptions, Ledger, PlanResult, RunResult, Sink, Source, SourceDescription, SyncResult, SyncRunOptions } from '@drift-spark/core';
+import type {
+  Embedder,
+  EmbedRunOptions,
+  Ledger,
+  PlanResult,
+  RunResult,
+  Sink,
+  Source,
+  SourceDescription,
+  SyncResult,
+  SyncRunOptions,
+} from '@drift-spark/core';
 import type { CliIo } from '../cli-io.js';
 import { coreFunction } from '../core-api.js';
 import { ExitCode, usageError } from '../errors/cli-error.js';
@@ -41,23 +52,47 @@ export interface RunCommandOptions {
 export type RunKindFlag = 'embed' | 'watch';
 
 /** The counters of DESIGN §7, in that order, then what watch adds. */
-const counterNames = ['rowsProcessed', 'rowsDeduped', 'rowsEmbedded', 'rowsReused', 'rowsSkipped', 'rowsFailed', 'rowsDeleted', 'tokens', 'costUsd'] as const;
+const counterNames = [
+  'rowsProcessed',
+  'rowsDeduped',
+  'rowsEmbedded',
+  'rowsReused',
+  'rowsSkipped',
+  'rowsFailed',
+  'rowsDeleted',
+  'tokens',
+  'costUsd',
+] as const;
 
-export async function runPipelineCommand(kind: RunKindFlag, options: RunCommandOptions, io: CliIo): Promise<number> {
+export async function runPipelineCommand(
+  kind: RunKindFlag,
+  options: RunCommandOptions,
+  io: CliIo,
+): Promise<number> {
   const output = new Output(io, { json: options.json === true });
   let sinkId: string | undefined;
   let startedRunId: string | undefined;
   const closers: (() => Promise<void> | void)[] = [];
   try {
     const target = parseTable(options.table, io.cwd);
-    const sparkRemote = options.spark ?? (target.kind === 'catalog' ? io.env.SPARK_REMOTE : undefined);
+    const sparkRemote =
+      options.spark ?? (target.kind === 'catalog' ? io.env.SPARK_REMOTE : undefined);
     const keyColumns = splitColumns(options.keyCol ?? 'id', '--key-col');
-    const metadataColumns = options.metadataCol ? splitColumns(options.metadataCol, '--metadata-col') : [];
-    if (kind === 'embed' && (options.sinceVersion !== undefined || options.toVersion !== undefined)) {
-      throw usageError('--since-version and --to-version belong to drift watch; drift embed takes --version to read the table as of a version.');
+    const metadataColumns = options.metadataCol
+      ? splitColumns(options.metadataCol, '--metadata-col')
+      : [];
+    if (
+      kind === 'embed' &&
+      (options.sinceVersion !== undefined || options.toVersion !== undefined)
+    ) {
+      throw usageError(
+        '--since-version and --to-version belong to drift watch; drift embed takes --version to read the table as of a version.',
+      );
     }
     if (kind === 'watch' && options.version !== undefined) {
-      throw usageError('drift watch follows the change feed: use --since-version/--to-version (drift embed takes --version).');
+      throw usageError(
+        'drift watch follows the change feed: use --since-version/--to-version (drift embed takes --version).',
+      );
     }
 
     const model = options.model ?? defaultModel;
@@ -115,15 +150,31 @@ export async function runPipelineCommand(kind: RunKindFlag, options: RunCommandO
       runOptions.fromVersion = options.sinceVersion;
       runOptions.toVersion = options.toVersion;
     }
-    const context: SummaryContext = { kind, sink, sinkUri, sinkIsDefault, source, embedder, ledger, options, model };
+    const context: SummaryContext = {
+      kind,
+      sink,
+      sinkUri,
+      sinkIsDefault,
+      source,
+      embedder,
+      ledger,
+      options,
+      model,
+    };
 
     if (options.dryRun) {
-      const plan = kind === 'embed' ? await coreFunction('planEmbed')(runOptions) : await coreFunction('planSync')(runOptions);
+      const plan =
+        kind === 'embed'
+          ? await coreFunction('planEmbed')(runOptions)
+          : await coreFunction('planSync')(runOptions);
       printPlan(output, plan, context);
       return ExitCode.Done;
     }
 
-    const result = kind === 'embed' ? await coreFunction('embed')(runOptions) : await coreFunction('sync')(runOptions);
+    const result =
+      kind === 'embed'
+        ? await coreFunction('embed')(runOptions)
+        : await coreFunction('sync')(runOptions);
     progress.stop();
     await finalizeSink(sink, output, io.signal);
     printResult(output, result, context);
@@ -153,8 +204,14 @@ export async function runPipelineCommand(kind: RunKindFlag, options: RunCommandO
  * Sinks that defer work to the end of a first load (pgvector builds its HNSW index after
  * it) do it now, before the summary, so the process does not sit silent after "done".
  */
-async function finalizeSink(sink: Sink, output: Output, signal: AbortSignal | undefined): Promise<void> {
-  const finalize = (sink as Sink & { finalize?: (options?: { signal?: AbortSignal }) => Promise<void> }).finalize;
+async function finalizeSink(
+  sink: Sink,
+  output: Output,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const finalize = (
+    sink as Sink & { finalize?: (options?: { signal?: AbortSignal }) => Promise<void> }
+  ).finalize;
   if (typeof finalize !== 'function') return;
   if (output.showProgress) output.note(output.errorColors.dim('building the search index…'));
   await finalize.call(sink, { signal });
@@ -165,29 +222,50 @@ function splitColumns(value: string, flag: string): string[] {
     .split(',')
     .map((column) => column.trim())
     .filter((column) => column !== '');
-  if (columns.length === 0) throw usageError(`${flag} is empty: name one column, or several separated by commas.`);
+  if (columns.length === 0)
+    throw usageError(`${flag} is empty: name one column, or several separated by commas.`);
   return columns;
 }
 
-function checkColumns(description: SourceDescription, textColumn: string, keyColumns: string[], metadataColumns: string[], table: string): void {
+function checkColumns(
+  description: SourceDescription,
+  textColumn: string,
+  keyColumns: string[],
+  metadataColumns: string[],
+  table: string,
+): void {
   const names = description.columns.map((column) => column.name);
   const known = new Set(names);
   const list = names.join(', ');
   if (!known.has(textColumn)) {
-    throw usageError(`Column "${textColumn}" (--text-col) is not in ${table}; its columns are: ${list}.`);
+    throw usageError(
+      `Column "${textColumn}" (--text-col) is not in ${table}; its columns are: ${list}.`,
+    );
   }
   for (const key of keyColumns) {
     if (!known.has(key)) {
-      const hint = keyColumns.length === 1 && key === 'id' ? ' (--key-col defaults to id: pass the column that identifies a row)' : '';
-      throw usageError(`Key column "${key}" (--key-col) is not in ${table}${hint}; its columns are: ${list}.`);
+      const hint =
+        keyColumns.length === 1 && key === 'id'
+          ? ' (--key-col defaults to id: pass the column that identifies a row)'
+          : '';
+      throw usageError(
+        `Key column "${key}" (--key-col) is not in ${table}${hint}; its columns are: ${list}.`,
+      );
     }
   }
   for (const column of metadataColumns) {
-    if (!known.has(column)) throw usageError(`Column "${column}" (--metadata-col) is not in ${table}; its columns are: ${list}.`);
+    if (!known.has(column))
+      throw usageError(
+        `Column "${column}" (--metadata-col) is not in ${table}; its columns are: ${list}.`,
+      );
   }
 }
 
-function checkVersions(kind: RunKindFlag, description: SourceDescription, options: RunCommandOptions): void {
+function checkVersions(
+  kind: RunKindFlag,
+  description: SourceDescription,
+  options: RunCommandOptions,
+): void {
   const latest = description.latestVersion;
   const check = (flag: string, value: number | undefined) => {
     if (value !== undefined && latest !== undefined && value > latest) {
@@ -197,8 +275,14 @@ function checkVersions(kind: RunKindFlag, description: SourceDescription, option
   check('--version', options.version);
   check('--since-version', options.sinceVersion);
   check('--to-version', options.toVersion);
-  if (options.sinceVersion !== undefined && options.toVersion !== undefined && options.sinceVersion > options.toVersion) {
-    throw usageError(`--since-version ${options.sinceVersion} is after --to-version ${options.toVersion}.`);
+  if (
+    options.sinceVersion !== undefined &&
+    options.toVersion !== undefined &&
+    options.sinceVersion > options.toVersion
+  ) {
+    throw usageError(
+      `--since-version ${options.sinceVersion} is after --to-version ${options.toVersion}.`,
+    );
   }
   if (kind === 'watch' && !description.changeFeed) {
     throw usageError(
@@ -219,7 +303,10 @@ interface SummaryContext {
   model: string;
 }
 
-function resultObject(result: RunResult | SyncResult, context: SummaryContext): Record<string, unknown> {
+function resultObject(
+  result: RunResult | SyncResult,
+  context: SummaryContext,
+): Record<string, unknown> {
   const object: Record<string, unknown> = { runId: result.runId, status: result.status };
   for (const name of counterNames) object[name] = result[name];
   object.durationS = result.durationS;
@@ -241,15 +328,25 @@ function resultObject(result: RunResult | SyncResult, context: SummaryContext): 
   return object;
 }
 
-function printResult(output: Output, result: RunResult | SyncResult, context: SummaryContext): void {
+function printResult(
+  output: Output,
+  result: RunResult | SyncResult,
+  context: SummaryContext,
+): void {
   if (output.json) {
     output.result(resultObject(result, context));
     return;
   }
   const c = output.colors;
   const status =
-    result.status === 'succeeded' ? c.green('done') : result.status === 'partial' ? c.yellow('partial: some rows failed') : c.red('failed');
-  output.line(`${c.bold(`drift ${context.kind}`)} ${status} in ${formatDuration(result.durationS)} (run ${result.runId})`);
+    result.status === 'succeeded'
+      ? c.green('done')
+      : result.status === 'partial'
+        ? c.yellow('partial: some rows failed')
+        : c.red('failed');
+  output.line(
+    `${c.bold(`drift ${context.kind}`)} ${status} in ${formatDuration(result.durationS)} (run ${result.runId})`,
+  );
   if (context.kind === 'watch') {
     const sync = result as SyncResult;
     const range = sync.bootstrapped
@@ -257,23 +354,34 @@ function printResult(output: Output, result: RunResult | SyncResult, context: Su
       : sync.sinceVersion > sync.toVersion
         ? `no new versions (table at version ${sync.toVersion})`
         : `versions ${sync.sinceVersion}..${sync.toVersion}`;
-    output.line(`  ${range}: ${formatInt(sync.inserted)} inserted, ${formatInt(sync.updated)} updated, ${formatInt(sync.deleted)} deleted`);
+    output.line(
+      `  ${range}: ${formatInt(sync.inserted)} inserted, ${formatInt(sync.updated)} updated, ${formatInt(sync.deleted)} deleted`,
+    );
   }
   output.line(
     `  ${formatInt(result.rowsProcessed)} rows: ${formatInt(result.rowsEmbedded)} embedded, ${formatInt(result.rowsReused)} reused (same text), ` +
       `${formatInt(result.rowsDeduped)} unchanged, ${formatInt(result.rowsSkipped)} without text, ${formatInt(result.rowsFailed)} failed` +
       (result.rowsDeleted > 0 ? `, ${formatInt(result.rowsDeleted)} points deleted` : ''),
   );
-  const price = context.options.shadowMode ? 'shadow mode, $0' : `${formatUsd(context.embedder.price.usdPerMillionTokens)} per 1M tokens`;
-  output.line(`  ${formatInt(result.tokens)} tokens, ${formatUsd(result.costUsd)} (${context.embedder.id}, ${price})`);
-  output.line(`  sink: ${redact(context.sink.id)}${context.sinkIsDefault ? ' (the embedded default; choose another with --sink)' : ''}`);
+  const price = context.options.shadowMode
+    ? 'shadow mode, $0'
+    : `${formatUsd(context.embedder.price.usdPerMillionTokens)} per 1M tokens`;
+  output.line(
+    `  ${formatInt(result.tokens)} tokens, ${formatUsd(result.costUsd)} (${context.embedder.id}, ${price})`,
+  );
+  output.line(
+    `  sink: ${redact(context.sink.id)}${context.sinkIsDefault ? ' (the embedded default; choose another with --sink)' : ''}`,
+  );
   if (result.error) output.line(`  ${c.red('error:')} ${result.error}`);
-  for (const failure of result.failures.slice(0, 5)) output.line(`  ${c.yellow('failed row')} ${failure.key}: ${failure.code}: ${failure.reason}`);
+  for (const failure of result.failures.slice(0, 5))
+    output.line(`  ${c.yellow('failed row')} ${failure.key}: ${failure.code}: ${failure.reason}`);
   if (result.rowsFailed > 0) output.line('  The next run retries the failed rows.');
   if (result.status !== 'failed') {
     const shadow = context.options.shadowMode ? ' --shadow-mode' : '';
     output.line(
-      c.dim(`  next: drift search --sink ${shellQuote(context.sinkUri)} --model ${context.model}${shadow} "your question"`),
+      c.dim(
+        `  next: drift search --sink ${shellQuote(context.sinkUri)} --model ${context.model}${shadow} "your question"`,
+      ),
     );
   }
 }

@@ -29,7 +29,11 @@ export function runsCommand(options: RunsOptions, io: CliIo): Promise<number> {
       return ExitCode.Done;
     }
     if (runs.length === 0) {
-      output.line(sinkId ? `No runs recorded for ${options.sink} in this ledger.` : 'No runs recorded in this ledger yet: start with drift embed.');
+      output.line(
+        sinkId
+          ? `No runs recorded for ${options.sink} in this ledger.`
+          : 'No runs recorded in this ledger yet: start with drift embed.',
+      );
       return ExitCode.Done;
     }
     output.line(runsTable(runs, { withSink: sinkId === undefined }));

@@ -18,13 +18,25 @@ export interface SearchOptions {
 /** Embeds the query with the sink's model and prints the nearest points: key, score, text. */
 export function searchCommand(query: string, options: SearchOptions, io: CliIo): Promise<number> {
   return withCommand(io, options, async (output, track) => {
-    if (query.trim() === '') throw usageError('The query is empty: drift search --sink URI --model M "what to look for".');
+    if (query.trim() === '')
+      throw usageError('The query is empty: drift search --sink URI --model M "what to look for".');
     const model = options.model ?? defaultModel;
-    const embedder = await resolveEmbedder({ model, shadow: options.shadowMode === true, dimensions: options.dimensions, env: io.env, importer: io.importer });
+    const embedder = await resolveEmbedder({
+      model,
+      shadow: options.shadowMode === true,
+      dimensions: options.dimensions,
+      env: io.env,
+      importer: io.importer,
+    });
     const sink = await createSinkFromUri(options.sink, io.importer, io.cwd);
     track.sinkId(sink.id);
     track.close(() => sink.close());
-    await sink.open({ dimensions: embedder.dimensions, distance: 'cosine', model: embedder.id, signal: io.signal });
+    await sink.open({
+      dimensions: embedder.dimensions,
+      distance: 'cosine',
+      model: embedder.id,
+      signal: io.signal,
+    });
     const { vectors } = await embedder.embed([query], { signal: io.signal });
     const vector = vectors[0];
     if (!vector) throw new Error(`${embedder.id} returned no vector for the query.`);
@@ -35,23 +47,40 @@ export function searchCommand(query: string, options: SearchOptions, io: CliIo):
         query,
         model: embedder.id,
         sink: redact(sink.id),
-        hits: hits.map((hit) => ({ id: hit.id, score: hit.score, key: hit.payload.key, content: hit.payload.content, metadata: hit.payload.metadata })),
+        hits: hits.map((hit) => ({
+          id: hit.id,
+          score: hit.score,
+          key: hit.payload.key,
+          content: hit.payload.content,
+          metadata: hit.payload.metadata,
+        })),
       });
       return ExitCode.Done;
     }
     if (hits.length === 0) {
-      output.line(`No points in ${redact(sink.id)}: embed a table into it first (drift embed --sink ${options.sink} …).`);
+      output.line(
+        `No points in ${redact(sink.id)}: embed a table into it first (drift embed --sink ${options.sink} …).`,
+      );
       return ExitCode.Done;
     }
     const width = Math.max(30, output.width - 40);
     output.line(
       renderTable(
         ['#', 'score', 'key', 'text'],
-        hits.map((hit, index) => [index + 1, hit.score.toFixed(4), hit.payload.key, hit.payload.content === null ? '(text not stored)' : truncate(hit.payload.content, width)]),
+        hits.map((hit, index) => [
+          index + 1,
+          hit.score.toFixed(4),
+          hit.payload.key,
+          hit.payload.content === null ? '(text not stored)' : truncate(hit.payload.content, width),
+        ]),
         { colAligns: ['right', 'right', 'left', 'left'] },
       ),
     );
-    output.line(output.colors.dim(`point ids: ${hits.map((hit) => hit.id).join(' ')}  (drift provenance ID shows where one came from)`));
+    output.line(
+      output.colors.dim(
+        `point ids: ${hits.map((hit) => hit.id).join(' ')}  (drift provenance ID shows where one came from)`,
+      ),
+    );
     return ExitCode.Done;
   });
 }

@@ -1,7 +1,10 @@
 import { DriftError, ErrorCode, type Ledger, type Sink } from '@drift-spark/core';
 
 /** The model and dimensions recorded for a sink's last run, read from its embedder fingerprint (`model@dims;…`). */
-export async function recordedModel(ledger: Ledger, sinkId: string): Promise<{ model: string; dimensions: number } | undefined> {
+export async function recordedModel(
+  ledger: Ledger,
+  sinkId: string,
+): Promise<{ model: string; dimensions: number } | undefined> {
   const runs = await ledger.recentRuns({ sinkId, limit: 1 });
   const run = runs[0];
   if (!run) return undefined;
@@ -14,7 +17,11 @@ export async function recordedModel(ledger: Ledger, sinkId: string): Promise<{ m
  * Counts a sink's points without knowing its model up front: sinks that need `open`
  * first are opened with the model and dimensions the ledger recorded for them.
  */
-export async function countSinkPoints(sink: Sink, ledger: Ledger, signal?: AbortSignal): Promise<number | undefined> {
+export async function countSinkPoints(
+  sink: Sink,
+  ledger: Ledger,
+  signal?: AbortSignal,
+): Promise<number | undefined> {
   try {
     return await sink.count({ signal });
   } catch (error) {
@@ -22,6 +29,11 @@ export async function countSinkPoints(sink: Sink, ledger: Ledger, signal?: Abort
   }
   const recorded = await recordedModel(ledger, sink.id);
   if (!recorded) return undefined;
-  await sink.open({ dimensions: recorded.dimensions, distance: 'cosine', model: recorded.model, signal });
+  await sink.open({
+    dimensions: recorded.dimensions,
+    distance: 'cosine',
+    model: recorded.model,
+    signal,
+  });
   return sink.count({ signal });
 }

@@ -33,7 +33,11 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
       const ref = `${run.sourceId}\u0000${run.fingerprint}`;
       if (seen.has(ref)) continue;
       seen.add(ref);
-      const checkpoint = await ledger.getCheckpoint({ sourceId: run.sourceId, sinkId: sink.id, fingerprint: run.fingerprint });
+      const checkpoint = await ledger.getCheckpoint({
+        sourceId: run.sourceId,
+        sinkId: sink.id,
+        fingerprint: run.fingerprint,
+      });
       if (checkpoint) checkpoints.push(checkpoint);
     }
     const inStep = sinkPoints === undefined ? undefined : sinkPoints === ledgerPoints;
@@ -58,18 +62,31 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
 
     const c = output.colors;
     output.line(`${c.bold('sink')} ${redact(sink.id)}`);
-    const sinkCount = sinkPoints === undefined ? 'unknown (nothing recorded for this sink yet)' : formatInt(sinkPoints);
+    const sinkCount =
+      sinkPoints === undefined
+        ? 'unknown (nothing recorded for this sink yet)'
+        : formatInt(sinkPoints);
     const verdict =
-      inStep === undefined ? '' : inStep ? c.green('  in step') : c.yellow(`  out of step: re-run drift embed or drift watch to repair`);
-    output.line(`  points: ${sinkCount} in the sink, ${formatInt(ledgerPoints)} in the ledger${verdict}`);
+      inStep === undefined
+        ? ''
+        : inStep
+          ? c.green('  in step')
+          : c.yellow(`  out of step: re-run drift embed or drift watch to repair`);
+    output.line(
+      `  points: ${sinkCount} in the sink, ${formatInt(ledgerPoints)} in the ledger${verdict}`,
+    );
     if (checkpoints.length === 0) {
       output.line('  checkpoint: none yet (the first drift watch bootstraps from a snapshot)');
     }
     for (const checkpoint of checkpoints) {
-      output.line(`  checkpoint: version ${checkpoint.version} of source ${checkpoint.sourceId} (${checkpoint.fingerprint}), run ${checkpoint.runId}, ${formatDate(checkpoint.updatedAt)}`);
+      output.line(
+        `  checkpoint: version ${checkpoint.version} of source ${checkpoint.sourceId} (${checkpoint.fingerprint}), run ${checkpoint.runId}, ${formatDate(checkpoint.updatedAt)}`,
+      );
     }
     if (runs.length === 0) {
-      output.line('  no runs recorded for this sink in this ledger (is --ledger / DRIFT_LEDGER the one the runs used?)');
+      output.line(
+        '  no runs recorded for this sink in this ledger (is --ledger / DRIFT_LEDGER the one the runs used?)',
+      );
     } else {
       output.line('');
       output.line(runsTable(runs));
@@ -96,11 +113,27 @@ export function runObject(run: RunRecord): Record<string, unknown> {
 }
 
 export function runsTable(runs: RunRecord[], options: { withSink?: boolean } = {}): string {
-  const head = ['run', 'kind', 'status', 'started', 'versions', 'rows', 'embedded', 'unchanged', 'deleted', 'failed', 'cost'];
+  const head = [
+    'run',
+    'kind',
+    'status',
+    'started',
+    'versions',
+    'rows',
+    'embedded',
+    'unchanged',
+    'deleted',
+    'failed',
+    'cost',
+  ];
   if (options.withSink) head.push('sink');
   const rows = runs.map((run) => {
     const versions =
-      run.fromVersion === undefined ? '' : run.fromVersion === run.toVersion ? String(run.fromVersion) : `${run.fromVersion}..${run.toVersion ?? ''}`;
+      run.fromVersion === undefined
+        ? ''
+        : run.fromVersion === run.toVersion
+          ? String(run.fromVersion)
+          : `${run.fromVersion}..${run.toVersion ?? ''}`;
     const row: (string | number)[] = [
       run.runId,
       run.kind,
@@ -117,5 +150,20 @@ export function runsTable(runs: RunRecord[], options: { withSink?: boolean } = {
     if (options.withSink) row.push(redact(run.sinkId));
     return row;
   });
-  return renderTable(head, rows, { colAligns: ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'] });
+  return renderTable(head, rows, {
+    colAligns: [
+      'left',
+      'left',
+      'left',
+      'left',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'left',
+    ],
+  });
 }

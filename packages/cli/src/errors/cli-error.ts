@@ -18,7 +18,10 @@ export class CliError extends Error {
   /** A stable code for `--json` (`usage`, `missing-plugin`, or a Drift error code). */
   readonly code: string;
 
-  constructor(message: string, options: { exitCode?: ExitCode; code?: string; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { exitCode?: ExitCode; code?: string; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CliError';
     this.exitCode = options.exitCode ?? ExitCode.Failed;

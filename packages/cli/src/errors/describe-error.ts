@@ -8,7 +8,14 @@ export interface DescribedError {
   code: string;
 }
 
-const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN']);
+const unreachableCodes = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+]);
 
 /** Turns any error into one clear line and an exit code; never a stack trace. */
 export function describeError(error: unknown, context: { sinkId?: string } = {}): DescribedError {
@@ -19,7 +26,9 @@ export function describeError(error: unknown, context: { sinkId?: string } = {})
   const original = oneLine(error instanceof Error ? error.message : String(error));
   if (network) {
     // Attribute the unreachable server: the sink when its id is in the message (or nothing else is named).
-    const isSink = context.sinkId !== undefined && (original.includes(context.sinkId) || /\bsink\b/i.test(original));
+    const isSink =
+      context.sinkId !== undefined &&
+      (original.includes(context.sinkId) || /\bsink\b/i.test(original));
     return {
       message: isSink
         ? `Cannot reach the sink ${context.sinkId} (${network}): is the server running, and are the host, port and credentials in the URI right?`
@@ -29,11 +38,18 @@ export function describeError(error: unknown, context: { sinkId?: string } = {})
     };
   }
   if (DriftError.isInstance(error)) {
-    const exitCode = error.code === ErrorCode.InvalidInput || error.code === ErrorCode.CostLimit ? ExitCode.Usage : ExitCode.Failed;
+    const exitCode =
+      error.code === ErrorCode.InvalidInput || error.code === ErrorCode.CostLimit
+        ? ExitCode.Usage
+        : ExitCode.Failed;
     return { message: original, exitCode, code: error.code };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { message: oneLine(message) || 'Unexpected error (set DRIFT_DEBUG=1 to see details).', exitCode: ExitCode.Failed, code: 'failed' };
+  return {
+    message: oneLine(message) || 'Unexpected error (set DRIFT_DEBUG=1 to see details).',
+    exitCode: ExitCode.Failed,
+    code: 'failed',
+  };
 }
 
 /** The first non-empty line, trimmed. */

@@ -28,6 +28,7 @@ export function parseUsd(value: string): number {
 
 export function parseDate(value: string): Date {
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('expected a date, e.g. 2026-11-01.');
+  if (Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError('expected a date, e.g. 2026-11-01.');
   return date;
 }

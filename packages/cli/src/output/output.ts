@@ -38,7 +38,8 @@ export class Output {
   /** One error line on stderr (and, with --json, one object on stdout saying so). */
   error(message: string, code: string): void {
     this.io.stderr.write(`${this.errorColors.red('drift:')} ${message}\n`);
-    if (this.json) this.io.stdout.write(`${JSON.stringify({ status: 'failed', error: { code, message } })}\n`);
+    if (this.json)
+      this.io.stdout.write(`${JSON.stringify({ status: 'failed', error: { code, message } })}\n`);
   }
 
   get stderr(): OutputStream {

@@ -1,5 +1,5 @@
-import cliProgress from 'cli-progress';
 import type { DriftEvent } from '@drift-spark/core';
+import cliProgress from 'cli-progress';
 import { formatInt } from './format.js';
 import type { Output } from './output.js';
 
@@ -24,22 +24,22 @@ export class ProgressDisplay {
             {
               stream: this.output.stderr as NodeJS.WritableStream,
               format: event.totalRows
-                ? ' {bar} {percentage}% | {value}/{total} rows | {embedded} embedded, {deduped} unchanged | ${cost}'
-                : ' {value} rows | {embedded} embedded, {deduped} unchanged | ${cost}',
+                ? ' {bar} {percentage}% | {value}/{total} rows | {embedded} embedded, {deduped} unchanged | {cost}'
+                : ' {value} rows | {embedded} embedded, {deduped} unchanged | {cost}',
               hideCursor: true,
               clearOnComplete: true,
               etaBuffer: 20,
             },
             cliProgress.Presets.shades_classic,
           );
-          this.bar.start(event.totalRows ?? 0, 0, { embedded: 0, deduped: 0, cost: '0' });
+          this.bar.start(event.totalRows ?? 0, 0, { embedded: 0, deduped: 0, cost: '$0' });
         }
         break;
       case 'batch-end':
         this.bar?.update(event.counters.rowsProcessed, {
           embedded: formatInt(event.counters.rowsEmbedded),
           deduped: formatInt(event.counters.rowsDeduped),
-          cost: event.counters.costUsd.toFixed(4),
+          cost: `$${event.counters.costUsd.toFixed(4)}`,
         });
         break;
       case 'row-fail':
@@ -51,7 +51,10 @@ export class ProgressDisplay {
         this.failuresShown++;
         break;
       case 'retry-wait':
-        if (event.delayMs >= 5000) this.write(`waiting ${Math.round(event.delayMs / 1000)} s before retrying (${event.code}: ${event.reason})`);
+        if (event.delayMs >= 5000)
+          this.write(
+            `waiting ${Math.round(event.delayMs / 1000)} s before retrying (${event.code}: ${event.reason})`,
+          );
         break;
       case 'run-end':
         this.stop();

@@ -1,7 +1,11 @@
 import Table from 'cli-table3';
 
 /** A plain table for the human output (no colours in borders, so it pastes well). */
-export function renderTable(head: string[], rows: (string | number)[][], options: { colAligns?: ('left' | 'right')[] } = {}): string {
+export function renderTable(
+  head: string[],
+  rows: (string | number)[][],
+  options: { colAligns?: ('left' | 'right')[] } = {},
+): string {
   const table = new Table({
     head,
     style: { head: [], border: [], compact: true },

@@ -4,7 +4,8 @@ import type { PluginRef } from './plugin-registry.js';
 /** Injected in tests: how a package is imported. */
 export type ModuleImporter = (packageName: string) => Promise<Record<string, unknown>>;
 
-const defaultImporter: ModuleImporter = (packageName) => import(packageName) as Promise<Record<string, unknown>>;
+const defaultImporter: ModuleImporter = (packageName) =>
+  import(packageName) as Promise<Record<string, unknown>>;
 
 /**
  * Imports the package and returns its named factory. A package that is not installed,
@@ -20,10 +21,13 @@ export async function loadPluginFactory<Factory>(
     module = await importer(plugin.packageName);
   } catch (error) {
     if (isModuleNotFound(error, plugin.packageName)) {
-      throw new CliError(`${purpose} needs ${plugin.packageName}, which is not installed: install it with "npm install ${plugin.packageName}".`, {
-        code: 'missing-plugin',
-        cause: error,
-      });
+      throw new CliError(
+        `${purpose} needs ${plugin.packageName}, which is not installed: install it with "npm install ${plugin.packageName}".`,
+        {
+          code: 'missing-plugin',
+          cause: error,
+        },
+      );
     }
     throw error;
   }
@@ -41,5 +45,8 @@ function isModuleNotFound(error: unknown, packageName: string): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const code = (error as { code?: unknown }).code;
   const message = String((error as { message?: unknown }).message ?? '');
-  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(packageName);
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+    message.includes(packageName)
+  );
 }

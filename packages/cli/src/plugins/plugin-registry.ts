@@ -24,8 +24,16 @@ export interface ProviderPluginRef extends PluginRef {
   keyHelp?: string;
 }
 
-const pgvector: SinkPluginRef = { kind: 'sink', packageName: '@drift-spark/sink-pgvector', exportName: 'createPgvectorSinkFromUri' };
-const qdrant: SinkPluginRef = { kind: 'sink', packageName: '@drift-spark/sink-qdrant', exportName: 'createQdrantSinkFromUri' };
+const pgvector: SinkPluginRef = {
+  kind: 'sink',
+  packageName: '@drift-spark/sink-pgvector',
+  exportName: 'createPgvectorSinkFromUri',
+};
+const qdrant: SinkPluginRef = {
+  kind: 'sink',
+  packageName: '@drift-spark/sink-qdrant',
+  exportName: 'createQdrantSinkFromUri',
+};
 
 /** Sink URI scheme (without `://`) → plugin. */
 export const sinkPlugins: Readonly<Record<string, SinkPluginRef>> = {
@@ -46,9 +54,22 @@ export const providerPlugins: Readonly<Record<string, ProviderPluginRef>> = {
     keyVariable: 'OPENAI_API_KEY',
     keyHelp: 'https://platform.openai.com/api-keys',
   },
-  bedrock: { kind: 'provider', packageName: '@drift-spark/provider-bedrock', exportName: 'createBedrockEmbedder' },
+  bedrock: {
+    kind: 'provider',
+    packageName: '@drift-spark/provider-bedrock',
+    exportName: 'createBedrockEmbedder',
+  },
 };
 
-export const ledgerPlugin: PluginRef = { packageName: '@drift-spark/ledger', exportName: 'createSqliteLedger' };
-export const deltaSourcePlugin: PluginRef = { packageName: '@drift-spark/source-delta', exportName: 'createDeltaSource' };
-export const sparkSourcePlugin: PluginRef = { packageName: '@drift-spark/source-delta', exportName: 'createSparkDeltaSource' };
+export const ledgerPlugin: PluginRef = {
+  packageName: '@drift-spark/ledger',
+  exportName: 'createSqliteLedger',
+};
+export const deltaSourcePlugin: PluginRef = {
+  packageName: '@drift-spark/source-delta',
+  exportName: 'createDeltaSource',
+};
+export const sparkSourcePlugin: PluginRef = {
+  packageName: '@drift-spark/source-delta',
+  exportName: 'createSparkDeltaSource',
+};

@@ -1,7 +1,12 @@
-import { type Embedder, type EmbedderPrice, knownDimensions, knownModelDimensions } from '@drift-spark/core';
+import {
+  type Embedder,
+  type EmbedderPrice,
+  knownDimensions,
+  knownModelDimensions,
+} from '@drift-spark/core';
 import { coreFunction } from '../core-api.js';
 import { CliError, usageError } from '../errors/cli-error.js';
-import { type ModuleImporter, loadPluginFactory } from '../plugins/load-plugin.js';
+import { loadPluginFactory, type ModuleImporter } from '../plugins/load-plugin.js';
 import { providerPlugins } from '../plugins/plugin-registry.js';
 
 export const defaultModel = 'openai/text-embedding-3-small';
@@ -22,7 +27,9 @@ export interface ResolveEmbedderOptions {
 export function parseModel(model: string): { provider: string; name: string } {
   const match = /^([a-z0-9-]+)\/(.+)$/i.exec(model.trim());
   if (!match) {
-    throw usageError(`"${model}" is not a model id: use provider/model, e.g. ${defaultModel} or bedrock/amazon.titan-embed-text-v2:0.`);
+    throw usageError(
+      `"${model}" is not a model id: use provider/model, e.g. ${defaultModel} or bedrock/amazon.titan-embed-text-v2:0.`,
+    );
   }
   return { provider: match[1]!.toLowerCase(), name: match[2]! };
 }
@@ -36,7 +43,9 @@ export async function resolveEmbedder(options: ResolveEmbedderOptions): Promise<
   const plugin = providerPlugins[provider];
   if (!plugin) {
     throw usageError(
-      `Unknown model provider "${provider}" in --model ${options.model}: use ${Object.keys(providerPlugins)
+      `Unknown model provider "${provider}" in --model ${options.model}: use ${Object.keys(
+        providerPlugins,
+      )
         .map((known) => `${known}/…`)
         .join(' or ')}, e.g. ${defaultModel}.`,
     );
@@ -50,17 +59,24 @@ export async function resolveEmbedder(options: ResolveEmbedderOptions): Promise<
         `${plugin.keyVariable} is not set: export ${plugin.keyVariable} (get a key at ${plugin.keyHelp}), or add --shadow-mode to try Drift with deterministic mock vectors, no key and $0.`,
       );
     }
-    const factory = await loadPluginFactory<(options: { model: string; dimensions?: number }) => Embedder>(
-      plugin,
-      `The model ${options.model}`,
-      options.importer,
+    const factory = await loadPluginFactory<
+      (options: { model: string; dimensions?: number }) => Embedder
+    >(plugin, `The model ${options.model}`, options.importer);
+    embedder = construct(
+      () => factory(withDimensions({ model: name }, options.dimensions)),
+      options.model,
     );
-    embedder = construct(() => factory(withDimensions({ model: name }, options.dimensions)), options.model);
   }
-  return options.price === undefined ? embedder : withPrice(embedder, { usdPerMillionTokens: options.price, source: 'user' });
+  return options.price === undefined
+    ? embedder
+    : withPrice(embedder, { usdPerMillionTokens: options.price, source: 'user' });
 }
 
-async function shadowEmbedder(options: ResolveEmbedderOptions, plugin: (typeof providerPlugins)[string], name: string): Promise<Embedder> {
+async function shadowEmbedder(
+  options: ResolveEmbedderOptions,
+  plugin: (typeof providerPlugins)[string],
+  name: string,
+): Promise<Embedder> {
   // Prefer the real provider's description of the model (its dimensions and limits), wrapped so
   // it never calls the provider; fall back to core's shadow embedder when the provider package is absent.
   let factory: ((options: { model: string; dimensions?: number }) => Embedder) | undefined;
@@ -70,7 +86,10 @@ async function shadowEmbedder(options: ResolveEmbedderOptions, plugin: (typeof p
     if (!(error instanceof CliError && error.code === 'missing-plugin')) throw error;
   }
   if (factory) {
-    const real = construct(() => factory!(withDimensions({ model: name }, options.dimensions)), options.model);
+    const real = construct(
+      () => factory!(withDimensions({ model: name }, options.dimensions)),
+      options.model,
+    );
     return coreFunction('shadowMode')(real);
   }
   if (options.dimensions === undefined && knownDimensions(options.model) === undefined) {
@@ -78,10 +97,19 @@ async function shadowEmbedder(options: ResolveEmbedderOptions, plugin: (typeof p
       `Shadow mode does not know the vector size of ${options.model}: pass --dimensions N, or use a known model (${Object.keys(knownModelDimensions).join(', ')}).`,
     );
   }
-  return construct(() => coreFunction('createShadowEmbedder')(withDimensions({ model: options.model }, options.dimensions)), options.model);
+  return construct(
+    () =>
+      coreFunction('createShadowEmbedder')(
+        withDimensions({ model: options.model }, options.dimensions),
+      ),
+    options.model,
+  );
 }
 
-function withDimensions<T extends object>(value: T, dimensions: number | undefined): T & { dimensions?: number } {
+function withDimensions<T extends object>(
+  value: T,
+  dimensions: number | undefined,
+): T & { dimensions?: number } {
   return dimensions === undefined ? value : { ...value, dimensions };
 }
 
@@ -94,7 +122,10 @@ function construct(make: () => Embedder, model: string): Embedder {
   } catch (error) {
     if (error instanceof CliError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw usageError(`Unknown or unsupported model ${model}: ${reason.replace(/pass dimensions\b/, 'pass --dimensions N')}`, error);
+    throw usageError(
+      `Unknown or unsupported model ${model}: ${reason.replace(/pass dimensions\b/, 'pass --dimensions N')}`,
+      error,
+    );
   }
 }
 

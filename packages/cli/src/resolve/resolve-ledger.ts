@@ -2,11 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Ledger } from '@drift-spark/core';
-import { type ModuleImporter, loadPluginFactory } from '../plugins/load-plugin.js';
+import { loadPluginFactory, type ModuleImporter } from '../plugins/load-plugin.js';
 import { ledgerPlugin } from '../plugins/plugin-registry.js';
 
 /** `--ledger`, else DRIFT_LEDGER, else ~/.drift/ledger.db. */
-export function ledgerPath(option: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
+export function ledgerPath(
+  option: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): string {
   const chosen = option ?? env.DRIFT_LEDGER;
   if (chosen && chosen.trim() !== '') return resolvePath(cwd, chosen);
   return join(env.HOME && env.HOME !== '' ? env.HOME : homedir(), '.drift', 'ledger.db');
@@ -14,6 +18,10 @@ export function ledgerPath(option: string | undefined, env: NodeJS.ProcessEnv, c
 
 export async function openLedger(path: string, importer?: ModuleImporter): Promise<Ledger> {
   mkdirSync(dirname(path), { recursive: true });
-  const factory = await loadPluginFactory<(options: { path: string }) => Ledger>(ledgerPlugin, 'The ledger', importer);
+  const factory = await loadPluginFactory<(options: { path: string }) => Ledger>(
+    ledgerPlugin,
+    'The ledger',
+    importer,
+  );
   return factory({ path });
 }

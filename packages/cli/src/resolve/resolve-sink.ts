@@ -1,7 +1,7 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { Sink } from '@drift-spark/core';
 import { usageError } from '../errors/cli-error.js';
-import { type ModuleImporter, loadPluginFactory } from '../plugins/load-plugin.js';
+import { loadPluginFactory, type ModuleImporter } from '../plugins/load-plugin.js';
 import { sinkPlugins } from '../plugins/plugin-registry.js';
 
 /** The scheme of a sink URI, lower-cased, without `://`. */
@@ -17,19 +17,34 @@ export function exampleSinks(): string {
   return 'pglite://./.drift/docs?table=docs, postgres://user@host:5432/db?table=docs or qdrant://localhost:6333/docs';
 }
 
-export async function createSinkFromUri(given: string, importer?: ModuleImporter, cwd = process.cwd()): Promise<Sink> {
+export async function createSinkFromUri(
+  given: string,
+  importer?: ModuleImporter,
+  cwd = process.cwd(),
+): Promise<Sink> {
   const scheme = sinkScheme(given);
   const uri = scheme === 'pglite' ? absolutePgliteUri(given, cwd) : given;
   const plugin = sinkPlugins[scheme];
   if (!plugin) {
-    throw usageError(`Unknown sink scheme "${scheme}://": use one of ${Object.keys(sinkPlugins).map((name) => `${name}://`).join(', ')} (e.g. ${exampleSinks()}).`);
+    throw usageError(
+      `Unknown sink scheme "${scheme}://": use one of ${Object.keys(sinkPlugins)
+        .map((name) => `${name}://`)
+        .join(', ')} (e.g. ${exampleSinks()}).`,
+    );
   }
-  const factory = await loadPluginFactory<(uri: string) => Sink>(plugin, `The sink ${scheme}://`, importer);
+  const factory = await loadPluginFactory<(uri: string) => Sink>(
+    plugin,
+    `The sink ${scheme}://`,
+    importer,
+  );
   try {
     return factory(uri);
   } catch (error) {
     // A factory only parses; what it refuses is the URI the user typed.
-    throw usageError(`Bad sink URI "${redact(uri)}": ${error instanceof Error ? error.message : String(error)}`, error);
+    throw usageError(
+      `Bad sink URI "${redact(uri)}": ${error instanceof Error ? error.message : String(error)}`,
+      error,
+    );
   }
 }
 

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, resolve as resolvePath } from 'node:path';
 import type { Source } from '@drift-spark/core';
 import { CliError, usageError } from '../errors/cli-error.js';
-import { type ModuleImporter, loadPluginFactory } from '../plugins/load-plugin.js';
+import { loadPluginFactory, type ModuleImporter } from '../plugins/load-plugin.js';
 import { deltaSourcePlugin, sparkSourcePlugin } from '../plugins/plugin-registry.js';
 
 export interface TableTarget {
@@ -22,7 +22,10 @@ const remoteUri = /^[a-z][a-z0-9+.-]*:\/\//i;
 /** Reads `--table`: a path to a Delta table, or a `catalog.schema.table` name for the Spark engine. */
 export function parseTable(input: string, cwd: string): TableTarget {
   const trimmed = input.trim();
-  if (trimmed === '') throw usageError('--table is empty: pass the path to a Delta table, e.g. --table ./examples/tickets.');
+  if (trimmed === '')
+    throw usageError(
+      '--table is empty: pass the path to a Delta table, e.g. --table ./examples/tickets.',
+    );
   if (remoteUri.test(trimmed)) {
     const withoutSlash = trimmed.replace(/\/+$/, '');
     return { kind: 'path', input, location: withoutSlash, shortName: basename(withoutSlash) };
@@ -39,13 +42,19 @@ export function parseTable(input: string, cwd: string): TableTarget {
 export function checkLocalTable(target: TableTarget): void {
   if (target.kind !== 'path' || remoteUri.test(target.location)) return;
   if (!existsSync(target.location)) {
-    throw usageError(`No table at ${target.input} (${target.location} does not exist): check --table; it takes the folder of a Delta table.`);
+    throw usageError(
+      `No table at ${target.input} (${target.location} does not exist): check --table; it takes the folder of a Delta table.`,
+    );
   }
   if (!statSync(target.location).isDirectory()) {
-    throw usageError(`${target.input} is a file, not a Delta table: pass the table's folder (the one holding _delta_log/).`);
+    throw usageError(
+      `${target.input} is a file, not a Delta table: pass the table's folder (the one holding _delta_log/).`,
+    );
   }
   if (!existsSync(`${target.location}/_delta_log`)) {
-    throw usageError(`${target.input} is not a Delta table (it has no _delta_log/ folder): pass the folder of a Delta table.`);
+    throw usageError(
+      `${target.input} is not a Delta table (it has no _delta_log/ folder): pass the folder of a Delta table.`,
+    );
   }
 }
 
@@ -56,13 +65,25 @@ export interface OpenSourceOptions {
   importer?: ModuleImporter;
 }
 
-export async function createSource({ target, sparkRemote, importer }: OpenSourceOptions): Promise<Source> {
+export async function createSource({
+  target,
+  sparkRemote,
+  importer,
+}: OpenSourceOptions): Promise<Source> {
   if (sparkRemote) {
     let factory: (options: { table: string; remote: string }) => Source;
     try {
-      factory = await loadPluginFactory(sparkSourcePlugin, 'Reading a table through Spark', importer);
+      factory = await loadPluginFactory(
+        sparkSourcePlugin,
+        'Reading a table through Spark',
+        importer,
+      );
     } catch (error) {
-      if (error instanceof CliError && error.code === 'missing-plugin' && !error.message.includes('not installed')) {
+      if (
+        error instanceof CliError &&
+        error.code === 'missing-plugin' &&
+        !error.message.includes('not installed')
+      ) {
         throw new CliError(
           `This version of @drift-spark/source-delta has no Spark engine yet: pass the path of the Delta table (the native reader) instead of --spark, or upgrade @drift-spark/source-delta.`,
           { code: 'missing-plugin' },
@@ -78,6 +99,10 @@ export async function createSource({ target, sparkRemote, importer }: OpenSource
     );
   }
   checkLocalTable(target);
-  const factory = await loadPluginFactory<(options: { path: string }) => Source>(deltaSourcePlugin, 'Reading a Delta table', importer);
+  const factory = await loadPluginFactory<(options: { path: string }) => Source>(
+    deltaSourcePlugin,
+    'Reading a Delta table',
+    importer,
+  );
   return factory({ path: target.location });
 }

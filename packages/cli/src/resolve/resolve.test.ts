@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { CliError, ExitCode } from '../errors/cli-error.js';
 import { describeError } from '../errors/describe-error.js';
 import { parseModel } from './resolve-embedder.js';
-import { absolutePgliteUri, defaultSinkUri, redact, sanitizeName, sinkScheme } from './resolve-sink.js';
+import {
+  absolutePgliteUri,
+  defaultSinkUri,
+  redact,
+  sanitizeName,
+  sinkScheme,
+} from './resolve-sink.js';
 import { parseTable } from './resolve-table.js';
 
 describe('URIs and names', () => {
@@ -14,9 +20,15 @@ describe('URIs and names', () => {
   });
 
   it('makes PGlite folders absolute so a sink id names one database wherever drift runs', () => {
-    expect(absolutePgliteUri('pglite://./.drift/t?table=t', '/home/me/project')).toBe('pglite:///home/me/project/.drift/t?table=t');
-    expect(absolutePgliteUri('pglite:///data/t?table=t', '/elsewhere')).toBe('pglite:///data/t?table=t');
-    expect(absolutePgliteUri('pglite://memory?table=t', '/elsewhere')).toBe('pglite://memory?table=t');
+    expect(absolutePgliteUri('pglite://./.drift/t?table=t', '/home/me/project')).toBe(
+      'pglite:///home/me/project/.drift/t?table=t',
+    );
+    expect(absolutePgliteUri('pglite:///data/t?table=t', '/elsewhere')).toBe(
+      'pglite:///data/t?table=t',
+    );
+    expect(absolutePgliteUri('pglite://memory?table=t', '/elsewhere')).toBe(
+      'pglite://memory?table=t',
+    );
   });
 
   it('reads the scheme of a sink URI and refuses what is not one', () => {
@@ -25,32 +37,54 @@ describe('URIs and names', () => {
   });
 
   it('never shows a password', () => {
-    expect(redact('postgres://me:s3cret@db:5432/app?table=t')).toBe('postgres://me:***@db:5432/app?table=t');
+    expect(redact('postgres://me:s3cret@db:5432/app?table=t')).toBe(
+      'postgres://me:***@db:5432/app?table=t',
+    );
   });
 
   it('tells a path from a catalog name', () => {
-    expect(parseTable('./examples/tickets', '/repo')).toMatchObject({ kind: 'path', location: '/repo/examples/tickets', shortName: 'tickets' });
-    expect(parseTable('main.support.tickets', '/repo')).toMatchObject({ kind: 'catalog', shortName: 'tickets' });
-    expect(parseTable('s3://bucket/tables/tickets/', '/repo')).toMatchObject({ kind: 'path', location: 's3://bucket/tables/tickets', shortName: 'tickets' });
+    expect(parseTable('./examples/tickets', '/repo')).toMatchObject({
+      kind: 'path',
+      location: '/repo/examples/tickets',
+      shortName: 'tickets',
+    });
+    expect(parseTable('main.support.tickets', '/repo')).toMatchObject({
+      kind: 'catalog',
+      shortName: 'tickets',
+    });
+    expect(parseTable('s3://bucket/tables/tickets/', '/repo')).toMatchObject({
+      kind: 'path',
+      location: 's3://bucket/tables/tickets',
+      shortName: 'tickets',
+    });
   });
 
   it('splits provider/model and refuses a bare model name', () => {
-    expect(parseModel('bedrock/amazon.titan-embed-text-v2:0')).toEqual({ provider: 'bedrock', name: 'amazon.titan-embed-text-v2:0' });
+    expect(parseModel('bedrock/amazon.titan-embed-text-v2:0')).toEqual({
+      provider: 'bedrock',
+      name: 'amazon.titan-embed-text-v2:0',
+    });
     expect(() => parseModel('text-embedding-3-small')).toThrow(CliError);
   });
 });
 
 describe('describeError', () => {
   it('keeps the first line only and maps usage errors to exit 2', () => {
-    const described = describeError(new CliError('first line\nsecond line', { exitCode: ExitCode.Usage }));
+    const described = describeError(
+      new CliError('first line\nsecond line', { exitCode: ExitCode.Usage }),
+    );
     expect(described).toEqual({ message: 'first line', exitCode: 2, code: 'usage' });
   });
 
   it('names the sink when a connection is refused somewhere down the causes', () => {
-    const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
+      code: 'ECONNREFUSED',
+    });
     const error = new Error('The sink pg://u@h/db?table=t could not open', { cause });
     expect(describeError(error, { sinkId: 'pg://u@h/db?table=t' })).toMatchObject({
-      message: expect.stringMatching(/^Cannot reach the sink pg:\/\/u@h\/db\?table=t \(ECONNREFUSED\)/),
+      message: expect.stringMatching(
+        /^Cannot reach the sink pg:\/\/u@h\/db\?table=t \(ECONNREFUSED\)/,
+      ),
       exitCode: 1,
     });
   });

@@ -1,5 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { createMemoryLedger, createMemorySink, createMemorySinkStore, type Ledger, type MemorySinkStore } from '@drift-spark/core';
+import {
+  createMemoryLedger,
+  createMemorySink,
+  createMemorySinkStore,
+  type Ledger,
+  type MemorySinkStore,
+} from '@drift-spark/core';
 import type { CliIo } from '../cli-io.js';
 import type { ModuleImporter } from '../plugins/load-plugin.js';
 import { runCli } from '../program.js';
@@ -21,7 +27,9 @@ export function createTestWorld(options: { missing?: string[] } = {}) {
     });
   const importer: ModuleImporter = async (name) => {
     if (options.missing?.includes(name)) {
-      const error = new Error(`Cannot find package '${name}' imported from /somewhere`) as Error & { code: string };
+      const error = new Error(`Cannot find package '${name}' imported from /somewhere`) as Error & {
+        code: string;
+      };
       error.code = 'ERR_MODULE_NOT_FOUND';
       throw error;
     }
@@ -49,7 +57,11 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runInProcess(args: string[], world: { importer: ModuleImporter }, extra: Partial<CliIo> = {}): Promise<CliRun> {
+export async function runInProcess(
+  args: string[],
+  world: { importer: ModuleImporter },
+  extra: Partial<CliIo> = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
