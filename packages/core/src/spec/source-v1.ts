@@ -79,7 +79,11 @@ export interface ChangeBatch {
 
 export interface SourceV1 {
   readonly specificationVersion: 'v1';
-  /** Stable identity: for Delta the table's `metaData.id`, so a moved table or another engine agree. */
+  /**
+   * Stable identity: for Delta the table's `metaData.id`, so a moved table or another engine agree.
+   * A lazy source may only know it once `describe()` has resolved (it throws `PluginStateError`
+   * before); the engine always calls `describe()` first.
+   */
   readonly id: string;
   describe(options?: { signal?: AbortSignal }): Promise<SourceDescription>;
   scan(options: SourceScanOptions): AsyncIterable<RowBatch>;
