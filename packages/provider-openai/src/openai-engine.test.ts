@@ -34,7 +34,7 @@ beforeEach(async () => {
         billed.push((response.body as { usage: { prompt_tokens: number } }).usage.prompt_tokens);
       return response;
     },
-  }, 60_000);
+  });
 });
 afterEach(async () => {
   await server.close();
