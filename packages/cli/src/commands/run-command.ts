@@ -1,16 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import type {
-  Embedder,
-  EmbedRunOptions,
-  Ledger,
-  PlanResult,
-  RunResult,
-  Sink,
-  Source,
-  SourceDescription,
-  SyncResult,
-  SyncRunOptions,
+import {
+  DriftError,
+  type Embedder,
+  type EmbedRunOptions,
+  ErrorCode,
+  type Ledger,
+  type PlanResult,
+  type RunResult,
+  type Sink,
+  type Source,
+  type SourceDescription,
+  type SyncResult,
+  type SyncRunOptions,
 } from '@drift-spark/core';
 import type { CliIo } from '../cli-io.js';
 import { coreFunction } from '../core-api.js';
@@ -176,7 +178,7 @@ export async function runPipelineCommand(
         ? await coreFunction('embed')(runOptions)
         : await coreFunction('sync')(runOptions);
     progress.stop();
-    await finalizeSink(sink, output, io.signal);
+    if (result.rowsEmbedded + result.rowsReused > 0) await finalizeSink(sink, output, io.signal);
     printResult(output, result, context);
     if (result.status === 'failed') return ExitCode.Failed;
     if (result.status === 'partial') return ExitCode.Partial;
@@ -214,7 +216,12 @@ async function finalizeSink(
   ).finalize;
   if (typeof finalize !== 'function') return;
   if (output.showProgress) output.note(output.errorColors.dim('building the search index…'));
-  await finalize.call(sink, { signal });
+  try {
+    await finalize.call(sink, { signal });
+  } catch (error) {
+    // A sink the run never opened has nothing deferred; close() builds what is left anyway.
+    if (!DriftError.hasCode(error, ErrorCode.PluginState)) throw error;
+  }
 }
 
 function splitColumns(value: string, flag: string): string[] {
