@@ -624,6 +624,53 @@ describe('provenance and erasure', () => {
       reason: 'GDPR request #42',
     });
   });
+  it('forgets the hashes and failure reasons of an erased point, down to the file bytes', async () => {
+    const path = join(dir, 'ledger.db');
+    const ledger = ledgerAt(path);
+    const erased = 'jane.example@example.com';
+    const kept = 'public announcement';
+    await ledger.startRun(start('r1'));
+    await ledger.commitBatch(
+      batch('r1', { upserts: [upsert('1', 'old text of row one'), upsert('2', kept)] }),
+    );
+    await ledger.commitBatch(
+      batch('r1', {
+        upserts: [upsert('1', erased)],
+        failures: [
+          {
+            pointId: pointId(source, '1'),
+            sourceId: source,
+            key: '1',
+            code: 'input-rejected',
+            reason: 'rejected: QUOTED-INPUT',
+          },
+        ],
+      }),
+    );
+    await ledger.recordErasure([
+      {
+        sinkId: sink,
+        pointId: pointId(source, '1'),
+        sourceId: source,
+        key: '1',
+        runId: 'forget-1',
+        reason: 'request 7',
+      },
+    ]);
+    const [provenance] = await ledger.provenance({ pointId: pointId(source, '1') });
+    expect(provenance?.history.map((entry) => [entry.action, entry.contentHash])).toEqual([
+      ['upsert', undefined],
+      ['upsert', undefined],
+      ['erase', undefined],
+    ]);
+    expect(await ledger.failures({ runId: 'r1' })).toEqual([]);
+    await ledger.close();
+    const bytes = readDatabaseBytes(path);
+    expect(bytes.includes(contentHash(kept))).toBe(true);
+    expect(bytes.includes(contentHash(erased))).toBe(false);
+    expect(bytes.includes(contentHash('old text of row one'))).toBe(false);
+    expect(bytes.includes('QUOTED-INPUT')).toBe(false);
+  });
 });
 
 describe('what the ledger stores', () => {

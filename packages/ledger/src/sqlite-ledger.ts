@@ -211,6 +211,10 @@ function openLedger(options: SqliteLedgerOptions) {
       `INSERT INTO history (action, sink, point_id, source, key, content_hash, fingerprint, model, tokens, cost_usd, run, at, reason)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    forgetHashes: db.prepare(
+      'UPDATE history SET content_hash = NULL WHERE point_id = ? AND sink = ? AND content_hash IS NOT NULL',
+    ),
+    forgetFailures: db.prepare('DELETE FROM failures WHERE point_id = ? AND sink = ?'),
     insertFailure: db.prepare(
       'INSERT INTO failures (run, sink, source, key, point_id, code, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -448,13 +452,18 @@ function openLedger(options: SqliteLedgerOptions) {
       const removed = statement.deletePoint.get(sink, entry.pointId) as
         | [string, number]
         | undefined;
+      // The hash of a short text (a name, an e-mail) can be guessed back, and a provider's
+      // rejection reason may quote the input: an erased point keeps its history of
+      // actions, not the hashes of what it held nor its failure records.
+      statement.forgetHashes.run(entry.pointId, sink);
+      statement.forgetFailures.run(entry.pointId, sink);
       statement.insertHistory.run(
         'erase',
         sink,
         entry.pointId,
         names.id(entry.sourceId),
         entry.key,
-        removed?.[0] ?? null,
+        null,
         removed?.[1] ?? null,
         null,
         0,
@@ -489,7 +498,21 @@ function openLedger(options: SqliteLedgerOptions) {
     recordErasure: wrap('record an erasure', (entries: ErasureEntries) => {
       if (entries.length === 0) return;
       names.ensure(entries.flatMap((entry) => [entry.sinkId, entry.sourceId, entry.runId]));
-      recordErasure.immediate(entries);
+      // Overwrite the erased bytes instead of leaving them in free pages, then fold the
+      // write-ahead log back into the file so its old page images go too (best effort:
+      // a reader in another process can keep the log alive until it finishes).
+      const secureDelete = db.pragma('secure_delete', { simple: true }) as number;
+      db.pragma('secure_delete = ON');
+      try {
+        recordErasure.immediate(entries);
+      } finally {
+        db.pragma(`secure_delete = ${secureDelete}`);
+      }
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // Busy: the next checkpoint does it.
+      }
     }),
     getPoints: wrap('read points', (sinkId: string, pointIds: string[]): Map<string, LivePoint> => {
       const found = new Map<string, LivePoint>();
