@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -140,6 +140,15 @@ describe('createSqliteLedger', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(ledgerSchemaVersion);
     db.close();
+  });
+
+  it('says which file is not a ledger', async () => {
+    const path = join(dir, 'not-a-ledger.db');
+    writeFileSync(path, 'these are not the bytes of an SQLite database, not even close to it');
+    await expect(ledgerAt(path).countPoints(sink)).rejects.toMatchObject({
+      code: 'ledger',
+      message: expect.stringContaining(path),
+    });
   });
 
   it('refuses use after close, and close is idempotent', async () => {
