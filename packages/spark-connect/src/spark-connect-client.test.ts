@@ -396,7 +396,10 @@ describe('createSparkConnectClient against a mock server', () => {
       value: {
         commandType: {
           case: 'sqlCommand',
-          value: { input: { relType: { case: 'sql', value: { query: 'DESCRIBE DETAIL t' } } } },
+          value: {
+            sql: 'DESCRIBE DETAIL t',
+            input: { relType: { case: 'sql', value: { query: 'DESCRIBE DETAIL t' } } },
+          },
         },
       },
     });

@@ -446,7 +446,11 @@ export function createSparkConnectClient(
       opType: {
         case: 'command',
         value: {
-          commandType: { case: 'sqlCommand', value: { sql: '', input: sqlRelation(statement) } },
+          // Spark 4.x reads `input`; 3.5 reads the (since deprecated) `sql` field.
+          commandType: {
+            case: 'sqlCommand',
+            value: { sql: statement, input: sqlRelation(statement) },
+          },
         },
       },
     } as Plan;
