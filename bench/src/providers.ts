@@ -3,8 +3,8 @@
  *
  * First the peer: CALIBRATION_ROWS (20k) rows with no limit, to measure what this machine
  * pushes through the engine, the embedder and the server. Then the budget is set to
- * BUDGET_SHARE (70%) of that (or TPM / RPM when given), so the limiter, not the CPU, bounds
- * the run. A local OpenAI-compatible server (in a child process, so it does not share the
+ * BUDGET_SHARE (70%) of that, capped so the whole run needs 3.5 minutes of budget (or TPM /
+ * RPM when given), so the limiter, not the CPU, bounds the run. A local OpenAI-compatible server (in a child process, so it does not share the
  * engine's event loop) with a token-bucket rate limiter: tokens and requests per minute,
  * each bucket holding one minute and starting full, answering 429 with OpenAI's
  * `x-ratelimit-*` reset headers when a call does not fit. ROWS (default 200k) synthetic rows
@@ -255,7 +255,14 @@ async function main(): Promise<void> {
   // The peer: what this machine pushes through the same engine, embedder and server with no limit.
   const free = await run(calibrationRows, 0, 0);
   const freeTokensPerMinute = (free.result.tokens / free.seconds) * 60;
-  const tokensPerMinute = Number(process.env.TPM ?? Math.round(freeTokensPerMinute * budgetShare));
+  // The budget: a share of the peer, so the limiter and not the CPU bounds the run, and at
+  // most a third and a half of the whole run's tokens, so the bucket it starts with (one
+  // minute) does not carry most of the run.
+  const expectedTokens = (free.result.tokens / calibrationRows) * rows;
+  const tokensPerMinute = Number(
+    process.env.TPM ??
+      Math.round(Math.min(freeTokensPerMinute * budgetShare, expectedTokens / 3.5)),
+  );
   const tokensPerCall = free.result.tokens / Math.max(1, free.stats.served);
   // Requests: room for the calls the token budget allows, plus half again.
   const requestsPerMinute = Number(
@@ -290,6 +297,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `  token budget used: ${pct(stats.acceptedTokens / ceiling)} of the ceiling (${number(ceiling)} = one bucket + ${elapsedMinutes.toFixed(2)} min of refill)`,
+  );
+  console.log(
+    `  request budget used: ${pct(stats.acceptedRequests / requestCeiling)} (${stats.acceptedRequests} of ${Math.floor(requestCeiling)})`,
   );
   if (steadyMinutes > 0.05) {
     console.log(
