@@ -1,3 +1,4 @@
+import { connect } from 'node:http2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeVector, float32ToBase64 } from './fake-vector.js';
 import {
@@ -49,6 +50,27 @@ describe('startTestServer', () => {
     ).toBe(200);
     expect(server.requests[0]?.path).toBe('/model/amazon.titan-embed-text-v2:0/invoke');
     expect((await post(`${server.url}/other`, {})).status).toBe(404);
+  });
+
+  it('speaks HTTP/2 without TLS when asked (the AWS SDK Bedrock client does)', async () => {
+    server = await startTestServer(
+      { 'POST /h2': { status: 201, body: { ok: true } } },
+      { http2: true },
+    );
+    const session = connect(server.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const stream = session.request({
+        ':method': 'POST',
+        ':path': '/h2',
+        'content-type': 'application/json',
+      });
+      stream.on('response', (headers) => resolve(Number(headers[':status'])));
+      stream.on('error', reject);
+      stream.end(JSON.stringify({ hello: 'h2' }));
+    });
+    session.close();
+    expect(status).toBe(201);
+    expect(server.requests[0]?.json).toEqual({ hello: 'h2' });
   });
 
   it('speaks OpenAI embeddings with base64 vectors that decode to the fake vector', async () => {
