@@ -7,7 +7,7 @@ import {
   openAIEmbeddingsRoute,
 } from './openai-wire.js';
 import { startTestServer, type TestServer } from './test-server.js';
-import { TokenBucket } from './token-bucket.js';
+import { rateLimitedRoute, TokenBucket } from './token-bucket.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -103,6 +103,39 @@ describe('TokenBucket', () => {
     expect(bucket.take(60).allowed).toBe(true);
     expect(bucket.acceptedTokens).toBe(660);
     expect(bucket.refusedRequests).toBe(1);
+  });
+
+  it('answers 429 with reset headers when the budget is short, and sends the budget on success', async () => {
+    let now = 0;
+    const bucket = new TokenBucket({ tokensPerMinute: 100, requestsPerMinute: 10, now: () => now });
+    server = await startTestServer({
+      [openAIEmbeddingsRoute]: rateLimitedRoute(
+        bucket,
+        openAIEmbeddingsHandler({ defaultDimensions: 4 }),
+        { tokensOf: () => 60 },
+      ),
+    });
+    const first = await fetch(`${server.url}/v1/embeddings`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'm', input: ['x'] }),
+    });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-ratelimit-remaining-tokens')).toBe('40');
+    const second = await fetch(`${server.url}/v1/embeddings`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'm', input: ['x'] }),
+    });
+    expect(second.status).toBe(429);
+    expect(second.headers.get('x-ratelimit-reset-tokens')).toBe('12s');
+    now = 12_000;
+    expect(
+      (
+        await fetch(`${server.url}/v1/embeddings`, {
+          method: 'POST',
+          body: JSON.stringify({ model: 'm', input: ['x'] }),
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('formats reset durations as OpenAI does', () => {

@@ -83,6 +83,15 @@ export class TokenBucket {
     };
   }
 
+  /** What is left in each bucket now, rounded down. */
+  remaining(): { tokens: number; requests: number } {
+    this.refill();
+    return {
+      tokens: Math.max(0, Math.floor(this.tokens)),
+      requests: Math.max(0, Math.floor(this.requests)),
+    };
+  }
+
   /** Milliseconds since the bucket was made. */
   elapsedMs(): number {
     return this.now() - this.startedAt;
@@ -106,7 +115,22 @@ export function rateLimitedRoute(
 ): RouteHandler {
   return (request, context): TestResponse | Promise<TestResponse> => {
     const verdict = bucket.take(options.tokensOf(request));
-    if (verdict.allowed) return route(request, context);
+    if (verdict.allowed) {
+      // OpenAI sends its budget on every answer, not only on 429s.
+      const budget = bucket.remaining();
+      const withHeaders = (response: TestResponse): TestResponse => ({
+        ...response,
+        headers: {
+          'x-ratelimit-limit-requests': String(bucket.requestsPerMinute),
+          'x-ratelimit-limit-tokens': String(bucket.tokensPerMinute),
+          'x-ratelimit-remaining-requests': String(budget.requests),
+          'x-ratelimit-remaining-tokens': String(budget.tokens),
+          ...response.headers,
+        },
+      });
+      const answered = route(request, context);
+      return answered instanceof Promise ? answered.then(withHeaders) : withHeaders(answered);
+    }
     const headers: Record<string, string> = {
       'x-ratelimit-limit-requests': String(bucket.requestsPerMinute),
       'x-ratelimit-limit-tokens': String(bucket.tokensPerMinute),
