@@ -7,6 +7,7 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const folders = [
   ...readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name)),
+  ...readdirSync(join(root, 'tooling')).map((name) => join(root, 'tooling', name)),
   join(root, 'integration-tests'),
 ];
 const totals = { passed: 0, failed: 0, skipped: 0 };
