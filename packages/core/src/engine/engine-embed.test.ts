@@ -363,6 +363,24 @@ describe('embed', () => {
     expect((error as LockedError).holderRunId).toBe('holder');
   });
 
+  it('keeps the last row of a key that appears twice in one batch', async () => {
+    const { options, sink, embedder } = setup([
+      { id: 1, text: 'older' },
+      { id: 2, text: 'other' },
+      { id: 1, text: 'newer' },
+    ]);
+    const result = await embed(options);
+    expect(result).toMatchObject({
+      status: 'succeeded',
+      rowsProcessed: 3,
+      rowsEmbedded: 2,
+      rowsDeduped: 1,
+    });
+    expect(embedder.embedded.sort()).toEqual(['newer', 'other']);
+    const points = await sinkContents(sink);
+    expect(points.get(pointId('array://test', '1'))?.content).toBe('newer');
+  });
+
   it('looks a key up only after a batch in flight wrote it (a key twice in one scan)', async () => {
     const { options, sink, embedder, ledger } = setup([
       { id: 1, text: 'first' },

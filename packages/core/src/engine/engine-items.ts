@@ -25,11 +25,14 @@ export interface ItemContext {
   textColumn: string;
 }
 
+const nonBlank = /\S/;
+
 /** The text of a row, or null when there is nothing to embed. */
 export function textOf(value: CellValue | undefined): string | null {
   if (value === null || value === undefined) return null;
   const text = typeof value === 'string' ? value : String(value);
-  return text.length === 0 || text.trim().length === 0 ? null : text;
+  // Blank (only white space) is nothing to embed; the test stops at the first visible character.
+  return nonBlank.test(text) ? text : null;
 }
 
 export function upsertItem(row: Row, context: ItemContext): WorkItem {

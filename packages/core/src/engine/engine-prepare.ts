@@ -51,10 +51,12 @@ export async function prepareBatch(
   // A key twice in one batch: the last row wins (earlier ones count as deduped).
   let items = input;
   let superseded = 0;
-  const seen = new Map<string, number>();
-  for (let index = 0; index < input.length; index++) seen.set(input[index]!.pointId, index);
-  if (seen.size !== input.length) {
-    items = input.filter((item, index) => seen.get(item.pointId) === index);
+  const distinct = new Set<string>();
+  for (const item of input) distinct.add(item.pointId);
+  if (distinct.size !== input.length) {
+    const last = new Map<string, number>();
+    for (let index = 0; index < input.length; index++) last.set(input[index]!.pointId, index);
+    items = input.filter((item, index) => last.get(item.pointId) === index);
     superseded = input.length - items.length;
   }
   const ids = new Array<string>(items.length);
