@@ -9,13 +9,17 @@
  *   the ratio of times, and provider calls (watch: exactly the changed rows).
  *
  *   pnpm build && cd bench && node --import tsx src/cli.ts
- *   ROWS=20000 node --import tsx src/cli.ts
+ *   ROWS=20000 node --import tsx src/cli.ts        (SKIP_PGLITE=1: only PostgreSQL and the peer)
  *   DRIFT_SERVICES=postgres bash ../scripts/with-services.sh node --import tsx src/cli.ts
+ *
+ * With DATABASE_URL, the peer: LangChain.js `index()` on the same rows into the same
+ * PostgreSQL (bench/src/cli-langchain.ts), first run and re-run, as ratios.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runLangChainPeer } from './cli-langchain.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'packages/cli/dist/bin.js');
@@ -70,7 +74,11 @@ function line(name: string, phase: Phase, extra = ''): void {
   );
 }
 
-async function runSuite(label: string, sink: string, env: NodeJS.ProcessEnv): Promise<void> {
+async function runSuite(
+  label: string,
+  sink: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ full: Phase; again: Phase }> {
   const common = ['--table', table, '--text-col', 'text', '--shadow-mode', '--sink', sink];
   console.log(`\n${label}: ${sink}`);
   const full = await drift(['embed', ...common, '--version', '0'], env);
@@ -90,6 +98,7 @@ async function runSuite(label: string, sink: string, env: NodeJS.ProcessEnv): Pr
   console.log(
     `watch vs full re-embed: ${(reembed.seconds / watch.seconds).toFixed(1)}x faster; provider calls ${watch.result.rowsEmbedded} vs ${reembed.result.rowsEmbedded} (churn: ${Math.max(1, Math.floor(rows / 100))} rows)`,
   );
+  return { full, again };
 }
 
 async function main(): Promise<void> {
@@ -115,12 +124,32 @@ async function main(): Promise<void> {
     `drift CLI bench: ${rows.toLocaleString('en-US')} rows of ~1 KB text, shadow vectors (1536 dims), each phase a drift process`,
   );
   try {
-    await runSuite('PGlite (embedded)', `pglite://${join(work, 'pglite')}?table=bench`, env);
+    if (!process.env.SKIP_PGLITE)
+      await runSuite('PGlite (embedded)', `pglite://${join(work, 'pglite')}?table=bench`, env);
     if (process.env.DATABASE_URL) {
-      await runSuite(
+      const databaseUrl = process.env.DATABASE_URL.replace(/\?.*$/, '');
+      const drift = await runSuite(
         'PostgreSQL',
-        `${process.env.DATABASE_URL.replace(/\?.*$/, '')}?table=drift_cli_bench_${process.pid}`,
+        `${databaseUrl}?table=drift_cli_bench_${process.pid}`,
         env,
+      );
+      const rssBefore = process.resourceUsage().maxRSS / 1024;
+      const peer = await runLangChainPeer(table, databaseUrl, `langchain_bench_${process.pid}`);
+      const rssAfter = process.resourceUsage().maxRSS / 1024;
+      console.log(
+        '\nLangChain.js index() (PostgresRecordManager + PGVectorStore, same rows, same shadow vectors), in this process:',
+      );
+      console.log(
+        `first run  ${peer.first.seconds.toFixed(1).padStart(7)} s  added ${peer.first.added}   LangChain/Drift time ratio ${(peer.first.seconds / drift.full.seconds).toFixed(2)}`,
+      );
+      console.log(
+        `re-run     ${peer.again.seconds.toFixed(1).padStart(7)} s  skipped ${peer.again.skipped}   LangChain/Drift time ratio ${(peer.again.seconds / drift.again.seconds).toFixed(2)}`,
+      );
+      console.log(
+        '(Drift times include its process start-up, ~0.5 s, and building the HNSW index; PGVectorStore builds no index.)',
+      );
+      console.log(
+        `peak RSS of this process: ${rssBefore.toFixed(0)} MB before the peer, ${rssAfter.toFixed(0)} MB after (index() holds every document in memory)`,
       );
     } else {
       console.log('\nPostgreSQL: skipped (no DATABASE_URL; run under scripts/with-services.sh)');
