@@ -23,21 +23,39 @@ const onEvent = (event: DriftEvent) => {
 };
 
 try {
-  const columns = { textColumn: 'body', keyColumns: ['id'], metadataColumns: ['customer', 'status'] };
+  const columns = {
+    textColumn: 'body',
+    keyColumns: ['id'],
+    metadataColumns: ['customer', 'status'],
+  };
   // The table as it stood at version 1; a second call would find every row unchanged.
   const first = await embed({ source, sink, embedder, ledger, ...columns, version: 1, onEvent });
-  console.log(`embed: ${first.status}, ${first.rowsEmbedded} embedded, ${first.rowsReused} reused, ${first.rowsSkipped} without text, $${first.costUsd}`);
+  console.log(
+    `embed: ${first.status}, ${first.rowsEmbedded} embedded, ${first.rowsReused} reused, ${first.rowsSkipped} without text, $${first.costUsd}`,
+  );
 
   // The change feed from version 2 to the latest, reduced to the net effect per row.
-  const changes = await sync({ source, sink, embedder, ledger, ...columns, fromVersion: 2, onEvent });
-  console.log(`sync ${changes.sinceVersion}..${changes.toVersion}: ${changes.inserted} inserted, ${changes.updated} updated, ${changes.deleted} deleted`);
+  const changes = await sync({
+    source,
+    sink,
+    embedder,
+    ledger,
+    ...columns,
+    fromVersion: 2,
+    onEvent,
+  });
+  console.log(
+    `sync ${changes.sinceVersion}..${changes.toVersion}: ${changes.inserted} inserted, ${changes.updated} updated, ${changes.deleted} deleted`,
+  );
 
   const { vectors } = await embedder.embed(['refund for a duplicate charge']);
   for (const hit of await sink.search(vectors[0]!, { k: 3 })) {
     console.log(`${hit.score.toFixed(3)}  #${hit.payload.key}  ${hit.payload.content}`);
   }
   const [cost] = await ledger.cost({ by: 'model' });
-  console.log(`spent so far on ${cost?.group}: $${cost?.costUsd ?? 0} for ${cost?.tokens ?? 0} tokens`);
+  console.log(
+    `spent so far on ${cost?.group}: $${cost?.costUsd ?? 0} for ${cost?.tokens ?? 0} tokens`,
+  );
 } finally {
   await sink.close();
   await ledger.close();
