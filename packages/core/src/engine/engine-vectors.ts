@@ -3,7 +3,7 @@ import { CostLimitError, ErrorCode, type InputRejectedError } from '../errors/in
 import type { EmbedResult } from '../spec/embedder-v1.js';
 import { apportionTokens, packCalls } from './engine-packing.js';
 import type { PreparedBatch, TextGroup } from './engine-prepare.js';
-import { withRetry } from './engine-retry.js';
+import { retryDelayMs, withRetry } from './engine-retry.js';
 import type { RunState } from './engine-state.js';
 
 /** The vector for one distinct text of a batch, or why it has none. */
@@ -197,7 +197,7 @@ async function callEmbedder(
   const estimateTokens = weights.reduce((sum, weight) => sum + weight, 0);
   const estimateUsd = estimateTokens * state.usdPerToken;
   const result = await withRetry(
-    async () => {
+    async (attempt) => {
       if (
         state.maxCostUsd !== undefined &&
         state.counters.costUsd + state.reservedCostUsd + estimateUsd > state.maxCostUsd
@@ -206,14 +206,17 @@ async function callEmbedder(
           `Stopped before spending more than $${state.maxCostUsd}: $${state.counters.costUsd.toFixed(6)} spent, the next call would cost about $${estimateUsd.toFixed(6)}. Raise --max-cost to go on; what was done is kept and the next run starts where this one stopped.`,
         );
       }
-      const generation = await state.limiter.acquire(state.signal);
+      const generation = await state.limiter.acquire(state.signal, estimateTokens);
       state.reservedCostUsd += estimateUsd;
       try {
         const response = await state.embedder.embed(texts, { signal: state.signal });
-        state.limiter.succeeded();
+        // Paced in the same unit it is measured in: our own token counts.
+        state.limiter.succeeded(estimateTokens);
         return response;
       } catch (error) {
-        if (DriftError.hasCode(error, ErrorCode.RateLimited)) state.limiter.rateLimited(generation);
+        // Holds every new call until the provider's retry-after (or the backoff) has passed.
+        if (DriftError.hasCode(error, ErrorCode.RateLimited))
+          state.limiter.rateLimited(generation, retryDelayMs(error, attempt, state.retry));
         throw error;
       } finally {
         state.reservedCostUsd -= estimateUsd;
