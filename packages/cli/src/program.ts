@@ -12,6 +12,7 @@ import { runsCommand } from './commands/runs-command.js';
 import { searchCommand } from './commands/search-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { ExitCode } from './errors/cli-error.js';
+import { colorsEnabled } from './output/output.js';
 import {
   parseDate,
   parsePositiveInteger,
@@ -23,12 +24,14 @@ import { defaultModel } from './resolve/resolve-embedder.js';
 export const cliVersion = '0.1.0';
 
 /** Commander's error, as one line: `drift: unknown command 'embedd' (Did you mean embed?)`. */
-function commanderErrorLine(text: string): string {
+function commanderErrorLine(text: string, io: CliIo): string {
   const line = text
     .replace(/^error: /, '')
     .replace(/\s*\n\s*/g, ' ')
     .trim();
-  return `${pc.red('drift:')} ${line}\n`;
+  // Colour only where the user's terminal shows it (picocolors alone also colours under CI=true).
+  const colors = pc.createColors(colorsEnabled(io.stderr, io.env));
+  return `${colors.red('drift:')} ${line}\n`;
 }
 
 function examples(lines: string[]): string {
@@ -103,7 +106,7 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(commanderErrorLine(text)),
+      outputError: (text, write) => write(commanderErrorLine(text, io)),
     })
     .addHelpText(
       'after',
@@ -253,7 +256,7 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     command.exitOverride().configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(commanderErrorLine(text)),
+      outputError: (text, write) => write(commanderErrorLine(text, io)),
     });
     program.addCommand(command as unknown as Command);
   }

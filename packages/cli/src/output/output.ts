@@ -56,7 +56,7 @@ export class Output {
   }
 }
 
-function colorsEnabled(stream: OutputStream, env: NodeJS.ProcessEnv): boolean {
+export function colorsEnabled(stream: OutputStream, env: NodeJS.ProcessEnv): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
   return stream.isTTY === true && env.TERM !== 'dumb';
