@@ -1,31 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimitedError, TransientError } from '../errors/index.js';
-import { contentHash } from '../identity/content-hash.js';
-import { pointId } from '../identity/point-id.js';
 import { AdaptiveLimiter } from './engine-concurrency.js';
-import { fastContentHash, fastPointId } from './engine-identity.js';
 import { apportionTokens, packCalls } from './engine-packing.js';
 import { resolveRetryOptions, retryDelayMs, withRetry } from './engine-retry.js';
-
-describe('engine identity', () => {
-  it('computes the same point ids and content hashes as the identity module', () => {
-    for (const [source, key] of [
-      ['delta://t', '1'],
-      ['s', 'ünïcode ✓'],
-      ['', ''],
-      ['x', '["a,b","c"]'],
-      ['long', 'é'.repeat(1023)],
-      ['', '✓'.repeat(1023)],
-      ['longer', '✓'.repeat(5000)],
-    ] as const) {
-      expect(fastPointId(source, key)).toBe(pointId(source, key));
-    }
-    for (let key = 0; key < 500; key++)
-      expect(fastPointId('delta://t', String(key))).toBe(pointId('delta://t', String(key)));
-    for (const text of ['', 'abc', 'ünïcode ✓ 🎉', 'x'.repeat(5000)])
-      expect(fastContentHash(text)).toBe(contentHash(text));
-  });
-});
 
 describe('packing', () => {
   const limits = {

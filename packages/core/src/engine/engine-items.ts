@@ -1,6 +1,7 @@
+import { contentHash } from '../identity/content-hash.js';
 import { encodeKey } from '../identity/key-encoding.js';
+import { pointId } from '../identity/point-id.js';
 import type { CellValue, Row } from '../spec/source-v1.js';
-import { fastContentHash, fastPointId } from './engine-identity.js';
 
 /** One unit of work: a row to upsert (maybe with no text) or a key to delete. */
 export interface WorkItem {
@@ -41,9 +42,9 @@ export function upsertItem(row: Row, context: ItemContext): WorkItem {
   return {
     op: 'upsert',
     key,
-    pointId: fastPointId(context.sourceId, key),
+    pointId: pointId(context.sourceId, key),
     text,
-    hash: text === null ? null : fastContentHash(text),
+    hash: text === null ? null : contentHash(text),
     row,
   };
 }
@@ -52,7 +53,7 @@ export function deleteItem(key: string, row: Row, context: ItemContext): WorkIte
   return {
     op: 'delete',
     key,
-    pointId: fastPointId(context.sourceId, key),
+    pointId: pointId(context.sourceId, key),
     text: null,
     hash: null,
     row,

@@ -87,7 +87,10 @@ export interface SourceV1 {
   readonly id: string;
   describe(options?: { signal?: AbortSignal }): Promise<SourceDescription>;
   scan(options: SourceScanOptions): AsyncIterable<RowBatch>;
-  /** Present on sources with a change feed. */
+  /**
+   * Present on sources with a change feed. Changes come in commit-version order (ascending,
+   * within a batch and across batches): the engine relies on it to bound memory.
+   */
   changes?(options: SourceChangesOptions): AsyncIterable<ChangeBatch>;
   close?(): Promise<void>;
 }
