@@ -1,7 +1,7 @@
 import type { WorkItem } from './engine-items.js';
 import { prepareBatch } from './engine-prepare.js';
 import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
-import { guardPlugins, prepareRun } from './engine-run.js';
+import { guardPlugins, prepareRun, resumeVersion } from './engine-run.js';
 import type { EmbedRunOptions, PlanResult, RunOptions, SyncRunOptions } from './engine-types.js';
 
 /** What `embed` would do: the same dedup, no provider call, no write, no lock. */
@@ -22,9 +22,7 @@ export async function planSync(input: SyncRunOptions): Promise<PlanResult> {
     sinkId: options.sink.id,
     fingerprint: options.embedder.fingerprint,
   };
-  const checkpoint =
-    options.fromVersion === undefined ? await options.ledger.getCheckpoint(ref) : undefined;
-  const fromVersion = options.fromVersion ?? (checkpoint ? checkpoint.version + 1 : undefined);
+  const fromVersion = options.fromVersion ?? (await resumeVersion(options.ledger, ref));
   if (toVersion === undefined || (fromVersion !== undefined && fromVersion > toVersion))
     return plan(options, empty());
   const reader = context(options, columns);

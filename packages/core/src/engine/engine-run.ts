@@ -3,7 +3,7 @@ import { DriftError } from '../errors/drift-error.js';
 import { ErrorCode } from '../errors/error-codes.js';
 import { AbortedError, InvalidInputError } from '../errors/errors.js';
 import { guardEmbedder, guardLedger, guardSink, guardSource } from '../guards/index.js';
-import type { RunKind } from '../spec/ledger-v1.js';
+import type { CheckpointRef, Ledger, RunKind } from '../spec/ledger-v1.js';
 import { runPipeline } from './engine-pipeline.js';
 import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
 import { throwIfAborted } from './engine-retry.js';
@@ -69,9 +69,7 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
     sinkId: options.sink.id,
     fingerprint: options.embedder.fingerprint,
   };
-  const checkpoint =
-    options.fromVersion === undefined ? await options.ledger.getCheckpoint(ref) : undefined;
-  const fromVersion = options.fromVersion ?? (checkpoint ? checkpoint.version + 1 : undefined);
+  const fromVersion = options.fromVersion ?? (await resumeVersion(options.ledger, ref));
   const runId = options.runId ?? randomUUID();
   if (fromVersion !== undefined && fromVersion > toVersion) {
     // Nothing new: no run is recorded (a watch loop polls often) and no lock is taken.
@@ -172,6 +170,27 @@ interface ExecuteOptions {
   toVersion: number | undefined;
   columns: string[];
   bootstrapped?: boolean;
+}
+
+/**
+ * Where a sync with no `fromVersion` starts: after the checkpoint; with none, after the
+ * version the newest successful `embed` of the same (source, sink, fingerprint) scanned
+ * (a snapshot cannot see rows deleted since then, the feed can); with neither,
+ * undefined: bootstrap from a snapshot.
+ */
+export async function resumeVersion(ledger: Ledger, ref: CheckpointRef): Promise<number | undefined> {
+  const checkpoint = await ledger.getCheckpoint(ref);
+  if (checkpoint) return checkpoint.version + 1;
+  const runs = await ledger.recentRuns({ sinkId: ref.sinkId, limit: 100 });
+  const embedded = runs.find(
+    (run) =>
+      run.kind === 'embed' &&
+      run.status === 'succeeded' &&
+      run.sourceId === ref.sourceId &&
+      run.fingerprint === ref.fingerprint &&
+      run.toVersion !== undefined,
+  );
+  return embedded?.toVersion === undefined ? undefined : embedded.toVersion + 1;
 }
 
 /** Records the run (taking the lock), runs the body, records the outcome (releasing it). */

@@ -4,7 +4,7 @@ import { pointId } from '../identity/point-id.js';
 import { createMemoryLedger } from '../memory/index.js';
 import { planSync } from './engine-plan.js';
 import { changeItems } from './engine-reader.js';
-import { sync } from './engine-run.js';
+import { embed, sync } from './engine-run.js';
 import {
   commit,
   createArraySource,
@@ -80,6 +80,30 @@ describe('sync', () => {
     expect(await contents(sink)).toEqual({ 1: 'one', 2: 'TWO', 4: 'four' });
     expect((await ledger.getCheckpoint(ref))?.version).toBe(3);
     expect(await ledger.countPoints(sink.id)).toBe(3);
+  });
+
+  it('after an embed and no checkpoint, follows the feed from the embedded version, so deletes in between land', async () => {
+    const { options, ledger, ref, sink, source, embedder } = setup();
+    const embedded = await embed(options);
+    expect(embedded).toMatchObject({ status: 'succeeded', rowsEmbedded: 3 });
+    expect(await ledger.getCheckpoint(ref)).toBeUndefined();
+
+    commit(source, [{ type: 'delete', row: { id: 3, text: 'three', tag: 'a' } }]);
+    commit(source, [{ type: 'insert', row: { id: 5, text: 'five', tag: 'a' } }]);
+    embedder.embedded.length = 0;
+    const watched = await sync(options);
+    expect(watched).toMatchObject({
+      status: 'succeeded',
+      bootstrapped: false,
+      sinceVersion: 2,
+      toVersion: 3,
+      inserted: 1,
+      deleted: 1,
+    });
+    expect(embedder.embedded).toEqual(['five']);
+    expect(await contents(sink)).toEqual({ 1: 'one', 2: 'two', 5: 'five' });
+    expect(await ledger.countPoints(sink.id)).toBe(3);
+    expect((await ledger.getCheckpoint(ref))?.version).toBe(3);
   });
 
   it('does nothing, and records no run, when there is nothing after the checkpoint', async () => {
