@@ -2,7 +2,12 @@ import { createPgliteSink, createPgvectorSink } from './pgvector-factories.js';
 import type { PgvectorSink } from './pgvector-sink.js';
 import { parsePgvectorUri } from './pgvector-uri.js';
 
-/** The sink a URI names: pg://, postgres:// (a server through `pg`) or pglite:// (embedded). Lazy. */
+/**
+ * The sink a URI names: pg://, postgres:// (a server through `pg`) or pglite:// (embedded). Lazy.
+ * PGlite builds no HNSW index unless the URI says `index=hnsw`: inside WASM the build takes
+ * minutes per 10k rows, while an exact scan of an embedded table stays quick. A server builds
+ * it unless the URI says `index=none`.
+ */
 export function createPgvectorSinkFromUri(
   uri: string,
   options: { storeContent?: boolean } = {},
@@ -15,6 +20,14 @@ export function createPgvectorSinkFromUri(
     ...(storeContent === undefined ? {} : { storeContent }),
   };
   if (parsed.engine === 'pglite')
-    return createPgliteSink({ ...common, dataDir: parsed.dataDir ?? 'memory' });
-  return createPgvectorSink({ ...common, connectionString: parsed.connectionString as string });
+    return createPgliteSink({
+      ...common,
+      dataDir: parsed.dataDir ?? 'memory',
+      index: parsed.index ?? 'never',
+    });
+  return createPgvectorSink({
+    ...common,
+    connectionString: parsed.connectionString as string,
+    ...(parsed.index ? { index: parsed.index } : {}),
+  });
 }

@@ -47,3 +47,12 @@ describe('pgvector URIs', () => {
     expect(sink.capabilities?.concurrentWrites).toBe(true);
   });
 });
+
+describe('the index parameter', () => {
+  it('parses index=hnsw and index=none, and refuses anything else with what to use', () => {
+    expect(parsePgvectorUri('pglite://memory?table=t&index=hnsw').index).toBe('auto');
+    expect(parsePgvectorUri('pg://u@h:5432/db?table=t&index=none').index).toBe('never');
+    expect(parsePgvectorUri('pglite://memory?table=t').index).toBeUndefined();
+    expect(() => parsePgvectorUri('pglite://memory?table=t&index=ivf')).toThrow(/index=hnsw.*index=none/);
+  });
+});

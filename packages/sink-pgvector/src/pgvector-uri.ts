@@ -13,12 +13,14 @@ export interface PgvectorUri {
   table: string;
   schema?: string;
   storeContent?: boolean;
+  /** `index=hnsw` or `index=none`, when the URI says. */
+  index?: 'auto' | 'never';
 }
 
 /**
  * Parses `pg://user@host:5432/db?table=name`, `postgres://…`, `postgresql://…`,
  * `pglite://path?table=name`, `pglite:///absolute/path?table=name`, `pglite://memory?table=name`.
- * Optional parameters: `schema`, `content=false` (do not store the text).
+ * Optional parameters: `schema`, `content=false` (do not store the text), `index=hnsw|none`.
  */
 export function parsePgvectorUri(uri: string): PgvectorUri {
   const match = /^([a-z]+):\/\//i.exec(uri);
@@ -51,12 +53,21 @@ export function parsePgvectorUri(uri: string): PgvectorUri {
   );
 }
 
-function common(query: URLSearchParams): Pick<PgvectorUri, 'table' | 'schema' | 'storeContent'> {
+function common(
+  query: URLSearchParams,
+): Pick<PgvectorUri, 'table' | 'schema' | 'storeContent' | 'index'> {
   const table = query.get('table') ?? DEFAULT_TABLE;
   const schema = query.get('schema');
   const content = query.get('content');
+  const index = query.get('index');
+  if (index !== null && index !== 'hnsw' && index !== 'none') {
+    throw new InvalidInputError(
+      `The sink URI has index=${index}; use index=hnsw (build an HNSW index) or index=none (exact search).`,
+    );
+  }
   return {
     table,
+    ...(index === null ? {} : { index: index === 'hnsw' ? ('auto' as const) : ('never' as const) }),
     ...(schema ? { schema } : {}),
     ...(content === null ? {} : { storeContent: !/^(false|0|no)$/i.test(content) }),
   };
