@@ -31,8 +31,8 @@ step "2. Run it again: every row is unchanged, nothing is embedded or paid" \
   embed --table "$table" --text-col body --shadow-mode --version 1
 step "3. Search the vectors" \
   search --sink "$sink" --shadow-mode --k 3 "refund for a duplicate charge"
-step "4. Follow the change feed from version 2: updates, closed tickets (no new text), deletes, a text set to null" \
-  watch --table "$table" --text-col body --shadow-mode --since-version 2
+step "4. Follow the change feed after the embedded version: updates, closed tickets (no new text), deletes, a text set to null" \
+  watch --table "$table" --text-col body --shadow-mode
 step "5. Watch again: the checkpoint is at the latest version, nothing to do" \
   watch --table "$table" --text-col body --shadow-mode
 step "6. Status: points in the sink against the ledger, the checkpoint, the last runs" \
