@@ -1,0 +1,214 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSparkConnectClient, type SparkConnectClient } from '@drift-spark/spark-connect';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertBuilt,
+  childEnv,
+  type DriftRun,
+  parseJson,
+  runDrift,
+  type TicketRow,
+} from './cli-harness.js';
+import { expectedPoints, ledgerPointCount, readSink } from './cli-state.js';
+
+/**
+ * `drift embed` and `drift watch` through the Spark engine (`--spark`) and through the native
+ * reader, on the same Delta table written by Spark, into two PGlite sinks: after every step
+ * both sinks hold the same points (same ids, since both engines use the table's id), and both
+ * runs report the same counts.
+ */
+
+const model = 'openai/text-embedding-3-small';
+const dimensions = 1536;
+const remote = process.env.SPARK_REMOTE;
+
+/** Fields of a run summary that name the run, the engine or the clock, not what it did. */
+const perRunFields = new Set([
+  'runId',
+  'startedAt',
+  'finishedAt',
+  'durationMs',
+  'durationS',
+  'elapsedMs',
+  'sink',
+  'sinkUri',
+  'ledger',
+  'engine',
+  'table',
+]);
+
+function counts(summary: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(summary).filter(([key]) => !perRunFields.has(key)));
+}
+
+describe('drift embed and drift watch through Spark match the native engine', () => {
+  let spark: SparkConnectClient;
+  let work: string;
+  let tablePath: string;
+  let table: string;
+  let env: NodeJS.ProcessEnv;
+  const rows = new Map<number, TicketRow>();
+  let version = -1;
+
+  const engines = {
+    spark: { sink: '', ledger: '', extra: [] as string[] },
+    native: { sink: '', ledger: '', extra: [] as string[] },
+  };
+
+  beforeAll(async () => {
+    if (!remote)
+      throw new Error(
+        'SPARK_REMOTE is not set: run through `pnpm test:int` at the root, or `DRIFT_SERVICES=spark bash scripts/with-services.sh bash -c "cd integration-tests && npx vitest run src/cli-spark.int.test.ts"`.',
+      );
+    assertBuilt();
+    spark = createSparkConnectClient({ remote });
+    work = mkdtempSync(join(tmpdir(), 'drift-cli-spark-'));
+    tablePath = join(work, 'tickets');
+    table = `delta.\`${tablePath}\``;
+    env = childEnv(work);
+    engines.spark = {
+      sink: `pglite://${join(work, 'sink-spark')}?table=t`,
+      ledger: join(work, 'ledger-spark.db'),
+      extra: ['--spark', remote],
+    };
+    engines.native = {
+      sink: `pglite://${join(work, 'sink-native')}?table=t`,
+      ledger: join(work, 'ledger-native.db'),
+      extra: [],
+    };
+  });
+
+  afterAll(async () => {
+    await spark?.close();
+    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** One Spark statement, one commit. */
+  async function commit(sql: string): Promise<void> {
+    await spark.execute(sql);
+    version++;
+  }
+
+  function put(id: number, body: string | null, category: string | null, n: number | null) {
+    rows.set(id, { id, body, category, n });
+  }
+
+  async function runBoth(command: 'embed' | 'watch') {
+    const results: Record<string, Record<string, unknown>> = {};
+    for (const [name, engine] of Object.entries(engines)) {
+      const run: DriftRun = await runDrift(
+        [
+          command,
+          '--table',
+          tablePath,
+          ...engine.extra,
+          '--text-col',
+          'body',
+          '--shadow-mode',
+          '--sink',
+          engine.sink,
+          '--ledger',
+          engine.ledger,
+          '--batch-size',
+          '4',
+          '--json',
+        ],
+        { cwd: work, env },
+      );
+      expect(run.code, `${command} (${name}): ${run.stderr}`).toBe(0);
+      expect(run.stderr, `${command} (${name})`).not.toMatch(/drift:/);
+      results[name] = parseJson(run);
+      if (process.env.DRIFT_TEST_VERBOSE)
+        console.info(command, name, JSON.stringify(results[name]));
+      expect(results[name], `${command} (${name})`).toMatchObject({
+        status: 'succeeded',
+        rowsFailed: 0,
+        ...(command === 'watch' ? { toVersion: version } : {}),
+      });
+    }
+    const sparkResult = results.spark!;
+    const nativeResult = results.native!;
+    expect(sparkResult.source, 'both engines name the table by its Delta id').toBe(
+      nativeResult.source,
+    );
+    expect(counts(sparkResult), `${command}: Spark vs native summary`).toEqual(
+      counts(nativeResult),
+    );
+
+    const sourceId = String(nativeResult.source);
+    const expected = expectedPoints(sourceId, rows.values());
+    const sparkSink = await readSink(engines.spark.sink, model, dimensions);
+    const nativeSink = await readSink(engines.native.sink, model, dimensions);
+    expect(sparkSink, `${command}: Spark sink vs native sink`).toEqual(nativeSink);
+    expect(new Set(nativeSink.keys()), `${command}: point ids`).toEqual(new Set(expected.keys()));
+    for (const [id, point] of expected) expect(nativeSink.get(id)).toEqual(point);
+    for (const [name, engine] of Object.entries(engines)) {
+      const sinkId = String(results[name]!.sink);
+      expect(await ledgerPointCount(engine.ledger, sinkId), `${command}: ledger (${name})`).toBe(
+        expected.size,
+      );
+    }
+    return { spark: sparkResult, native: nativeResult, points: nativeSink.size };
+  }
+
+  it('embed, then watch over UPDATE/DELETE/MERGE/INSERT, give the same sink and counts', async () => {
+    await commit(
+      `CREATE TABLE ${table} (id BIGINT, body STRING, category STRING, n INT) USING DELTA TBLPROPERTIES (delta.enableChangeDataFeed = true)`,
+    );
+    await commit(
+      `INSERT INTO ${table} VALUES (1, 'reset my password', 'auth', 1), (2, 'reset my password', 'auth', 2), (3, NULL, 'misc', 3), (4, '   ', 'misc', 4), (5, 'billing question', 'billing', 5), (6, 'login fails on mobile', 'auth', 6), (7, 'refund please', 'billing', 7), (8, 'dark mode request', 'ui', 8)`,
+    );
+    put(1, 'reset my password', 'auth', 1);
+    put(2, 'reset my password', 'auth', 2);
+    put(3, null, 'misc', 3);
+    put(4, '   ', 'misc', 4);
+    put(5, 'billing question', 'billing', 5);
+    put(6, 'login fails on mobile', 'auth', 6);
+    put(7, 'refund please', 'billing', 7);
+    put(8, 'dark mode request', 'ui', 8);
+
+    const embed = await runBoth('embed');
+    expect(embed.points).toBe(6);
+    expect(embed.native).toMatchObject({ rowsEmbedded: 5, rowsDeleted: 0 });
+
+    // Text edit, a metadata-only edit, a delete, a MERGE (update + delete + insert), an insert.
+    await commit(`UPDATE ${table} SET body = 'billing question (edited)' WHERE id = 5`);
+    put(5, 'billing question (edited)', 'billing', 5);
+    await commit(`UPDATE ${table} SET n = 60 WHERE id = 8`);
+    put(8, 'dark mode request', 'ui', 60);
+    await commit(`DELETE FROM ${table} WHERE id = 6`);
+    rows.delete(6);
+    await commit(
+      `MERGE INTO ${table} AS t USING (SELECT * FROM VALUES (1L, 'reset my password now', 'u'), (7L, NULL, 'd'), (3L, 'text for a null row', 'u'), (9L, 'reset my password', 'i') AS s(id, body, op)) AS s ON t.id = s.id
+       WHEN MATCHED AND s.op = 'd' THEN DELETE
+       WHEN MATCHED THEN UPDATE SET body = s.body
+       WHEN NOT MATCHED THEN INSERT (id, body, category, n) VALUES (s.id, s.body, 'merged', 9)`,
+    );
+    put(1, 'reset my password now', 'auth', 1);
+    rows.delete(7);
+    put(3, 'text for a null row', 'misc', 3);
+    put(9, 'reset my password', 'merged', 9);
+    await commit(
+      `INSERT INTO ${table} VALUES (10, 'brand new ticket', 'misc', 10), (11, NULL, 'misc', 11)`,
+    );
+    put(10, 'brand new ticket', 'misc', 10);
+    put(11, null, 'misc', 11);
+
+    const watch = await runBoth('watch');
+    expect(watch.points).toBe(7);
+    expect(watch.native.bootstrapped).toBe(false);
+
+    // Text to null (a delete in the sink), a text back to a value another key holds, then idle.
+    await commit(`UPDATE ${table} SET body = NULL WHERE id = 2`);
+    put(2, null, 'auth', 2);
+    await commit(`UPDATE ${table} SET body = 'brand new ticket' WHERE id = 4`);
+    put(4, 'brand new ticket', 'misc', 4);
+    const second = await runBoth('watch');
+    expect(second.points).toBe(7);
+
+    const idle = await runBoth('watch');
+    expect(idle.native).toMatchObject({ rowsProcessed: 0, rowsEmbedded: 0 });
+  });
+});
