@@ -101,8 +101,10 @@ start() {
   echo "$work" > "$state/work"
   local token_conf=()
   [ -n "${DRIFT_SPARK_TOKEN:-}" ] && token_conf=(--conf "spark.connect.authenticate.token=$DRIFT_SPARK_TOKEN")
+  # spark-submit reads SPARK_REMOTE and refuses to start a server when it is set (as it is
+  # when a test starts a second server beside the one with-services.sh started).
   # shellcheck disable=SC2086
-  (cd "$work" && SPARK_HOME="$spark_home" PYSPARK_PYTHON="$python" exec setsid \
+  (cd "$work" && unset SPARK_REMOTE && SPARK_HOME="$spark_home" PYSPARK_PYTHON="$python" exec setsid \
     "$spark_home/bin/spark-submit" \
       --class org.apache.spark.sql.connect.service.SparkConnectServer \
       --name "Drift test Spark Connect server" \
