@@ -12,13 +12,13 @@ import { runsCommand } from './commands/runs-command.js';
 import { searchCommand } from './commands/search-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { ExitCode } from './errors/cli-error.js';
-import { colorsEnabled } from './output/output.js';
 import {
   parseDate,
   parsePositiveInteger,
   parseUsd,
   parseVersion,
 } from './options/parse-options.js';
+import { colorsEnabled } from './output/output.js';
 import { defaultModel } from './resolve/resolve-embedder.js';
 
 export const cliVersion = '0.1.0';

@@ -53,6 +53,8 @@ describe('the index parameter', () => {
     expect(parsePgvectorUri('pglite://memory?table=t&index=hnsw').index).toBe('auto');
     expect(parsePgvectorUri('pg://u@h:5432/db?table=t&index=none').index).toBe('never');
     expect(parsePgvectorUri('pglite://memory?table=t').index).toBeUndefined();
-    expect(() => parsePgvectorUri('pglite://memory?table=t&index=ivf')).toThrow(/index=hnsw.*index=none/);
+    expect(() => parsePgvectorUri('pglite://memory?table=t&index=ivf')).toThrow(
+      /index=hnsw.*index=none/,
+    );
   });
 });

@@ -178,7 +178,10 @@ interface ExecuteOptions {
  * (a snapshot cannot see rows deleted since then, the feed can); with neither,
  * undefined: bootstrap from a snapshot.
  */
-export async function resumeVersion(ledger: Ledger, ref: CheckpointRef): Promise<number | undefined> {
+export async function resumeVersion(
+  ledger: Ledger,
+  ref: CheckpointRef,
+): Promise<number | undefined> {
   const checkpoint = await ledger.getCheckpoint(ref);
   if (checkpoint) return checkpoint.version + 1;
   const runs = await ledger.recentRuns({ sinkId: ref.sinkId, limit: 100 });

@@ -28,7 +28,11 @@ export class DriftError extends Error {
   }
 
   static isInstance(value: unknown): value is DriftError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[marker] === true
+    );
   }
 
   /** True when `value` is a Drift error with this code. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeKey, formatTimestampMicros } from './key-encoding.js';
 import { contentHash } from './content-hash.js';
+import { encodeKey, formatTimestampMicros } from './key-encoding.js';
 import { pointId } from './point-id.js';
 
 describe('key encoding', () => {
@@ -18,7 +18,9 @@ describe('key encoding', () => {
   });
 
   it('encodes timestamps with microseconds, exactly', () => {
-    expect(encodeKey({ t: new Date('2024-01-02T03:04:05.678Z') }, ['t'])).toBe('2024-01-02T03:04:05.678000Z');
+    expect(encodeKey({ t: new Date('2024-01-02T03:04:05.678Z') }, ['t'])).toBe(
+      '2024-01-02T03:04:05.678000Z',
+    );
     expect(formatTimestampMicros(1704164645678901n)).toBe('2024-01-02T03:04:05.678901Z');
     expect(formatTimestampMicros(-1n)).toBe('1969-12-31T23:59:59.999999Z');
   });
@@ -33,10 +35,14 @@ describe('point id and content hash', () => {
     expect(pointId('t1', '1')).toBe(pointId('t1', '1'));
     expect(pointId('t1', '1')).not.toBe(pointId('t1', '2'));
     expect(pointId('t1', '1')).not.toBe(pointId('t2', '1'));
-    expect(pointId('t1', '1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(pointId('t1', '1')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 
   it('hashes text with SHA-256', () => {
-    expect(contentHash('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(contentHash('abc')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
   });
 });

@@ -14,7 +14,9 @@ import type { CellValue, Row } from '../spec/source-v1.js';
  */
 export function encodeKeyPart(value: CellValue, column: string): string {
   if (value === null || value === undefined) {
-    throw new InvalidInputError(`Key column "${column}" is null; every row needs a key. Choose key columns that are never null (--key-col).`);
+    throw new InvalidInputError(
+      `Key column "${column}" is null; every row needs a key. Choose key columns that are never null (--key-col).`,
+    );
   }
   if (typeof value === 'string') return value;
   if (typeof value === 'bigint') return value.toString();
@@ -26,7 +28,9 @@ export function encodeKeyPart(value: CellValue, column: string): string {
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value instanceof Date) return formatTimestampMillis(value);
-  throw new InvalidInputError(`Key column "${column}" has a ${describe(value)} value; keys must be strings, numbers, booleans, dates or timestamps.`);
+  throw new InvalidInputError(
+    `Key column "${column}" has a ${describe(value)} value; keys must be strings, numbers, booleans, dates or timestamps.`,
+  );
 }
 
 /**

@@ -136,7 +136,9 @@ export interface CostQuery {
   until?: Date;
 }
 
-export type ProvenanceQuery = { pointId: string } | { key: string; sourceId?: string; sinkId?: string };
+export type ProvenanceQuery =
+  | { pointId: string }
+  | { key: string; sourceId?: string; sinkId?: string };
 
 export interface Provenance {
   point?: LivePoint;
@@ -159,13 +161,26 @@ export interface LedgerV1 {
   /** Live points of `sinkId` among `pointIds`: one query per batch. */
   getPoints(sinkId: string, pointIds: string[]): Promise<Map<string, LivePoint>>;
   /** For each content hash, one live point in `sinkId` embedded with `fingerprint` (to reuse its vector). */
-  findByContentHash(sinkId: string, fingerprint: string, contentHashes: string[]): Promise<Map<string, LivePoint>>;
+  findByContentHash(
+    sinkId: string,
+    fingerprint: string,
+    contentHashes: string[],
+  ): Promise<Map<string, LivePoint>>;
   /** One transaction: live points, history, failures. */
   commitBatch(batch: LedgerBatch): Promise<void>;
   getCheckpoint(ref: CheckpointRef): Promise<Checkpoint | undefined>;
   setCheckpoint(checkpoint: Omit<Checkpoint, 'updatedAt'>): Promise<void>;
   /** Records that points were erased on request (proof of erasure) and removes them from the live set. */
-  recordErasure(entries: { sinkId: string; pointId: string; sourceId: string; key: string; runId: string; reason?: string }[]): Promise<void>;
+  recordErasure(
+    entries: {
+      sinkId: string;
+      pointId: string;
+      sourceId: string;
+      key: string;
+      runId: string;
+      reason?: string;
+    }[],
+  ): Promise<void>;
   cost(query: CostQuery): Promise<CostRow[]>;
   provenance(query: ProvenanceQuery): Promise<Provenance[]>;
   recentRuns(options?: { sinkId?: string; limit?: number }): Promise<RunRecord[]>;

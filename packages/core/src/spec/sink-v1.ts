@@ -73,9 +73,14 @@ export interface SinkV1 {
   /** Remove by id; ids that do not exist are ignored. */
   delete(ids: string[], options?: SinkCallOptions): Promise<void>;
   /** The points that exist among `ids` (missing ids are left out). */
-  retrieve(ids: string[], options?: SinkCallOptions & { withVectors?: boolean }): Promise<StoredPoint[]>;
+  retrieve(
+    ids: string[],
+    options?: SinkCallOptions & { withVectors?: boolean },
+  ): Promise<StoredPoint[]>;
   /** Every point, in bounded batches. */
-  scan(options?: SinkCallOptions & { batchSize?: number; withVectors?: boolean }): AsyncIterable<StoredPoint[]>;
+  scan(
+    options?: SinkCallOptions & { batchSize?: number; withVectors?: boolean },
+  ): AsyncIterable<StoredPoint[]>;
   search(vector: Float32Array, options: SinkCallOptions & { k: number }): Promise<SearchHit[]>;
   count(options?: SinkCallOptions): Promise<number>;
   close(): Promise<void>;

@@ -12,7 +12,7 @@ import { createDeltaSource } from './delta-source.js';
  * mode) and names that match neither the logical nor the physical names; the log is
  * written here by hand.
  */
-const writer = String.raw`
+const writer = `
 import sys
 import pyarrow as pa, pyarrow.parquet as pq
 schema = pa.schema([

@@ -12,7 +12,7 @@ import { createDeltaSource } from './delta-source.js';
  * table with every common type, written and then updated and deleted from by delta-rs,
  * must read the same natively, snapshot and Change Data Feed, microseconds included.
  */
-const writer = String.raw`
+const writer = `
 import datetime as dt, decimal, json, sys
 import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
