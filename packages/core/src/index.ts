@@ -2,6 +2,7 @@ export * from './engine/index.js';
 export * from './errors/index.js';
 export * from './guards/index.js';
 export * from './identity/index.js';
+export * from './ledger-support/index.js';
 export * from './memory/index.js';
 export * from './middleware/index.js';
 export * from './shadow/index.js';

@@ -15,6 +15,7 @@ import {
   type RunFinish,
   type RunRecord,
   type RunStart,
+  validateLedgerBatch,
 } from '@drift-spark/core';
 import Database from 'better-sqlite3';
 import { isLockStale, type LockHolder, lockedError } from './sqlite-ledger-lock.js';
@@ -487,7 +488,7 @@ function openLedger(options: SqliteLedgerOptions) {
       finishRun.immediate(runId, finish),
     ),
     commitBatch: wrap('commit a batch', (batch: LedgerBatch) => {
-      validateBatch(batch);
+      validateLedgerBatch(batch);
       ensureNames(batch.runId, batch.sinkId, [
         ...batch.upserts,
         ...batch.deletes,
@@ -651,54 +652,4 @@ function openLedger(options: SqliteLedgerOptions) {
       return sink === undefined ? 0 : (statement.countPoints.get(sink) as number);
     }),
   };
-}
-
-/** Checks a batch before writing any of it, so a bad batch changes nothing. */
-function validateBatch(batch: LedgerBatch): void {
-  const fail = (what: string): never => {
-    throw new LedgerError(`commitBatch() was given ${what}; nothing of the batch was committed.`);
-  };
-  if (typeof batch.runId !== 'string' || typeof batch.sinkId !== 'string')
-    fail('no run id or sink id');
-  if (!(batch.at instanceof Date) || Number.isNaN(batch.at.getTime())) fail('no valid `at` date');
-  for (const upsert of batch.upserts) {
-    if (
-      typeof upsert.pointId !== 'string' ||
-      typeof upsert.sourceId !== 'string' ||
-      typeof upsert.key !== 'string' ||
-      typeof upsert.contentHash !== 'string' ||
-      typeof upsert.fingerprint !== 'string' ||
-      typeof upsert.model !== 'string'
-    ) {
-      fail('an upsert with a missing or non-string id, key, hash, fingerprint or model');
-    }
-    if (
-      !(upsert.tokens >= 0) ||
-      !(upsert.costUsd >= 0) ||
-      !Number.isFinite(upsert.tokens) ||
-      !Number.isFinite(upsert.costUsd)
-    ) {
-      fail('an upsert whose tokens or costUsd is not a non-negative number');
-    }
-  }
-  for (const gone of batch.deletes) {
-    if (
-      typeof gone.pointId !== 'string' ||
-      typeof gone.sourceId !== 'string' ||
-      typeof gone.key !== 'string'
-    ) {
-      fail('a delete with a missing point id, source id or key');
-    }
-  }
-  for (const failure of batch.failures) {
-    if (
-      typeof failure.pointId !== 'string' ||
-      typeof failure.sourceId !== 'string' ||
-      typeof failure.key !== 'string' ||
-      typeof failure.code !== 'string' ||
-      typeof failure.reason !== 'string'
-    ) {
-      fail('a failure with a missing point id, source id, key, code or reason');
-    }
-  }
 }

@@ -3,11 +3,12 @@ import { DriftError } from '../errors/drift-error.js';
 import { ErrorCode } from '../errors/error-codes.js';
 import { AbortedError, InvalidInputError } from '../errors/errors.js';
 import { guardEmbedder, guardLedger, guardSink, guardSource } from '../guards/index.js';
+import { zeroCounters } from '../ledger-support/ledger-support.js';
 import type { CheckpointRef, Ledger, RunKind } from '../spec/ledger-v1.js';
 import { runPipeline } from './engine-pipeline.js';
 import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
 import { throwIfAborted } from './engine-retry.js';
-import { RunState, zeroCounters } from './engine-state.js';
+import { RunState } from './engine-state.js';
 import type {
   EmbedRunOptions,
   RunOptions,

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { zeroCounters } from '../ledger-support/ledger-support.js';
 import type { Embedder } from '../spec/embedder-v1.js';
 import type { Ledger, RunCounters, RunKind } from '../spec/ledger-v1.js';
 import type { Sink } from '../spec/sink-v1.js';
@@ -10,20 +11,6 @@ import type { RowFailure, RunOptions } from './engine-types.js';
 
 /** Why a run stopped early; decides whether batches still in flight may write what they have. */
 export type StopKind = 'abort' | 'read' | 'embed' | 'write';
-
-export function zeroCounters(): RunCounters {
-  return {
-    rowsProcessed: 0,
-    rowsDeduped: 0,
-    rowsEmbedded: 0,
-    rowsReused: 0,
-    rowsSkipped: 0,
-    rowsFailed: 0,
-    rowsDeleted: 0,
-    tokens: 0,
-    costUsd: 0,
-  };
-}
 
 /** Net-effect counters of a sync: an upsert whose point the ledger already had is an update. */
 export interface ChangeCounters {

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { LedgerError, LockedError, PluginStateError } from '../errors/errors.js';
+import { validateLedgerBatch, zeroCounters } from '../ledger-support/ledger-support.js';
 import type {
   Checkpoint,
   CheckpointRef,
@@ -150,17 +151,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): LedgerV1 
       runs.set(start.runId, {
         ...copyRunStart(start),
         status: 'running',
-        counters: {
-          rowsProcessed: 0,
-          rowsDeduped: 0,
-          rowsEmbedded: 0,
-          rowsReused: 0,
-          rowsSkipped: 0,
-          rowsFailed: 0,
-          rowsDeleted: 0,
-          tokens: 0,
-          costUsd: 0,
-        },
+        counters: zeroCounters(),
       });
       locks.set(pair, {
         runId: start.runId,
@@ -219,7 +210,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): LedgerV1 
     async commitBatch(batch: LedgerBatch): Promise<void> {
       open();
       // Validate everything first, so a bad batch changes nothing (one transaction).
-      validateBatch(batch);
+      validateLedgerBatch(batch);
       const at = new Date(batch.at);
       const points = sinkPoints(batch.sinkId);
       for (const remove of batch.deletes) {
@@ -421,43 +412,6 @@ function push<V>(map: Map<string, V[]>, key: string, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-function validateBatch(batch: LedgerBatch): void {
-  const fail = (what: string): never => {
-    throw new LedgerError(`commitBatch() was given ${what}; nothing of the batch was committed.`);
-  };
-  if (typeof batch.runId !== 'string' || typeof batch.sinkId !== 'string')
-    fail('no run id or sink id');
-  if (!(batch.at instanceof Date) || Number.isNaN(batch.at.getTime())) fail('no valid `at` date');
-  for (const upsert of batch.upserts) {
-    for (const field of [
-      'pointId',
-      'sourceId',
-      'key',
-      'contentHash',
-      'fingerprint',
-      'model',
-    ] as const) {
-      if (typeof upsert[field] !== 'string') fail(`an upsert whose ${field} is not a string`);
-    }
-    for (const field of ['tokens', 'costUsd'] as const) {
-      const value = upsert[field];
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-        fail(`an upsert whose ${field} is not a non-negative number`);
-      }
-    }
-  }
-  for (const remove of batch.deletes) {
-    for (const field of ['pointId', 'sourceId', 'key'] as const) {
-      if (typeof remove[field] !== 'string') fail(`a delete whose ${field} is not a string`);
-    }
-  }
-  for (const failure of batch.failures) {
-    for (const field of ['pointId', 'sourceId', 'key', 'code', 'reason'] as const) {
-      if (typeof failure[field] !== 'string') fail(`a failure whose ${field} is not a string`);
-    }
-  }
 }
 
 function copyPoint(point: LivePoint): LivePoint {

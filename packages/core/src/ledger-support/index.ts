@@ -1,0 +1,1 @@
+export { validateLedgerBatch, zeroCounters } from './ledger-support.js';
