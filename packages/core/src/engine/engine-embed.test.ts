@@ -45,6 +45,17 @@ const rowsOf = (count: number, prefix = 'text') =>
   }));
 
 describe('embed', () => {
+  it('pays once for a text shared by keys in two batches in flight, and reuses its vector', async () => {
+    const { options, embedder, sink } = setup([
+      { id: 1, text: 'shared across batches' },
+      { id: 2, text: 'shared across batches' },
+    ]);
+    const result = await embed({ ...options, batchSize: 1 });
+    expect(result).toMatchObject({ status: 'succeeded', rowsEmbedded: 1, rowsReused: 1 });
+    expect(embedder.embedded).toEqual(['shared across batches']);
+    expect((await sinkContents(sink)).size).toBe(2);
+  });
+
   it('gives two rows with the same text two points, and calls the provider once for that text', async () => {
     const { options, embedder, sink, ledger } = setup([
       { id: 1, text: 'the same text' },

@@ -22,6 +22,8 @@ export async function runPipeline(
   let lastWrite: Promise<void> = Promise.resolve();
   /** Point ids that batches in flight will write (upsert or delete). */
   const pending = new Set<string>();
+  /** Content hashes that batches in flight will write, so a later batch can reuse their vectors. */
+  const pendingHashes = new Set<string>();
   let lastYield = performance.now();
   let sinceYield = 0;
   const window: Promise<void>[] = [];
@@ -46,9 +48,17 @@ export async function runPipeline(
       if (items.length === 0) continue;
       const batch = ++state.batches;
       state.emit({ type: 'batch-start', runId: state.runId, batch, rows: items.length });
-      // A key that a batch still in flight writes must be looked up after that write
-      // (a key twice in a scan, or in two flushes of a change feed): wait for it.
-      if (pending.size > 0 && items.some((item) => pending.has(item.pointId))) await lastWrite;
+      // A key or a text that a batch still in flight writes must be looked up after that
+      // write (a key twice in a scan, or in two flushes of a change feed; a text shared by
+      // keys in two batches, whose vector the later batch reuses instead of paying twice).
+      if (
+        pending.size > 0 &&
+        items.some(
+          (item) =>
+            pending.has(item.pointId) || (item.hash !== null && pendingHashes.has(item.hash)),
+        )
+      )
+        await lastWrite;
       const prepared = await prepareBatch(batch, items, {
         ledger: state.ledger,
         sinkId: state.sinkId,
@@ -59,7 +69,9 @@ export async function runPipeline(
       });
       const vectors = prepared.groups.length > 0 ? resolveVectors(state, prepared) : undefined;
       const writing = writtenIds(prepared);
+      const hashes = prepared.groups.map((group) => group.hash);
       for (const id of writing) pending.add(id);
+      for (const hash of hashes) pendingHashes.add(hash);
       const previous = lastWrite;
       const written = (async () => {
         const outcomes = vectors ? await vectors : new Map();
@@ -70,6 +82,7 @@ export async function runPipeline(
         .catch((error: unknown) => state.stop(error, 'write'))
         .finally(() => {
           for (const id of writing) pending.delete(id);
+          for (const hash of hashes) pendingHashes.delete(hash);
         });
       lastWrite = written;
       window.push(written);
