@@ -45,6 +45,20 @@ const rowsOf = (count: number, prefix = 'text') =>
   }));
 
 describe('embed', () => {
+  it("puts the source's row count on run-start for a scan of the latest version only", async () => {
+    const { options, source, events } = setup(rowsOf(3));
+    const describeTable = source.describe.bind(source);
+    source.describe = async () => ({ ...(await describeTable()), rowCount: 3 });
+    await embed(options);
+    expect(events.find((event) => event.type === 'run-start')).toMatchObject({ totalRows: 3 });
+    source.version = 1;
+    events.length = 0;
+    await embed({ ...options, version: 0 });
+    const start = events.find((event) => event.type === 'run-start');
+    expect(start).toBeDefined();
+    expect(start).not.toHaveProperty('totalRows');
+  });
+
   it('pays once for a text shared by keys in two batches in flight, and reuses its vector', async () => {
     const { options, embedder, sink } = setup([
       { id: 1, text: 'shared across batches' },

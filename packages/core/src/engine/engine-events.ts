@@ -9,6 +9,7 @@ export type DriftEvent =
       sourceId: string;
       sinkId: string;
       model: string;
+      /** Rows the run will read, when the source knows it (a scan of a table whose log counts rows). */
       totalRows?: number;
       fromVersion?: number;
       toVersion?: number;

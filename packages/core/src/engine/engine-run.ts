@@ -5,6 +5,7 @@ import { AbortedError, InvalidInputError } from '../errors/errors.js';
 import { guardEmbedder, guardLedger, guardSink, guardSource } from '../guards/index.js';
 import { zeroCounters } from '../ledger-support/ledger-support.js';
 import type { CheckpointRef, Ledger, RunKind } from '../spec/ledger-v1.js';
+import type { SourceDescription } from '../spec/source-v1.js';
 import { runPipeline } from './engine-pipeline.js';
 import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
 import { throwIfAborted } from './engine-retry.js';
@@ -36,7 +37,12 @@ export async function embed(input: EmbedRunOptions): Promise<RunResult> {
   const state = new RunState('embed', options.runId ?? randomUUID(), options);
   const result = await execute(
     state,
-    { fromVersion: version, toVersion: version, columns },
+    {
+      fromVersion: version,
+      toVersion: version,
+      columns,
+      totalRows: scanRowCount(description, version),
+    },
     async () => {
       await runPipeline(state, scanItems(readerContext(state, columns), version));
     },
@@ -94,7 +100,13 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
   const sinceVersion = fromVersion ?? toVersion;
   const result = await execute(
     state,
-    { fromVersion: sinceVersion, toVersion, columns, bootstrapped },
+    {
+      fromVersion: sinceVersion,
+      toVersion,
+      columns,
+      bootstrapped,
+      totalRows: bootstrapped ? scanRowCount(description, toVersion) : undefined,
+    },
     async () => {
       const context = readerContext(state, columns);
       await runPipeline(
@@ -171,6 +183,13 @@ interface ExecuteOptions {
   toVersion: number | undefined;
   columns: string[];
   bootstrapped?: boolean;
+  /** Rows the scan will read, when the source knows (for the progress bar). */
+  totalRows?: number | undefined;
+}
+
+/** The source's row count applies only to a scan of the version it describes. */
+function scanRowCount(description: SourceDescription, version: number | undefined) {
+  return version === description.latestVersion ? description.rowCount : undefined;
 }
 
 /**
@@ -235,6 +254,7 @@ async function execute(
     sourceId: state.sourceId,
     sinkId: state.sinkId,
     model: state.model,
+    ...(run.totalRows === undefined ? {} : { totalRows: run.totalRows }),
     ...(run.fromVersion === undefined ? {} : { fromVersion: run.fromVersion }),
     ...(run.toVersion === undefined ? {} : { toVersion: run.toVersion }),
   });

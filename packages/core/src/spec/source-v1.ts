@@ -33,6 +33,11 @@ export interface SourceDescription {
   latestVersion?: number;
   /** Whether `changes()` can be called (a Delta table with Change Data Feed on). */
   changeFeed: boolean;
+  /**
+   * Rows at `latestVersion`, when the source knows it without reading the data (Delta: the
+   * `numRecords` of every live file's statistics); undefined when unknown. Progress only.
+   */
+  rowCount?: number;
 }
 
 export interface SourceScanOptions {
