@@ -15,6 +15,8 @@ export interface AddAction {
   modificationTime: number;
   dataChange: boolean;
   deletionVector?: DeletionVectorDescriptor | null;
+  /** File statistics, a JSON string (`numRecords`, min/max values, null counts); optional. */
+  stats?: string | null;
 }
 
 export interface RemoveAction {

@@ -60,6 +60,17 @@ function normaliseDeletionVector(value: unknown): DeletionVectorDescriptor | nul
   };
 }
 
+/**
+ * A checkpoint's add carries its statistics as a JSON string (`stats`), as a struct
+ * (`stats_parsed`), or both; the reader needs only `numRecords`.
+ */
+function checkpointStats(add: Record<string, unknown>): string | null {
+  if (typeof add.stats === 'string') return add.stats;
+  const parsed = add.stats_parsed as Record<string, unknown> | null | undefined;
+  if (parsed?.numRecords == null) return null;
+  return JSON.stringify({ numRecords: toNumber(parsed.numRecords) });
+}
+
 /** Checkpoint rows come with bigint longs and nulls for absent fields; make them look like JSON actions. */
 function normaliseCheckpointAction(
   column: string,
@@ -75,6 +86,7 @@ function normaliseCheckpointAction(
           modificationTime: toNumber(value.modificationTime),
           dataChange: Boolean(value.dataChange),
           deletionVector: normaliseDeletionVector(value.deletionVector),
+          stats: checkpointStats(value),
         },
       };
     case 'remove':

@@ -41,6 +41,8 @@ table = DeltaTable(table_dir)
 table.update(predicate="id < 5", updates={"f": "f + 100"})
 table.delete(predicate="id >= 35")
 write_deltalake(table_dir, pa.Table.from_pylist([dict(rows[1], id=100)], schema=schema), mode="append")
+DeltaTable(table_dir).create_checkpoint()
+write_deltalake(table_dir, pa.Table.from_pylist([dict(rows[2], id=101)], schema=schema), mode="append")
 table = DeltaTable(table_dir)
 
 def canon(row):
@@ -108,6 +110,8 @@ describe('delta-rs cross-check (a table written by the deltalake package)', () =
     const source = createDeltaSource({ path: table });
     const description = await source.describe();
     expect(description.latestVersion).toBe(expected.version);
+    // Counted from the log (a checkpoint and a commit after it), for the progress bar.
+    expect(description.rowCount).toBe(expected.snapshot.length);
     const columns = description.columns.map((column) => column.name);
     const rows: Record<string, unknown>[] = [];
     for await (const batch of source.scan({ columns, batchSize: 7 }))

@@ -11,6 +11,7 @@ import { planChangeFeed, readPlannedChangeFeed } from '../change-feed/delta-chan
 import type { DeltaFileSystem } from '../file-system/delta-file-system.js';
 import { createLocalFileSystem } from '../file-system/local-file-system.js';
 import { DeltaLog } from '../log/delta-log.js';
+import { snapshotRowCount } from '../log/delta-row-count.js';
 import { loadSnapshot } from '../log/delta-snapshot.js';
 import { resolveColumns, typeName } from '../schema/delta-schema.js';
 import { rebatch } from './rebatch.js';
@@ -74,6 +75,7 @@ export function createDeltaSource(options: DeltaSourceOptions): DeltaSource {
         })),
         latestVersion: snapshot.version,
         changeFeed: snapshot.changeDataFeed,
+        ...rowCountOf(snapshot.files),
       };
     },
 
@@ -107,6 +109,11 @@ export function createDeltaSource(options: DeltaSourceOptions): DeltaSource {
 
     async close(): Promise<void> {},
   };
+}
+
+function rowCountOf(files: Parameters<typeof snapshotRowCount>[0]): { rowCount?: number } {
+  const rowCount = snapshotRowCount(files);
+  return rowCount === undefined ? {} : { rowCount };
 }
 
 /** Creates a Delta source and reads its log once, so that `id` is ready. */
