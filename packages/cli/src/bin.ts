@@ -1,18 +1,21 @@
 #!/usr/bin/env node
+import { constants } from 'node:os';
 import { processIo } from './cli-io.js';
 import { runCli } from './program.js';
 
 // Ctrl-C (or SIGTERM) aborts the run cleanly: the engine stops, the run is recorded as
-// failed with the reason, and the next run picks up from the checkpoint. A second Ctrl-C quits at once.
+// interrupted, the exit code is the shell's 128 + signal number (130 for Ctrl-C), and the
+// next run picks up from the checkpoint. A second Ctrl-C quits at once.
 const controller = new AbortController();
-let interrupted = false;
+let interrupted: NodeJS.Signals | undefined;
+const signalExitCode = (signal: NodeJS.Signals) => 128 + (constants.signals[signal] ?? 0);
 const stop = (signal: NodeJS.Signals) => {
-  if (interrupted) process.exit(130);
-  interrupted = true;
+  if (interrupted) process.exit(signalExitCode(interrupted));
+  interrupted = signal;
   process.stderr.write(
     `\ndrift: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after the batches in flight (press Ctrl-C again to quit now).\n`,
   );
-  controller.abort(new Error(`Interrupted by ${signal}.`));
+  controller.abort(new Error(`interrupted by ${signal}`));
 };
 process.on('SIGINT', stop);
 // `drift runs | head` closes stdout early: that is not an error.
@@ -26,7 +29,8 @@ process.on('SIGTERM', stop);
 
 runCli(process.argv.slice(2), processIo(controller.signal)).then(
   (code) => {
-    process.exitCode = code;
+    // A command the signal stopped exits as the shell expects; one that finished anyway keeps 0.
+    process.exitCode = interrupted && code !== 0 ? signalExitCode(interrupted) : code;
   },
   (error: unknown) => {
     process.stderr.write(

@@ -20,6 +20,7 @@ import { ExitCode, usageError } from '../errors/cli-error.js';
 import { describeError } from '../errors/describe-error.js';
 import { formatDuration, formatInt, formatUsd, shellQuote } from '../output/format.js';
 import { Output } from '../output/output.js';
+import { announceSinkOpen } from '../output/embedded-database-stage.js';
 import { ProgressDisplay } from '../output/progress.js';
 import { defaultModel, resolveEmbedder } from '../resolve/resolve-embedder.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
@@ -126,6 +127,7 @@ export async function runPipelineCommand(
 
     const progress = new ProgressDisplay(output);
     closers.push(() => progress.stop());
+    announceSinkOpen(sink, progress, io.cwd);
     const onEvent = progress.onEvent;
     progress.onEvent = (event) => {
       if (event.type === 'run-start') startedRunId = event.runId;
@@ -186,7 +188,7 @@ export async function runPipelineCommand(
   } catch (error) {
     const described = describeError(error, { sinkId: sinkId ? redact(sinkId) : undefined });
     if (described.code === 'aborted' && io.signal?.aborted) {
-      described.message = `Stopped: ${startedRunId ? `run ${startedRunId} is recorded as failed; ` : ''}run the same command again to go on from where it stopped.`;
+      described.message = `Stopped: ${startedRunId ? `run ${startedRunId} is recorded as interrupted; ` : ''}run the same command again to go on from where it stopped.`;
     }
     output.error(described.message, described.code);
     if (io.env.DRIFT_DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);

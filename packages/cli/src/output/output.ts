@@ -51,6 +51,12 @@ export class Output {
     return !this.json && this.io.stderr.isTTY === true && !this.io.env.CI;
   }
 
+  /** How often a plain progress line is printed off a terminal: DRIFT_PROGRESS_INTERVAL seconds, default 5. */
+  get progressIntervalMs(): number {
+    const seconds = Number(this.io.env.DRIFT_PROGRESS_INTERVAL);
+    return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5000;
+  }
+
   get width(): number {
     return this.io.stdout.columns && this.io.stdout.columns > 40 ? this.io.stdout.columns : 100;
   }

@@ -1,14 +1,39 @@
-import type { DriftEvent } from '@drift-spark/core';
+import type { DriftEvent, RunCounters } from '@drift-spark/core';
 import cliProgress from 'cli-progress';
-import { formatInt } from './format.js';
+import { formatDuration, formatInt } from './format.js';
 import type { Output } from './output.js';
+import {
+  formatCounters,
+  formatEta,
+  plainProgressLine,
+  progressFigures,
+} from './progress-figures.js';
+
+const zero: RunCounters = {
+  rowsProcessed: 0,
+  rowsDeduped: 0,
+  rowsEmbedded: 0,
+  rowsReused: 0,
+  rowsSkipped: 0,
+  rowsFailed: 0,
+  rowsDeleted: 0,
+  tokens: 0,
+  costUsd: 0,
+};
 
 /**
- * Draws the engine's typed events: a bar on stderr when it is a terminal (never with
- * --json), and, either way, the first few failed rows and long retry waits as notes.
+ * Draws the engine's typed events on stderr, never with --json: on a terminal a bar
+ * (percentage and ETA when the source knows its row count), elsewhere (CI logs) a plain
+ * line every few seconds. Either way, the first few failed rows and long retry waits.
  */
 export class ProgressDisplay {
   private bar: cliProgress.SingleBar | undefined;
+  private ticker: NodeJS.Timeout | undefined;
+  private stageLabel: string | undefined;
+  private stageStarted = 0;
+  private runStarted = 0;
+  private totalRows: number | undefined;
+  private counters: RunCounters = zero;
   private failuresShown = 0;
   private readonly output: Output;
 
@@ -16,31 +41,32 @@ export class ProgressDisplay {
     this.output = output;
   }
 
+  /** Says what the CLI waits for before the run can start (an embedded database starting). */
+  stage(label: string): void {
+    if (this.output.json) return;
+    this.stageLabel = label;
+    this.stageStarted = Date.now();
+    // One line, not a ticking counter: PGlite's first start blocks the event loop for seconds.
+    this.output.stderr.write(this.output.showProgress ? `\r\x1b[K${label}…` : `${label}…\n`);
+  }
+
+  stageEnd(): void {
+    if (this.stageLabel === undefined) return;
+    if (this.output.showProgress) this.output.stderr.write('\r\x1b[K');
+    this.output.note(
+      `${this.stageLabel}: ready in ${formatDuration((Date.now() - this.stageStarted) / 1000)}`,
+    );
+    this.stageLabel = undefined;
+  }
+
   onEvent = (event: DriftEvent): void => {
     switch (event.type) {
       case 'run-start':
-        if (this.output.showProgress) {
-          this.bar = new cliProgress.SingleBar(
-            {
-              stream: this.output.stderr as NodeJS.WritableStream,
-              format: event.totalRows
-                ? ' {bar} {percentage}% | {value}/{total} rows | {embedded} embedded, {deduped} unchanged | {cost}'
-                : ' {value} rows | {embedded} embedded, {deduped} unchanged | {cost}',
-              hideCursor: true,
-              clearOnComplete: true,
-              etaBuffer: 20,
-            },
-            cliProgress.Presets.shades_classic,
-          );
-          this.bar.start(event.totalRows ?? 0, 0, { embedded: 0, deduped: 0, cost: '$0' });
-        }
+        this.start(event.totalRows);
         break;
       case 'batch-end':
-        this.bar?.update(event.counters.rowsProcessed, {
-          embedded: formatInt(event.counters.rowsEmbedded),
-          deduped: formatInt(event.counters.rowsDeduped),
-          cost: `$${event.counters.costUsd.toFixed(4)}`,
-        });
+        this.counters = event.counters;
+        this.bar?.update(event.counters.rowsProcessed, this.barValues());
         break;
       case 'row-fail':
         if (this.failuresShown < 5) {
@@ -65,8 +91,70 @@ export class ProgressDisplay {
   };
 
   stop(): void {
+    this.stopTicker();
+    this.stageLabel = undefined;
     this.bar?.stop();
     this.bar = undefined;
+  }
+
+  private start(totalRows: number | undefined): void {
+    this.stageEnd();
+    this.runStarted = Date.now();
+    this.totalRows = totalRows;
+    this.counters = zero;
+    if (this.output.json) return;
+    if (!this.output.showProgress) {
+      // CI logs: a line now and every few seconds, so a long run is never silent.
+      const print = () => this.output.note(plainProgressLine(this.figures(), this.counters));
+      print();
+      this.tick(print, this.output.progressIntervalMs);
+      return;
+    }
+    const rows =
+      totalRows === undefined
+        ? '{value} rows'
+        : '{bar} {percentage}% | {value}/{total} rows | ETA {timeLeft}';
+    this.bar = new cliProgress.SingleBar(
+      {
+        stream: this.output.stderr as NodeJS.WritableStream,
+        format: ` ${rows} | {rate} rows/s | {counters}`,
+        hideCursor: true,
+        clearOnComplete: true,
+        formatValue: (value, _options, type) =>
+          type === 'value' || type === 'total' ? formatInt(value) : String(value),
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    this.bar.start(totalRows ?? 0, 0, this.barValues());
+  }
+
+  private figures() {
+    return progressFigures(
+      this.counters.rowsProcessed,
+      this.totalRows,
+      Date.now() - this.runStarted,
+    );
+  }
+
+  private barValues() {
+    const figures = this.figures();
+    return {
+      timeLeft: formatEta(figures.etaS),
+      rate: Math.round(figures.rowsPerSecond).toLocaleString('en-US'),
+      counters: formatCounters(this.counters),
+    };
+  }
+
+  /** A timer that never keeps the process alive. */
+  private tick(callback: () => void, everyMs: number): void {
+    this.stopTicker();
+    this.ticker = setInterval(callback, everyMs);
+    this.ticker.unref();
+  }
+
+  private stopTicker(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
   }
 
   private write(text: string): void {

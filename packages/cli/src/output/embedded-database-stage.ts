@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Sink } from '@drift-spark/core';
+import type { ProgressDisplay } from './progress.js';
+
+/**
+ * What to say while an embedded PGlite database starts (its first start creates the
+ * database, ~10 s in WebAssembly); undefined for any other sink.
+ */
+export function embeddedDatabaseLabel(sinkId: string, cwd: string): string | undefined {
+  const where = /^pglite:\/\/([^?]*)/.exec(sinkId)?.[1];
+  if (where === undefined || where === '(instance)') return undefined;
+  if (where === 'memory') return 'starting the embedded database (PGlite) in memory';
+  const directory = resolve(cwd, where);
+  const inside = relative(cwd, directory);
+  const shown =
+    inside && !inside.startsWith('..') && !isAbsolute(inside) ? `./${inside}` : directory;
+  const first = existsSync(join(directory, 'PG_VERSION')) ? '' : ' (a first start creates it)';
+  return `starting the embedded database (PGlite) at ${shown}${first}`;
+}
+
+/** Makes the sink's `open()` say what it is doing, for the seconds an embedded database takes. */
+export function announceSinkOpen(sink: Sink, progress: ProgressDisplay, cwd: string): void {
+  const label = embeddedDatabaseLabel(sink.id, cwd);
+  if (label === undefined) return;
+  const open = sink.open.bind(sink);
+  sink.open = async (options) => {
+    progress.stage(label);
+    try {
+      await open(options);
+    } finally {
+      progress.stageEnd();
+    }
+  };
+}
