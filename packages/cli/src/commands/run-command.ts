@@ -106,6 +106,7 @@ export async function runPipelineCommand(
       dimensions: options.dimensions,
       env: io.env,
       importer: io.importer,
+      cwd: io.cwd,
     });
 
     const sinkIsDefault = options.sink === undefined;

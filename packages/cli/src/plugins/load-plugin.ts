@@ -15,6 +15,7 @@ export async function loadPluginFactory<Factory>(
   plugin: PluginRef,
   purpose: string,
   importer: ModuleImporter = defaultImporter,
+  hints: { install?: string; shape?: string } = {},
 ): Promise<Factory> {
   let module: Record<string, unknown>;
   try {
@@ -22,7 +23,7 @@ export async function loadPluginFactory<Factory>(
   } catch (error) {
     if (isModuleNotFound(error, plugin.packageName)) {
       throw new CliError(
-        `${purpose} needs ${plugin.packageName}, which is not installed: install it with "npm install ${plugin.packageName}".`,
+        `${purpose} needs ${plugin.packageName}, which is not installed: install it with "npm install ${plugin.packageName}"${hints.install ?? ''}.`,
         {
           code: 'missing-plugin',
           cause: error,
@@ -34,7 +35,7 @@ export async function loadPluginFactory<Factory>(
   const factory = module[plugin.exportName];
   if (typeof factory !== 'function') {
     throw new CliError(
-      `${plugin.packageName} has no ${plugin.exportName}(): install a version of ${plugin.packageName} that matches @drift-spark/cli.`,
+      `${plugin.packageName} has no ${plugin.exportName}(): ${hints.shape ?? `install a version of ${plugin.packageName} that matches @drift-spark/cli`}.`,
       { code: 'missing-plugin' },
     );
   }

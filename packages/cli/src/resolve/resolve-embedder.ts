@@ -8,6 +8,7 @@ import { coreFunction } from '../core-api.js';
 import { CliError, usageError } from '../errors/cli-error.js';
 import { loadPluginFactory, type ModuleImporter } from '../plugins/load-plugin.js';
 import { providerPlugins } from '../plugins/plugin-registry.js';
+import { createUserEmbedder, userEmbedderPlugin } from '../plugins/user-plugin.js';
 
 export const defaultModel = 'openai/text-embedding-3-small';
 
@@ -22,6 +23,8 @@ export interface ResolveEmbedderOptions {
   dimensions?: number;
   env: NodeJS.ProcessEnv;
   importer?: ModuleImporter;
+  /** Where an embedder package named as `package+model` is installed; the current folder by default. */
+  cwd?: string;
 }
 
 export function parseModel(model: string): { provider: string; name: string } {
@@ -39,6 +42,19 @@ export function parseModel(model: string): { provider: string; name: string } {
  * any run starts); shadow mode never calls the provider and needs none.
  */
 export async function resolveEmbedder(options: ResolveEmbedderOptions): Promise<Embedder> {
+  const userPlugin = userEmbedderPlugin(options.model);
+  if (userPlugin) {
+    const made = await createUserEmbedder(
+      userPlugin,
+      options,
+      options.cwd ?? process.cwd(),
+      options.importer,
+    );
+    const embedder = options.shadow ? coreFunction('shadowMode')(made) : made;
+    return options.price === undefined
+      ? embedder
+      : withPrice(embedder, { usdPerMillionTokens: options.price, source: 'user' });
+  }
   const { provider, name } = parseModel(options.model);
   const plugin = providerPlugins[provider];
   if (!plugin) {

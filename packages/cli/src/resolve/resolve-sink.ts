@@ -1,8 +1,9 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { Sink } from '@drift-spark/core';
-import { usageError } from '../errors/cli-error.js';
+import { CliError, usageError } from '../errors/cli-error.js';
 import { loadPluginFactory, type ModuleImporter } from '../plugins/load-plugin.js';
 import { sinkPlugins } from '../plugins/plugin-registry.js';
+import { createUserSink, userSinkPlugin } from '../plugins/user-plugin.js';
 
 /** The scheme of a sink URI, lower-cased, without `://`. */
 export function sinkScheme(uri: string): string {
@@ -22,24 +23,26 @@ export async function createSinkFromUri(
   importer?: ModuleImporter,
   cwd = process.cwd(),
 ): Promise<Sink> {
-  const scheme = sinkScheme(given);
-  const uri = scheme === 'pglite' ? absolutePgliteUri(given, cwd) : given;
+  const userPlugin = userSinkPlugin(given);
+  const scheme = sinkScheme(userPlugin?.value ?? given);
+  const uri = !userPlugin && scheme === 'pglite' ? absolutePgliteUri(given, cwd) : given;
   const plugin = sinkPlugins[scheme];
-  if (!plugin) {
+  if (!plugin && !userPlugin) {
     throw usageError(
       `Unknown sink scheme "${scheme}://": use one of ${Object.keys(sinkPlugins)
         .map((name) => `${name}://`)
-        .join(', ')} (e.g. ${exampleSinks()}).`,
+        .join(
+          ', ',
+        )} (e.g. ${exampleSinks()}), or an installed sink package as package+uri (e.g. my-sink+${scheme}://…).`,
     );
   }
-  const factory = await loadPluginFactory<(uri: string) => Sink>(
-    plugin,
-    `The sink ${scheme}://`,
-    importer,
-  );
+  const factory = userPlugin
+    ? () => createUserSink(userPlugin, cwd, importer)
+    : await loadPluginFactory<(uri: string) => Sink>(plugin!, `The sink ${scheme}://`, importer);
   try {
-    return factory(uri);
+    return await factory(uri);
   } catch (error) {
+    if (error instanceof CliError) throw error;
     // A factory only parses; what it refuses is the URI the user typed.
     throw usageError(
       `Bad sink URI "${redact(uri)}": ${error instanceof Error ? error.message : String(error)}`,

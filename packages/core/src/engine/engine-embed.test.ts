@@ -261,14 +261,18 @@ describe('embed', () => {
     embedder.delayMs = 10_000;
     const controller = new AbortController();
     const runId = 'run-aborted';
-    setTimeout(() => controller.abort(), 30);
+    setTimeout(() => controller.abort(new Error('interrupted by SIGINT')), 30);
     const started = performance.now();
     const error = await embed({ ...options, runId, signal: controller.signal }).catch(
       (caught: unknown) => caught,
     );
     expect(performance.now() - started).toBeLessThan(1000);
     expect(DriftError.hasCode(error, 'aborted')).toBe(true);
-    expect((await ledger.getRun(runId))?.status).toBe('failed');
+    // The caller's reason is what the run's record says.
+    expect(await ledger.getRun(runId)).toMatchObject({
+      status: 'failed',
+      error: 'aborted: interrupted by SIGINT',
+    });
   });
 
   it('lets an abort in during a long run where nothing changed (source and ledger answer at once)', async () => {

@@ -45,7 +45,10 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 export function abortError(signal: AbortSignal): AbortedError {
   const reason: unknown = signal.reason;
   if (DriftError.isInstance(reason)) return reason as AbortedError;
-  return new AbortedError('The run was aborted.', { cause: reason });
+  // The caller's reason (e.g. "interrupted by SIGINT") is what the ledger records for the run.
+  const message =
+    reason instanceof Error && reason.message ? reason.message : 'The run was aborted.';
+  return new AbortedError(message, { cause: reason });
 }
 
 /** Resolves after `ms`, or rejects with an AbortedError as soon as the signal aborts. */
