@@ -235,7 +235,7 @@ describe('custom plugins from the CLI, without a fork: package+uri and package+m
   });
 
   it('says in one line what to do when the package is missing or is not a Drift plugin', async () => {
-    const common = ['embed', '--table', table, '--text-col', 'body', '--json'];
+    const common = ['embed', '--table', table, '--text-col', 'body', '--shadow-mode', '--json'];
     const missing = await runDrift([...common, '--sink', 'not-installed-sink+x://y'], {
       cwd: project,
       env,
@@ -247,10 +247,10 @@ describe('custom plugins from the CLI, without a fork: package+uri and package+m
     );
 
     // The embedder package has no sink factory.
-    const wrongKind = await runDrift(
-      [...common, '--shadow-mode', '--sink', '@acme/letters+jsonl:///tmp/x.jsonl'],
-      { cwd: project, env },
-    );
+    const wrongKind = await runDrift([...common, '--sink', '@acme/letters+jsonl:///tmp/x.jsonl'], {
+      cwd: project,
+      env,
+    });
     expect(wrongKind.code).toBe(1);
     expect(wrongKind.stderr.trim().split('\n')).toHaveLength(1);
     expect(wrongKind.stderr).toMatch(

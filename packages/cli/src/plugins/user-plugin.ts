@@ -33,7 +33,7 @@ function split(text: string, plus: number): UserPluginRef | undefined {
   return isPackageName(packageName) && value !== '' ? { packageName, value } : undefined;
 }
 
-const guide = 'see "Custom sinks and embedders" in the README';
+const guide = 'see "Writing a sink" in the Drift README';
 
 /** The sink the user's package makes from the URI: its `createSinkFromUri(uri)` export. */
 export async function createUserSink(
