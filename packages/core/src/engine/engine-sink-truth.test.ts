@@ -64,22 +64,26 @@ describe('a sink that lost points the ledger records', () => {
     expect(third.sinkLoss).toBeUndefined();
   });
 
-  it('re-adopts the points the sink still holds and copies a lost one from a point of the same text', async () => {
-    const { options, embedder, held, contents, source } = setup();
-    await embed(options());
-    held().delete(pointId(source.id, '3'));
-    embedder.calls.length = 0;
-    const repaired = await embed(options());
-    expect(repaired).toMatchObject({
-      status: 'succeeded',
-      rowsDeduped: 2,
-      rowsEmbedded: 0,
-      rowsReused: 1,
-      sinkLoss: { sinkPoints: 2, ledgerPoints: 3, created: false },
-    });
-    expect(embedder.calls).toEqual([]);
-    expect(await contents()).toEqual({ '1': 'one', '2': 'two', '3': 'one' });
-  });
+  it.each(['1', '3'])(
+    're-adopts the points the sink still holds and copies a lost one (key %s) from a point of the same text',
+    async (lostKey) => {
+      const { options, embedder, held, contents, source } = setup();
+      await embed(options());
+      // Whichever of the two the ledger names for the text, the one the sink holds is copied.
+      held().delete(pointId(source.id, lostKey));
+      embedder.calls.length = 0;
+      const repaired = await embed(options());
+      expect(repaired).toMatchObject({
+        status: 'succeeded',
+        rowsDeduped: 2,
+        rowsEmbedded: 0,
+        rowsReused: 1,
+        sinkLoss: { sinkPoints: 2, ledgerPoints: 3, created: false },
+      });
+      expect(embedder.calls).toEqual([]);
+      expect(await contents()).toEqual({ '1': 'one', '2': 'two', '3': 'one' });
+    },
+  );
 
   it('writes again a point the sink holds with another text than the ledger says', async () => {
     const { options, held, contents, source } = setup();

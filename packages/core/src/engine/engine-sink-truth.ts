@@ -37,6 +37,9 @@ export async function findSinkLoss(
 /** The part of the ledger that the dedup step reads. */
 export type DedupLedger = Pick<Ledger, 'getPoints' | 'findByContentHash'>;
 
+/** Points the sink was seen to hold, by content hash, at most this many (bounded memory). */
+const heldByHashLimit = 10_000;
+
 /**
  * The ledger as the dedup step sees it once the sink lost points: a live point counts as
  * unchanged only when the sink still holds it with the same content hash and model (it
@@ -50,9 +53,18 @@ export function sinkCheckedLedger(
   retry: ResolvedRetryOptions,
   hooks: RetryHooks,
 ): DedupLedger {
+  /** Points seen in the sink as the ledger says, by hash: where a lost point's vector can come from. */
+  const heldByHash = new Map<string, LivePoint>();
   return {
-    findByContentHash: (sinkId, fingerprint, hashes) =>
-      ledger.findByContentHash(sinkId, fingerprint, hashes),
+    async findByContentHash(sinkId, fingerprint, hashes) {
+      const found = await ledger.findByContentHash(sinkId, fingerprint, hashes);
+      // The ledger may name a point the sink lost: prefer one of the same text seen in the sink.
+      for (const hash of found.keys()) {
+        const held = heldByHash.get(hash);
+        if (held?.fingerprint === fingerprint) found.set(hash, held);
+      }
+      return found;
+    },
     async getPoints(sinkId, pointIds) {
       const live = await ledger.getPoints(sinkId, pointIds);
       if (live.size === 0) return live;
@@ -66,6 +78,12 @@ export function sinkCheckedLedger(
       for (const [id, point] of live) {
         const payload = held.get(id);
         const same = payload?.content_hash === point.contentHash && payload.model === point.model;
+        if (same) {
+          heldByHash.delete(point.contentHash);
+          heldByHash.set(point.contentHash, point);
+          if (heldByHash.size > heldByHashLimit)
+            heldByHash.delete(heldByHash.keys().next().value as string);
+        }
         // An empty hash matches no text: the row is written again, the entry kept for deletes.
         checked.set(id, same ? point : { ...point, contentHash: '' });
       }
