@@ -33,19 +33,19 @@ export function encodeBinaryCopy(points: readonly Point[], options: BinaryCopyOp
     validatePoint(point, dimensions);
     const payload = point.payload;
     const row = [
-      Buffer.from(payload.key, 'utf8'),
-      Buffer.from(payload.source, 'utf8'),
+      textBuffer(payload.key),
+      textBuffer(payload.source),
       options.storeContent && payload.content !== null && payload.content !== undefined
-        ? Buffer.from(payload.content, 'utf8')
+        ? textBuffer(payload.content)
         : NULL_MARK,
-      Buffer.from(payload.content_hash, 'utf8'),
-      Buffer.from(payload.model, 'utf8'),
+      textBuffer(payload.content_hash),
+      textBuffer(payload.model),
       payload.metadata === null || payload.metadata === undefined
         ? NULL_MARK
-        : Buffer.from(JSON.stringify(payload.metadata), 'utf8'),
+        : Buffer.from(JSON.stringify(payload.metadata, withoutNulValues), 'utf8'),
       payload.run_id === null || payload.run_id === undefined
         ? NULL_MARK
-        : Buffer.from(payload.run_id, 'utf8'),
+        : textBuffer(payload.run_id),
     ];
     texts.push(row);
     size += 2 + (4 + 16) + (4 + 4 + dimensions * 4) + (options.updatedAt ? 12 : 0);
@@ -105,6 +105,23 @@ export function encodeBinaryCopy(points: readonly Point[], options: BinaryCopyOp
 }
 
 const NULL_MARK = Buffer.alloc(0);
+
+/**
+ * PostgreSQL's text and jsonb cannot hold U+0000 ("invalid byte sequence 0x00"), so the
+ * sink stores text with NUL characters removed. `content_hash` stays the SHA-256 of the
+ * exact text embedded, so a reader can tell; the vector is of the exact text.
+ */
+export function withoutNul(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', '') : text;
+}
+
+function textBuffer(text: string): Buffer {
+  return Buffer.from(withoutNul(text), 'utf8');
+}
+
+function withoutNulValues(_key: string, value: unknown): unknown {
+  return typeof value === 'string' ? withoutNul(value) : value;
+}
 const LITTLE_ENDIAN = endianness() === 'LE';
 
 function writeText(buffer: Buffer, offset: number, value: Buffer): number {

@@ -1,4 +1,11 @@
-import { AbortedError, DriftError, FatalError, SinkError, TransientError } from '@drift-spark/core';
+import {
+  AbortedError,
+  DriftError,
+  FatalError,
+  PointRejectedError,
+  SinkError,
+  TransientError,
+} from '@drift-spark/core';
 
 /** SQLSTATE classes and codes after which the same call may succeed. */
 const TRANSIENT_CODES = new Set(['40001', '40P01', '53300', '57P01', '57P02', '57P03', '55P03']);
@@ -39,4 +46,21 @@ export function toDriftError(error: unknown, what: string, sinkId: string): Drif
     `The pgvector sink ${sinkId} could not ${what}: ${detail}${code ? ` (SQLSTATE ${code})` : ''}.`,
     { cause: error },
   );
+}
+
+/**
+ * Like `toDriftError`, for a write: a value the table refuses (SQLSTATE class 22, a data
+ * exception, or 23, a constraint of the table) is a `PointRejectedError`, so the engine
+ * fails that point alone and writes the others.
+ */
+export function toWriteError(error: unknown, what: string, sinkId: string): DriftError {
+  const code = String((error as { code?: unknown })?.code ?? '');
+  if (!DriftError.isInstance(error) && /^2[23]/.test(code)) {
+    const detail = (error as { message?: string })?.message ?? String(error);
+    return new PointRejectedError(
+      `The pgvector sink ${sinkId} could not ${what}: the table refuses a value (${detail}, SQLSTATE ${code}). Fix the row in the source or the table's constraint; the next run retries it.`,
+      { cause: error },
+    );
+  }
+  return toDriftError(error, what, sinkId);
 }

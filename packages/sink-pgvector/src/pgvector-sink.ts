@@ -15,7 +15,7 @@ import {
 } from '@drift-spark/core';
 import { encodeBinaryCopy, isUuid } from './pgvector-binary-copy.js';
 import type { SqlDriver, SqlExecutor } from './pgvector-driver.js';
-import { toDriftError } from './pgvector-errors.js';
+import { toDriftError, toWriteError } from './pgvector-errors.js';
 import { derivedName, quoteIdentifier, quoteLiteral } from './pgvector-identifiers.js';
 
 /** pgvector's HNSW index holds `vector` columns of at most this many dimensions. */
@@ -150,7 +150,8 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
     });
   }
 
-  async function verifyOrCreate(executor: SqlExecutor, open: SinkOpenOptions): Promise<void> {
+  /** Creates the table or verifies it; resolves true when it created it. */
+  async function verifyOrCreate(executor: SqlExecutor, open: SinkOpenOptions): Promise<boolean> {
     const extension = await executor.query<{ present: boolean }>(
       `select exists(select 1 from pg_extension where extname = 'vector') as present`,
     );
@@ -162,6 +163,10 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
       dimensions: open.dimensions,
       distance: 'cosine',
     };
+    const before = await executor.query<{ missing: boolean }>(
+      'select to_regclass($1) is null as missing',
+      [table],
+    );
     await executor.query(
       `create table if not exists ${table} (
         id uuid primary key,
@@ -215,6 +220,7 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
       await executor.query(`comment on table ${table} is ${quoteLiteral(JSON.stringify(marker))}`);
     // The direct COPY needs updated_at to fill itself; a table made elsewhere without the default takes the staged path only.
     insertFastPath = columns.some((column) => column.name === 'updated_at' && column.has_default);
+    return before[0]?.missing === true;
   }
 
   function toStoredPoint(row: Row, withVectors: boolean): StoredPoint {
@@ -250,7 +256,7 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
       let opened: SqlDriver | undefined;
       try {
         opened = driver ?? (await options.connect());
-        await opened.transaction((executor) => verifyOrCreate(executor, open));
+        const created = await opened.transaction((executor) => verifyOrCreate(executor, open));
         dimensions = open.dimensions;
         fastPathAllowed = true;
         const rows = await opened.query<{ present: boolean }>(
@@ -263,6 +269,7 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
           indexPending = options.index !== 'never';
         }
         driver = opened;
+        return { created };
       } catch (error) {
         // A failed open leaves nothing open: the engine may call open again.
         if (opened && opened !== driver) await opened.close().catch(() => {});
@@ -288,7 +295,7 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
           return;
         } catch (error) {
           if ((error as { code?: unknown })?.code !== '23505')
-            throw fail(error, `write ${unique.size} points to ${table}`);
+            throw toWriteError(error, `write ${pointCount(unique.size)} to ${table}`, sinkId);
           fastPathAllowed = false;
         }
       }
@@ -316,7 +323,7 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
         });
         if (inserted === unique.size) fastPathAllowed = true;
       } catch (error) {
-        throw fail(error, `write ${unique.size} points to ${table}`);
+        throw toWriteError(error, `write ${pointCount(unique.size)} to ${table}`, sinkId);
       }
     },
 
@@ -445,6 +452,10 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
       }
     },
   };
+}
+
+function pointCount(count: number): string {
+  return count === 1 ? '1 point' : `${count} points`;
 }
 
 function parseMarker(comment: string | null): TableMarker | undefined {

@@ -110,6 +110,7 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
         );
       }
       const candidate = client ?? (await makeClient());
+      let created = false;
       try {
         const { exists } = await candidate.collectionExists(collection);
         if (!exists) {
@@ -117,6 +118,7 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
             await candidate.createCollection(collection, {
               vectors: { size: open.dimensions, distance: 'Cosine' },
             });
+            created = true;
           } catch (error) {
             // Another process created it first (409): verify it below like any existing collection.
             if ((error as { status?: number })?.status !== 409) throw error;
@@ -182,6 +184,7 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
       }
       dimensions = open.dimensions;
       client = candidate;
+      return { created };
     },
 
     async upsert(points, call) {

@@ -333,6 +333,7 @@ function resultObject(
   object.shadowMode = context.options.shadowMode === true;
   object.sink = redact(context.sink.id);
   object.source = context.source.id;
+  if (result.sinkLoss) object.sinkLoss = result.sinkLoss;
   if (result.failures.length > 0) object.failures = result.failures;
   if (result.error) object.error = result.error;
   return object;

@@ -68,6 +68,11 @@ export class ProgressDisplay {
         this.counters = event.counters;
         this.bar?.update(event.counters.rowsProcessed, this.barValues());
         break;
+      case 'sink-loss':
+        this.write(
+          `the sink holds ${formatInt(event.sinkPoints)} of the ${formatInt(event.ledgerPoints)} points the ledger records for it${event.created ? ' (this run created it)' : ''}: every row is checked against the sink, and what it lost is written again`,
+        );
+        break;
       case 'row-fail':
         if (this.failuresShown < 5) {
           this.write(`row ${event.key} failed (${event.code}): ${event.reason}`);

@@ -14,6 +14,14 @@ export type DriftEvent =
       fromVersion?: number;
       toVersion?: number;
     }
+  | {
+      /** The sink holds fewer points than the ledger records: every row is checked against it. */
+      type: 'sink-loss';
+      runId: string;
+      sinkPoints: number;
+      ledgerPoints: number;
+      created: boolean;
+    }
   | { type: 'batch-start'; runId: string; batch: number; rows: number }
   | { type: 'batch-end'; runId: string; batch: number; counters: RunCounters }
   | { type: 'embed-call'; runId: string; inputs: number; tokens: number }

@@ -60,7 +60,7 @@ export async function runPipeline(
       )
         await lastWrite;
       const prepared = await prepareBatch(batch, items, {
-        ledger: state.ledger,
+        ledger: state.dedupLedger,
         sinkId: state.sinkId,
         fingerprint: state.fingerprint,
         dedup: state.dedup,

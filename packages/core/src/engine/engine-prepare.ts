@@ -30,7 +30,7 @@ export interface PreparedBatch {
 }
 
 export interface PrepareContext {
-  ledger: Ledger;
+  ledger: Pick<Ledger, 'getPoints' | 'findByContentHash'>;
   sinkId: string;
   fingerprint: string;
   dedup: boolean;

@@ -5,10 +5,18 @@ import { AbortedError, InvalidInputError } from '../errors/errors.js';
 import { guardEmbedder, guardLedger, guardSink, guardSource } from '../guards/index.js';
 import { zeroCounters } from '../ledger-support/ledger-support.js';
 import type { CheckpointRef, Ledger, RunKind } from '../spec/ledger-v1.js';
+import type { SinkOpenResult } from '../spec/sink-v1.js';
 import type { SourceDescription } from '../spec/source-v1.js';
 import { runPipeline } from './engine-pipeline.js';
 import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
 import { throwIfAborted } from './engine-retry.js';
+import {
+  checkAgainstSink,
+  findSinkLoss,
+  noItems,
+  type SinkLoss,
+  thenReconcile,
+} from './engine-sink-truth.js';
 import { RunState } from './engine-state.js';
 import type {
   EmbedRunOptions,
@@ -33,8 +41,9 @@ export async function embed(input: EmbedRunOptions): Promise<RunResult> {
   const options = guardPlugins(input);
   const { description, columns } = await prepareRun(options);
   const version = options.version ?? description.latestVersion;
-  await openSink(options);
+  const loss = await sinkLoss(options, await openSink(options));
   const state = new RunState('embed', options.runId ?? randomUUID(), options);
+  checkAgainstSink(state, loss);
   const result = await execute(
     state,
     {
@@ -78,7 +87,10 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
   };
   const fromVersion = options.fromVersion ?? (await resumeVersion(options.ledger, ref));
   const runId = options.runId ?? randomUUID();
-  if (fromVersion !== undefined && fromVersion > toVersion) {
+  // Opened before the "nothing new" answer: a sink that lost its points is repaired even then.
+  const loss = await sinkLoss(options, await openSink(options));
+  const feedEmpty = fromVersion !== undefined && fromVersion > toVersion;
+  if (feedEmpty && !loss) {
     // Nothing new: no run is recorded (a watch loop polls often) and no lock is taken.
     return {
       runId,
@@ -94,10 +106,10 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
       deleted: 0,
     };
   }
-  await openSink(options);
   const state = new RunState('sync', runId, options);
+  checkAgainstSink(state, loss);
   const bootstrapped = fromVersion === undefined;
-  const sinceVersion = fromVersion ?? toVersion;
+  const sinceVersion = feedEmpty ? toVersion : (fromVersion ?? toVersion);
   const result = await execute(
     state,
     {
@@ -109,11 +121,15 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
     },
     async () => {
       const context = readerContext(state, columns);
+      const feed = bootstrapped
+        ? scanItems(context, toVersion)
+        : feedEmpty
+          ? noItems()
+          : changeItems(context, sinceVersion, toVersion);
+      // The feed says nothing of rows it did not touch: after a loss, reconcile a snapshot too.
       await runPipeline(
         state,
-        bootstrapped
-          ? scanItems(context, toVersion)
-          : changeItems(context, sinceVersion, toVersion),
+        loss && !bootstrapped ? thenReconcile(state, feed, scanItems(context, toVersion)) : feed,
       );
       if (!state.stopped && state.counters.rowsFailed === 0) {
         await options.ledger.setCheckpoint({ ...ref, version: toVersion, runId });
@@ -150,14 +166,23 @@ export async function prepareRun(options: RunOptions) {
   return { description, columns: projectedColumns(options) };
 }
 
-async function openSink(options: RunOptions): Promise<void> {
+async function openSink(options: RunOptions): Promise<SinkOpenResult | undefined> {
   const { embedder } = options;
-  await options.sink.open({
+  return (await options.sink.open({
     dimensions: embedder.dimensions,
     distance: 'cosine',
     model: embedder.id,
     ...(options.signal ? { signal: options.signal } : {}),
-  });
+  })) as SinkOpenResult | undefined;
+}
+
+/** With dedup on, whether the sink lost points the ledger records (it then checks every row). */
+function sinkLoss(
+  options: RunOptions,
+  opened: SinkOpenResult | undefined,
+): Promise<SinkLoss | undefined> {
+  if (options.dedup === false) return Promise.resolve(undefined);
+  return findSinkLoss(options.sink, options.ledger, opened, options.signal);
 }
 
 export function readerContext(
@@ -258,6 +283,7 @@ async function execute(
     ...(run.fromVersion === undefined ? {} : { fromVersion: run.fromVersion }),
     ...(run.toVersion === undefined ? {} : { toVersion: run.toVersion }),
   });
+  if (state.sinkLoss) state.emit({ type: 'sink-loss', runId: state.runId, ...state.sinkLoss });
   try {
     await body();
   } catch (error) {
@@ -286,6 +312,7 @@ async function execute(
     durationS,
     failures: [...state.failures],
     ...(error === undefined ? {} : { error }),
+    ...(state.sinkLoss ? { sinkLoss: { ...state.sinkLoss } } : {}),
   };
 }
 

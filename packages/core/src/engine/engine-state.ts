@@ -7,6 +7,7 @@ import type { Source } from '../spec/source-v1.js';
 import { AdaptiveLimiter } from './engine-concurrency.js';
 import type { DriftEvent } from './engine-events.js';
 import { type ResolvedRetryOptions, resolveRetryOptions } from './engine-retry.js';
+import type { DedupLedger, SinkLoss } from './engine-sink-truth.js';
 import type { RowFailure, RunOptions } from './engine-types.js';
 
 /** Why a run stopped early; decides whether batches still in flight may write what they have. */
@@ -48,6 +49,12 @@ export class RunState {
   readonly counters: RunCounters = zeroCounters();
   readonly changes: ChangeCounters = { inserted: 0, updated: 0, deleted: 0 };
   readonly failures: RowFailure[] = [];
+  /** What the dedup step reads: the ledger, or the ledger checked against the sink once the sink lost points. */
+  dedupLedger: DedupLedger;
+  /** Set when the sink held fewer points than the ledger records at the start of the run. */
+  sinkLoss: SinkLoss | undefined = undefined;
+  /** Batches from this one on reconcile a snapshot against the sink: not part of a sync's net effect. */
+  reconcileFromBatch = Number.POSITIVE_INFINITY;
   /** Cost of the embedder calls in flight, as estimated before each call (for `maxCostUsd`). */
   reservedCostUsd = 0;
   batches = 0;
@@ -62,6 +69,7 @@ export class RunState {
     this.sink = options.sink;
     this.embedder = options.embedder;
     this.ledger = options.ledger;
+    this.dedupLedger = options.ledger;
     this.sourceId = options.source.id;
     this.sinkId = options.sink.id;
     this.fingerprint = options.embedder.fingerprint;

@@ -3,6 +3,7 @@ import type { Ledger, RunCounters, RunStatus } from '../spec/ledger-v1.js';
 import type { Sink } from '../spec/sink-v1.js';
 import type { Source } from '../spec/source-v1.js';
 import type { DriftEvent } from './engine-events.js';
+import type { SinkLoss } from './engine-sink-truth.js';
 
 /** What every engine run needs: the plugins, the columns, and how to behave. */
 export interface RunOptions {
@@ -77,6 +78,12 @@ export interface RunResult extends RunCounters {
   failures: RowFailure[];
   /** The error that failed the run, when status is `failed`. */
   error?: string;
+  /**
+   * Set when the sink held fewer points than the ledger records (it was dropped,
+   * deleted or emptied): the run checked every row against the sink, re-adopted the
+   * points it still held and wrote the rest.
+   */
+  sinkLoss?: SinkLoss;
 }
 
 export interface SyncResult extends RunResult {

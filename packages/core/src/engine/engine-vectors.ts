@@ -5,6 +5,7 @@ import { apportionTokens, packCalls } from './engine-packing.js';
 import type { PreparedBatch, TextGroup } from './engine-prepare.js';
 import { retryDelayMs, withRetry } from './engine-retry.js';
 import type { RunState } from './engine-state.js';
+import { invalidVector } from './engine-vector-check.js';
 
 /** The vector for one distinct text of a batch, or why it has none. */
 export type VectorOutcome =
@@ -127,13 +128,20 @@ async function embedIndexes(
     for (let position = 0; position < indexes.length; position++) {
       const group = groups[indexes[position]!]!;
       const inputTokens = tokens[position]!;
-      outcomes.set(group.hash, {
-        kind: 'vector',
-        vector: result.vectors[position]!,
-        tokens: inputTokens,
-        costUsd: inputTokens * state.usdPerToken,
-        paid: true,
-      });
+      const vector = result.vectors[position]!;
+      const invalid = invalidVector(vector, state.embedder.id);
+      outcomes.set(
+        group.hash,
+        invalid
+          ? { kind: 'failed', code: invalid.code, reason: invalid.message }
+          : {
+              kind: 'vector',
+              vector,
+              tokens: inputTokens,
+              costUsd: inputTokens * state.usdPerToken,
+              paid: true,
+            },
+      );
     }
   } catch (error) {
     if (state.stopped) throw error;
@@ -206,21 +214,30 @@ async function callEmbedder(
           `Stopped before spending more than $${state.maxCostUsd}: $${state.counters.costUsd.toFixed(6)} spent, the next call would cost about $${estimateUsd.toFixed(6)}. Raise --max-cost to go on; what was done is kept and the next run starts where this one stopped.`,
         );
       }
-      const generation = await state.limiter.acquire(state.signal, estimateTokens);
+      // Reserved before the first await, so calls started together cannot all pass the check.
       state.reservedCostUsd += estimateUsd;
       try {
-        const response = await state.embedder.embed(texts, { signal: state.signal });
-        // Paced in the same unit it is measured in: our own token counts.
-        state.limiter.succeeded(estimateTokens);
-        return response;
-      } catch (error) {
-        // Holds every new call until the provider's retry-after (or the backoff) has passed.
-        if (DriftError.hasCode(error, ErrorCode.RateLimited))
-          state.limiter.rateLimited(generation, retryDelayMs(error, attempt, state.retry));
-        throw error;
+        const generation = await state.limiter.acquire(state.signal, estimateTokens);
+        try {
+          // A call that was sent is paid for: a stop of the run does not abort it (only the
+          // caller's signal does), so its vectors are recorded and written like the others.
+          const response = await state.embedder.embed(
+            texts,
+            state.userSignal ? { signal: state.userSignal } : {},
+          );
+          // Paced in the same unit it is measured in: our own token counts.
+          state.limiter.succeeded(estimateTokens);
+          return response;
+        } catch (error) {
+          // Holds every new call until the provider's retry-after (or the backoff) has passed.
+          if (DriftError.hasCode(error, ErrorCode.RateLimited))
+            state.limiter.rateLimited(generation, retryDelayMs(error, attempt, state.retry));
+          throw error;
+        } finally {
+          state.limiter.release();
+        }
       } finally {
         state.reservedCostUsd -= estimateUsd;
-        state.limiter.release();
       }
     },
     state.retry,

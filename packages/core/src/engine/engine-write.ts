@@ -1,72 +1,47 @@
 import type { LedgerBatch } from '../spec/ledger-v1.js';
 import type { Point } from '../spec/sink-v1.js';
+import type { WorkItem } from './engine-items.js';
 import { metadataOf } from './engine-items.js';
 import type { PreparedBatch } from './engine-prepare.js';
-import { withRetry } from './engine-retry.js';
 import type { RunState } from './engine-state.js';
-import { retryHooks, type VectorOutcome } from './engine-vectors.js';
+import type { VectorOutcome } from './engine-vectors.js';
+import { deletePoints, upsertPoints } from './engine-write-sink.js';
+
+/** One row to write: its point, and the text group it shares a vector with. */
+interface Write {
+  item: WorkItem;
+  point: Point;
+  group: string;
+  outcome: Extract<VectorOutcome, { kind: 'vector' }>;
+}
 
 /**
- * Writes one batch: sink upserts and deletes (acknowledged, split to the sink's
- * limit), then ONE ledger transaction, then the counters. Nothing is written for a
- * batch where every row was unchanged.
+ * Writes one batch: the sink's deletes (on their own, so a failing upsert never holds
+ * them back), its upserts (a point the sink refuses fails alone), then ONE ledger
+ * transaction, then the counters. Nothing is written for a batch where every row was
+ * unchanged. If the upserts fail whole, the deletes are still committed before the error
+ * goes on.
  */
 export async function writeBatch(
   state: RunState,
   prepared: PreparedBatch,
   outcomes: Map<string, VectorOutcome>,
 ): Promise<void> {
-  const points: Point[] = [];
-  const upserts: LedgerBatch['upserts'] = [];
+  const writes: Write[] = [];
   const failures: LedgerBatch['failures'] = [];
-  let embedded = 0;
-  let reused = 0;
-  let inserted = 0;
-  let updated = 0;
   for (const group of prepared.groups) {
     const outcome = outcomes.get(group.hash);
     if (outcome === undefined) continue; // not reached: the run stopped; the next run does it
-    if (outcome.kind === 'failed') {
-      for (const item of group.items)
-        failures.push({
-          sourceId: state.sourceId,
-          key: item.key,
-          pointId: item.pointId,
-          code: outcome.code,
-          reason: outcome.reason,
-        });
-      continue;
-    }
-    let first = true;
     for (const item of group.items) {
-      const payer = outcome.paid && first;
-      first = false;
-      if (payer) embedded++;
-      else reused++;
-      if (prepared.existing.has(item.pointId)) updated++;
-      else inserted++;
-      points.push({
-        id: item.pointId,
-        vector: outcome.vector,
-        payload: {
-          key: item.key,
-          source: state.sourceId,
-          content: state.storeContent ? group.text : null,
-          content_hash: group.hash,
-          model: state.model,
-          run_id: state.runId,
-          metadata: metadataOf(item.row, state.metadataColumns),
-        },
-      });
-      upserts.push({
-        pointId: item.pointId,
-        sourceId: state.sourceId,
-        key: item.key,
-        contentHash: group.hash,
-        fingerprint: state.fingerprint,
-        model: state.model,
-        tokens: payer ? outcome.tokens : 0,
-        costUsd: payer ? outcome.costUsd : 0,
+      if (outcome.kind === 'failed') {
+        failures.push(failure(state, item, outcome.code, outcome.reason));
+        continue;
+      }
+      writes.push({
+        item,
+        point: pointOf(state, item, group.text, group.hash, outcome),
+        group: group.hash,
+        outcome,
       });
     }
   }
@@ -76,58 +51,147 @@ export async function writeBatch(
     key: item.key,
   }));
 
-  if (points.length > 0 || deletes.length > 0 || failures.length > 0) {
-    const hooks = { ...retryHooks(state), signal: state.userSignal };
-    for (let start = 0; start < points.length; start += state.maxPointsPerWrite) {
-      const chunk =
-        points.length <= state.maxPointsPerWrite
-          ? points
-          : points.slice(start, start + state.maxPointsPerWrite);
-      await withRetry(
-        () => state.sink.upsert(chunk, { signal: state.userSignal }),
-        state.retry,
-        hooks,
+  let written = writes;
+  if (writes.length > 0 || deletes.length > 0 || failures.length > 0) {
+    await deletePoints(
+      state,
+      deletes.map((entry) => entry.pointId),
+    );
+    let rejected: Map<string, { code: string; reason: string }>;
+    try {
+      rejected = await upsertPoints(
+        state,
+        writes.map((write) => write.point),
       );
+    } catch (error) {
+      if (deletes.length > 0) {
+        await state.ledger.commitBatch(ledgerBatch(state, [], deletes, []));
+        countDeletes(state, deletes.length);
+      }
+      throw error;
     }
-    for (let start = 0; start < deletes.length; start += state.maxPointsPerWrite) {
-      const ids = deletes
-        .slice(start, start + state.maxPointsPerWrite)
-        .map((entry) => entry.pointId);
-      await withRetry(
-        () => state.sink.delete(ids, { signal: state.userSignal }),
-        state.retry,
-        hooks,
-      );
+    if (rejected.size > 0) {
+      written = writes.filter((write) => !rejected.has(write.point.id));
+      for (const write of writes) {
+        const refused = rejected.get(write.point.id);
+        if (refused) failures.push(failure(state, write.item, refused.code, refused.reason));
+      }
     }
-    await state.ledger.commitBatch({
-      runId: state.runId,
-      sinkId: state.sinkId,
-      upserts,
-      deletes,
-      failures,
-      at: new Date(),
-    });
+    await state.ledger.commitBatch(
+      ledgerBatch(state, ledgerUpserts(state, written), deletes, failures),
+    );
   }
+  countBatch(state, prepared, written, failures, deletes.length);
+}
 
+function pointOf(
+  state: RunState,
+  item: WorkItem,
+  text: string,
+  hash: string,
+  outcome: Extract<VectorOutcome, { kind: 'vector' }>,
+): Point {
+  return {
+    id: item.pointId,
+    vector: outcome.vector,
+    payload: {
+      key: item.key,
+      source: state.sourceId,
+      content: state.storeContent ? text : null,
+      content_hash: hash,
+      model: state.model,
+      run_id: state.runId,
+      metadata: metadataOf(item.row, state.metadataColumns),
+    },
+  };
+}
+
+function failure(
+  state: RunState,
+  item: WorkItem,
+  code: string,
+  reason: string,
+): LedgerBatch['failures'][number] {
+  return { sourceId: state.sourceId, key: item.key, pointId: item.pointId, code, reason };
+}
+
+/**
+ * The ledger's points for the rows written. A paid vector is recorded once, on the first
+ * written row of its text (the others reused it); so a paid row the sink refused passes
+ * its cost to a row of the same text that was written.
+ */
+function ledgerUpserts(state: RunState, written: Write[]): LedgerBatch['upserts'] {
+  const paidFor = new Set<string>();
+  return written.map(({ item, group, outcome }) => {
+    const payer = outcome.paid && !paidFor.has(group);
+    if (payer) paidFor.add(group);
+    return {
+      pointId: item.pointId,
+      sourceId: state.sourceId,
+      key: item.key,
+      contentHash: group,
+      fingerprint: state.fingerprint,
+      model: state.model,
+      tokens: payer ? outcome.tokens : 0,
+      costUsd: payer ? outcome.costUsd : 0,
+    };
+  });
+}
+
+function ledgerBatch(
+  state: RunState,
+  upserts: LedgerBatch['upserts'],
+  deletes: LedgerBatch['deletes'],
+  failures: LedgerBatch['failures'],
+): LedgerBatch {
+  return { runId: state.runId, sinkId: state.sinkId, upserts, deletes, failures, at: new Date() };
+}
+
+function countDeletes(state: RunState, deleted: number): void {
+  state.counters.rowsDeleted += deleted;
+  state.changes.deleted += deleted;
+}
+
+function countBatch(
+  state: RunState,
+  prepared: PreparedBatch,
+  written: Write[],
+  failures: LedgerBatch['failures'],
+  deleted: number,
+): void {
   const counters = state.counters;
-  const reached = embedded + reused + failures.length;
+  const paidFor = new Set<string>();
+  let embedded = 0;
+  let inserted = 0;
+  let updated = 0;
+  for (const { item, group, outcome } of written) {
+    if (outcome.paid && !paidFor.has(group)) {
+      paidFor.add(group);
+      embedded++;
+    }
+    if (prepared.existing.has(item.pointId)) updated++;
+    else inserted++;
+  }
+  const reached = written.length + failures.length;
   const unreached = prepared.groups.reduce((sum, group) => sum + group.items.length, 0) - reached;
   counters.rowsProcessed += prepared.rows - unreached;
   counters.rowsDeduped += prepared.deduped;
   counters.rowsSkipped += prepared.skipped;
   counters.rowsEmbedded += embedded;
-  counters.rowsReused += reused;
-  counters.rowsDeleted += deletes.length;
-  state.changes.inserted += inserted;
-  // An unchanged upsert (same text) of a change feed is still an update of the net effect.
-  state.changes.updated += updated + prepared.unchanged;
-  state.changes.deleted += deletes.length;
-  for (const failure of failures)
+  counters.rowsReused += written.length - embedded;
+  countDeletes(state, deleted);
+  // A reconcile after a sink lost points is a repair, not a change of the table.
+  if (prepared.batch < state.reconcileFromBatch) {
+    state.changes.inserted += inserted;
+    // An unchanged upsert (same text) of a change feed is still an update of the net effect.
+    state.changes.updated += updated + prepared.unchanged;
+  }
+  for (const entry of failures)
     state.recordFailure({
-      key: failure.key,
-      pointId: failure.pointId,
-      code: failure.code,
-      reason: failure.reason,
+      key: entry.key,
+      pointId: entry.pointId,
+      code: entry.code,
+      reason: entry.reason,
     });
   state.emit({
     type: 'batch-end',

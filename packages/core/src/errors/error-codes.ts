@@ -8,6 +8,10 @@ export const ErrorCode = {
   InputRejected: 'input-rejected',
   /** Authentication or configuration: trying again will not help. */
   Fatal: 'fatal',
+  /** The provider answered with a vector that carries nothing (all zeros, or not finite numbers). */
+  InvalidVector: 'invalid-vector',
+  /** A sink cannot store one point as it is (`pointId` says which, when known). */
+  PointRejected: 'point-rejected',
   /** An embedder or sink was handed more than its declared limits. */
   LimitExceeded: 'limit-exceeded',
   /** A sink's existing table/collection has another dimension or model. */

@@ -26,6 +26,26 @@ export class InputRejectedError extends DriftError {
   }
 }
 
+/** A provider's vector that carries nothing (all zeros, or not finite): never stored. */
+export class InvalidVectorError extends DriftError {
+  constructor(message: string, options: DriftErrorOptions = {}) {
+    super(ErrorCode.InvalidVector, message, { ...options, isRetryable: false });
+    this.name = 'InvalidVectorError';
+  }
+}
+
+/**
+ * A sink cannot store a point as it is (a value its store refuses, a constraint of the
+ * user's table). The engine isolates the point by splitting the write, fails that row
+ * alone and writes the rest.
+ */
+export class PointRejectedError extends DriftError {
+  constructor(message: string, options: DriftErrorOptions = {}) {
+    super(ErrorCode.PointRejected, message, { ...options, isRetryable: false });
+    this.name = 'PointRejectedError';
+  }
+}
+
 export class FatalError extends DriftError {
   constructor(message: string, options: DriftErrorOptions = {}) {
     super(ErrorCode.Fatal, message, { ...options, isRetryable: false });

@@ -1,6 +1,12 @@
 import { AbortedError, PluginStateError } from '../errors/errors.js';
 import { assertSpecificationVersion } from '../spec/assert-specification.js';
-import type { Sink, SinkOpenOptions, SinkV1, StoredPoint } from '../spec/sink-v1.js';
+import type {
+  Sink,
+  SinkOpenOptions,
+  SinkOpenResult,
+  SinkV1,
+  StoredPoint,
+} from '../spec/sink-v1.js';
 import { isGuarded, markGuarded } from './guard-marker.js';
 import { createInFlight } from './in-flight.js';
 import { invoke } from './invoke.js';
@@ -18,7 +24,7 @@ export function guardSink(sink: Sink): SinkV1 {
   if (isGuarded(sink)) return sink;
   assertSpecificationVersion(sink, 'sink');
   let state: 'new' | 'open' | 'closed' = 'new';
-  let opening: { options: SinkOpenOptions; promise: Promise<void> } | undefined;
+  let opening: { options: SinkOpenOptions; promise: Promise<SinkOpenResult> } | undefined;
   let closing: Promise<void> | undefined;
   const inFlight = createInFlight();
   const serial: Limiter | undefined =
@@ -76,12 +82,15 @@ export function guardSink(sink: Sink): SinkV1 {
             ),
           );
         }
-        return opening.promise;
+        // Only the first open can have created the store; later ones found it there.
+        return opening.promise.then((): SinkOpenResult => ({}));
       }
       if (options.signal?.aborted) return Promise.reject(new AbortedError());
       const promise = invoke(() => sink.open(options)).then(
-        () => {
+        (result): SinkOpenResult => {
           if (state === 'new') state = 'open';
+          const created = (result as SinkOpenResult | undefined)?.created;
+          return typeof created === 'boolean' ? { created } : {};
         },
         (error: unknown) => {
           // A failed open may be tried again.

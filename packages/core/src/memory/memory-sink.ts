@@ -10,6 +10,7 @@ import type {
   SearchHit,
   SinkCallOptions,
   SinkOpenOptions,
+  SinkOpenResult,
   SinkV1,
   StoredPoint,
 } from '../spec/sink-v1.js';
@@ -73,7 +74,7 @@ export function createMemorySink(options: MemorySinkOptions = {}): SinkV1 {
     },
     capabilities: { concurrentWrites: true },
 
-    async open(openOptions: SinkOpenOptions): Promise<void> {
+    async open(openOptions: SinkOpenOptions): Promise<SinkOpenResult> {
       if (openOptions.signal?.aborted) throw new AbortedError();
       const target = getStore();
       const { dimensions, model } = openOptions;
@@ -92,9 +93,12 @@ export function createMemorySink(options: MemorySinkOptions = {}): SinkV1 {
           `The memory sink ${sinkId()} holds vectors of ${target.model}; it will not mix in ${model}. Use another sink, or migrate.`,
         );
       }
+      // A store no sink has opened yet is created now.
+      const created = target.dimensions === undefined;
       target.dimensions = dimensions;
       target.model = model;
       state = 'open';
+      return { created };
     },
 
     async upsert(points: Point[], callOptions?: SinkCallOptions): Promise<void> {

@@ -50,6 +50,15 @@ export interface SinkOpenOptions {
   signal?: AbortSignal;
 }
 
+/** What `open` found. A sink that cannot tell leaves a field out. */
+export interface SinkOpenResult {
+  /**
+   * True when this `open` created the table/collection (it did not exist), so it holds
+   * no points whatever a ledger remembers writing there; false when it existed.
+   */
+  created?: boolean;
+}
+
 export interface SinkCallOptions {
   signal?: AbortSignal;
 }
@@ -66,8 +75,12 @@ export interface SinkV1 {
   /** Canonical URI without credentials, e.g. `qdrant://localhost:6333/docs`. */
   readonly id: string;
   readonly capabilities?: SinkCapabilities;
-  /** Create the table/collection or verify it; refuses a dimension or model mismatch. */
-  open(options: SinkOpenOptions): Promise<void>;
+  /**
+   * Create the table/collection or verify it; refuses a dimension or model mismatch.
+   * Resolves with what it found (say `created` when you can), or with nothing.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: sinks written before the result existed resolve with nothing
+  open(options: SinkOpenOptions): Promise<SinkOpenResult | undefined | void>;
   /** Insert or overwrite by id. Resolves only once the points are durable and visible. */
   upsert(points: Point[], options?: SinkCallOptions): Promise<void>;
   /** Remove by id; ids that do not exist are ignored. */

@@ -132,6 +132,22 @@ export function testSink(options: TestSinkOptions): void {
     );
 
     it(
+      'says `created` only on the open that made the store (when it says at all)',
+      async () => {
+        const name = newName();
+        const sink = await createSink(name);
+        const first = await sink.open(openOptions);
+        if (first?.created === undefined) return;
+        if (first.created) expect(await sink.count()).toBe(0);
+        await sink.upsert(points(1));
+        if (!reopen) return;
+        const second = await again(sink, name);
+        expect((await second.open(openOptions))?.created).toBe(false);
+      },
+      timeout,
+    );
+
+    it(
       'refuses another dimension with a dimension-mismatch error',
       async () => {
         const { sink, name } = await fresh();
