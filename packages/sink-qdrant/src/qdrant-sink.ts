@@ -118,8 +118,11 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
               vectors: { size: open.dimensions, distance: 'Cosine' },
             });
           } catch (error) {
-            // Another process created it first (409): verify it below like any existing collection.
-            if ((error as { status?: number })?.status !== 409) throw error;
+            // Another process created it first (409, or 400 "already exists" from some
+            // servers): verify it below like any existing collection.
+            const status = (error as { status?: number })?.status;
+            if (status !== 409 && !(await candidate.collectionExists(collection)).exists)
+              throw error;
           }
         }
         const info = await candidate.getCollection(collection);

@@ -21,6 +21,8 @@ export async function createSinkFromUri(
   given: string,
   importer?: ModuleImporter,
   cwd = process.cwd(),
+  /** Where a sink says it waits (e.g. for another process on a PGlite folder). */
+  note?: (message: string) => void,
 ): Promise<Sink> {
   const scheme = sinkScheme(given);
   const uri = scheme === 'pglite' ? absolutePgliteUri(given, cwd) : given;
@@ -32,13 +34,11 @@ export async function createSinkFromUri(
         .join(', ')} (e.g. ${exampleSinks()}).`,
     );
   }
-  const factory = await loadPluginFactory<(uri: string) => Sink>(
-    plugin,
-    `The sink ${scheme}://`,
-    importer,
-  );
+  const factory = await loadPluginFactory<
+    (uri: string, options?: { onLockWait?: (message: string) => void }) => Sink
+  >(plugin, `The sink ${scheme}://`, importer);
   try {
-    return factory(uri);
+    return factory(uri, note ? { onLockWait: note } : {});
   } catch (error) {
     // A factory only parses; what it refuses is the URI the user typed.
     throw usageError(
