@@ -5,6 +5,7 @@ import { AbortedError, InvalidInputError } from '../errors/errors.js';
 import { guardEmbedder, guardLedger, guardSink, guardSource } from '../guards/index.js';
 import { zeroCounters } from '../ledger-support/ledger-support.js';
 import type { CheckpointRef, Ledger, RunKind } from '../spec/ledger-v1.js';
+import { ledgerDescribesSink } from './engine-ephemeral.js';
 import { runPipeline } from './engine-pipeline.js';
 import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
 import { throwIfAborted } from './engine-retry.js';
@@ -70,7 +71,9 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
     sinkId: options.sink.id,
     fingerprint: options.embedder.fingerprint,
   };
-  const fromVersion = options.fromVersion ?? (await resumeVersion(options.ledger, ref));
+  const fromVersion =
+    options.fromVersion ??
+    (ledgerDescribesSink(options.sink) ? await resumeVersion(options.ledger, ref) : undefined);
   const runId = options.runId ?? randomUUID();
   if (fromVersion !== undefined && fromVersion > toVersion) {
     // Nothing new: no run is recorded (a watch loop polls often) and no lock is taken.

@@ -66,6 +66,12 @@ export interface SinkV1 {
   /** Canonical URI without credentials, e.g. `qdrant://localhost:6333/docs`. */
   readonly id: string;
   readonly capabilities?: SinkCapabilities;
+  /**
+   * Whether what is written outlives the process (default true). An in-memory store,
+   * empty in every new process, says `false`: the engine then trusts no ledger record
+   * of it (no dedup, no checkpoint), since the ledger outlives the store.
+   */
+  readonly persistent?: boolean;
   /** Create the table/collection or verify it; refuses a dimension or model mismatch. */
   open(options: SinkOpenOptions): Promise<void>;
   /** Insert or overwrite by id. Resolves only once the points are durable and visible. */
