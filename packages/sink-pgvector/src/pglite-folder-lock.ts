@@ -63,19 +63,19 @@ export async function lockFolder(
     }
     const holder = await readHolder(path);
     if (holder === 'gone') continue;
-    if (holder === 'stale' || !isAlive(holder)) {
-      await takeOver(path);
-      continue;
-    }
+    const dead = holder === 'stale' || !isAlive(holder);
+    // A dead holder's lock is moved away, then the folder is tried again at once.
+    if (dead && (await takeOver(path))) continue;
+    const shown = dead ? { pid: 'gone', host: hostname(), since: '' } : holder;
     if (Date.now() >= deadline) {
       throw new SinkError(
-        `The PGlite folder ${folder} is in use by another Drift process (pid ${holder.pid} on ${holder.host}, since ${holder.since}); waited ${Math.round(timeoutMs / 1000)} s. PGlite takes one process at a time: run again when that one ends, or use a PostgreSQL server for concurrent writers. If no such process runs, delete ${path}.`,
+        `The PGlite folder ${folder} is in use by another Drift process (pid ${shown.pid} on ${shown.host}, since ${shown.since}); waited ${Math.round(timeoutMs / 1000)} s. PGlite takes one process at a time: run again when that one ends, or use a PostgreSQL server for concurrent writers. If no such process runs, delete ${path}.`,
       );
     }
     if (!announced) {
       announced = true;
       options.onWait?.(
-        `The PGlite folder ${folder} is in use by another Drift process (pid ${holder.pid}); waiting up to ${Math.round(timeoutMs / 1000)} s for it to finish.`,
+        `The PGlite folder ${folder} is in use by another Drift process (pid ${shown.pid}); waiting up to ${Math.round(timeoutMs / 1000)} s for it to finish.`,
       );
     }
     await sleep(options.pollMs ?? 200, options.signal);
@@ -137,12 +137,13 @@ function isAlive(holder: Holder): boolean {
  * dead lock over, one moves it; the others find it gone (or newly taken) and look again.
  * The one that moved it checks it moved the dead lock, not a fresh one written meanwhile.
  */
-async function takeOver(path: string): Promise<void> {
+async function takeOver(path: string): Promise<boolean> {
   const aside = `${path}.${process.pid}.${Date.now()}.stale`;
   try {
     await rename(path, aside);
-  } catch {
-    return;
+  } catch (error) {
+    // Gone already (another process took it over): look again.
+    return (error as { code?: string }).code === 'ENOENT';
   }
   const moved = await readHolder(aside);
   await unlink(aside).catch(() => {});
@@ -150,6 +151,7 @@ async function takeOver(path: string): Promise<void> {
     // A live lock moved by mistake: put it back unless someone else took the folder since.
     await putBack(path, moved);
   }
+  return true;
 }
 
 async function putBack(path: string, holder: Holder): Promise<void> {

@@ -15,9 +15,9 @@ export async function openPgliteFolder(dataDir: string | undefined): Promise<PGl
     return await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
   } catch (error) {
     if (!dataDir) throw error;
-    const reason = ((error as Error)?.message ?? String(error)).split('\n')[0]?.replace(/\.$/, '');
+    // PGlite's own message ("Aborted(). Build with -sASSERTIONS…") stays in `cause` (DRIFT_DEBUG).
     throw new SinkError(
-      `The PGlite folder ${dataDir} cannot be opened: it is damaged or not a PGlite database (PGlite: ${reason}). Move it aside (mv "${dataDir}" "${dataDir}.broken") or delete it, and the next run creates an empty one and embeds into it again.`,
+      `The PGlite folder ${dataDir} cannot be opened: it is damaged, or not a PGlite database. Move it aside (mv "${dataDir}" "${dataDir}.broken") or delete it, and the next run starts a new, empty one.`,
       { cause: error },
     );
   }
