@@ -1,4 +1,6 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { type FolderLock, lockFolder } from './pglite-folder-lock.js';
+import { openPgliteFolder } from './pglite-open-folder.js';
 import type { SqlDriver, SqlExecutor } from './pgvector-driver.js';
 
 export interface PgliteDriverOptions {
@@ -6,6 +8,11 @@ export interface PgliteDriverOptions {
   dataDir?: string;
   /** Your own PGlite instance, created with the pgvector extension; never closed by the sink. */
   database?: PGlite;
+  /** How long to wait for another process that holds the data directory (default 5 min). */
+  lockTimeoutMs?: number;
+  /** Told once when another process holds the data directory and the open waits for it. */
+  onLockWait?: (message: string) => void;
+  signal?: AbortSignal;
 }
 
 type Queryable = Pick<PGlite, 'query'> | Pick<Transaction, 'query'>;
@@ -29,18 +36,25 @@ function executorFor(database: Queryable): SqlExecutor {
 export async function createPgliteDriver(options: PgliteDriverOptions): Promise<SqlDriver> {
   let database = options.database;
   const owned = !database;
+  let lock: FolderLock | undefined;
   if (!database) {
-    const [{ PGlite }, { vector }] = await Promise.all([
-      import('@electric-sql/pglite'),
-      import('@electric-sql/pglite-pgvector'),
-    ]);
     const dataDir =
       options.dataDir === undefined || options.dataDir === 'memory' ? undefined : options.dataDir;
     if (dataDir) {
       const { mkdir } = await import('node:fs/promises');
       await mkdir(dataDir, { recursive: true });
+      lock = await lockFolder(dataDir, {
+        ...(options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs }),
+        ...(options.onLockWait ? { onWait: options.onLockWait } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
     }
-    database = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
+    try {
+      database = await openPgliteFolder(dataDir);
+    } catch (error) {
+      await lock?.release();
+      throw error;
+    }
   }
   const instance = database;
   return {
@@ -48,7 +62,11 @@ export async function createPgliteDriver(options: PgliteDriverOptions): Promise<
     ...executorFor(instance),
     transaction: (work) => instance.transaction((transaction) => work(executorFor(transaction))),
     async close() {
-      if (owned) await instance.close();
+      try {
+        if (owned) await instance.close();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 }

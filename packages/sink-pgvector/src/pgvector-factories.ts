@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { ClientBase, Pool } from 'pg';
 import { createPgDriver } from './pg-driver.js';
@@ -8,7 +9,7 @@ import {
   type PgvectorSink,
   type PgvectorSinkCommonOptions,
 } from './pgvector-sink.js';
-import { canonicalPgUri } from './pgvector-uri.js';
+import { canonicalPgUri, storageQuery } from './pgvector-uri.js';
 
 export interface PgvectorSinkOptions extends PgvectorSinkCommonOptions {
   /** `postgres://user[:password]@host:5432/db?sslmode=…`; the password may also come from PGPASSWORD. */
@@ -27,8 +28,8 @@ export function createPgvectorSink(options: PgvectorSinkOptions): PgvectorSink {
   if (options.schema !== undefined) assertIdentifier(options.schema);
   const source = options.pool ?? options.client;
   const id = options.connectionString
-    ? canonicalPgUri(options.connectionString, options.table)
-    : `pg://${describeInjected(source)}?table=${encodeURIComponent(options.table)}`;
+    ? canonicalPgUri(options.connectionString, options.table, options.schema)
+    : `pg://${describeInjected(source)}?${storageQuery(options.table, options.schema)}`;
   return createSqlPgvectorSink({
     ...options,
     id,
@@ -50,6 +51,13 @@ export interface PgliteSinkOptions extends PgvectorSinkCommonOptions {
   dataDir?: string;
   /** Your own PGlite instance, created with `extensions: { vector }` (never closed by the sink). */
   database?: PGlite;
+  /**
+   * How long `open` waits while another process holds the data directory (PGlite takes
+   * one process at a time) before it refuses. Default 300 000 ms.
+   */
+  lockTimeoutMs?: number;
+  /** Told once when `open` starts waiting for another process that holds the directory. */
+  onLockWait?: (message: string) => void;
 }
 
 /**
@@ -59,14 +67,34 @@ export interface PgliteSinkOptions extends PgvectorSinkCommonOptions {
 export function createPgliteSink(options: PgliteSinkOptions): PgvectorSink {
   assertIdentifier(options.table);
   if (options.schema !== undefined) assertIdentifier(options.schema);
-  const dataDir = options.dataDir ?? 'memory';
-  return createSqlPgvectorSink({
+  // The folder made absolute: the id names one database whatever folder the process runs in.
+  const dataDir =
+    options.dataDir === undefined || options.dataDir === 'memory'
+      ? 'memory'
+      : resolvePath(options.dataDir);
+  const inMemory = options.database
+    ? !options.database.dataDir || options.database.dataDir.startsWith('memory://')
+    : dataDir === 'memory';
+  const sink = createSqlPgvectorSink({
     ...options,
-    id: `pglite://${options.database ? '(instance)' : dataDir}?table=${encodeURIComponent(options.table)}`,
+    id: `pglite://${options.database ? '(instance)' : dataDir}?${storageQuery(options.table, options.schema)}`,
     concurrentWrites: false,
-    connect: () =>
-      createPgliteDriver(options.database ? { database: options.database } : { dataDir }),
+    connect: (signal) =>
+      createPgliteDriver(
+        options.database
+          ? { database: options.database }
+          : {
+              dataDir,
+              ...(options.lockTimeoutMs === undefined
+                ? {}
+                : { lockTimeoutMs: options.lockTimeoutMs }),
+              ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}),
+              ...(signal ? { signal } : {}),
+            },
+      ),
   });
+  // An in-memory database starts empty in every process: the ledger's records of it are stale.
+  return inMemory ? Object.assign(sink, { persistent: false }) : sink;
 }
 
 /** `pg://` is Drift's short form; `pg` reads `postgres://`. The `table` and `schema` parameters are Drift's. */

@@ -1,4 +1,8 @@
-import { createPgliteSink, createPgvectorSink } from './pgvector-factories.js';
+import {
+  createPgliteSink,
+  createPgvectorSink,
+  type PgliteSinkOptions,
+} from './pgvector-factories.js';
 import type { PgvectorSink } from './pgvector-sink.js';
 import { parsePgvectorUri } from './pgvector-uri.js';
 
@@ -10,7 +14,7 @@ import { parsePgvectorUri } from './pgvector-uri.js';
  */
 export function createPgvectorSinkFromUri(
   uri: string,
-  options: { storeContent?: boolean } = {},
+  options: Pick<PgliteSinkOptions, 'storeContent' | 'lockTimeoutMs' | 'onLockWait'> = {},
 ): PgvectorSink {
   const parsed = parsePgvectorUri(uri);
   const storeContent = options.storeContent ?? parsed.storeContent;
@@ -24,6 +28,8 @@ export function createPgvectorSinkFromUri(
       ...common,
       dataDir: parsed.dataDir ?? 'memory',
       index: parsed.index ?? 'never',
+      ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+      ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}),
     });
   return createPgvectorSink({
     ...common,

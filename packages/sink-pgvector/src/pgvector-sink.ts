@@ -66,7 +66,7 @@ export interface PgvectorSinkCommonOptions {
 export interface SqlPgvectorSinkOptions extends PgvectorSinkCommonOptions {
   id: string;
   /** Opens the engine connection; called by `open`, never before. */
-  connect: () => Promise<SqlDriver>;
+  connect: (signal?: AbortSignal) => Promise<SqlDriver>;
   /** Whether the engine can take concurrent writes (a pool) or not (PGlite, one client). */
   concurrentWrites: boolean;
 }
@@ -139,6 +139,8 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
   async function buildIndex(driverForIndex: SqlDriver): Promise<void> {
     if (options.index === 'never' || dimensions > HNSW_MAX_DIMENSIONS) return;
     await driverForIndex.transaction(async (executor) => {
+      // Two processes building it at once would both build, and one fail on the name.
+      await executor.query('select pg_advisory_xact_lock(hashtext($1))', [`drift:index:${table}`]);
       // pgvector builds HNSW several times faster while the graph fits in
       // maintenance_work_mem (64 MB by default: ~10k vectors of 1536-d). For this build only.
       await executor.query(`select set_config('maintenance_work_mem', $1, true)`, [
@@ -152,10 +154,22 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
 
   /** Creates the table or verifies it; resolves true when it created it. */
   async function verifyOrCreate(executor: SqlExecutor, open: SinkOpenOptions): Promise<boolean> {
+    // `create … if not exists` is not safe against a second process doing the same at the
+    // same instant (a unique violation in the catalog): Drift's DDL takes turns per database.
+    await executor.query('select pg_advisory_xact_lock(hashtext($1))', ['drift:create']);
     const extension = await executor.query<{ present: boolean }>(
       `select exists(select 1 from pg_extension where extname = 'vector') as present`,
     );
     if (!extension[0]?.present) await executor.query('create extension if not exists vector');
+    if (options.schema !== undefined) {
+      // Checked first: `create schema if not exists` needs CREATE on the database even when it exists.
+      const schema = await executor.query<{ present: boolean }>(
+        'select exists(select 1 from pg_namespace where nspname = $1) as present',
+        [options.schema],
+      );
+      if (!schema[0]?.present)
+        await executor.query(`create schema if not exists ${quoteIdentifier(options.schema)}`);
+    }
 
     const marker: TableMarker = {
       drift: 1,
@@ -255,7 +269,7 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
       }
       let opened: SqlDriver | undefined;
       try {
-        opened = driver ?? (await options.connect());
+        opened = driver ?? (await options.connect(open.signal));
         const created = await opened.transaction((executor) => verifyOrCreate(executor, open));
         dimensions = open.dimensions;
         fastPathAllowed = true;

@@ -73,15 +73,31 @@ function common(
   };
 }
 
-/** The sink id: the URI without password, as `pg://user@host:port/db?table=name`. */
-export function canonicalPgUri(connectionString: string, table: string): string {
+/**
+ * The sink id: the URI without password, as `pg://user@host:port/db?schema=s&table=t`.
+ * Everything that selects other storage is in it (host, port, database, schema, table,
+ * and a `search_path` given in `options=`), so two tables never share one ledger record.
+ */
+export function canonicalPgUri(connectionString: string, table: string, schema?: string): string {
   try {
     const url = new URL(connectionString.replace(/^[a-z]+:\/\//i, 'postgres://'));
     const user = url.username ? `${url.username}@` : '';
-    return `pg://${user}${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}?table=${encodeURIComponent(table)}`;
+    const extra = new URLSearchParams();
+    // libpq parameters that choose another server, database or default schema.
+    for (const name of ['host', 'port', 'dbname', 'options']) {
+      const value = url.searchParams.get(name);
+      if (value !== null) extra.set(name, value);
+    }
+    const more = extra.size > 0 ? `&${extra.toString()}` : '';
+    return `pg://${user}${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}?${storageQuery(table, schema)}${more}`;
   } catch {
-    return `pg://?table=${encodeURIComponent(table)}`;
+    return `pg://?${storageQuery(table, schema)}`;
   }
+}
+
+/** `table=t`, or `schema=s&table=t`: the part of a sink id that names the table. */
+export function storageQuery(table: string, schema?: string): string {
+  return `${schema === undefined ? '' : `schema=${encodeURIComponent(schema)}&`}table=${encodeURIComponent(table)}`;
 }
 
 export type { PgvectorSink };

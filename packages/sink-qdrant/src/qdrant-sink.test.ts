@@ -189,3 +189,38 @@ describe('Qdrant sink requests', () => {
     ).toMatchObject({ code: 'transient' });
   });
 });
+
+describe('two processes creating one collection at once', () => {
+  it('verifies the collection the other created, even while it still answers 500', async () => {
+    for (const status of [409, 400]) {
+      const { client, calls } = recordingClient();
+      let exists = false;
+      let unreadable = 2;
+      client.collectionExists = async () => ({ exists });
+      client.createCollection = async () => {
+        exists = true;
+        throw Object.assign(new Error('Collection `docs` already exists!'), { status });
+      };
+      const getCollection = client.getCollection;
+      client.getCollection = async (name) => {
+        if (unreadable-- > 0)
+          throw Object.assign(new Error('0 of 0 read operations failed'), { status: 500 });
+        return getCollection(name);
+      };
+      const sink = createQdrantSink({ collection: 'docs', client });
+      await sink.open(openOptions);
+      expect(calls.map((call) => call.method)).toContain('createPayloadIndex');
+      await sink.close();
+    }
+  });
+
+  it('still fails on a create error when no collection came of it', async () => {
+    const { client } = recordingClient();
+    client.createCollection = async () => {
+      throw Object.assign(new Error('Bad request'), { status: 400 });
+    };
+    await expect(
+      createQdrantSink({ collection: 'docs', client }).open(openOptions),
+    ).rejects.toThrow(/Bad request/);
+  });
+});

@@ -112,6 +112,7 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
       const candidate = client ?? (await makeClient());
       let created = false;
       try {
+        let createdElsewhere = false;
         const { exists } = await candidate.collectionExists(collection);
         if (!exists) {
           try {
@@ -120,11 +121,17 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
             });
             created = true;
           } catch (error) {
-            // Another process created it first (409): verify it below like any existing collection.
-            if ((error as { status?: number })?.status !== 409) throw error;
+            // Another process created it first (409; 400 "already exists" before Qdrant
+            // 1.8): verify it below like any existing collection.
+            const status = (error as { status?: number })?.status;
+            if (status !== 409 && !(await candidate.collectionExists(collection)).exists)
+              throw error;
+            createdElsewhere = true;
           }
         }
-        const info = await candidate.getCollection(collection);
+        const info = createdElsewhere
+          ? await whenReadable(() => candidate.getCollection(collection))
+          : await candidate.getCollection(collection);
         const vectors = info.config.params.vectors as
           | { size?: unknown; distance?: unknown }
           | undefined;
@@ -396,4 +403,20 @@ async function runLimited<T>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   if (failure !== undefined) throw failure;
+}
+
+/**
+ * A collection another process is creating answers 500 ("0 of 0 read operations failed")
+ * until its shards are up: ask again for up to ~1.5 s before calling that a failure.
+ */
+async function whenReadable<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      const status = (error as { status?: number })?.status ?? 0;
+      if (status < 500 || attempt >= 4) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+  }
 }

@@ -17,10 +17,11 @@ export function parseQdrantUri(uri: string): { url: string; collection: string; 
   const tls = scheme.toLowerCase() === 'qdrants';
   const hostPort = /:\d+$/.test(authority) ? authority : `${authority}:6333`;
   const collection = decodeURIComponent(rawCollection);
+  // The id names the storage: server (host name case-folded) and collection (one spelling).
   return {
     url: `${tls ? 'https' : 'http'}://${hostPort}`,
     collection,
-    id: `${tls ? 'qdrants' : 'qdrant'}://${hostPort}/${rawCollection}`,
+    id: `${tls ? 'qdrants' : 'qdrant'}://${hostPort.toLowerCase()}/${encodeURIComponent(collection)}`,
   };
 }
 

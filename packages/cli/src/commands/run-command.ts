@@ -112,7 +112,9 @@ export async function runPipelineCommand(
     const sinkIsDefault = options.sink === undefined;
     const sinkUri = options.sink ?? defaultSinkUri(target.shortName);
     if (sinkIsDefault) mkdirSync(resolvePath(io.cwd, '.drift'), { recursive: true });
-    const sink = await createSinkFromUri(sinkUri, io.importer, io.cwd);
+    const sink = await createSinkFromUri(sinkUri, io.importer, io.cwd, (message) =>
+      output.note(message),
+    );
     sinkId = sink.id;
     closers.push(() => sink.close());
 

@@ -22,6 +22,8 @@ export async function createSinkFromUri(
   given: string,
   importer?: ModuleImporter,
   cwd = process.cwd(),
+  /** Where a sink says it waits (e.g. for another process on a PGlite folder). */
+  note?: (message: string) => void,
 ): Promise<Sink> {
   const userPlugin = userSinkPlugin(given);
   const scheme = sinkScheme(userPlugin?.value ?? given);
@@ -38,9 +40,11 @@ export async function createSinkFromUri(
   }
   const factory = userPlugin
     ? () => createUserSink(userPlugin, cwd, importer)
-    : await loadPluginFactory<(uri: string) => Sink>(plugin!, `The sink ${scheme}://`, importer);
+    : await loadPluginFactory<
+        (uri: string, options?: { onLockWait?: (message: string) => void }) => Sink
+      >(plugin!, `The sink ${scheme}://`, importer);
   try {
-    return await factory(uri);
+    return await factory(uri, note ? { onLockWait: note } : {});
   } catch (error) {
     if (error instanceof CliError) throw error;
     // A factory only parses; what it refuses is the URI the user typed.

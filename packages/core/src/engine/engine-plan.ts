@@ -1,3 +1,4 @@
+import { ledgerDescribesSink } from './engine-ephemeral.js';
 import type { WorkItem } from './engine-items.js';
 import { prepareBatch } from './engine-prepare.js';
 import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
@@ -66,7 +67,7 @@ async function plan(options: RunOptions, batches: AsyncIterable<WorkItem[]>): Pr
     ledger: options.ledger,
     sinkId: options.sink.id,
     fingerprint: embedder.fingerprint,
-    dedup: options.dedup ?? true,
+    dedup: (options.dedup ?? true) && ledgerDescribesSink(options.sink),
     refreshChanged: (options.metadataColumns?.length ?? 0) > 0,
     ...(options.signal ? { signal: options.signal } : {}),
   };

@@ -7,6 +7,7 @@ import { zeroCounters } from '../ledger-support/ledger-support.js';
 import type { CheckpointRef, Ledger, RunKind } from '../spec/ledger-v1.js';
 import type { SinkOpenResult } from '../spec/sink-v1.js';
 import type { SourceDescription } from '../spec/source-v1.js';
+import { ledgerDescribesSink } from './engine-ephemeral.js';
 import { runPipeline } from './engine-pipeline.js';
 import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
 import { throwIfAborted } from './engine-retry.js';
@@ -85,7 +86,9 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
     sinkId: options.sink.id,
     fingerprint: options.embedder.fingerprint,
   };
-  const fromVersion = options.fromVersion ?? (await resumeVersion(options.ledger, ref));
+  const fromVersion =
+    options.fromVersion ??
+    (ledgerDescribesSink(options.sink) ? await resumeVersion(options.ledger, ref) : undefined);
   const runId = options.runId ?? randomUUID();
   // Opened before the "nothing new" answer: a sink that lost its points is repaired even then.
   const loss = await sinkLoss(options, await openSink(options));

@@ -5,6 +5,7 @@ import type { Ledger, RunCounters, RunKind } from '../spec/ledger-v1.js';
 import type { Sink } from '../spec/sink-v1.js';
 import type { Source } from '../spec/source-v1.js';
 import { AdaptiveLimiter } from './engine-concurrency.js';
+import { ledgerDescribesSink } from './engine-ephemeral.js';
 import type { DriftEvent } from './engine-events.js';
 import { type ResolvedRetryOptions, resolveRetryOptions } from './engine-retry.js';
 import type { DedupLedger, SinkLoss } from './engine-sink-truth.js';
@@ -83,7 +84,7 @@ export class RunState {
         ? [...options.metadataColumns]
         : undefined;
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 1000));
-    this.dedup = options.dedup ?? true;
+    this.dedup = (options.dedup ?? true) && ledgerDescribesSink(options.sink);
     this.storeContent = options.storeContent ?? true;
     this.maxCostUsd = options.maxCostUsd;
     const maxPoints = options.sink.capabilities?.maxPointsPerWrite;

@@ -68,6 +68,9 @@ export function guardSink(sink: Sink): SinkV1 {
     get capabilities() {
       return sink.capabilities;
     },
+    get persistent() {
+      return sink.persistent;
+    },
     open(options) {
       if (state === 'closed') {
         return Promise.reject(

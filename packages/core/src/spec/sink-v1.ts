@@ -76,6 +76,12 @@ export interface SinkV1 {
   readonly id: string;
   readonly capabilities?: SinkCapabilities;
   /**
+   * Whether what is written outlives the process (default true). An in-memory store,
+   * empty in every new process, says `false`: the engine then trusts no ledger record
+   * of it (no dedup, no checkpoint), since the ledger outlives the store.
+   */
+  readonly persistent?: boolean;
+  /**
    * Create the table/collection or verify it; refuses a dimension or model mismatch.
    * Resolves with what it found (say `created` when you can), or with nothing.
    */

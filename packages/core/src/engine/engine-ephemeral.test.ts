@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryLedger } from '../memory/index.js';
+import { planEmbed } from './engine-plan.js';
+import { embed, sync } from './engine-run.js';
+import {
+  commit,
+  createArraySource,
+  createFailingSink,
+  createRecordingEmbedder,
+  sinkContents,
+} from './engine-test-fakes.js';
+
+const rows = () => [1, 2, 3].map((id) => ({ id, text: `ticket ${id}`, tag: 'x' }));
+
+/** A new, empty store each time, under one id: what `pglite://memory` is to a new process. */
+function freshStore() {
+  return Object.assign(createFailingSink({ id: 'memory://fresh' }), { persistent: false });
+}
+
+describe('a sink that is not persistent', () => {
+  it('is never deduped against the ledger: every run fills the new store', async () => {
+    const ledger = createMemoryLedger();
+    const source = createArraySource({ rows: rows() });
+    const options = { source, embedder: createRecordingEmbedder(), ledger, textColumn: 'text' };
+    await embed({ ...options, sink: freshStore() });
+    expect(await planEmbed({ ...options, sink: freshStore() })).toMatchObject({
+      rowsToEmbed: 3,
+      rowsDeduped: 0,
+    });
+    const sink = freshStore();
+    expect(await embed({ ...options, sink })).toMatchObject({ rowsEmbedded: 3, rowsDeduped: 0 });
+    expect((await sinkContents(sink)).size).toBe(3);
+  });
+
+  it('is never resumed from a checkpoint: a sync starts from a snapshot', async () => {
+    const ledger = createMemoryLedger();
+    const source = createArraySource({ rows: rows() });
+    const options = { source, embedder: createRecordingEmbedder(), ledger, textColumn: 'text' };
+    await sync({ ...options, sink: freshStore() });
+    commit(source, [{ type: 'insert', row: { id: 4, text: 'ticket 4', tag: 'x' } }]);
+    const sink = freshStore();
+    expect(await sync({ ...options, sink })).toMatchObject({ bootstrapped: true, rowsEmbedded: 4 });
+    expect((await sinkContents(sink)).size).toBe(4);
+  });
+
+  it('a persistent sink under the same conditions trusts the ledger (the contrast)', async () => {
+    const ledger = createMemoryLedger();
+    const source = createArraySource({ rows: rows() });
+    const options = { source, embedder: createRecordingEmbedder(), ledger, textColumn: 'text' };
+    await embed({ ...options, sink: createFailingSink({ id: 'memory://fresh' }) });
+    expect(
+      await embed({ ...options, sink: createFailingSink({ id: 'memory://fresh' }) }),
+    ).toMatchObject({ rowsEmbedded: 0, rowsDeduped: 3 });
+  });
+});
