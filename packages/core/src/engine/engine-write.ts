@@ -1,3 +1,4 @@
+import { withoutInputText } from '../redaction/without-input-text.js';
 import type { LedgerBatch } from '../spec/ledger-v1.js';
 import type { Point } from '../spec/sink-v1.js';
 import { metadataOf } from './engine-items.js';
@@ -27,13 +28,17 @@ export async function writeBatch(
     const outcome = outcomes.get(group.hash);
     if (outcome === undefined) continue; // not reached: the run stopped; the next run does it
     if (outcome.kind === 'failed') {
+      // The ledger keeps no text: a reason that quotes the input loses the quote.
+      const reason = withoutInputText(outcome.reason, group.text);
       for (const item of group.items)
         failures.push({
           sourceId: state.sourceId,
           key: item.key,
           pointId: item.pointId,
           code: outcome.code,
-          reason: outcome.reason,
+          reason,
+          contentHash: group.hash,
+          textLength: group.text.length,
         });
       continue;
     }
