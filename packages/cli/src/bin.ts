@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { redactSecrets, secretsFromEnv } from '@drift-spark/core';
 import { processIo } from './cli-io.js';
 import { runCli } from './program.js';
 
@@ -29,9 +30,8 @@ runCli(process.argv.slice(2), processIo(controller.signal)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(
-      `drift: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`,
-    );
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    process.stderr.write(`drift: ${redactSecrets(message ?? '', secretsFromEnv(process.env))}\n`);
     if (process.env.DRIFT_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exitCode = 1;
   },

@@ -1,4 +1,11 @@
-import { AbortedError, DriftError, FatalError, SinkError, TransientError } from '@drift-spark/core';
+import {
+  AbortedError,
+  DriftError,
+  FatalError,
+  redactSecrets,
+  SinkError,
+  TransientError,
+} from '@drift-spark/core';
 
 /** SQLSTATE classes and codes after which the same call may succeed. */
 const TRANSIENT_CODES = new Set(['40001', '40P01', '53300', '57P01', '57P02', '57P03', '55P03']);
@@ -20,7 +27,8 @@ export function toDriftError(error: unknown, what: string, sinkId: string): Drif
   if ((error as { name?: string })?.name === 'AbortError')
     return new AbortedError(undefined, { cause: error });
   const code = String((error as { code?: unknown })?.code ?? '');
-  const detail = (error as { message?: string })?.message ?? String(error);
+  // A driver's message may quote the connection string it was given.
+  const detail = redactSecrets((error as { message?: string })?.message ?? String(error));
   if (code.startsWith('08') || TRANSIENT_CODES.has(code) || TRANSIENT_NODE_CODES.has(code)) {
     return new TransientError(
       `The pgvector sink ${sinkId} could not ${what} (${code}: ${detail}); it will be tried again.`,
