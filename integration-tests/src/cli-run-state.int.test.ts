@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -216,9 +216,23 @@ describe('runs and tables in odd states, through the built drift binary', () => 
     const embedded = await withLedger([...embedArgs('embed', sink), '--shadow-mode']);
     expect(embedded.code, embedded.stderr).toBe(0);
     expect((await withLedger(['status', '--sink', sink])).code).toBe(0);
-    // Damage the last pages (points and history), which status's own queries never read.
+    // Damage the page of the history_key index, which only provenance by key reads:
+    // status used to say "in step" and exit 0 over such a file.
+    const rootPage = Number(
+      execFileSync(
+        pythonPath(),
+        [
+          '-c',
+          'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT rootpage FROM sqlite_master WHERE name = \'history_key\'").fetchone()[0])',
+          ledger,
+        ],
+        { encoding: 'utf8' },
+      ).trim(),
+    );
     const bytes = readFileSync(ledger);
-    for (let at = bytes.length - 3 * 4096; at < bytes.length; at += 3) bytes[at] = 0xab;
+    const pageSize = bytes.readUInt16BE(16);
+    const start = (rootPage - 1) * pageSize;
+    for (let at = start; at < start + pageSize; at += 3) bytes[at] = 0xab;
     writeFileSync(ledger, bytes);
     const damaged = await withLedger(['status', '--sink', sink]);
     oneErrorLine(damaged, new RegExp(`ledger at ${ledger} is damaged .*--ledger`));

@@ -668,7 +668,8 @@ function openLedger(options: SqliteLedgerOptions) {
     checkIntegrity: wrap('check its integrity', () => {
       // quick_check reads every page (not the index/table cross-checks of integrity_check).
       const problems = db.pragma('quick_check(3)', { simple: false }) as { quick_check: string }[];
-      const first = problems[0]?.quick_check ?? 'no answer';
+      // SQLite starts its reports with "*** in database main ***": keep what follows.
+      const first = (problems[0]?.quick_check ?? 'no answer').replace(/^\*\*\*.*?\*\*\*\s*/, '');
       if (first !== 'ok')
         throw new LedgerError(
           `The Drift ledger at ${path} is damaged (${first.replace(/\s+/g, ' ')}): restore it from a backup, or point --ledger / DRIFT_LEDGER at a new file and run drift embed again.`,
