@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 /** Helpers for the CLI end-to-end tests: the built `drift`, a real Delta writer, a seeded RNG. */
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const driftBin = `${repoRoot}packages/cli/dist/bin.js`;
+/** The built CLI; DRIFT_BIN runs the tests against another build (e.g. to see them fail before a fix). */
+export const driftBin = process.env.DRIFT_BIN ?? `${repoRoot}packages/cli/dist/bin.js`;
 
 export function assertBuilt(): void {
   if (!existsSync(driftBin)) throw new Error(`${driftBin} is missing: run pnpm build first.`);
@@ -32,14 +33,24 @@ export interface DriftRun {
 /** Runs the built CLI as a child process. */
 export function runDrift(
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; killAfterMs?: number },
+  options: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    killAfterMs?: number;
+    /** Run as this user (the test runs as root: a permission test needs someone else). */
+    user?: { uid: number; gid: number };
+    /** Called with the child once it runs (to signal it). */
+    onStart?: (child: ChildProcess) => void;
+  },
 ): Promise<DriftRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [driftBin, ...args], {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...options.user,
     });
+    options.onStart?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { constants } from 'node:os';
+import { redactSecrets, secretsFromEnv } from '@drift-spark/core';
 import { processIo } from './cli-io.js';
 import { runCli } from './program.js';
 
@@ -33,9 +34,8 @@ runCli(process.argv.slice(2), processIo(controller.signal)).then(
     process.exitCode = interrupted && code !== 0 ? signalExitCode(interrupted) : code;
   },
   (error: unknown) => {
-    process.stderr.write(
-      `drift: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`,
-    );
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    process.stderr.write(`drift: ${redactSecrets(message ?? '', secretsFromEnv(process.env))}\n`);
     if (process.env.DRIFT_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exitCode = 1;
   },

@@ -1,13 +1,14 @@
+import { redactSecrets } from '@drift-spark/core';
+
 const secretName =
   /(api[-_]?key|secret|password|passwd|credential|authorization|access[-_]?key|session[-_]?token|bearer)/i;
 
 /**
  * Run options are kept for the record, never credentials: values under names that look
- * like secrets are dropped, and passwords inside URLs are masked.
+ * like secrets are dropped, and credentials inside strings (URLs) are masked.
  */
 export function scrubOptions(value: unknown): unknown {
-  if (typeof value === 'string')
-    return value.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^@/\s]*@/gi, '$1:***@');
+  if (typeof value === 'string') return redactSecrets(value);
   if (Array.isArray(value)) return value.map(scrubOptions);
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
     const out: Record<string, unknown> = {};

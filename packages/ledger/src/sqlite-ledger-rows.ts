@@ -18,9 +18,10 @@ export const pointColumns =
   'sink, point_id, source, key, content_hash, fingerprint, model, tokens, cost_usd, run, updated_at';
 export const historyColumns =
   'action, sink, point_id, source, key, content_hash, fingerprint, run, at, reason';
-export const failureColumns = 'run, sink, source, key, point_id, code, reason, at';
+export const failureColumns =
+  'run, sink, source, key, point_id, code, reason, at, content_hash, text_length';
 export const runColumns =
-  'id, kind, status, source_id, sink_id, model, fingerprint, usd_per_million_tokens, price_source, from_version, to_version, options, rows_processed, rows_deduped, rows_embedded, rows_reused, rows_skipped, rows_failed, rows_deleted, tokens, cost_usd, started_at, finished_at, error';
+  'id, kind, status, source_id, sink_id, model, fingerprint, usd_per_million_tokens, price_source, from_version, to_version, options, rows_processed, rows_deduped, rows_embedded, rows_reused, rows_skipped, rows_failed, rows_deleted, tokens, cost_usd, started_at, finished_at, error, pid, hostname';
 
 type Raw = unknown[];
 
@@ -66,6 +67,8 @@ export function toFailureRecord(row: Raw, names: LedgerNames): FailureRecord {
     code: row[5] as string,
     reason: row[6] as string,
     at: new Date(row[7] as number),
+    ...(row[8] === null ? {} : { contentHash: row[8] as string }),
+    ...(row[9] === null ? {} : { textLength: row[9] as number }),
   };
 }
 
@@ -99,5 +102,7 @@ export function toRunRecord(row: Raw): RunRecord {
   if (row[11] !== null) run.options = JSON.parse(row[11] as string) as Record<string, unknown>;
   if (row[22] !== null) run.finishedAt = new Date(row[22] as number);
   if (row[23] !== null) run.error = row[23] as string;
+  if (row[24] !== null && row[25] !== null)
+    run.process = { pid: row[24] as number, hostname: row[25] as string };
   return run;
 }

@@ -138,6 +138,13 @@ export const ledgerMigrations: readonly string[] = [
   CREATE INDEX history_run ON history (run);
   CREATE INDEX failures_sink ON failures (sink, id);
   `,
+  // 3: a failure keeps the hash and length of the text that failed, never the text; a
+  // reason recorded before could quote the input (a provider's message), so it is dropped.
+  `
+  ALTER TABLE failures ADD COLUMN content_hash TEXT;
+  ALTER TABLE failures ADD COLUMN text_length INTEGER;
+  UPDATE failures SET reason = code || ' (reason dropped: it could quote the input text)';
+  `,
 ];
 
 /** The schema version this package writes. */

@@ -15,10 +15,11 @@ import {
   type RunFinish,
   type RunRecord,
   type RunStart,
+  redactSecrets,
   validateLedgerBatch,
 } from '@drift-spark/core';
 import Database from 'better-sqlite3';
-import { isLockStale, type LockHolder, lockedError } from './sqlite-ledger-lock.js';
+import { isLockStale, isProcessAlive, type LockHolder, lockedError } from './sqlite-ledger-lock.js';
 import { LedgerNames } from './sqlite-ledger-names.js';
 import { scrubOptions } from './sqlite-ledger-options.js';
 import { ensureLedgerDirectory, resolveLedgerPath } from './sqlite-ledger-path.js';
@@ -110,6 +111,9 @@ export function createSqliteLedger(options: SqliteLedgerOptions = {}): SqliteLed
     },
     async countPoints(sinkId) {
       return open().countPoints(sinkId);
+    },
+    async checkIntegrity() {
+      open().checkIntegrity();
     },
     async close() {
       if (closed) return;
@@ -217,7 +221,7 @@ function openLedger(options: SqliteLedgerOptions) {
     ),
     forgetFailures: db.prepare('DELETE FROM failures WHERE point_id = ? AND sink = ?'),
     insertFailure: db.prepare(
-      'INSERT INTO failures (run, sink, source, key, point_id, code, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO failures (run, sink, source, key, point_id, code, reason, at, content_hash, text_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     // One statement per batch, whatever its size: the ids travel as one JSON array
     // (no 999-parameter limit), and CROSS JOIN keeps SQLite from scanning the table.
@@ -324,7 +328,7 @@ function openLedger(options: SqliteLedgerOptions) {
       c.tokens,
       c.costUsd,
       finish.finishedAt.getTime(),
-      finish.error ?? null,
+      finish.error === undefined ? null : redactSecrets(finish.error),
       runId,
     ).changes;
     if (changed === 0)
@@ -439,8 +443,10 @@ function openLedger(options: SqliteLedgerOptions) {
         failure.key,
         failure.pointId,
         failure.code,
-        failure.reason,
+        redactSecrets(failure.reason),
         at,
+        failure.contentHash ?? null,
+        failure.textLength ?? null,
       );
     }
   });
@@ -476,9 +482,17 @@ function openLedger(options: SqliteLedgerOptions) {
     }
   });
 
+  // A run still `running` says whether its process is: a killed run is not cleaned up
+  // before the next run on its (source, sink), and readers should not take it for live.
+  const toRun = (row: unknown[]): RunRecord => {
+    const run = toRunRecord(row);
+    if (run.status === 'running' && run.process?.hostname === hostname)
+      run.process.alive = isProcessAlive(run.process.pid);
+    return run;
+  };
   const getRun = (runId: string): RunRecord | undefined => {
     const row = statement.getRun.get(runId) as unknown[] | undefined;
-    return row ? toRunRecord(row) : undefined;
+    return row ? toRun(row) : undefined;
   };
 
   return {
@@ -632,7 +646,7 @@ function openLedger(options: SqliteLedgerOptions) {
           ? statement.recentRuns.all(limit)
           : statement.recentRunsOfSink.all(query.sinkId, limit)
       ) as unknown[][];
-      return rows.map(toRunRecord);
+      return rows.map(toRun);
     }),
     getRun: wrap('read a run', getRun),
     failures: wrap(
@@ -650,6 +664,16 @@ function openLedger(options: SqliteLedgerOptions) {
     countPoints: wrap('count points', (sinkId: string) => {
       const sink = names.find(sinkId);
       return sink === undefined ? 0 : (statement.countPoints.get(sink) as number);
+    }),
+    checkIntegrity: wrap('check its integrity', () => {
+      // quick_check reads every page (not the index/table cross-checks of integrity_check).
+      const problems = db.pragma('quick_check(3)', { simple: false }) as { quick_check: string }[];
+      // SQLite starts its reports with "*** in database main ***": keep what follows.
+      const first = (problems[0]?.quick_check ?? 'no answer').replace(/^\*\*\*.*?\*\*\*\s*/, '');
+      if (first !== 'ok')
+        throw new LedgerError(
+          `The Drift ledger at ${path} is damaged (${first.replace(/\s+/g, ' ')}): restore it from a backup, or point --ledger / DRIFT_LEDGER at a new file and run drift embed again.`,
+        );
     }),
   };
 }

@@ -3,6 +3,7 @@ import {
   DriftError,
   FatalError,
   PointRejectedError,
+  redactSecrets,
   SinkError,
   TransientError,
 } from '@drift-spark/core';
@@ -27,7 +28,8 @@ export function toDriftError(error: unknown, what: string, sinkId: string): Drif
   if ((error as { name?: string })?.name === 'AbortError')
     return new AbortedError(undefined, { cause: error });
   const code = String((error as { code?: unknown })?.code ?? '');
-  const detail = (error as { message?: string })?.message ?? String(error);
+  // A driver's message may quote the connection string it was given.
+  const detail = redactSecrets((error as { message?: string })?.message ?? String(error));
   if (code.startsWith('08') || TRANSIENT_CODES.has(code) || TRANSIENT_NODE_CODES.has(code)) {
     return new TransientError(
       `The pgvector sink ${sinkId} could not ${what} (${code}: ${detail}); it will be tried again.`,

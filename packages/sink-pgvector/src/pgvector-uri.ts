@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@drift-spark/core';
+import { InvalidInputError, redactUri } from '@drift-spark/core';
 import type { PgvectorSink } from './pgvector-sink.js';
 
 /** The table used when a URI names none. */
@@ -32,7 +32,7 @@ export function parsePgvectorUri(uri: string): PgvectorUri {
     const query = new URLSearchParams(queryAt === -1 ? '' : rest.slice(queryAt + 1));
     if (path.length === 0)
       throw new InvalidInputError(
-        `The URI ${uri} names no PGlite directory: use pglite://./.drift/pglite?table=name or pglite://memory?table=name.`,
+        `The URI ${redactUri(uri)} names no PGlite directory: use pglite://./.drift/pglite?table=name or pglite://memory?table=name.`,
       );
     return { engine: 'pglite', dataDir: path, ...common(query) };
   }
@@ -42,7 +42,7 @@ export function parsePgvectorUri(uri: string): PgvectorUri {
       url = new URL(uri.replace(/^[a-z]+:\/\//i, 'postgres://'));
     } catch (error) {
       throw new InvalidInputError(
-        'The PostgreSQL URI is not valid: expected pg://user@host:5432/db?table=name.',
+        'The PostgreSQL URI is not valid: expected pg://user@host:5432/db?table=name (percent-encode / @ : ? # in a password, or set PGPASSWORD instead).',
         { cause: error },
       );
     }

@@ -3,6 +3,7 @@ import {
   DriftError,
   FatalError,
   RateLimitedError,
+  redactSecrets,
   SinkError,
   TransientError,
 } from '@drift-spark/core';
@@ -17,13 +18,15 @@ const TRANSIENT_NODE_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-/** Qdrant's error text from its `{status: {error}}` body, when there is one. */
+/** Qdrant's error text from its `{status: {error}}` body, when there is one; never a credential. */
 function qdrantMessage(error: unknown): string {
   const data = (error as { data?: { status?: { error?: unknown } } })?.data;
   const text = data?.status?.error;
-  return typeof text === 'string'
-    ? text
-    : (((error as { message?: string })?.message ?? String(error)).split('\n')[0] ?? '');
+  return redactSecrets(
+    typeof text === 'string'
+      ? text
+      : (((error as { message?: string })?.message ?? String(error)).split('\n')[0] ?? ''),
+  );
 }
 
 /**

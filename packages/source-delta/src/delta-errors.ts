@@ -13,6 +13,7 @@ export type DeltaErrorReason =
   | 'version-not-available'
   | 'invalid-range'
   | 'file-missing'
+  | 'permission-denied'
   | 'column-not-found'
   | 'corrupt-deletion-vector'
   | 'corrupt-data-file';

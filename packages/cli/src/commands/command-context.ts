@@ -1,7 +1,7 @@
+import { redactUri } from '@drift-spark/core';
 import type { CliIo } from '../cli-io.js';
 import { describeError } from '../errors/describe-error.js';
 import { Output } from '../output/output.js';
-import { redact } from '../resolve/resolve-sink.js';
 
 /**
  * Runs a command body with its output, closes what it opened, and turns any error into
@@ -26,7 +26,10 @@ export async function withCommand(
       },
     });
   } catch (error) {
-    const described = describeError(error, { sinkId: sinkId ? redact(sinkId) : undefined });
+    const described = describeError(error, {
+      sinkId: sinkId ? redactUri(sinkId) : undefined,
+      env: io.env,
+    });
     output.error(described.message, described.code);
     if (io.env.DRIFT_DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
     return described.exitCode;

@@ -1,10 +1,9 @@
-import type { CostDimension } from '@drift-spark/core';
+import { type CostDimension, redactUri } from '@drift-spark/core';
 import type { CliIo } from '../cli-io.js';
 import { ExitCode } from '../errors/cli-error.js';
 import { formatInt, formatUsd } from '../output/format.js';
 import { renderTable } from '../output/table.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
-import { redact } from '../resolve/resolve-sink.js';
 import { withCommand } from './command-context.js';
 
 export const costDimensions: CostDimension[] = ['model', 'sink', 'source', 'run'];
@@ -30,7 +29,7 @@ export function costCommand(options: CostOptions, io: CliIo): Promise<number> {
       }),
       { tokens: 0, costUsd: 0, embeddings: 0 },
     );
-    const group = (value: string) => (options.by === 'sink' ? redact(value) : value);
+    const group = (value: string) => (options.by === 'sink' ? redactUri(value) : value);
     if (output.json) {
       output.result({
         by: options.by,

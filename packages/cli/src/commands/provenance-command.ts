@@ -1,10 +1,10 @@
-import type { Provenance, ProvenanceQuery } from '@drift-spark/core';
+import { type Provenance, type ProvenanceQuery, redactUri } from '@drift-spark/core';
 import type { CliIo } from '../cli-io.js';
 import { ExitCode, usageError } from '../errors/cli-error.js';
 import { formatDate, formatInt, formatUsd } from '../output/format.js';
 import { renderTable } from '../output/table.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
-import { createSinkFromUri, redact } from '../resolve/resolve-sink.js';
+import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { createSource, parseTable } from '../resolve/resolve-table.js';
 import { withCommand } from './command-context.js';
 import { runObject } from './status-command.js';
@@ -79,8 +79,8 @@ export function provenanceCommand(
 
 function provenanceObject(entry: Provenance): Record<string, unknown> {
   return {
-    point: entry.point ? { ...entry.point, sinkId: redact(entry.point.sinkId) } : null,
-    history: entry.history.map((item) => ({ ...item, sinkId: redact(item.sinkId) })),
+    point: entry.point ? { ...entry.point, sinkId: redactUri(entry.point.sinkId) } : null,
+    history: entry.history.map((item) => ({ ...item, sinkId: redactUri(item.sinkId) })),
     run: entry.run ? runObject(entry.run) : null,
   };
 }
@@ -90,7 +90,7 @@ function printProvenance(output: Output, entry: Provenance): void {
   const point = entry.point;
   if (point) {
     output.line(`${c.bold('point')} ${point.pointId} ${c.green('live')}`);
-    output.line(`  sink:         ${redact(point.sinkId)}`);
+    output.line(`  sink:         ${redactUri(point.sinkId)}`);
     output.line(`  source:       ${point.sourceId}`);
     output.line(`  key:          ${point.key}`);
     output.line(`  content hash: ${point.contentHash} (SHA-256 of the text embedded)`);

@@ -2,12 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import {
   DriftError,
+  type DriftEvent,
   type Embedder,
   type EmbedRunOptions,
   ErrorCode,
   type Ledger,
   type PlanResult,
   type RunResult,
+  redactSecrets,
+  redactUri,
   type Sink,
   type Source,
   type SourceDescription,
@@ -24,8 +27,9 @@ import { Output } from '../output/output.js';
 import { ProgressDisplay } from '../output/progress.js';
 import { defaultModel, resolveEmbedder } from '../resolve/resolve-embedder.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
-import { createSinkFromUri, defaultSinkUri, redact } from '../resolve/resolve-sink.js';
+import { createSinkFromUri, defaultSinkUri } from '../resolve/resolve-sink.js';
 import { createSource, parseTable } from '../resolve/resolve-table.js';
+import { stoppedResultObject } from './stopped-run-result.js';
 
 /** The flags `embed` and `watch` share. */
 export interface RunCommandOptions {
@@ -74,7 +78,9 @@ export async function runPipelineCommand(
 ): Promise<number> {
   const output = new Output(io, { json: options.json === true });
   let sinkId: string | undefined;
-  let startedRunId: string | undefined;
+  // What the events said of a run that stops with an error (Ctrl-C, SIGTERM): its counters.
+  let started: Extract<DriftEvent, { type: 'run-start' }> | undefined;
+  let ended: Extract<DriftEvent, { type: 'run-end' }> | undefined;
   const closers: (() => Promise<void> | void)[] = [];
   try {
     const target = parseTable(options.table, io.cwd);
@@ -133,7 +139,8 @@ export async function runPipelineCommand(
     announceSinkOpen(sink, progress, io.cwd);
     const onEvent = progress.onEvent;
     progress.onEvent = (event) => {
-      if (event.type === 'run-start') startedRunId = event.runId;
+      if (event.type === 'run-start') started = event;
+      if (event.type === 'run-end') ended = event;
       onEvent(event);
     };
     const runOptions: EmbedRunOptions & SyncRunOptions = {
@@ -189,11 +196,18 @@ export async function runPipelineCommand(
     if (result.status === 'partial') return ExitCode.Partial;
     return ExitCode.Done;
   } catch (error) {
-    const described = describeError(error, { sinkId: sinkId ? redact(sinkId) : undefined });
+    const described = describeError(error, {
+      sinkId: sinkId ? redactUri(sinkId) : undefined,
+      env: io.env,
+    });
     if (described.code === 'aborted' && io.signal?.aborted) {
-      described.message = `Stopped: ${startedRunId ? `run ${startedRunId} is recorded as interrupted; ` : ''}run the same command again to go on from where it stopped.`;
+      described.message = `Stopped: ${started ? `run ${started.runId} is recorded as interrupted; ` : ''}run the same command again to go on from where it stopped.`;
     }
-    output.error(described.message, described.code);
+    if (output.json && ended?.status === 'failed') {
+      // A run that was recorded keeps its documented counters in --json, whatever stopped it.
+      output.note(`${output.errorColors.red('drift:')} ${described.message}`);
+      output.result(stoppedResultObject(kind, started, ended, described));
+    } else output.error(described.message, described.code);
     if (io.env.DRIFT_DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
     return described.exitCode;
   } finally {
@@ -326,6 +340,7 @@ function resultObject(
     const sync = result as SyncResult;
     object.sinceVersion = sync.sinceVersion;
     object.toVersion = sync.toVersion;
+    object.upToDate = sync.upToDate;
     object.inserted = sync.inserted;
     object.updated = sync.updated;
     object.deleted = sync.deleted;
@@ -333,11 +348,15 @@ function resultObject(
   }
   object.model = context.embedder.id;
   object.shadowMode = context.options.shadowMode === true;
-  object.sink = redact(context.sink.id);
+  object.sink = redactUri(context.sink.id);
   object.source = context.source.id;
   if (result.sinkLoss) object.sinkLoss = result.sinkLoss;
-  if (result.failures.length > 0) object.failures = result.failures;
-  if (result.error) object.error = result.error;
+  if (result.failures.length > 0)
+    object.failures = result.failures.map((failure) => ({
+      ...failure,
+      reason: redactSecrets(failure.reason),
+    }));
+  if (result.error) object.error = redactSecrets(result.error);
   return object;
 }
 
@@ -364,7 +383,7 @@ function printResult(
     const sync = result as SyncResult;
     const range = sync.bootstrapped
       ? `bootstrapped from a snapshot of version ${sync.toVersion}`
-      : sync.sinceVersion > sync.toVersion
+      : sync.upToDate
         ? `no new versions (table at version ${sync.toVersion})`
         : `versions ${sync.sinceVersion}..${sync.toVersion}`;
     output.line(
@@ -383,17 +402,19 @@ function printResult(
     `  ${formatInt(result.tokens)} tokens, ${formatUsd(result.costUsd)} (${context.embedder.id}, ${price})`,
   );
   output.line(
-    `  sink: ${redact(context.sink.id)}${context.sinkIsDefault ? ' (the embedded default; choose another with --sink)' : ''}`,
+    `  sink: ${redactUri(context.sink.id)}${context.sinkIsDefault ? ' (the embedded default; choose another with --sink)' : ''}`,
   );
-  if (result.error) output.line(`  ${c.red('error:')} ${result.error}`);
+  if (result.error) output.line(`  ${c.red('error:')} ${redactSecrets(result.error)}`);
   for (const failure of result.failures.slice(0, 5))
-    output.line(`  ${c.yellow('failed row')} ${failure.key}: ${failure.code}: ${failure.reason}`);
+    output.line(
+      `  ${c.yellow('failed row')} ${failure.key}: ${failure.code}: ${redactSecrets(failure.reason)}`,
+    );
   if (result.rowsFailed > 0) output.line('  The next run retries the failed rows.');
   if (result.status !== 'failed') {
     const shadow = context.options.shadowMode ? ' --shadow-mode' : '';
     output.line(
       c.dim(
-        `  next: drift search --sink ${shellQuote(context.sinkUri)} --model ${context.model}${shadow} "your question"`,
+        `  next: drift search --sink ${shellQuote(redactUri(context.sinkUri))} --model ${context.model}${shadow} "your question"`,
       ),
     );
   }
@@ -405,7 +426,7 @@ function printPlan(output: Output, plan: PlanResult, context: SummaryContext): v
       dryRun: true,
       ...plan,
       model: context.embedder.id,
-      sink: redact(context.sink.id),
+      sink: redactUri(context.sink.id),
       source: context.source.id,
     });
     return;
@@ -419,5 +440,5 @@ function printPlan(output: Output, plan: PlanResult, context: SummaryContext): v
   output.line(
     `  about ${formatInt(plan.estimatedTokens)} tokens, ${formatUsd(plan.estimatedCostUsd)} at ${formatUsd(plan.usdPerMillionTokens)} per 1M tokens (${context.embedder.id})`,
   );
-  output.line(`  sink: ${redact(context.sink.id)}`);
+  output.line(`  sink: ${redactUri(context.sink.id)}`);
 }

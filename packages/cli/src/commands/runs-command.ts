@@ -1,9 +1,10 @@
+import { redactUri } from '@drift-spark/core';
 import type { CliIo } from '../cli-io.js';
 import { ExitCode } from '../errors/cli-error.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { withCommand } from './command-context.js';
-import { runObject, runsTable } from './status-command.js';
+import { runObject, runStateNotes, runsTable } from './status-command.js';
 
 export interface RunsOptions {
   sink?: string;
@@ -31,12 +32,13 @@ export function runsCommand(options: RunsOptions, io: CliIo): Promise<number> {
     if (runs.length === 0) {
       output.line(
         sinkId
-          ? `No runs recorded for ${options.sink} in this ledger.`
+          ? `No runs recorded for ${redactUri(options.sink ?? '')} in this ledger.`
           : 'No runs recorded in this ledger yet: start with drift embed.',
       );
       return ExitCode.Done;
     }
     output.line(runsTable(runs, { withSink: sinkId === undefined }));
+    for (const note of runStateNotes(runs)) output.line(note);
     return ExitCode.Done;
   });
 }

@@ -1,9 +1,10 @@
+import { redactUri } from '@drift-spark/core';
 import type { CliIo } from '../cli-io.js';
 import { ExitCode, usageError } from '../errors/cli-error.js';
-import { truncate } from '../output/format.js';
+import { shellQuote, truncate } from '../output/format.js';
 import { renderTable } from '../output/table.js';
 import { defaultModel, resolveEmbedder } from '../resolve/resolve-embedder.js';
-import { createSinkFromUri, redact } from '../resolve/resolve-sink.js';
+import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { withCommand } from './command-context.js';
 
 export interface SearchOptions {
@@ -46,7 +47,7 @@ export function searchCommand(query: string, options: SearchOptions, io: CliIo):
       output.result({
         query,
         model: embedder.id,
-        sink: redact(sink.id),
+        sink: redactUri(sink.id),
         hits: hits.map((hit) => ({
           id: hit.id,
           score: hit.score,
@@ -59,7 +60,7 @@ export function searchCommand(query: string, options: SearchOptions, io: CliIo):
     }
     if (hits.length === 0) {
       output.line(
-        `No points in ${redact(sink.id)}: embed a table into it first (drift embed --sink ${options.sink} …).`,
+        `No points in ${redactUri(sink.id)}: embed a table into it first (drift embed --sink ${shellQuote(redactUri(options.sink))} …).`,
       );
       return ExitCode.Done;
     }

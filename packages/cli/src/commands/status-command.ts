@@ -1,10 +1,10 @@
-import type { Checkpoint, RunRecord } from '@drift-spark/core';
+import { type Checkpoint, type RunRecord, redactUri } from '@drift-spark/core';
 import type { CliIo } from '../cli-io.js';
 import { ExitCode } from '../errors/cli-error.js';
 import { formatDate, formatInt, formatUsd } from '../output/format.js';
 import { renderTable } from '../output/table.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
-import { createSinkFromUri, redact } from '../resolve/resolve-sink.js';
+import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { withCommand } from './command-context.js';
 import { countSinkPoints } from './sink-reading.js';
 
@@ -23,6 +23,8 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
     track.close(() => sink.close());
     const ledger = await openLedger(ledgerPath(options.ledger, io.env, io.cwd), io.importer);
     track.close(() => ledger.close());
+    // status vouches for the ledger ("in step"): a damaged file fails here, not silently.
+    await ledger.checkIntegrity?.();
 
     const runs = await ledger.recentRuns({ sinkId: sink.id, limit: options.limit ?? 5 });
     const ledgerPoints = await ledger.countPoints(sink.id);
@@ -44,7 +46,7 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
 
     if (output.json) {
       output.result({
-        sink: redact(sink.id),
+        sink: redactUri(sink.id),
         sinkPoints: sinkPoints ?? null,
         ledgerPoints,
         inStep: inStep ?? null,
@@ -61,7 +63,7 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
     }
 
     const c = output.colors;
-    output.line(`${c.bold('sink')} ${redact(sink.id)}`);
+    output.line(`${c.bold('sink')} ${redactUri(sink.id)}`);
     const sinkCount =
       sinkPoints === undefined
         ? 'unknown (nothing recorded for this sink yet)'
@@ -90,23 +92,56 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
     } else {
       output.line('');
       output.line(runsTable(runs));
+      for (const note of runStateNotes(runs)) output.line(note);
     }
     return ExitCode.Done;
   });
+}
+
+/**
+ * What a run's status means now: a run recorded `running` whose process is gone was
+ * killed (its record is closed by the next run on the same source and sink); one that
+ * runs on another host cannot be checked from here.
+ */
+export function runState(run: RunRecord): 'dead' | 'running on another host' | RunRecord['status'] {
+  if (run.status !== 'running' || !run.process) return run.status;
+  if (run.process.alive === false) return 'dead';
+  if (run.process.alive === undefined) return 'running on another host';
+  return 'running';
+}
+
+/** Lines under a runs table that say what `dead` and `running on another host` mean. */
+export function runStateNotes(runs: RunRecord[]): string[] {
+  const notes: string[] = [];
+  for (const run of runs) {
+    const state = runState(run);
+    if (state === 'dead')
+      notes.push(
+        `run ${run.runId} is dead: its process (pid ${run.process?.pid}) is gone; the next run on the same table and sink records it failed and goes on from the last checkpoint.`,
+      );
+    else if (state === 'running on another host')
+      notes.push(
+        `run ${run.runId} is recorded as running on host ${run.process?.hostname} (pid ${run.process?.pid}): Drift cannot check a process on another host from here.`,
+      );
+  }
+  return notes;
 }
 
 export function runObject(run: RunRecord): Record<string, unknown> {
   return {
     runId: run.runId,
     kind: run.kind,
-    status: run.status,
+    status: runState(run) === 'dead' ? 'dead' : run.status,
     sourceId: run.sourceId,
-    sink: redact(run.sinkId),
+    sink: redactUri(run.sinkId),
     model: run.model,
     fromVersion: run.fromVersion ?? null,
     toVersion: run.toVersion ?? null,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt ?? null,
+    pid: run.process?.pid ?? null,
+    hostname: run.process?.hostname ?? null,
+    processAlive: run.process?.alive ?? null,
     ...run.counters,
     error: run.error ?? null,
   };
@@ -137,7 +172,7 @@ export function runsTable(runs: RunRecord[], options: { withSink?: boolean } = {
     const row: (string | number)[] = [
       run.runId,
       run.kind,
-      run.status,
+      runState(run),
       formatDate(run.startedAt),
       versions,
       formatInt(run.counters.rowsProcessed),
@@ -147,7 +182,7 @@ export function runsTable(runs: RunRecord[], options: { withSink?: boolean } = {
       formatInt(run.counters.rowsFailed),
       formatUsd(run.counters.costUsd),
     ];
-    if (options.withSink) row.push(redact(run.sinkId));
+    if (options.withSink) row.push(redactUri(run.sinkId));
     return row;
   });
   return renderTable(head, rows, {

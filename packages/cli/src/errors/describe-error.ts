@@ -1,4 +1,4 @@
-import { DriftError, ErrorCode } from '@drift-spark/core';
+import { DriftError, ErrorCode, redactSecrets, secretsFromEnv } from '@drift-spark/core';
 import { CliError, ExitCode } from './cli-error.js';
 
 export interface DescribedError {
@@ -17,8 +17,24 @@ const unreachableCodes = new Set([
   'EAI_AGAIN',
 ]);
 
-/** Turns any error into one clear line and an exit code; never a stack trace. */
-export function describeError(error: unknown, context: { sinkId?: string } = {}): DescribedError {
+export interface ErrorContext {
+  /** The sink's id (already redacted), to attribute an unreachable server. */
+  sinkId?: string;
+  /** The environment: the values of its credential variables never reach the line. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Turns any error into one clear line and an exit code; never a stack trace, never a
+ * credential (a message may quote a URI or a server's answer: it goes through redactSecrets).
+ */
+export function describeError(error: unknown, context: ErrorContext = {}): DescribedError {
+  const described = describeUnredacted(error, context);
+  described.message = redactSecrets(described.message, secretsFromEnv(context.env ?? {}));
+  return described;
+}
+
+function describeUnredacted(error: unknown, context: ErrorContext): DescribedError {
   if (error instanceof CliError) {
     return { message: oneLine(error.message), exitCode: error.exitCode, code: error.code };
   }

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import type { Sink } from '@drift-spark/core';
+import { redactSecrets, redactUri, type Sink } from '@drift-spark/core';
 import { CliError, usageError } from '../errors/cli-error.js';
 import { loadPluginFactory, type ModuleImporter } from '../plugins/load-plugin.js';
 import { sinkPlugins } from '../plugins/plugin-registry.js';
@@ -9,7 +9,7 @@ import { createUserSink, userSinkPlugin } from '../plugins/user-plugin.js';
 export function sinkScheme(uri: string): string {
   const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri.trim());
   if (!match) {
-    throw usageError(`"${uri}" is not a sink URI: use ${exampleSinks()}.`);
+    throw usageError(`"${redactUri(uri)}" is not a sink URI: use ${exampleSinks()}.`);
   }
   return match[1]!.toLowerCase();
 }
@@ -49,7 +49,7 @@ export async function createSinkFromUri(
     if (error instanceof CliError) throw error;
     // A factory only parses; what it refuses is the URI the user typed.
     throw usageError(
-      `Bad sink URI "${redact(uri)}": ${error instanceof Error ? error.message : String(error)}`,
+      `Bad sink URI "${redactUri(uri)}": ${redactSecrets(error instanceof Error ? error.message : String(error))}`,
       error,
     );
   }
@@ -83,9 +83,4 @@ export function sanitizeName(name: string): string {
   if (clean === '') clean = 'drift';
   if (/^[0-9]/.test(clean)) clean = `t_${clean}`;
   return clean.slice(0, 63);
-}
-
-/** A URI with any password removed, for messages. */
-export function redact(uri: string): string {
-  return uri.replace(/(\/\/[^:/@]+):[^@/]*@/, '$1:***@');
 }

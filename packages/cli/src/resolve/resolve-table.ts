@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, type Stats, statSync } from 'node:fs';
 import { basename, resolve as resolvePath } from 'node:path';
 import type { Source } from '@drift-spark/core';
 import { CliError, usageError } from '../errors/cli-error.js';
@@ -41,21 +41,51 @@ export function parseTable(input: string, cwd: string): TableTarget {
 /** Checks a local path before handing it to the reader, so a typo is one clear line. */
 export function checkLocalTable(target: TableTarget): void {
   if (target.kind !== 'path' || remoteUri.test(target.location)) return;
-  if (!existsSync(target.location)) {
+  const info = statOrPermissionError(target.location);
+  if (!info) {
     throw usageError(
       `No table at ${target.input} (${target.location} does not exist): check --table; it takes the folder of a Delta table.`,
     );
   }
-  if (!statSync(target.location).isDirectory()) {
+  if (!info.isDirectory()) {
     throw usageError(
       `${target.input} is a file, not a Delta table: pass the table's folder (the one holding _delta_log/).`,
     );
   }
-  if (!existsSync(`${target.location}/_delta_log`)) {
+  readableOrPermissionError(target.location);
+  if (!statOrPermissionError(`${target.location}/_delta_log`)) {
     throw usageError(
       `${target.input} is not a Delta table (it has no _delta_log/ folder): pass the folder of a Delta table.`,
     );
   }
+}
+
+/** The stat of a path; undefined when it does not exist; a clear error when it may not be read. */
+function statOrPermissionError(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw permissionError(error, path);
+  }
+}
+
+function readableOrPermissionError(folder: string): void {
+  try {
+    accessSync(folder, constants.R_OK | constants.X_OK);
+  } catch (error) {
+    throw permissionError(error, folder);
+  }
+}
+
+function permissionError(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== 'EACCES' && code !== 'EPERM') return error;
+  return new CliError(
+    `Permission denied (${code}) reading ${path}: give the user running drift read access to the table's folder and its files.`,
+    { code: 'permission-denied', cause: error },
+  );
 }
 
 export interface OpenSourceOptions {

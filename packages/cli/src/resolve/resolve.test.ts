@@ -1,14 +1,9 @@
+import { redactUri } from '@drift-spark/core';
 import { describe, expect, it } from 'vitest';
 import { CliError, ExitCode } from '../errors/cli-error.js';
 import { describeError } from '../errors/describe-error.js';
 import { parseModel } from './resolve-embedder.js';
-import {
-  absolutePgliteUri,
-  defaultSinkUri,
-  redact,
-  sanitizeName,
-  sinkScheme,
-} from './resolve-sink.js';
+import { absolutePgliteUri, defaultSinkUri, sanitizeName, sinkScheme } from './resolve-sink.js';
 import { parseTable } from './resolve-table.js';
 
 describe('URIs and names', () => {
@@ -37,7 +32,7 @@ describe('URIs and names', () => {
   });
 
   it('never shows a password', () => {
-    expect(redact('postgres://me:s3cret@db:5432/app?table=t')).toBe(
+    expect(redactUri('postgres://me:s3cret@db:5432/app?table=t')).toBe(
       'postgres://me:***@db:5432/app?table=t',
     );
   });

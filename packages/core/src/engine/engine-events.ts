@@ -41,6 +41,8 @@ export type DriftEvent =
       status: 'succeeded' | 'partial' | 'failed';
       counters: RunCounters;
       durationS: number;
+      /** For a sync: what the net effect inserted, updated and deleted (also when it stopped). */
+      changes?: { inserted: number; updated: number; deleted: number };
     };
 
 export type DriftEventType = DriftEvent['type'];

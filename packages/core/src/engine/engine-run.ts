@@ -95,14 +95,17 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
   const feedEmpty = fromVersion !== undefined && fromVersion > toVersion;
   if (feedEmpty && !loss) {
     // Nothing new: no run is recorded (a watch loop polls often) and no lock is taken.
+    // The range is empty; it is reported as the version the sink is at (sinceVersion =
+    // toVersion = the table's version, which the checkpoint holds), so since <= to holds.
     return {
       runId,
       status: 'succeeded',
       ...zeroCounters(),
       durationS: 0,
       failures: [],
-      sinceVersion: fromVersion,
+      sinceVersion: toVersion,
       toVersion,
+      upToDate: true,
       bootstrapped: false,
       inserted: 0,
       updated: 0,
@@ -139,7 +142,7 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
       }
     },
   );
-  return { ...result, sinceVersion, toVersion, bootstrapped, ...state.changes };
+  return { ...result, sinceVersion, toVersion, upToDate: false, bootstrapped, ...state.changes };
 }
 
 /**
@@ -302,7 +305,14 @@ async function execute(
     ...(error === undefined ? {} : { error }),
   });
   const durationS = (performance.now() - started) / 1000;
-  state.emit({ type: 'run-end', runId: state.runId, status, counters, durationS });
+  state.emit({
+    type: 'run-end',
+    runId: state.runId,
+    status,
+    counters,
+    durationS,
+    ...(state.kind === 'sync' ? { changes: { ...state.changes } } : {}),
+  });
   if (state.stopKind === 'abort' || DriftError.hasCode(state.stopError, ErrorCode.Aborted)) {
     throw DriftError.hasCode(state.stopError, ErrorCode.Aborted)
       ? state.stopError

@@ -113,8 +113,9 @@ describe('sync', () => {
     const idle = await sync(options);
     expect(idle).toMatchObject({
       status: 'succeeded',
-      sinceVersion: 2,
+      sinceVersion: 1,
       toVersion: 1,
+      upToDate: true,
       rowsProcessed: 0,
       inserted: 0,
       updated: 0,

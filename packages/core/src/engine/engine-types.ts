@@ -87,10 +87,15 @@ export interface RunResult extends RunCounters {
 }
 
 export interface SyncResult extends RunResult {
-  /** First version applied (inclusive); for a bootstrap, the snapshot version. */
+  /**
+   * First version applied (inclusive); for a bootstrap, the snapshot version. When
+   * nothing was new (`upToDate`), the version the sink is already at, equal to `toVersion`.
+   */
   sinceVersion: number;
   /** Last version applied (inclusive). */
   toVersion: number;
+  /** Nothing after the checkpoint: nothing was read and no run was recorded. */
+  upToDate: boolean;
   /** Whether this run bootstrapped from a snapshot (no checkpoint yet). */
   bootstrapped: boolean;
   inserted: number;

@@ -1,3 +1,4 @@
+import { withoutInputText } from '../redaction/without-input-text.js';
 import type { LedgerBatch } from '../spec/ledger-v1.js';
 import type { Point } from '../spec/sink-v1.js';
 import type { WorkItem } from './engine-items.js';
@@ -12,6 +13,7 @@ interface Write {
   item: WorkItem;
   point: Point;
   group: string;
+  text: string;
   outcome: Extract<VectorOutcome, { kind: 'vector' }>;
 }
 
@@ -34,13 +36,14 @@ export async function writeBatch(
     if (outcome === undefined) continue; // not reached: the run stopped; the next run does it
     for (const item of group.items) {
       if (outcome.kind === 'failed') {
-        failures.push(failure(state, item, outcome.code, outcome.reason));
+        failures.push(failure(state, item, outcome.code, outcome.reason, group.text, group.hash));
         continue;
       }
       writes.push({
         item,
         point: pointOf(state, item, group.text, group.hash, outcome),
         group: group.hash,
+        text: group.text,
         outcome,
       });
     }
@@ -74,7 +77,10 @@ export async function writeBatch(
       written = writes.filter((write) => !rejected.has(write.point.id));
       for (const write of writes) {
         const refused = rejected.get(write.point.id);
-        if (refused) failures.push(failure(state, write.item, refused.code, refused.reason));
+        if (refused)
+          failures.push(
+            failure(state, write.item, refused.code, refused.reason, write.text, write.group),
+          );
       }
     }
     await state.ledger.commitBatch(
@@ -111,8 +117,19 @@ function failure(
   item: WorkItem,
   code: string,
   reason: string,
+  text: string,
+  hash: string,
 ): LedgerBatch['failures'][number] {
-  return { sourceId: state.sourceId, key: item.key, pointId: item.pointId, code, reason };
+  // The ledger keeps no text: a reason that quotes the input loses the quote.
+  return {
+    sourceId: state.sourceId,
+    key: item.key,
+    pointId: item.pointId,
+    code,
+    reason: withoutInputText(reason, text),
+    contentHash: hash,
+    textLength: text.length,
+  };
 }
 
 /**

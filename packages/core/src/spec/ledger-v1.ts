@@ -43,6 +43,20 @@ export interface RunRecord extends RunStart {
   counters: RunCounters;
   finishedAt?: Date;
   error?: string;
+  /** The process that started the run, where the ledger records it. */
+  process?: RunProcess;
+}
+
+/** Who runs (or ran) a run: a killed run stays `running` in the ledger until the next run. */
+export interface RunProcess {
+  pid: number;
+  hostname: string;
+  /**
+   * For a run still `running`: whether its process is alive — false when it ran on this
+   * host and that pid is gone; undefined when it ran on another host (no way to check
+   * from here) or the run is over.
+   */
+  alive?: boolean;
 }
 
 export interface RunFinish {
@@ -91,7 +105,11 @@ export interface FailureRecord {
   pointId: string;
   /** Stable error code, e.g. `input-rejected`. */
   code: string;
+  /** Why, with no piece of the input text in it (the engine cuts any it quotes). */
   reason: string;
+  /** SHA-256 of the text that failed, and its length in characters: the ledger keeps no text. */
+  contentHash?: string;
+  textLength?: number;
   at: Date;
 }
 
@@ -188,6 +206,11 @@ export interface LedgerV1 {
   failures(options: { runId?: string; sinkId?: string; limit?: number }): Promise<FailureRecord[]>;
   /** Number of live points of a sink (to hold against the sink's own count). */
   countPoints(sinkId: string): Promise<number>;
+  /**
+   * Optional: reads the whole store and throws a `LedgerError` naming it when it is
+   * damaged (`drift status` calls it, so a corrupt ledger is never reported "in step").
+   */
+  checkIntegrity?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -14,6 +14,20 @@ function isNotFound(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
+/**
+ * A folder or file this user may not read is said so, naming it: without this a table
+ * folder without permission looked like a folder without `_delta_log`.
+ */
+function orPermissionError(error: unknown, target: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== 'EACCES' && code !== 'EPERM') return error;
+  return deltaError(
+    'permission-denied',
+    `Permission denied (${code}) reading ${target}: give the user running drift read access to the table's folder and its files.`,
+    error,
+  );
+}
+
 /** Local paths or `file:` URIs. */
 function toLocal(target: string): string {
   return target.startsWith('file:') ? fileURLToPath(target) : target;
@@ -29,7 +43,7 @@ export function createLocalFileSystem(): DeltaFileSystem {
         entries = await readdir(local, { withFileTypes: true });
       } catch (error) {
         if (isNotFound(error)) return undefined;
-        throw error;
+        throw orPermissionError(error, local);
       }
       const files: DeltaFileInfo[] = [];
       for (const entry of entries) {
@@ -44,7 +58,7 @@ export function createLocalFileSystem(): DeltaFileSystem {
             modificationTime: info.mtimeMs,
           });
         } catch (error) {
-          if (!isNotFound(error)) throw error; // deleted while listing: skip it
+          if (!isNotFound(error)) throw orPermissionError(error, full); // gone while listing: skip it
         }
       }
       return files;
@@ -62,7 +76,7 @@ export function createLocalFileSystem(): DeltaFileSystem {
         if (isNotFound(error)) {
           throw deltaError('file-missing', `The file ${local} does not exist.`, error);
         }
-        throw error;
+        throw orPermissionError(error, local);
       }
       try {
         let { range } = options;
@@ -102,7 +116,7 @@ export function createLocalFileSystem(): DeltaFileSystem {
         };
       } catch (error) {
         if (isNotFound(error)) return undefined;
-        throw error;
+        throw orPermissionError(error, local);
       }
     },
 
@@ -111,7 +125,7 @@ export function createLocalFileSystem(): DeltaFileSystem {
         return (await stat(toLocal(target))).isDirectory();
       } catch (error) {
         if (isNotFound(error)) return false;
-        throw error;
+        throw orPermissionError(error, toLocal(target));
       }
     },
 

@@ -1,0 +1,2 @@
+export * from './redact-secrets.js';
+export * from './without-input-text.js';
