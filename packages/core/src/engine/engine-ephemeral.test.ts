@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryLedger } from '../memory/index.js';
+import { createMemoryLedger, createMemorySink, createMemorySinkStore } from '../memory/index.js';
 import { planEmbed } from './engine-plan.js';
 import { embed, sync } from './engine-run.js';
 import {
@@ -43,13 +43,14 @@ describe('a sink that is not persistent', () => {
     expect((await sinkContents(sink)).size).toBe(4);
   });
 
-  it('a persistent sink under the same conditions trusts the ledger (the contrast)', async () => {
+  it('a persistent sink that kept its points trusts the ledger (the contrast)', async () => {
     const ledger = createMemoryLedger();
     const source = createArraySource({ rows: rows() });
     const options = { source, embedder: createRecordingEmbedder(), ledger, textColumn: 'text' };
-    await embed({ ...options, sink: createFailingSink({ id: 'memory://fresh' }) });
+    const store = createMemorySinkStore();
+    await embed({ ...options, sink: createMemorySink({ id: 'memory://kept', store }) });
     expect(
-      await embed({ ...options, sink: createFailingSink({ id: 'memory://fresh' }) }),
+      await embed({ ...options, sink: createMemorySink({ id: 'memory://kept', store }) }),
     ).toMatchObject({ rowsEmbedded: 0, rowsDeduped: 3 });
   });
 });
