@@ -6,6 +6,10 @@ for the CLI end-to-end tests. Each request is one commit; the reply is the new v
   {"op": "set_category", "ids": [...], "category": C}                       (UPDATE, text unchanged)
   {"op": "delete", "ids": [...]}                                            (DELETE)
   {"op": "merge", "upserts": [rows], "deletes": [ids]}                      (MERGE: insert/update/delete)
+  {"op": "noop_update", "ids": [...]}                                       (UPDATE SET body = body: no cdc files)
+  {"op": "set_body", "ids": [...], "body": B}                               (UPDATE of the text)
+  {"op": "overwrite", "rows": [...]}                                        (mode="overwrite": every row rewritten)
+  {"op": "overwrite_where", "ids": [...], "rows": [...]}                    (mode="overwrite", predicate="id IN ids")
   {"op": "snapshot"}  -> {"rows": [...]}                                    (read back, for sanity)
 """
 
@@ -60,6 +64,16 @@ def handle(request):
             .when_not_matched_insert(updates={"id": "s.id", "body": "s.body", "category": "s.category", "n": "s.n"}, predicate="s.op = 'upsert'")
             .execute()
         )
+    elif op == "noop_update":
+        DeltaTable(path).update(predicate=f"id IN ({id_list(request['ids'])})", updates={"body": "body"})
+    elif op == "set_body":
+        body = request["body"].replace("'", "''")
+        DeltaTable(path).update(predicate=f"id IN ({id_list(request['ids'])})", updates={"body": f"'{body}'"})
+    elif op == "overwrite":
+        write_deltalake(path, table(request["rows"]), mode="overwrite")
+    elif op == "overwrite_where":
+        predicate = f"id IN ({id_list(request['ids'])})"
+        write_deltalake(path, table(request["rows"]), mode="overwrite", predicate=predicate)
     elif op == "snapshot":
         rows = pa.table(DeltaTable(path).to_pyarrow_table()).to_pylist() if hasattr(DeltaTable, "to_pyarrow_table") else []
         return {"version": DeltaTable(path).version(), "rows": rows}
