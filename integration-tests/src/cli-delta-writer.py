@@ -10,6 +10,7 @@ for the CLI end-to-end tests. Each request is one commit; the reply is the new v
   {"op": "set_body", "ids": [...], "body": B}                               (UPDATE of the text)
   {"op": "overwrite", "rows": [...]}                                        (mode="overwrite": every row rewritten)
   {"op": "overwrite_where", "ids": [...], "rows": [...]}                    (mode="overwrite", predicate="id IN ids")
+  {"op": "create_typed", "path": P}                                         (struct/list/binary/map/long columns)
   {"op": "snapshot"}  -> {"rows": [...]}                                    (read back, for sanity)
 """
 
@@ -74,6 +75,20 @@ def handle(request):
     elif op == "overwrite_where":
         predicate = f"id IN ({id_list(request['ids'])})"
         write_deltalake(path, table(request["rows"]), mode="overwrite", predicate=predicate)
+    elif op == "create_typed":
+        path = request["path"]
+        typed = pa.table(
+            {
+                "id": pa.array([1, 2], pa.int64()),
+                "body": pa.array(["hello", "world"], pa.string()),
+                "meta": pa.array([{"a": "x", "b": 1}, {"a": "y", "b": 2}], pa.struct([("a", pa.string()), ("b", pa.int64())])),
+                "tags": pa.array([["red", "blue"], ["green"]], pa.list_(pa.string())),
+                "raw": pa.array([b"hello", b"world"], pa.binary()),
+                "attrs": pa.array([[("k", "v")], [("k", "w")]], pa.map_(pa.string(), pa.string())),
+                "n": pa.array([10, 20], pa.int64()),
+            }
+        )
+        write_deltalake(path, typed, mode="overwrite", configuration={"delta.enableChangeDataFeed": "true"})
     elif op == "snapshot":
         rows = pa.table(DeltaTable(path).to_pyarrow_table()).to_pylist() if hasattr(DeltaTable, "to_pyarrow_table") else []
         return {"version": DeltaTable(path).version(), "rows": rows}
