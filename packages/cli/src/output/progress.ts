@@ -5,7 +5,7 @@ import type { Output } from './output.js';
 
 /**
  * Draws the engine's typed events: a bar on stderr when it is a terminal (never with
- * --json), and, either way, the first few failed rows and long retry waits as notes.
+ * --json), and, either way, the first few failed rows, long retry waits and duplicate keys as notes.
  */
 export class ProgressDisplay {
   private bar: cliProgress.SingleBar | undefined;
@@ -55,6 +55,11 @@ export class ProgressDisplay {
           this.write(
             `waiting ${Math.round(event.delayMs / 1000)} s before retrying (${event.code}: ${event.reason})`,
           );
+        break;
+      case 'duplicate-keys':
+        this.write(
+          `warning: ${formatInt(event.count)} ${event.count === 1 ? 'row repeats the key' : 'rows repeat the key'} of an earlier row (e.g. ${event.examples.join(', ')}): each key is one point, and the last row read of it is the one embedded. Choose --key-col columns that identify one row.`,
+        );
         break;
       case 'run-end':
         this.stop();

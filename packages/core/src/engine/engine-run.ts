@@ -5,6 +5,7 @@ import { AbortedError, InvalidInputError } from '../errors/errors.js';
 import { guardEmbedder, guardLedger, guardSink, guardSource } from '../guards/index.js';
 import { zeroCounters } from '../ledger-support/ledger-support.js';
 import type { CheckpointRef, Ledger, RunKind } from '../spec/ledger-v1.js';
+import { DuplicateKeys } from './engine-duplicates.js';
 import { runPipeline } from './engine-pipeline.js';
 import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
 import { throwIfAborted } from './engine-retry.js';
@@ -34,14 +35,19 @@ export async function embed(input: EmbedRunOptions): Promise<RunResult> {
   const version = options.version ?? description.latestVersion;
   await openSink(options);
   const state = new RunState('embed', options.runId ?? randomUUID(), options);
+  const duplicates = new DuplicateKeys();
   const result = await execute(
     state,
     { fromVersion: version, toVersion: version, columns },
     async () => {
-      await runPipeline(state, scanItems(readerContext(state, columns), version));
+      await runPipeline(
+        state,
+        scanItems({ ...readerContext(state, columns), duplicates }, version),
+      );
+      warnDuplicates(state, duplicates);
     },
   );
-  return result;
+  return { ...result, duplicateKeys: duplicates.count };
 }
 
 /**
@@ -80,6 +86,7 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
       ...zeroCounters(),
       durationS: 0,
       failures: [],
+      duplicateKeys: 0,
       sinceVersion: fromVersion,
       toVersion,
       bootstrapped: false,
@@ -92,6 +99,7 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
   const state = new RunState('sync', runId, options);
   const bootstrapped = fromVersion === undefined;
   const sinceVersion = fromVersion ?? toVersion;
+  const duplicates = new DuplicateKeys();
   const result = await execute(
     state,
     { fromVersion: sinceVersion, toVersion, columns, bootstrapped },
@@ -100,15 +108,34 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
       await runPipeline(
         state,
         bootstrapped
-          ? scanItems(context, toVersion)
+          ? scanItems({ ...context, duplicates }, toVersion)
           : changeItems(context, sinceVersion, toVersion),
       );
+      warnDuplicates(state, duplicates);
       if (!state.stopped && state.counters.rowsFailed === 0) {
         await options.ledger.setCheckpoint({ ...ref, version: toVersion, runId });
       }
     },
   );
-  return { ...result, sinceVersion, toVersion, bootstrapped, ...state.changes };
+  return {
+    ...result,
+    duplicateKeys: duplicates.count,
+    sinceVersion,
+    toVersion,
+    bootstrapped,
+    ...state.changes,
+  };
+}
+
+/** Tells the caller that the key columns do not identify a row (before the run ends). */
+function warnDuplicates(state: RunState, duplicates: DuplicateKeys): void {
+  if (duplicates.count === 0) return;
+  state.emit({
+    type: 'duplicate-keys',
+    runId: state.runId,
+    count: duplicates.count,
+    examples: [...duplicates.examples],
+  });
 }
 
 /**
@@ -265,6 +292,7 @@ async function execute(
     ...counters,
     durationS,
     failures: [...state.failures],
+    duplicateKeys: 0,
     ...(error === undefined ? {} : { error }),
   };
 }
