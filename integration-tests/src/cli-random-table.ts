@@ -1,6 +1,6 @@
 import type { DeltaWriter, TicketRow } from './cli-harness.js';
 
-const pool = [
+export const pool = [
   'I forgot my password and the reset email never arrives.',
   'I was charged twice this month; please refund the duplicate.',
   'The CSV export stops after 10,000 rows.',
@@ -12,7 +12,7 @@ const pool = [
   'How do I invite a teammate without admin rights?',
   'Two-factor codes arrive too late and have expired.',
 ];
-const categories = ['billing', 'login', 'export', 'mobile', 'api', null];
+export const categories = ['billing', 'login', 'export', 'mobile', 'api', null];
 
 /**
  * The test's model of the table, and random commits applied to both it and the real
