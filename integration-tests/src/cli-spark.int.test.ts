@@ -57,7 +57,9 @@ describe('drift embed and drift watch through Spark match the native engine', ()
 
   const runBoth = (command: 'embed' | 'watch') => pair.runBoth(command, rows.values(), version);
 
-  it('embed, then watch over UPDATE/DELETE/MERGE/INSERT, give the same sink and counts', async () => {
+  it('embed, then watch over UPDATE/DELETE/MERGE/INSERT, give the same sink and counts', {
+    timeout: 1_200_000,
+  }, async () => {
     await commit(
       `CREATE TABLE ${table} (id BIGINT, body STRING, category STRING, n INT) USING DELTA TBLPROPERTIES (delta.enableChangeDataFeed = true)`,
     );
