@@ -6,6 +6,11 @@ for the CLI end-to-end tests. Each request is one commit; the reply is the new v
   {"op": "set_category", "ids": [...], "category": C}                       (UPDATE, text unchanged)
   {"op": "delete", "ids": [...]}                                            (DELETE)
   {"op": "merge", "upserts": [rows], "deletes": [ids]}                      (MERGE: insert/update/delete)
+  {"op": "noop_update", "ids": [...]}                                       (UPDATE SET body = body: no cdc files)
+  {"op": "set_body", "ids": [...], "body": B}                               (UPDATE of the text)
+  {"op": "overwrite", "rows": [...]}                                        (mode="overwrite": every row rewritten)
+  {"op": "overwrite_where", "ids": [...], "rows": [...]}                    (mode="overwrite", predicate="id IN ids")
+  {"op": "create_typed", "path": P}                                         (struct/list/binary/map/long columns)
   {"op": "snapshot"}  -> {"rows": [...]}                                    (read back, for sanity)
 """
 
@@ -60,6 +65,30 @@ def handle(request):
             .when_not_matched_insert(updates={"id": "s.id", "body": "s.body", "category": "s.category", "n": "s.n"}, predicate="s.op = 'upsert'")
             .execute()
         )
+    elif op == "noop_update":
+        DeltaTable(path).update(predicate=f"id IN ({id_list(request['ids'])})", updates={"body": "body"})
+    elif op == "set_body":
+        body = request["body"].replace("'", "''")
+        DeltaTable(path).update(predicate=f"id IN ({id_list(request['ids'])})", updates={"body": f"'{body}'"})
+    elif op == "overwrite":
+        write_deltalake(path, table(request["rows"]), mode="overwrite")
+    elif op == "overwrite_where":
+        predicate = f"id IN ({id_list(request['ids'])})"
+        write_deltalake(path, table(request["rows"]), mode="overwrite", predicate=predicate)
+    elif op == "create_typed":
+        path = request["path"]
+        typed = pa.table(
+            {
+                "id": pa.array([1, 2], pa.int64()),
+                "body": pa.array(["hello", "world"], pa.string()),
+                "meta": pa.array([{"a": "x", "b": 1}, {"a": "y", "b": 2}], pa.struct([("a", pa.string()), ("b", pa.int64())])),
+                "tags": pa.array([["red", "blue"], ["green"]], pa.list_(pa.string())),
+                "raw": pa.array([b"hello", b"world"], pa.binary()),
+                "attrs": pa.array([[("k", "v")], [("k", "w")]], pa.map_(pa.string(), pa.string())),
+                "n": pa.array([10, 20], pa.int64()),
+            }
+        )
+        write_deltalake(path, typed, mode="overwrite", configuration={"delta.enableChangeDataFeed": "true"})
     elif op == "snapshot":
         rows = pa.table(DeltaTable(path).to_pyarrow_table()).to_pylist() if hasattr(DeltaTable, "to_pyarrow_table") else []
         return {"version": DeltaTable(path).version(), "rows": rows}

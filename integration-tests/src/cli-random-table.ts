@@ -1,6 +1,6 @@
 import type { DeltaWriter, TicketRow } from './cli-harness.js';
 
-const pool = [
+export const pool = [
   'I forgot my password and the reset email never arrives.',
   'I was charged twice this month; please refund the duplicate.',
   'The CSV export stops after 10,000 rows.',
@@ -12,12 +12,14 @@ const pool = [
   'How do I invite a teammate without admin rights?',
   'Two-factor codes arrive too late and have expired.',
 ];
-const categories = ['billing', 'login', 'export', 'mobile', 'api', null];
+export const categories = ['billing', 'login', 'export', 'mobile', 'api', null];
 
 /**
  * The test's model of the table, and random commits applied to both it and the real
  * table: inserts, updates of the text and of other columns, deletes, texts shared by
- * several keys, null, empty and blank texts.
+ * several keys, null, empty and blank texts, and commits that rewrite rows in files
+ * without cdc files or next to them (no-op UPDATEs, overwrites, predicate overwrites):
+ * a delete and an insert of the same key in one version.
  */
 export class RandomTable {
   readonly rows = new Map<number, TicketRow>();
@@ -42,10 +44,29 @@ export class RandomTable {
 
   async randomCommit(): Promise<void> {
     const choice = this.random();
-    if (choice < 0.2 || this.rows.size < 5) await this.append();
-    else if (choice < 0.7) await this.merge();
-    else if (choice < 0.85) await this.setCategory();
-    else await this.delete();
+    if (choice < 0.15 || this.rows.size < 5) await this.append();
+    else if (choice < 0.45) await this.merge();
+    else if (choice < 0.55) await this.setCategory();
+    else if (choice < 0.65) await this.delete();
+    else if (choice < 0.75) await this.noopUpdate();
+    else if (choice < 0.85) await this.setBody();
+    else if (choice < 0.95) await this.overwriteWhere();
+    else await this.overwrite();
+  }
+
+  /** Reads the real table back and throws unless it holds exactly the model's rows. */
+  async verify(): Promise<void> {
+    const snapshot = await this.writer.request({ op: 'snapshot' });
+    const actual = new Map((snapshot.rows ?? []).map((row) => [row.id, row]));
+    const describe = (rows: Iterable<TicketRow>) =>
+      JSON.stringify([...rows].sort((a, b) => a.id - b.id));
+    if (
+      snapshot.version !== this.version ||
+      describe(actual.values()) !== describe(this.rows.values())
+    )
+      throw new Error(
+        `the table model is wrong at version ${snapshot.version}:\n model ${describe(this.rows.values())}\n table ${describe(actual.values())}`,
+      );
   }
 
   /** A large commit, for runs long enough to be killed in the middle. */
@@ -102,6 +123,52 @@ export class RandomTable {
     const ids = this.shuffledIds().slice(0, 1 + this.int(3));
     this.version = (await this.writer.request({ op: 'delete', ids })).version;
     for (const id of ids) this.rows.delete(id);
+  }
+
+  /** `UPDATE … SET body = body`: delta-rs rewrites the file and writes no cdc files. */
+  private async noopUpdate(): Promise<void> {
+    const ids = this.shuffledIds().slice(0, 1 + this.int(3));
+    this.version = (await this.writer.request({ op: 'noop_update', ids })).version;
+  }
+
+  /** One new text for a few keys (texts shared across keys), through `DeltaTable.update`. */
+  private async setBody(): Promise<void> {
+    const ids = this.shuffledIds().slice(0, 1 + this.int(3));
+    const body = this.text() ?? pool[this.int(pool.length)]!;
+    this.version = (await this.writer.request({ op: 'set_body', ids, body })).version;
+    for (const id of ids) this.rows.set(id, { ...this.rows.get(id)!, body });
+  }
+
+  /** `mode="overwrite"`: every row written again, some edited, some dropped, some new. */
+  private async overwrite(): Promise<void> {
+    const rows = this.rewritten(this.shuffledIds());
+    rows.push(...Array.from({ length: this.int(3) }, () => this.newRow()));
+    this.version = (await this.writer.request({ op: 'overwrite', rows })).version;
+    this.rows.clear();
+    for (const row of rows) this.rows.set(row.id, row);
+  }
+
+  /** `mode="overwrite", predicate="id IN (…)"`: those rows replaced (edited, dropped, new). */
+  private async overwriteWhere(): Promise<void> {
+    const existing = this.shuffledIds().slice(0, 1 + this.int(5));
+    const rows = this.rewritten(existing);
+    rows.push(...Array.from({ length: this.int(3) }, () => this.newRow()));
+    const ids = [...existing, ...rows.map((row) => row.id).filter((id) => !this.rows.has(id))];
+    this.version = (await this.writer.request({ op: 'overwrite_where', ids, rows })).version;
+    for (const id of existing) this.rows.delete(id);
+    for (const row of rows) this.rows.set(row.id, row);
+  }
+
+  /** The rows of `ids` as a rewrite writes them again: most as they are, some edited, some dropped. */
+  private rewritten(ids: number[]): TicketRow[] {
+    const rows: TicketRow[] = [];
+    for (const id of ids) {
+      const choice = this.random();
+      const row = this.rows.get(id)!;
+      if (choice < 0.1) continue;
+      rows.push(choice < 0.25 ? { ...row, body: this.text() } : row);
+    }
+    return rows;
   }
 
   private newRow(): TicketRow {

@@ -3,15 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSparkConnectClient, type SparkConnectClient } from '@drift-spark/spark-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  type DriftRun,
-  parseJson,
-  runDrift,
-  type TicketRow,
-} from './cli-harness.js';
-import { expectedPoints, ledgerPointCount, readSink } from './cli-state.js';
+import { assertBuilt, childEnv, type TicketRow } from './cli-harness.js';
+import { enginePair } from './cli-spark-engines.js';
 
 /**
  * `drift embed` and `drift watch` through the Spark engine (`--spark`) and through the native
@@ -20,28 +13,7 @@ import { expectedPoints, ledgerPointCount, readSink } from './cli-state.js';
  * runs report the same counts.
  */
 
-const model = 'openai/text-embedding-3-small';
-const dimensions = 1536;
 const remote = process.env.SPARK_REMOTE;
-
-/** Fields of a run summary that name the run, the engine or the clock, not what it did. */
-const perRunFields = new Set([
-  'runId',
-  'startedAt',
-  'finishedAt',
-  'durationMs',
-  'durationS',
-  'elapsedMs',
-  'sink',
-  'sinkUri',
-  'ledger',
-  'engine',
-  'table',
-]);
-
-function counts(summary: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(summary).filter(([key]) => !perRunFields.has(key)));
-}
 
 describe('drift embed and drift watch through Spark match the native engine', () => {
   let spark: SparkConnectClient;
@@ -52,10 +24,7 @@ describe('drift embed and drift watch through Spark match the native engine', ()
   const rows = new Map<number, TicketRow>();
   let version = -1;
 
-  const engines = {
-    spark: { sink: '', ledger: '', extra: [] as string[] },
-    native: { sink: '', ledger: '', extra: [] as string[] },
-  };
+  let pair: ReturnType<typeof enginePair>;
 
   beforeAll(async () => {
     if (!remote)
@@ -68,16 +37,7 @@ describe('drift embed and drift watch through Spark match the native engine', ()
     tablePath = join(work, 'tickets');
     table = `delta.\`${tablePath}\``;
     env = childEnv(work);
-    engines.spark = {
-      sink: `pglite://${join(work, 'sink-spark')}?table=t`,
-      ledger: join(work, 'ledger-spark.db'),
-      extra: ['--spark', remote],
-    };
-    engines.native = {
-      sink: `pglite://${join(work, 'sink-native')}?table=t`,
-      ledger: join(work, 'ledger-native.db'),
-      extra: [],
-    };
+    pair = enginePair({ work, tablePath, remote, env });
   });
 
   afterAll(async () => {
@@ -95,65 +55,11 @@ describe('drift embed and drift watch through Spark match the native engine', ()
     rows.set(id, { id, body, category, n });
   }
 
-  async function runBoth(command: 'embed' | 'watch') {
-    const results: Record<string, Record<string, unknown>> = {};
-    for (const [name, engine] of Object.entries(engines)) {
-      const run: DriftRun = await runDrift(
-        [
-          command,
-          '--table',
-          tablePath,
-          ...engine.extra,
-          '--text-col',
-          'body',
-          '--shadow-mode',
-          '--sink',
-          engine.sink,
-          '--ledger',
-          engine.ledger,
-          '--batch-size',
-          '4',
-          '--json',
-        ],
-        { cwd: work, env },
-      );
-      expect(run.code, `${command} (${name}): ${run.stderr}`).toBe(0);
-      expect(run.stderr, `${command} (${name})`).not.toMatch(/drift:/);
-      results[name] = parseJson(run);
-      if (process.env.DRIFT_TEST_VERBOSE)
-        console.info(command, name, JSON.stringify(results[name]));
-      expect(results[name], `${command} (${name})`).toMatchObject({
-        status: 'succeeded',
-        rowsFailed: 0,
-        ...(command === 'watch' ? { toVersion: version } : {}),
-      });
-    }
-    const sparkResult = results.spark!;
-    const nativeResult = results.native!;
-    expect(sparkResult.source, 'both engines name the table by its Delta id').toBe(
-      nativeResult.source,
-    );
-    expect(counts(sparkResult), `${command}: Spark vs native summary`).toEqual(
-      counts(nativeResult),
-    );
+  const runBoth = (command: 'embed' | 'watch') => pair.runBoth(command, rows.values(), version);
 
-    const sourceId = String(nativeResult.source);
-    const expected = expectedPoints(sourceId, rows.values());
-    const sparkSink = await readSink(engines.spark.sink, model, dimensions);
-    const nativeSink = await readSink(engines.native.sink, model, dimensions);
-    expect(sparkSink, `${command}: Spark sink vs native sink`).toEqual(nativeSink);
-    expect(new Set(nativeSink.keys()), `${command}: point ids`).toEqual(new Set(expected.keys()));
-    for (const [id, point] of expected) expect(nativeSink.get(id)).toEqual(point);
-    for (const [name, engine] of Object.entries(engines)) {
-      const sinkId = String(results[name]!.sink);
-      expect(await ledgerPointCount(engine.ledger, sinkId), `${command}: ledger (${name})`).toBe(
-        expected.size,
-      );
-    }
-    return { spark: sparkResult, native: nativeResult, points: nativeSink.size };
-  }
-
-  it('embed, then watch over UPDATE/DELETE/MERGE/INSERT, give the same sink and counts', async () => {
+  it('embed, then watch over UPDATE/DELETE/MERGE/INSERT, give the same sink and counts', {
+    timeout: 1_200_000,
+  }, async () => {
     await commit(
       `CREATE TABLE ${table} (id BIGINT, body STRING, category STRING, n INT) USING DELTA TBLPROPERTIES (delta.enableChangeDataFeed = true)`,
     );

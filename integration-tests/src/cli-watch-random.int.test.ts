@@ -66,6 +66,7 @@ describe('drift watch follows a table that a real Delta writer keeps changing', 
     const rounds = 8;
     for (let round = 0; round < rounds; round++) {
       if (round > 0) await table.randomCommits(1 + Math.floor(random() * 3));
+      await table.verify();
       const run = await runDrift(watchArgs, { cwd: work, env });
       expect(run.stderr, `round ${round}`).not.toMatch(/drift:/);
       expect(run.code, `round ${round}: ${run.stderr}`).toBe(0);

@@ -336,6 +336,7 @@ function resultObject(
   const object: Record<string, unknown> = { runId: result.runId, status: result.status };
   for (const name of counterNames) object[name] = result[name];
   object.durationS = result.durationS;
+  object.duplicateKeys = result.duplicateKeys;
   if (context.kind === 'watch') {
     const sync = result as SyncResult;
     object.sinceVersion = sync.sinceVersion;
@@ -437,6 +438,10 @@ function printPlan(output: Output, plan: PlanResult, context: SummaryContext): v
     `  ${formatInt(plan.rowsProcessed)} rows: ${formatInt(plan.rowsToEmbed)} to embed, ${formatInt(plan.rowsToReuse)} to reuse (same text), ` +
       `${formatInt(plan.rowsDeduped)} unchanged, ${formatInt(plan.rowsSkipped)} without text, ${formatInt(plan.rowsToDelete)} points to delete`,
   );
+  if (plan.duplicateKeys > 0)
+    output.line(
+      `  warning: ${formatInt(plan.duplicateKeys)} rows repeat the key of an earlier row; only the last one read of each key would be embedded`,
+    );
   output.line(
     `  about ${formatInt(plan.estimatedTokens)} tokens, ${formatUsd(plan.estimatedCostUsd)} at ${formatUsd(plan.usdPerMillionTokens)} per 1M tokens (${context.embedder.id})`,
   );

@@ -24,7 +24,8 @@ const zero: RunCounters = {
 /**
  * Draws the engine's typed events on stderr, never with --json: on a terminal a bar
  * (percentage and ETA when the source knows its row count), elsewhere (CI logs) a plain
- * line every few seconds. Either way, the first few failed rows and long retry waits.
+ * line every few seconds. Either way, the first few failed rows, long retry waits and
+ * duplicate keys as notes.
  */
 export class ProgressDisplay {
   private bar: cliProgress.SingleBar | undefined;
@@ -86,6 +87,11 @@ export class ProgressDisplay {
           this.write(
             `waiting ${Math.round(event.delayMs / 1000)} s before retrying (${event.code}: ${event.reason})`,
           );
+        break;
+      case 'duplicate-keys':
+        this.write(
+          `warning: ${formatInt(event.count)} ${event.count === 1 ? 'row repeats the key' : 'rows repeat the key'} of an earlier row (e.g. ${event.examples.join(', ')}): each key is one point, and the last row read of it is the one embedded. Choose --key-col columns that identify one row.`,
+        );
         break;
       case 'run-end':
         this.stop();

@@ -35,6 +35,8 @@ export type DriftEvent =
     }
   | { type: 'concurrency-change'; runId: string; concurrency: number }
   | { type: 'row-fail'; runId: string; key: string; code: string; reason: string }
+  /** After a scan in which `count` rows repeated the key of an earlier row (the last one read won). */
+  | { type: 'duplicate-keys'; runId: string; count: number; examples: string[] }
   | {
       type: 'run-end';
       runId: string;

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../errors/errors.js';
 import { contentHash } from '../identity/content-hash.js';
 import { encodeKey } from '../identity/key-encoding.js';
 import { pointId } from '../identity/point-id.js';
@@ -28,9 +29,26 @@ export interface ItemContext {
 
 const nonBlank = /\S/;
 
-/** The text of a row, or null when there is nothing to embed. */
-export function textOf(value: CellValue | undefined): string | null {
+/**
+ * The text of a row, or null when there is nothing to embed. Numbers and booleans are
+ * written in decimal; a structured or binary value has no text of its own (it would embed
+ * as "[object Object]" or "104,101,…" and collide), so it is refused, naming the column.
+ */
+export function textOf(value: CellValue | undefined, column = 'text'): string | null {
   if (value === null || value === undefined) return null;
+  if (typeof value === 'object') {
+    const kind =
+      value instanceof Uint8Array
+        ? 'binary'
+        : value instanceof Date
+          ? 'timestamp'
+          : Array.isArray(value)
+            ? 'array'
+            : 'struct';
+    throw new InvalidInputError(
+      `The text column "${column}" holds ${kind === 'array' ? 'an' : 'a'} ${kind} value, not a string: Drift embeds text. Choose a string column with --text-col (textColumn), or add one to the table that holds the text.`,
+    );
+  }
   const text = typeof value === 'string' ? value : String(value);
   // Blank (only white space) is nothing to embed; the test stops at the first visible character.
   return nonBlank.test(text) ? text : null;
@@ -38,7 +56,7 @@ export function textOf(value: CellValue | undefined): string | null {
 
 export function upsertItem(row: Row, context: ItemContext): WorkItem {
   const key = encodeKey(row, context.keyColumns);
-  const text = textOf(row[context.textColumn]);
+  const text = textOf(row[context.textColumn], context.textColumn);
   return {
     op: 'upsert',
     key,

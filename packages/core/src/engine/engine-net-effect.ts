@@ -1,11 +1,17 @@
 import type { Change, ChangeType } from '../spec/source-v1.js';
 
-/** Within one commit version, later types win: an insert then a delete is a delete. */
+/**
+ * Within one commit version, a delete and an insert (or post-image) of the same key mean
+ * the row was rewritten (a file rewritten without cdc files, an overwrite, a
+ * `replaceWhere`, a compaction with `dataChange`): the row's final state is what the
+ * commit's adds say, so the insert or post-image outranks the delete whatever the arrival
+ * order. Between an insert and a post-image (or two of either) the later arrival wins.
+ */
 const typeRank: Record<ChangeType, number> = {
   update_preimage: -1,
-  insert: 0,
+  delete: 0,
+  insert: 1,
   update_postimage: 1,
-  delete: 2,
 };
 
 export interface NetChange {
@@ -14,9 +20,9 @@ export interface NetChange {
 }
 
 /**
- * Reduces a change feed to its net effect per key: the last change wins, ordered by
- * commit version, then change type (insert < update_postimage < delete), then arrival.
- * Update pre-images are ignored. Holds one change per key.
+ * Reduces a change feed to its net effect per key: ordered by commit version (the later
+ * version wins), then within one version an insert or post-image over a delete, then
+ * arrival. Update pre-images are ignored. Holds one change per key.
  */
 export class NetEffect {
   readonly #byKey = new Map<string, Change>();

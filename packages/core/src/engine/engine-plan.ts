@@ -1,3 +1,4 @@
+import { DuplicateKeys } from './engine-duplicates.js';
 import { ledgerDescribesSink } from './engine-ephemeral.js';
 import type { WorkItem } from './engine-items.js';
 import { prepareBatch } from './engine-prepare.js';
@@ -10,7 +11,12 @@ export async function planEmbed(input: EmbedRunOptions): Promise<PlanResult> {
   const options = guardPlugins(input);
   const { description, columns } = await prepareRun(options);
   const version = options.version ?? description.latestVersion;
-  return plan(options, scanItems(context(options, columns), version));
+  const duplicates = new DuplicateKeys();
+  return plan(
+    options,
+    scanItems({ ...context(options, columns), duplicates }, version),
+    duplicates,
+  );
 }
 
 /** What `sync` would do from the checkpoint (or a bootstrap), without doing it. */
@@ -27,11 +33,13 @@ export async function planSync(input: SyncRunOptions): Promise<PlanResult> {
   if (toVersion === undefined || (fromVersion !== undefined && fromVersion > toVersion))
     return plan(options, empty());
   const reader = context(options, columns);
+  const duplicates = new DuplicateKeys();
   return plan(
     options,
     fromVersion === undefined
-      ? scanItems(reader, toVersion)
+      ? scanItems({ ...reader, duplicates }, toVersion)
       : changeItems(reader, fromVersion, toVersion),
+    duplicates,
   );
 }
 
@@ -49,7 +57,11 @@ function context(options: RunOptions, columns: string[]): ReaderContext {
   };
 }
 
-async function plan(options: RunOptions, batches: AsyncIterable<WorkItem[]>): Promise<PlanResult> {
+async function plan(
+  options: RunOptions,
+  batches: AsyncIterable<WorkItem[]>,
+  duplicates?: DuplicateKeys,
+): Promise<PlanResult> {
   const { embedder } = options;
   const result: PlanResult = {
     rowsProcessed: 0,
@@ -57,6 +69,7 @@ async function plan(options: RunOptions, batches: AsyncIterable<WorkItem[]>): Pr
     rowsToReuse: 0,
     rowsDeduped: 0,
     rowsSkipped: 0,
+    duplicateKeys: 0,
     rowsToDelete: 0,
     estimatedTokens: 0,
     estimatedCostUsd: 0,
@@ -90,6 +103,7 @@ async function plan(options: RunOptions, batches: AsyncIterable<WorkItem[]>): Pr
       );
     }
   }
+  result.duplicateKeys = duplicates?.count ?? 0;
   result.estimatedCostUsd = (result.estimatedTokens * embedder.price.usdPerMillionTokens) / 1e6;
   return result;
 }

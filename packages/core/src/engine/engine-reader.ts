@@ -1,6 +1,7 @@
 import { SourceError } from '../errors/errors.js';
 import { encodeKey } from '../identity/key-encoding.js';
 import type { Source } from '../spec/source-v1.js';
+import type { DuplicateKeys } from './engine-duplicates.js';
 import { deleteItem, type ItemContext, upsertItem, type WorkItem } from './engine-items.js';
 import { type NetChange, NetEffect } from './engine-net-effect.js';
 
@@ -9,9 +10,15 @@ export interface ReaderContext extends ItemContext {
   columns: string[];
   batchSize: number;
   signal?: AbortSignal;
+  /** Counts the rows of a scan whose key an earlier row had (the last row read wins). */
+  duplicates?: DuplicateKeys;
 }
 
-/** Work items of a full scan, in batches of exactly `batchSize` (the last one shorter). */
+/**
+ * Work items of a full scan, in batches of exactly `batchSize` (the last one shorter).
+ * A key twice in the scan is written once per batch it appears in, in read order, so the
+ * last row read wins; `context.duplicates` counts the repeats for the run's warning.
+ */
 export async function* scanItems(
   context: ReaderContext,
   version: number | undefined,
@@ -26,7 +33,9 @@ export async function* scanItems(
   });
   for await (const batch of scan) {
     for (const row of batch.rows) {
-      buffer.push(upsertItem(row, context));
+      const item = upsertItem(row, context);
+      context.duplicates?.add(item.pointId, item.key);
+      buffer.push(item);
       if (buffer.length >= batchSize) {
         yield buffer;
         buffer = [];

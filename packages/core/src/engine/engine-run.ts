@@ -7,6 +7,7 @@ import { zeroCounters } from '../ledger-support/ledger-support.js';
 import type { CheckpointRef, Ledger, RunKind } from '../spec/ledger-v1.js';
 import type { SinkOpenResult } from '../spec/sink-v1.js';
 import type { SourceDescription } from '../spec/source-v1.js';
+import { DuplicateKeys } from './engine-duplicates.js';
 import { ledgerDescribesSink } from './engine-ephemeral.js';
 import { runPipeline } from './engine-pipeline.js';
 import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
@@ -45,6 +46,7 @@ export async function embed(input: EmbedRunOptions): Promise<RunResult> {
   const loss = await sinkLoss(options, await openSink(options));
   const state = new RunState('embed', options.runId ?? randomUUID(), options);
   checkAgainstSink(state, loss);
+  const duplicates = new DuplicateKeys();
   const result = await execute(
     state,
     {
@@ -54,10 +56,14 @@ export async function embed(input: EmbedRunOptions): Promise<RunResult> {
       totalRows: scanRowCount(description, version),
     },
     async () => {
-      await runPipeline(state, scanItems(readerContext(state, columns), version));
+      await runPipeline(
+        state,
+        scanItems({ ...readerContext(state, columns), duplicates }, version),
+      );
+      warnDuplicates(state, duplicates);
     },
   );
-  return result;
+  return { ...result, duplicateKeys: duplicates.count };
 }
 
 /**
@@ -103,6 +109,7 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
       ...zeroCounters(),
       durationS: 0,
       failures: [],
+      duplicateKeys: 0,
       sinceVersion: toVersion,
       toVersion,
       upToDate: true,
@@ -116,6 +123,7 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
   checkAgainstSink(state, loss);
   const bootstrapped = fromVersion === undefined;
   const sinceVersion = feedEmpty ? toVersion : (fromVersion ?? toVersion);
+  const duplicates = new DuplicateKeys();
   const result = await execute(
     state,
     {
@@ -128,7 +136,7 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
     async () => {
       const context = readerContext(state, columns);
       const feed = bootstrapped
-        ? scanItems(context, toVersion)
+        ? scanItems({ ...context, duplicates }, toVersion)
         : feedEmpty
           ? noItems()
           : changeItems(context, sinceVersion, toVersion);
@@ -137,12 +145,32 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
         state,
         loss && !bootstrapped ? thenReconcile(state, feed, scanItems(context, toVersion)) : feed,
       );
+      warnDuplicates(state, duplicates);
       if (!state.stopped && state.counters.rowsFailed === 0) {
         await options.ledger.setCheckpoint({ ...ref, version: toVersion, runId });
       }
     },
   );
-  return { ...result, sinceVersion, toVersion, upToDate: false, bootstrapped, ...state.changes };
+  return {
+    ...result,
+    duplicateKeys: duplicates.count,
+    sinceVersion,
+    toVersion,
+    upToDate: false,
+    bootstrapped,
+    ...state.changes,
+  };
+}
+
+/** Tells the caller that the key columns do not identify a row (before the run ends). */
+function warnDuplicates(state: RunState, duplicates: DuplicateKeys): void {
+  if (duplicates.count === 0) return;
+  state.emit({
+    type: 'duplicate-keys',
+    runId: state.runId,
+    count: duplicates.count,
+    examples: [...duplicates.examples],
+  });
 }
 
 /**
@@ -324,6 +352,7 @@ async function execute(
     ...counters,
     durationS,
     failures: [...state.failures],
+    duplicateKeys: 0,
     ...(error === undefined ? {} : { error }),
     ...(state.sinkLoss ? { sinkLoss: { ...state.sinkLoss } } : {}),
   };

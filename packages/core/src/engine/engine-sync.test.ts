@@ -128,23 +128,9 @@ describe('sync', () => {
     const { options, source, sink, embedder } = setup();
     await sync(options);
     embedder.embedded.length = 0;
-    // insert then delete = delete (across versions, and within one version whatever the arrival order)
+    // Across versions the later version wins: insert then delete = delete.
     commit(source, [{ type: 'insert', row: { id: 10, text: 'short-lived', tag: 'a' } }]);
     commit(source, [{ type: 'delete', row: { id: 10, text: 'short-lived', tag: 'a' } }]);
-    source.changeLog.push(
-      {
-        type: 'delete',
-        row: { id: 11, text: 'same commit', tag: 'a' },
-        commitVersion: 3,
-        commitTimestamp: 0,
-      },
-      {
-        type: 'insert',
-        row: { id: 11, text: 'same commit', tag: 'a' },
-        commitVersion: 3,
-        commitTimestamp: 0,
-      },
-    );
     // update twice = the last update; pre-images are never embedded
     commit(source, [
       { type: 'update_preimage', row: { id: 1, text: 'one', tag: 'a' } },
@@ -161,6 +147,75 @@ describe('sync', () => {
     expect(embedder.embedded).toEqual(['second edit']);
     expect(result).toMatchObject({ inserted: 0, updated: 1, deleted: 0, rowsDeleted: 0 });
     expect(await contents(sink)).toEqual({ 1: 'second edit', 2: 'two', 3: 'three' });
+  });
+
+  it('keeps a row that one commit deletes and inserts (a rewrite), whatever the arrival order', async () => {
+    const { options, source, sink, embedder, ledger } = setup();
+    await sync(options);
+    embedder.embedded.length = 0;
+    const rewrite = (
+      version: number,
+      first: 'delete' | 'insert',
+      id: number,
+      before: string,
+      after: string,
+    ) => {
+      const remove = { type: 'delete' as const, row: { id, text: before, tag: 'a' } };
+      const add = { type: 'insert' as const, row: { id, text: after, tag: 'a' } };
+      for (const change of first === 'delete' ? [remove, add] : [add, remove])
+        source.changeLog.push({ ...change, commitVersion: version, commitTimestamp: 0 });
+    };
+    // v2: a no-op rewrite of key 1 (delete first) and of key 2 (insert first, as the native
+    // feed yields a commit's adds before its removes); key 3's text changes in the rewrite.
+    rewrite(2, 'delete', 1, 'one', 'one');
+    rewrite(2, 'insert', 2, 'two', 'two');
+    rewrite(2, 'insert', 3, 'three', 'THREE');
+    // v3: key 4, never embedded, is inserted twice in one commit (a key duplicated by the
+    // writer) around a delete: the later insert wins.
+    source.changeLog.push(
+      {
+        type: 'insert',
+        row: { id: 4, text: 'four (first)', tag: 'a' },
+        commitVersion: 3,
+        commitTimestamp: 0,
+      },
+      {
+        type: 'delete',
+        row: { id: 4, text: 'four (first)', tag: 'a' },
+        commitVersion: 3,
+        commitTimestamp: 0,
+      },
+      {
+        type: 'insert',
+        row: { id: 4, text: 'four', tag: 'a' },
+        commitVersion: 3,
+        commitTimestamp: 0,
+      },
+    );
+    // Across versions the later version still wins: key 2 is deleted at v4.
+    source.changeLog.push({
+      type: 'delete',
+      row: { id: 2, text: 'two', tag: 'a' },
+      commitVersion: 4,
+      commitTimestamp: 0,
+    });
+    source.version = 4;
+    const result = await sync(options);
+    expect(result).toMatchObject({
+      status: 'succeeded',
+      sinceVersion: 2,
+      toVersion: 4,
+      inserted: 1,
+      updated: 2,
+      deleted: 1,
+      rowsEmbedded: 2,
+      rowsDeduped: 1,
+      rowsDeleted: 1,
+    });
+    // The unchanged rewrite is not re-embedded; the changed one is, with the text of the adds.
+    expect(embedder.embedded.sort()).toEqual(['THREE', 'four']);
+    expect(await contents(sink)).toEqual({ 1: 'one', 3: 'THREE', 4: 'four' });
+    expect(await ledger.countPoints(sink.id)).toBe(3);
   });
 
   it('keeps the checkpoint when a row fails, and the next run retries from there', async () => {

@@ -76,6 +76,11 @@ export interface RunResult extends RunCounters {
   durationS: number;
   /** Up to 100 failed rows; the ledger has every one. */
   failures: RowFailure[];
+  /**
+   * Rows of a snapshot scan whose key an earlier row of the scan had: the key does not
+   * identify a row. The last row read of each key is the one in the sink. 0 for a change range.
+   */
+  duplicateKeys: number;
   /** The error that failed the run, when status is `failed`. */
   error?: string;
   /**
@@ -114,6 +119,8 @@ export interface PlanResult {
   rowsDeduped: number;
   /** Rows with null or empty text. */
   rowsSkipped: number;
+  /** Rows of a snapshot scan whose key an earlier row had (see `RunResult.duplicateKeys`). */
+  duplicateKeys: number;
   /** Points that would be deleted. */
   rowsToDelete: number;
   estimatedTokens: number;

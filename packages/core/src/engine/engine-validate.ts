@@ -33,6 +33,12 @@ export function assertColumns(
     }
   };
   check(options.textColumn, 'text', '--text-col');
+  const textType = description.columns.find((column) => column.name === options.textColumn)!.type;
+  if (!isTextType(textType)) {
+    throw new InvalidInputError(
+      `The text column "${options.textColumn}" of source "${description.id}" is of type ${textType}, not a string: Drift embeds text. Choose a string column with --text-col, or add one to the table that holds the text (e.g. to_json(${options.textColumn}) for a struct).`,
+    );
+  }
   for (const column of options.keyColumns && options.keyColumns.length > 0
     ? options.keyColumns
     : ['id'])
@@ -46,4 +52,16 @@ export function projectedColumns(
 ): string[] {
   const keys = options.keyColumns && options.keyColumns.length > 0 ? options.keyColumns : ['id'];
   return [...new Set([...keys, options.textColumn, ...(options.metadataColumns ?? [])])];
+}
+
+/** Type names (Delta's, Spark's, SQL's) of values that have no text of their own. */
+const nonTextType =
+  /^\s*(?:(?:struct|array|map)\s*<|(?:binary|varbinary|bytea|boolean|bool|byte|tinyint|short|smallint|integer|int|long|bigint|float|real|double|decimal|numeric|date|timestamp|timestamp_ntz|timestamp_ltz|interval|variant|void)\b)/i;
+
+/**
+ * Whether a column of this type holds text. Delta's types are a closed set and only
+ * `string` is text; a custom source's own type names (`text`, `varchar(20)`, …) are trusted.
+ */
+export function isTextType(type: string): boolean {
+  return !nonTextType.test(type);
 }
