@@ -2,6 +2,7 @@
 # Local Spark Connect server with Delta Lake for the integration tests and benchmarks.
 #   bash scripts/services/spark.sh start   # prints: export SPARK_REMOTE=sc://127.0.0.1:15002
 #   bash scripts/services/spark.sh stop
+#   bash scripts/services/spark.sh jars    # prints the spark-submit words that add the Delta jars
 # pyspark 4.1.2 comes from the shared venv (scripts/python-env.sh); the Delta jars
 # (io.delta:delta-spark_4.1_2.13:4.3.1 + delta-storage) are copied once with Maven into
 # .ci-cache/spark/jars, falling back to spark-submit --packages with the Ivy cache under
@@ -162,5 +163,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   probe) probe ;;
-  *) echo "usage: $0 start|stop|probe" >&2; exit 2 ;;
+  jars) delta_jars ;;
+  *) echo "usage: $0 start|stop|probe|jars" >&2; exit 2 ;;
 esac

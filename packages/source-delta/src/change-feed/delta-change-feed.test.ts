@@ -1,327 +1,138 @@
 import { describe, expect, test } from 'vitest';
-import { type FlatChange, fixture, readChanges, rowKey, sortRows } from '../testing/fixtures.js';
+import { createDeltaSource } from '../source/delta-source.js';
+import { changesFor, loadExpected } from '../testing/expected-results.js';
+import { fixture, readChanges, readSnapshot, rowKey, sortRows } from '../testing/fixtures.js';
+import { createOverlayFileSystem } from '../testing/overlay-file-system.js';
 
-/** Compact expected rows: [values..., change type, version], in the table's column order. */
-function expand(
-  columns: string[],
-  rows: unknown[][],
-  timestamps?: Record<number, string>,
-): Record<string, unknown>[] {
-  return rows.map((values) => {
-    const row: Record<string, unknown> = {};
-    columns.forEach((column, index) => {
-      row[column] = values[index];
-    });
-    row._change_type = values[columns.length];
-    row._commit_version = values[columns.length + 1];
-    if (timestamps) row._commit_timestamp = timestamps[values[columns.length + 1] as number];
-    return row;
-  });
-}
+// Every range Spark read is compared in fixtures-match-spark.test.ts; these tests pin what
+// each table was written to prove.
 
-function withoutTimestamp(changes: FlatChange[]): Record<string, unknown>[] {
-  return changes.map(({ _commit_timestamp, ...rest }) => rest);
-}
+const same = (rows: Record<string, unknown>[]) => sortRows(rows).map(rowKey);
+const summary = (rows: Record<string, unknown>[], column = 'id') =>
+  same(
+    rows.map((row) => ({ key: row[column], type: row._change_type, version: row._commit_version })),
+  );
 
-function expectSameRows(
-  actual: Record<string, unknown>[],
-  expected: Record<string, unknown>[],
-): void {
-  expect(sortRows(actual).map(rowKey)).toEqual(sortRows(expected).map(rowKey));
-}
-
-describe('Change Data Feed of the shared fixtures', () => {
-  test('cdf-table 0..3: cdc files for UPDATE/DELETE, 23 rows with delta-rs commit timestamps', async () => {
-    const timestamps = {
-      0: '2023-12-22T17:10:18.828Z',
-      1: '2023-12-22T17:10:21.675Z',
-      2: '2023-12-29T21:41:33.785Z',
-      3: '2024-01-06T16:44:59.570Z',
-    };
-    const expected = expand(
-      ['id', 'name', 'birthday'],
-      [
-        [1, 'Steve', '2023-12-22', 'insert', 0],
-        [2, 'Bob', '2023-12-23', 'insert', 0],
-        [3, 'Dave', '2023-12-23', 'insert', 0],
-        [4, 'Kate', '2023-12-23', 'insert', 0],
-        [5, 'Emily', '2023-12-24', 'insert', 0],
-        [6, 'Carl', '2023-12-24', 'insert', 0],
-        [7, 'Dennis', '2023-12-24', 'insert', 0],
-        [8, 'Claire', '2023-12-25', 'insert', 0],
-        [9, 'Ada', '2023-12-25', 'insert', 0],
-        [10, 'Borb', '2023-12-25', 'insert', 0],
-        [2, 'Bob', '2023-12-23', 'update_preimage', 1],
-        [3, 'Dave', '2023-12-23', 'update_preimage', 1],
-        [4, 'Kate', '2023-12-23', 'update_preimage', 1],
-        [2, 'Bob', '2023-12-22', 'update_postimage', 1],
-        [3, 'Dave', '2023-12-22', 'update_postimage', 1],
-        [4, 'Kate', '2023-12-22', 'update_postimage', 1],
-        [5, 'Emily', '2023-12-24', 'update_preimage', 2],
-        [6, 'Carl', '2023-12-24', 'update_preimage', 2],
-        [7, 'Dennis', '2023-12-24', 'update_preimage', 2],
-        [5, 'Emily', '2023-12-29', 'update_postimage', 2],
-        [6, 'Carl', '2023-12-29', 'update_postimage', 2],
-        [7, 'Dennis', '2023-12-29', 'update_postimage', 2],
-        [7, 'Dennis', '2023-12-29', 'delete', 3],
-      ],
-      timestamps,
-    );
-    expectSameRows(
-      await readChanges(fixture('cdf-table'), { fromVersion: 0, toVersion: 3 }),
-      expected,
-    );
-    // the end defaults to the latest version
-    expectSameRows(await readChanges(fixture('cdf-table'), { fromVersion: 0 }), expected);
-  });
-
-  test('cdf-table-non-partitioned 0..4: an append without cdc is read from the added files', async () => {
-    const timestamps = {
-      0: '2024-04-14T15:58:26.249Z',
-      1: '2024-04-14T15:58:29.393Z',
-      2: '2024-04-14T15:58:31.257Z',
-      3: '2024-04-14T15:58:32.495Z',
-      4: '2024-04-14T15:58:33.444Z',
-    };
-    const base = (id: number, name: string, birthday: string, long: bigint) => [
-      id,
-      name,
-      birthday,
-      long,
-      true,
-      3.14,
-      1,
-    ];
-    const expected = expand(
-      ['id', 'name', 'birthday', 'long_field', 'boolean_field', 'double_field', 'smallint_field'],
-      [
-        [...base(1, 'Steve', '2024-04-14', 1n), 'insert', 0],
-        [...base(2, 'Bob', '2024-04-15', 1n), 'insert', 0],
-        [...base(3, 'Dave', '2024-04-15', 2n), 'insert', 0],
-        [...base(4, 'Kate', '2024-04-15', 3n), 'insert', 0],
-        [...base(5, 'Emily', '2024-04-16', 4n), 'insert', 0],
-        [...base(6, 'Carl', '2024-04-16', 5n), 'insert', 0],
-        [...base(7, 'Dennis', '2024-04-16', 6n), 'insert', 0],
-        [...base(8, 'Claire', '2024-04-17', 7n), 'insert', 0],
-        [...base(9, 'Ada', '2024-04-17', 8n), 'insert', 0],
-        [...base(10, 'Borb', '2024-04-17', 99999999999999999n), 'insert', 0],
-        [...base(2, 'Bob', '2024-04-15', 1n), 'update_preimage', 1],
-        [...base(3, 'Dave', '2024-04-15', 2n), 'update_preimage', 1],
-        [...base(4, 'Kate', '2024-04-15', 3n), 'update_preimage', 1],
-        [...base(2, 'Bob', '2024-04-14', 1n), 'update_postimage', 1],
-        [...base(3, 'Dave', '2024-04-14', 2n), 'update_postimage', 1],
-        [...base(4, 'Kate', '2024-04-14', 3n), 'update_postimage', 1],
-        [...base(5, 'Emily', '2024-04-16', 4n), 'update_preimage', 2],
-        [...base(6, 'Carl', '2024-04-16', 5n), 'update_preimage', 2],
-        [...base(7, 'Dennis', '2024-04-16', 6n), 'update_preimage', 2],
-        [...base(5, 'Emily', '2024-04-14', 4n), 'update_postimage', 2],
-        [...base(6, 'Carl', '2024-04-14', 5n), 'update_postimage', 2],
-        [...base(7, 'Dennis', '2024-04-14', 6n), 'update_postimage', 2],
-        [...base(7, 'Dennis', '2024-04-14', 6n), 'delete', 3],
-        [...base(1, 'Alex', '2024-04-14', 1n), 'insert', 4],
-        [...base(2, 'Alan', '2024-04-15', 1n), 'insert', 4],
-      ],
-      timestamps,
-    );
-    expectSameRows(
-      await readChanges(fixture('cdf-table-non-partitioned'), { fromVersion: 0, toVersion: 4 }),
-      expected,
+describe('Change Data Feed of the fixture tables', () => {
+  test('cdf-table: the end of the range defaults to the latest version', async () => {
+    const expected = loadExpected('cdf-table');
+    expect(same(await readChanges(fixture('cdf-table'), { fromVersion: 0 }))).toEqual(
+      same(changesFor(expected, 0, expected.latestVersion).rows),
     );
   });
 
-  test('cdf-table-simple: remove-only DELETE, cdc-only commit, and version ranges', async () => {
+  test('cdf-table: UPDATEs that move rows between partitions are pre- and post-images', async () => {
+    const changes = await readChanges(fixture('cdf-table'), { fromVersion: 1, toVersion: 1 });
+    expect(summary(changes)).toEqual(
+      summary(
+        [2, 3, 4].flatMap((id) => [
+          { id, _change_type: 'update_preimage', _commit_version: 1 },
+          { id, _change_type: 'update_postimage', _commit_version: 1 },
+        ]),
+      ),
+    );
+  });
+
+  test('cdf-table-simple: a remove-only DELETE, then a commit of cdc files only', async () => {
     const table = fixture('cdf-table-simple');
-    const timestamps = {
-      0: new Date(1734480103056).toISOString(),
-      1: new Date(1734480105872).toISOString(),
-      2: new Date(1734480106177).toISOString(),
-    };
-    const inserts0 = expand(
-      ['id'],
-      Array.from({ length: 10 }, (_, id) => [BigInt(id), 'insert', 0]),
-      timestamps,
+    const deletes = await readChanges(table, { fromVersion: 1, toVersion: 1 });
+    expect(summary(deletes)).toEqual(
+      summary(
+        Array.from({ length: 10 }, (_, id) => ({
+          id: BigInt(id),
+          _change_type: 'delete',
+          _commit_version: 1,
+        })),
+      ),
     );
-    const deletes1 = expand(
-      ['id'],
-      Array.from({ length: 10 }, (_, id) => [BigInt(id), 'delete', 1]),
-      timestamps,
-    );
-    const inserts2 = expand(
-      ['id'],
-      [20n, 21n, 22n, 23n, 24n].map((id) => [id, 'insert', 2]),
-      timestamps,
-    );
-    expectSameRows(await readChanges(table, { fromVersion: 0, toVersion: 0 }), inserts0);
-    expectSameRows(await readChanges(table, { fromVersion: 1, toVersion: 1 }), deletes1);
-    expectSameRows(await readChanges(table, { fromVersion: 2, toVersion: 2 }), inserts2);
-    expectSameRows(await readChanges(table, { fromVersion: 0, toVersion: 2 }), [
-      ...inserts0,
-      ...deletes1,
-      ...inserts2,
-    ]);
-  });
-
-  test('cdf-table-partitioned 0..2: MERGE with cdc, whole-partition DELETE from the removes', async () => {
-    const timestamps = {
-      0: new Date(1734480115436).toISOString(),
-      1: new Date(1734480116813).toISOString(),
-      2: new Date(1734480117294).toISOString(),
-    };
-    const expected = expand(
-      ['id', 'text', 'part'],
-      [
-        [0n, 'old', 0n, 'insert', 0],
-        [1n, 'old', 1n, 'insert', 0],
-        [2n, 'old', 0n, 'insert', 0],
-        [3n, 'old', 1n, 'insert', 0],
-        [4n, 'old', 0n, 'insert', 0],
-        [5n, 'old', 1n, 'insert', 0],
-        [3n, 'old', 1n, 'delete', 1],
-        [1n, 'old', 1n, 'update_preimage', 1],
-        [1n, 'new', 1n, 'update_postimage', 1],
-        [0n, 'old', 0n, 'delete', 2],
-        [2n, 'old', 0n, 'delete', 2],
-        [4n, 'old', 0n, 'delete', 2],
-      ],
-      timestamps,
-    );
-    expectSameRows(
-      await readChanges(fixture('cdf-table-partitioned'), { fromVersion: 0, toVersion: 2 }),
-      expected,
+    // version 2 adds no file (the snapshot stays empty), yet its cdc files hold 5 inserts
+    expect(await readSnapshot(table, { version: 2 })).toEqual([]);
+    expect(summary(await readChanges(table, { fromVersion: 2, toVersion: 2 }))).toEqual(
+      summary(
+        [20, 21, 22, 23, 24].map((id) => ({
+          id: BigInt(id),
+          _change_type: 'insert',
+          _commit_version: 2,
+        })),
+      ),
     );
   });
 
-  test('cdf-table-data-change 0..1: OPTIMIZE (dataChange false) yields nothing', async () => {
-    const timestamps = { 0: new Date(1734480111175).toISOString() };
-    const expected = expand(
-      ['id'],
-      Array.from({ length: 10 }, (_, id) => [BigInt(id), 'insert', 0]),
-      timestamps,
-    );
-    expectSameRows(
-      await readChanges(fixture('cdf-table-data-change'), { fromVersion: 0, toVersion: 1 }),
-      expected,
+  test('cdf-table-partitioned: a whole-partition DELETE is read from the removed files', async () => {
+    const changes = await readChanges(fixture('cdf-table-partitioned'), {
+      fromVersion: 2,
+      toVersion: 2,
+    });
+    expect(same(changes.map(({ _commit_timestamp, ...row }) => row))).toEqual(
+      same(
+        [0n, 2n, 4n].map((id) => ({
+          id,
+          text: 'old',
+          part: 0n,
+          _change_type: 'delete',
+          _commit_version: 2,
+        })),
+      ),
     );
   });
 
-  test('cdf-table-with-dv 0..6: deletion-vector differences, the same for any batch size', async () => {
-    const rows: unknown[][] = [
-      ...Array.from({ length: 10 }, (_, value) => [value, 'insert', 0]),
-      [0, 'delete', 1],
-      [9, 'delete', 1],
-      [0, 'insert', 2],
-      [9, 'insert', 2],
-      ...[0, 1, 4, 5].map((value) => [value, 'delete', 3]),
-      [1, 'insert', 4],
-      [4, 'insert', 4],
-      [0, 'insert', 5],
-      [5, 'insert', 5],
-      [3, 'delete', 5],
-      [3, 'insert', 6],
-    ];
-    const expected = expand(['value'], rows);
+  test('cdf-table-data-change: OPTIMIZE (dataChange false) yields nothing', async () => {
+    expect(
+      await readChanges(fixture('cdf-table-data-change'), { fromVersion: 1, toVersion: 1 }),
+    ).toEqual([]);
+  });
+
+  test('cdf-table-with-dv: deletion-vector differences, the same for any batch size', async () => {
+    const expected = loadExpected('cdf-table-with-dv');
+    const { rows } = changesFor(expected, 0, expected.latestVersion);
     for (const batchSize of [1, 3, 1000]) {
-      // no commitInfo in this table: the timestamp can only be the file time, so it is not compared
       const changes = await readChanges(fixture('cdf-table-with-dv'), {
         fromVersion: 0,
-        toVersion: 6,
         batchSize,
       });
-      expectSameRows(withoutTimestamp(changes), expected);
+      expect(same(changes)).toEqual(same(rows));
     }
+    // REORG PURGE drops the vectors with dataChange false: no change
+    expect(
+      await readChanges(fixture('cdf-table-with-dv'), { fromVersion: 4, toVersion: 4 }),
+    ).toEqual([]);
   });
 
-  test('checkpoint-cdf-table 3..5: the start snapshot comes from the checkpoint', async () => {
-    const timestamps = {
-      3: '2024-01-06T16:44:59.570Z',
-      4: '2025-01-06T16:33:18.167Z',
-      5: '2025-01-06T16:38:19.623Z',
-    };
-    const expected = expand(
-      ['id', 'name', 'birthday'],
-      [
-        [7, 'Dennis', '2023-12-29', 'delete', 3],
-        [11, 'Ossama', '2024-12-30', 'insert', 4],
-        [12, 'Nick', '2023-12-29', 'insert', 4],
-        [13, 'Ryan', '2023-12-22', 'insert', 4],
-        [14, 'Zach', '2023-12-25', 'insert', 4],
-        [11, 'Ossama', '2024-12-30', 'update_preimage', 5],
-        [12, 'Nick', '2023-12-29', 'update_preimage', 5],
-        [13, 'Ryan', '2023-12-22', 'update_preimage', 5],
-        [14, 'Zach', '2023-12-25', 'update_preimage', 5],
-        [12, 'Ossama', '2024-12-30', 'update_postimage', 5],
-        [13, 'Nick', '2023-12-29', 'update_postimage', 5],
-        [14, 'Ryan', '2023-12-22', 'update_postimage', 5],
-        [15, 'Zach', '2023-12-25', 'update_postimage', 5],
-      ],
-      timestamps,
-    );
-    expectSameRows(
-      await readChanges(fixture('checkpoint-cdf-table'), { fromVersion: 3, toVersion: 5 }),
-      expected,
-    );
+  test('cdc_ict_table: the In-Commit Timestamp is the commit timestamp, not commitInfo.timestamp', async () => {
+    const expected = loadExpected('cdc_ict_table');
+    const past = Date.parse('2023-05-12T06:50:06.883Z');
+    // move version 1's ICT into the past: only a reader that uses the ICT follows it
+    const fileSystem = createOverlayFileSystem({
+      replace: {
+        '_delta_log/00000000000000000001.json': (text) =>
+          text.replace(/"inCommitTimestamp":\d+/, `"inCommitTimestamp":${past}`),
+      },
+    });
+    const source = createDeltaSource({ path: fixture('cdc_ict_table'), fileSystem });
+    const times = new Map<number, number>();
+    for await (const batch of source.changes({ columns: ['name'], fromVersion: 1, toVersion: 2 }))
+      for (const change of batch.changes) times.set(change.commitVersion, change.commitTimestamp);
+    expect(times.get(1)).toBe(past);
+    expect(new Date(times.get(2)!).toISOString()).toBe(expected.commitTimestamps['2']);
   });
 
-  test('cdc_ict_table: In-Commit Timestamps drive the commit timestamp', async () => {
-    const timestamps = {
-      1: '2023-05-12T06:50:06.883Z',
-      2: '2026-07-12T16:36:52.175Z',
-      3: '2026-07-12T16:36:53.881Z',
-    };
-    const later = expand(
-      ['name', 'birthyear', 'age'],
-      [
-        ['Dan', 1995, 14, 'delete', 2],
-        ['Dave', 1995, 22, 'delete', 2],
-        ['Kate', 1995, 36, 'update_preimage', 3],
-        ['Steve', 1986, 40, 'update_preimage', 3],
-        ['Kate', 1995, 37, 'update_postimage', 3],
-        ['Steve', 1986, 41, 'update_postimage', 3],
-      ],
-      timestamps,
-    );
-    const inserts = expand(
-      ['name', 'birthyear', 'age'],
-      [
-        ['Dan', 1995, 14, 'insert', 1],
-        ['Dave', 1995, 22, 'insert', 1],
-        ['Kate', 1995, 36, 'insert', 1],
-        ['Steve', 1986, 40, 'insert', 1],
-      ],
-      timestamps,
-    );
-    expectSameRows(
-      await readChanges(fixture('cdc_ict_table'), { fromVersion: 2, toVersion: 3 }),
-      later,
-    );
-    expectSameRows(await readChanges(fixture('cdc_ict_table'), { fromVersion: 0, toVersion: 3 }), [
-      ...inserts,
-      ...later,
-    ]);
-  });
-
-  test('cdf-column-mapping-name-mode 1..4: cdc files with physical names', async () => {
-    const expected = expand(
-      ['id', 'name', 'value'],
-      [
-        [2n, 'Bob', 200, 'update_preimage', 2],
-        [2n, 'Bob', 250, 'update_postimage', 2],
-        [4n, 'David', 400, 'insert', 3],
-        [1n, 'Alice', 100, 'delete', 4],
-      ],
-    );
-    expectSameRows(
-      withoutTimestamp(
-        await readChanges(fixture('cdf-column-mapping-name-mode'), {
-          fromVersion: 1,
-          toVersion: 4,
-        }),
-      ),
-      expected,
+  test('cdf-column-mapping-name-mode: cdc files with physical names', async () => {
+    const changes = await readChanges(fixture('cdf-column-mapping-name-mode'), {
+      fromVersion: 2,
+      toVersion: 4,
+    });
+    expect(same(changes.map(({ _commit_timestamp, ...row }) => row))).toEqual(
+      same([
+        { id: 2n, name: 'Bob', value: 200, _change_type: 'update_preimage', _commit_version: 2 },
+        { id: 2n, name: 'Bob', value: 250, _change_type: 'update_postimage', _commit_version: 2 },
+        { id: 4n, name: 'David', value: 400, _change_type: 'insert', _commit_version: 3 },
+        { id: 1n, name: 'Alice', value: 100, _change_type: 'delete', _commit_version: 4 },
+      ]),
     );
   });
 
   test('projection: only the asked columns come back', async () => {
+    const expected = loadExpected('cdf-table');
     const changes = await readChanges(fixture('cdf-table'), {
       fromVersion: 3,
       toVersion: 3,
@@ -332,7 +143,7 @@ describe('Change Data Feed of the shared fixtures', () => {
         name: 'Dennis',
         _change_type: 'delete',
         _commit_version: 3,
-        _commit_timestamp: '2024-01-06T16:44:59.570Z',
+        _commit_timestamp: expected.commitTimestamps['3'],
       },
     ]);
   });

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { createLocalFileSystem } from '../file-system/local-file-system.js';
 import { fixture } from '../testing/fixtures.js';
+import { addsOf } from '../testing/log-actions.js';
 import { deletionVectorPath, loadDeletionVector } from './deletion-vector.js';
 import { decodeDeletionVectorBitmap, deletionVectorMagic } from './roaring-bitmap.js';
 import { decodeZ85 } from './z85.js';
@@ -104,19 +107,18 @@ describe('deletion vectors of the cdf-table-with-dv fixture', () => {
   const root = fixture('cdf-table-with-dv');
 
   test('the on-disk vector lives at <root>/deletion_vector_<uuid>.bin and holds {0, 9}', async () => {
-    const descriptor = {
-      storageType: 'u',
-      pathOrInlineDv: 'vBn[lx{q8@P<9BNH/isA',
-      offset: 1,
-      sizeInBytes: 36,
-      cardinality: 2,
-    };
-    expect(deletionVectorPath(fileSystem, root, descriptor)).toBe(
-      `${root}/deletion_vector_61d16c75-6994-46b7-a15b-8b538852e50e.bin`,
-    );
+    // version 1 deleted values 0 and 9 from the one file of values 0-9 (row index = value)
+    const descriptor = addsOf('cdf-table-with-dv', 1)[0]!.deletionVector!;
+    expect(descriptor.storageType).toBe('u');
+    const file = deletionVectorPath(fileSystem, root, descriptor);
+    expect(path.dirname(file)).toBe(root);
+    expect(path.basename(file)).toMatch(/^deletion_vector_[0-9a-f-]{36}\.bin$/);
+    expect(existsSync(file)).toBe(true);
     expect([...(await loadDeletionVector(fileSystem, root, descriptor))]).toEqual([0, 9]);
   });
 
+  // Spark writes vectors to files only; these inline ones come from delta-kernel-rs tests
+  // (the last with the Rust z85 crate's padded tail).
   test('inline vectors, including the padded tail', async () => {
     const inline = (pathOrInlineDv: string, sizeInBytes: number) =>
       loadDeletionVector(fileSystem, root, {

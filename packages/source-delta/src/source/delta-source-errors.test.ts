@@ -1,6 +1,9 @@
+import { readdirSync } from 'node:fs';
 import { DriftError } from '@drift-spark/core';
 import { describe, expect, test } from 'vitest';
+import { loadExpected } from '../testing/expected-results.js';
 import { fixture, fixturesRoot, readChanges, readSnapshot } from '../testing/fixtures.js';
+import { addsOf } from '../testing/log-actions.js';
 import { createOverlayFileSystem } from '../testing/overlay-file-system.js';
 import { createDeltaSource, openDeltaSource } from './delta-source.js';
 
@@ -165,11 +168,11 @@ describe('errors say what happened and what to do', () => {
   });
 
   test('a vacuumed data file', async () => {
-    const fileSystem = createOverlayFileSystem({
-      hide: ['part-00000-fae5310a-a37d-4e51-827b-c3d5516560ca-c000.snappy.parquet'],
-    });
+    // the file written at version 0; version 2 still reads it, through a deletion vector
+    const written = decodeURIComponent(addsOf('cdf-table-with-dv', 0)[0]!.path);
+    const fileSystem = createOverlayFileSystem({ hide: [written] });
     const source = createDeltaSource({ path: fixture('cdf-table-with-dv'), fileSystem });
-    const error = await failure(drain(source.scan({ columns: ['value'] })));
+    const error = await failure(drain(source.scan({ columns: ['value'], version: 2 })));
     expect(error).toMatchObject({ reason: 'file-missing' });
     expect(error.message).toContain('VACUUM');
     const changeError = await failure(
@@ -180,11 +183,18 @@ describe('errors say what happened and what to do', () => {
   });
 
   test('a missing deletion vector file', async () => {
-    const fileSystem = createOverlayFileSystem({
-      hide: ['deletion_vector_61d16c75-6994-46b7-a15b-8b538852e50e.bin'],
+    expect(addsOf('cdf-table-with-dv', 1)[0]!.deletionVector!.storageType).toBe('u');
+    const source = createDeltaSource({ path: fixture('cdf-table-with-dv') });
+    const vectors = readdirSync(fixture('cdf-table-with-dv')).filter((name) =>
+      /^deletion_vector_.*\.bin$/.test(name),
+    );
+    expect(vectors.length).toBeGreaterThan(0);
+    const hidden = createDeltaSource({
+      path: fixture('cdf-table-with-dv'),
+      fileSystem: createOverlayFileSystem({ hide: vectors }),
     });
-    const source = createDeltaSource({ path: fixture('cdf-table-with-dv'), fileSystem });
-    expect(await failure(drain(source.scan({ columns: ['value'], version: 1 })))).toMatchObject({
+    await drain(source.scan({ columns: ['value'], version: 1 }));
+    expect(await failure(drain(hidden.scan({ columns: ['value'], version: 1 })))).toMatchObject({
       reason: 'file-missing',
     });
   });
@@ -197,10 +207,11 @@ describe('errors say what happened and what to do', () => {
   });
 
   test('a schema change inside a change range', async () => {
+    const { tableId } = loadExpected('cdf-table-with-dv');
     const fileSystem = createOverlayFileSystem({
       replace: {
         [commit(2)]: (text) =>
-          `${text.trimEnd()}\n{"metaData":{"id":"testId","format":{"provider":"parquet","options":{}},"schemaString":"{\\"type\\":\\"struct\\",\\"fields\\":[{\\"name\\":\\"value\\",\\"type\\":\\"long\\",\\"nullable\\":true,\\"metadata\\":{}}]}","partitionColumns":[],"configuration":{"delta.enableChangeDataFeed":"true"},"createdTime":1}}\n`,
+          `${text.trimEnd()}\n{"metaData":{"id":"${tableId}","format":{"provider":"parquet","options":{}},"schemaString":"{\\"type\\":\\"struct\\",\\"fields\\":[{\\"name\\":\\"value\\",\\"type\\":\\"long\\",\\"nullable\\":true,\\"metadata\\":{}}]}","partitionColumns":[],"configuration":{"delta.enableChangeDataFeed":"true"},"createdTime":1}}\n`,
       },
     });
     const source = createDeltaSource({ path: fixture('cdf-table-with-dv'), fileSystem });
@@ -214,8 +225,10 @@ describe('errors say what happened and what to do', () => {
     const source = createDeltaSource({ path: fixture('cdf-table') });
     expect(() => source.id).toThrow(/describe/);
     await source.describe();
-    expect(source.id).toBe('d38a7090-96be-4b1b-b20f-b85ad8ae1a38');
-    expect((await openDeltaSource({ path: fixture('cdf-table-with-dv') })).id).toBe('testId');
+    expect(source.id).toBe(loadExpected('cdf-table').tableId);
+    expect((await openDeltaSource({ path: fixture('cdf-table-with-dv') })).id).toBe(
+      loadExpected('cdf-table-with-dv').tableId,
+    );
   });
 
   test('an aborted scan stops with an AbortedError', async () => {

@@ -1,61 +1,65 @@
+import type { Row } from '@drift-spark/core';
 import { testSource } from '@drift-spark/core/testkit';
+import type { ExpectedResults } from '../testing/expected-results.js';
+import {
+  changesFor,
+  latestSnapshot,
+  loadExpected,
+  snapshotAt,
+} from '../testing/expected-results.js';
 import { fixture } from '../testing/fixtures.js';
 import { openDeltaSource } from './delta-source.js';
 
-const id = (value: number) => String(value);
+type ChangeType = 'insert' | 'delete' | 'update_preimage' | 'update_postimage';
+
+const project = (rows: Row[], columns: string[]): Row[] =>
+  rows.map((row) => Object.fromEntries(columns.map((column) => [column, row[column] ?? null])));
+
+/** The conformance expectations for a fixture, all taken from what Spark read. */
+function fromSpark(
+  name: string,
+  columns: string[],
+  key: string,
+  timeTravel: number[],
+  ranges: [number, number][],
+) {
+  const expected: ExpectedResults = loadExpected(name);
+  return {
+    id: expected.tableId,
+    latestVersion: expected.latestVersion,
+    changeFeed: ranges.length > 0,
+    rows: project(latestSnapshot(expected).rows, columns),
+    versions: timeTravel.map((version) => ({
+      version,
+      rows: project(snapshotAt(expected, version).rows, columns),
+    })),
+    changes: ranges.map(([fromVersion, toVersion]) => ({
+      fromVersion,
+      toVersion,
+      changes: changesFor(expected, fromVersion, toVersion).rows.map((row) => ({
+        type: row._change_type as ChangeType,
+        key: String(row[key]),
+        commitVersion: row._commit_version,
+      })),
+    })),
+  };
+}
 
 testSource({
   title: 'source conformance: cdf-table (partitioned, cdc files, time travel)',
   create: () => openDeltaSource({ path: fixture('cdf-table') }),
   columns: ['id', 'name', 'birthday'],
   batchSize: 2,
-  expected: {
-    id: 'd38a7090-96be-4b1b-b20f-b85ad8ae1a38',
-    latestVersion: 3,
-    changeFeed: true,
-    rows: [
-      { id: 1, name: 'Steve', birthday: '2023-12-22' },
-      { id: 2, name: 'Bob', birthday: '2023-12-22' },
-      { id: 3, name: 'Dave', birthday: '2023-12-22' },
-      { id: 4, name: 'Kate', birthday: '2023-12-22' },
-      { id: 5, name: 'Emily', birthday: '2023-12-29' },
-      { id: 6, name: 'Carl', birthday: '2023-12-29' },
-      { id: 8, name: 'Claire', birthday: '2023-12-25' },
-      { id: 9, name: 'Ada', birthday: '2023-12-25' },
-      { id: 10, name: 'Borb', birthday: '2023-12-25' },
+  expected: fromSpark(
+    'cdf-table',
+    ['id', 'name', 'birthday'],
+    'id',
+    [1],
+    [
+      [2, 3],
+      [3, 3],
     ],
-    versions: [
-      {
-        version: 1,
-        rows: [
-          { id: 1, name: 'Steve', birthday: '2023-12-22' },
-          { id: 2, name: 'Bob', birthday: '2023-12-22' },
-          { id: 3, name: 'Dave', birthday: '2023-12-22' },
-          { id: 4, name: 'Kate', birthday: '2023-12-22' },
-          { id: 5, name: 'Emily', birthday: '2023-12-24' },
-          { id: 6, name: 'Carl', birthday: '2023-12-24' },
-          { id: 7, name: 'Dennis', birthday: '2023-12-24' },
-          { id: 8, name: 'Claire', birthday: '2023-12-25' },
-          { id: 9, name: 'Ada', birthday: '2023-12-25' },
-          { id: 10, name: 'Borb', birthday: '2023-12-25' },
-        ],
-      },
-    ],
-    changes: [
-      {
-        fromVersion: 2,
-        toVersion: 3,
-        changes: [
-          ...[5, 6, 7].flatMap((key) => [
-            { type: 'update_preimage' as const, key: id(key), commitVersion: 2 },
-            { type: 'update_postimage' as const, key: id(key), commitVersion: 2 },
-          ]),
-          { type: 'delete', key: '7', commitVersion: 3 },
-        ],
-      },
-      { fromVersion: 3, changes: [{ type: 'delete', key: '7', commitVersion: 3 }] },
-    ],
-  },
+  ),
 });
 
 testSource({
@@ -64,26 +68,16 @@ testSource({
   columns: ['value'],
   keyColumns: ['value'],
   batchSize: 3,
-  expected: {
-    id: 'testId',
-    latestVersion: 6,
-    changeFeed: true,
-    rows: Array.from({ length: 10 }, (_, value) => ({ value })),
-    versions: [{ version: 3, rows: [2, 3, 6, 7, 8, 9].map((value) => ({ value })) }],
-    changes: [
-      {
-        fromVersion: 4,
-        toVersion: 5,
-        changes: [
-          { type: 'insert', key: '1', commitVersion: 4 },
-          { type: 'insert', key: '4', commitVersion: 4 },
-          { type: 'insert', key: '0', commitVersion: 5 },
-          { type: 'insert', key: '5', commitVersion: 5 },
-          { type: 'delete', key: '3', commitVersion: 5 },
-        ],
-      },
+  expected: fromSpark(
+    'cdf-table-with-dv',
+    ['value'],
+    'value',
+    [2],
+    [
+      [1, 3],
+      [5, 5],
     ],
-  },
+  ),
 });
 
 testSource({
@@ -91,16 +85,5 @@ testSource({
   create: () => openDeltaSource({ path: fixture('basic_partitioned') }),
   columns: ['number', 'letter'],
   keyColumns: ['number'],
-  expected: {
-    latestVersion: 1,
-    changeFeed: false,
-    rows: [
-      { number: 1n, letter: 'a' },
-      { number: 2n, letter: 'b' },
-      { number: 3n, letter: 'c' },
-      { number: 4n, letter: 'a' },
-      { number: 5n, letter: 'e' },
-      { number: 6n, letter: null },
-    ],
-  },
+  expected: fromSpark('basic_partitioned', ['number', 'letter'], 'number', [1], []),
 });

@@ -6,11 +6,18 @@ import { createDeltaSource } from '../source/delta-source.js';
 /** The repository root (three levels above this file: packages/source-delta/src/testing). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
-/** The shared fixtures live beside the repository, never inside it. */
-export const fixturesRoot = path.resolve(repoRoot, '../shared/fixtures/delta');
+/** The Delta tables the tests read: written by scripts/fixtures/generate.sh, committed with the repository. */
+export const fixturesRoot = path.join(repoRoot, 'packages/source-delta/fixtures');
 
+/** The path of a fixture table; a name that leaves the fixtures folder is refused. */
 export function fixture(name: string): string {
-  return path.join(fixturesRoot, name);
+  const resolved = path.resolve(fixturesRoot, name);
+  const relative = path.relative(fixturesRoot, resolved);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative))
+    throw new Error(
+      `fixture "${name}" is outside ${fixturesRoot}: tests read only tables inside the repository (scripts/fixtures/generate.sh writes them)`,
+    );
+  return resolved;
 }
 
 function plain(value: unknown): unknown {
