@@ -371,7 +371,16 @@ describe('every error a new user hits is one line and exit 1 or 2', () => {
 });
 
 describe('help', () => {
-  for (const command of ['embed', 'watch', 'status', 'runs', 'cost', 'provenance', 'search']) {
+  for (const command of [
+    'demo',
+    'embed',
+    'watch',
+    'status',
+    'runs',
+    'cost',
+    'provenance',
+    'search',
+  ]) {
     it(`drift ${command} --help shows an example and exits 0`, async () => {
       const run = await runInProcess([command, '--help'], createTestWorld());
       expect(run.code).toBe(0);

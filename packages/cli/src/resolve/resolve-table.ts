@@ -24,7 +24,7 @@ export function parseTable(input: string, cwd: string): TableTarget {
   const trimmed = input.trim();
   if (trimmed === '')
     throw usageError(
-      '--table is empty: pass the path to a Delta table, e.g. --table ./examples/tickets.',
+      '--table is empty: pass the path to a Delta table, e.g. --table ./tickets (drift demo writes that example table).',
     );
   if (remoteUri.test(trimmed)) {
     const withoutSlash = trimmed.replace(/\/+$/, '');
