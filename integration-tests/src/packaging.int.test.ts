@@ -61,16 +61,17 @@ beforeAll(async () => {
   await Promise.all([
     npmInstall(join(work, 'library'), [...nativeUserPackages.map(tarball), '@types/node@20.19.25']),
     npmInstall(join(work, 'cli'), withoutSpark.map(tarball)),
+    npmInstall(join(work, 'everything'), [...packed.tarballs.values()]),
   ]);
 });
 
-/** The installed `drift`, on the lowest Node it supports, in a folder of its own (created empty). */
-function drift(folder: string, args: string[]): ReturnType<typeof runProgram> {
+/** The installed `drift` (of the `cli` install unless told), on the lowest Node it supports, in a folder of its own (created empty). */
+function drift(folder: string, args: string[], install = 'cli'): ReturnType<typeof runProgram> {
   const cwd = join(work, folder);
   mkdirSync(cwd, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...npmEnv(), HOME: cwd, NO_COLOR: '1' };
   for (const name of ['OPENAI_API_KEY', 'SPARK_REMOTE', 'DRIFT_LEDGER']) delete env[name];
-  const bin = join(work, 'cli/node_modules/@drift-spark/cli/dist/bin.js');
+  const bin = join(work, install, 'node_modules/@drift-spark/cli/dist/bin.js');
   return runProgram(lowestNode, [bin, ...args], { cwd, env });
 }
 
@@ -168,6 +169,20 @@ describe.concurrent('a native Delta user: core, ledger, source-delta, sink-pgvec
       env: npmEnv(),
     });
     expect(delta.stderr).toContain('ERR_REQUIRE_ESM');
+    // The other packages that name 20.12, from the install of every package.
+    const others = [
+      '@drift-spark/sink-qdrant',
+      '@drift-spark/provider-bedrock',
+      '@drift-spark/spark-connect',
+      '@drift-spark/source-delta-spark',
+    ];
+    const loaded = await runProgram(
+      coreNode,
+      ['-e', `for (const name of ${JSON.stringify(others)}) require(name); console.log('ok')`],
+      { cwd: join(work, 'everything'), env: npmEnv() },
+    );
+    expect(loaded.stderr).toBe('');
+    expect(loaded.stdout.trim()).toBe('ok');
   });
 });
 
@@ -231,6 +246,26 @@ describe.concurrent('drift from an install', () => {
     });
     expect(await json(['cost', '--by', 'run', '--json'])).toBeTruthy();
     expect(await json(['provenance', '--key', '2', '--table', './tickets', '--json'])).toBeTruthy();
+  });
+
+  it('loads the Spark engine when @drift-spark/source-delta-spark is installed beside it', async () => {
+    const run = await drift(
+      'spark-installed',
+      [
+        'embed',
+        '--table',
+        'main.support.tickets',
+        '--text-col',
+        'body',
+        '--shadow-mode',
+        '--spark',
+        'sc://127.0.0.1:1',
+      ],
+      'everything',
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('Cannot reach the Spark Connect server at 127.0.0.1:1');
   });
 
   it('names the package to install for the Spark engine, in one line', async () => {
