@@ -18,7 +18,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDeltaSource, createSparkDeltaSource } from '@drift-spark/source-delta';
+import { createDeltaSource } from '@drift-spark/source-delta';
+import { createSparkDeltaSource } from '@drift-spark/source-delta-spark';
 import { createSparkConnectClient } from '@drift-spark/spark-connect';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -1,3 +1,4 @@
+import { cpSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 // One build so `clean` never races a second config; `bin` keeps its shebang and is made executable.
@@ -7,4 +8,10 @@ export default defineConfig({
   dts: { entry: { index: 'src/index.ts' } },
   clean: true,
   target: 'node20',
+  // import.meta.url in the CJS build too: `drift demo` finds the table beside the bundle.
+  shims: true,
+  // The example table ships in the package, so `drift demo` works from an install.
+  onSuccess: async () => {
+    cpSync('../../examples/tickets', 'dist/demo/tickets', { recursive: true });
+  },
 });

@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Integration tests against real backends (a Spark Connect server: SPARK_REMOTE).
+// Integration tests against real writers (delta-rs through Python deltalake).
 export default defineConfig({
   test: {
     include: ['src/**/*.int.test.ts'],

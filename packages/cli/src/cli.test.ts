@@ -294,6 +294,22 @@ describe('every error a new user hits is one line and exit 1 or 2', () => {
       missing: ['@drift-spark/sink-qdrant'],
     },
     {
+      name: 'the Spark engine not installed',
+      args: [
+        'embed',
+        '--table',
+        ticketsTable,
+        '--text-col',
+        'body',
+        '--shadow-mode',
+        '--spark',
+        'sc://localhost:1',
+      ],
+      code: 1,
+      message: /install it with "npm install @drift-spark\/source-delta-spark"/,
+      missing: ['@drift-spark/source-delta-spark'],
+    },
+    {
       name: 'a bad number',
       args: ['embed', '--table', ticketsTable, '--text-col', 'body', '--batch-size', 'many'],
       code: 2,
@@ -355,7 +371,16 @@ describe('every error a new user hits is one line and exit 1 or 2', () => {
 });
 
 describe('help', () => {
-  for (const command of ['embed', 'watch', 'status', 'runs', 'cost', 'provenance', 'search']) {
+  for (const command of [
+    'demo',
+    'embed',
+    'watch',
+    'status',
+    'runs',
+    'cost',
+    'provenance',
+    'search',
+  ]) {
     it(`drift ${command} --help shows an example and exits 0`, async () => {
       const run = await runInProcess([command, '--help'], createTestWorld());
       expect(run.code).toBe(0);

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import pc from 'picocolors';
 import type { CliIo } from './cli-io.js';
 import { costCommand, costDimensions } from './commands/cost-command.js';
+import { defaultDemoFolder, demoCommand } from './commands/demo-command.js';
 import { provenanceCommand } from './commands/provenance-command.js';
 import {
   type RunCommandOptions,
@@ -111,9 +112,11 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     .addHelpText(
       'after',
       examples([
-        'drift embed --table ./examples/tickets --text-col body --shadow-mode',
-        'drift watch --table ./examples/tickets --text-col body --shadow-mode',
-        'drift status --sink pglite://./.drift/tickets?table=tickets',
+        'drift demo                 # writes a small example Delta table to ./tickets',
+        'drift embed --table ./tickets --text-col body --shadow-mode',
+        'drift watch --table ./tickets --text-col body --shadow-mode',
+        'drift search --sink \'pglite://./.drift/tickets?table=tickets\' --shadow-mode "refund for a double charge"',
+        "drift status --sink 'pglite://./.drift/tickets?table=tickets'",
       ]),
     );
 
@@ -126,7 +129,7 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     .addHelpText(
       'after',
       examples([
-        'drift embed --table ./examples/tickets --text-col body --shadow-mode',
+        'drift embed --table ./tickets --text-col body --shadow-mode',
         'drift embed --table ./data/docs --text-col body --key-col doc_id --sink qdrant://localhost:6333/docs --max-cost 5',
         'drift embed --table ./data/docs --text-col body --dry-run',
       ]),
@@ -144,7 +147,7 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     .addHelpText(
       'after',
       examples([
-        'drift watch --table ./examples/tickets --text-col body --shadow-mode',
+        'drift watch --table ./tickets --text-col body --shadow-mode',
         'drift watch --table ./data/docs --text-col body --sink postgres://me@localhost:5432/app?table=docs --since-version 12',
       ]),
     )
@@ -217,7 +220,7 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
       'after',
       examples([
         'drift provenance 3f2a1b8c-5e0d-5a4f-9b1c-2d3e4f5a6b7c',
-        'drift provenance --key 42 --table ./examples/tickets',
+        'drift provenance --key 2 --table ./tickets',
       ]),
     )
     .action(async (pointId, options) => {
@@ -252,7 +255,18 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
       state.exitCode = await searchCommand(query, options, io);
     });
 
-  for (const command of [embed, watch, status, runs, cost, provenance, search]) {
+  const demo = new Command('demo')
+    .description(
+      'Write a small example Delta table (support tickets, 5 versions, Change Data Feed on) to try drift on.',
+    )
+    .argument('[folder]', 'where to write it (must not exist)', defaultDemoFolder)
+    .option('--json', 'print one JSON object on stdout')
+    .addHelpText('after', examples(['drift demo', 'drift demo ./my-tickets']))
+    .action(async (folder, options) => {
+      state.exitCode = await demoCommand(folder, options, io);
+    });
+
+  for (const command of [demo, embed, watch, status, runs, cost, provenance, search]) {
     command.exitOverride().configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),

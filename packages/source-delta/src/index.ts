@@ -21,4 +21,3 @@ export {
   type DeltaSourceOptions,
   openDeltaSource,
 } from './source/delta-source.js';
-export * from './spark/index.js';

@@ -39,7 +39,7 @@ export function provenanceCommand(
     } else {
       if (options.key === undefined || options.table === undefined) {
         throw usageError(
-          'Pass a point id, or --key K with --table T: e.g. drift provenance --key 42 --table ./examples/tickets.',
+          'Pass a point id, or --key K with --table T: e.g. drift provenance --key 42 --table ./tickets.',
         );
       }
       const target = parseTable(options.table, io.cwd);

@@ -70,6 +70,6 @@ export const deltaSourcePlugin: PluginRef = {
   exportName: 'createDeltaSource',
 };
 export const sparkSourcePlugin: PluginRef = {
-  packageName: '@drift-spark/source-delta',
+  packageName: '@drift-spark/source-delta-spark',
   exportName: 'createSparkDeltaSource',
 };

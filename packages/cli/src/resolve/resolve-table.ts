@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, type Stats, statSync } from 'node:fs';
 import { basename, resolve as resolvePath } from 'node:path';
 import type { Source } from '@drift-spark/core';
-import { CliError, usageError } from '../errors/cli-error.js';
+import { usageError } from '../errors/cli-error.js';
 import { loadPluginFactory, type ModuleImporter } from '../plugins/load-plugin.js';
 import { deltaSourcePlugin, sparkSourcePlugin } from '../plugins/plugin-registry.js';
 
@@ -24,7 +24,7 @@ export function parseTable(input: string, cwd: string): TableTarget {
   const trimmed = input.trim();
   if (trimmed === '')
     throw usageError(
-      '--table is empty: pass the path to a Delta table, e.g. --table ./examples/tickets.',
+      '--table is empty: pass the path to a Delta table, e.g. --table ./tickets (drift demo writes that example table).',
     );
   if (remoteUri.test(trimmed)) {
     const withoutSlash = trimmed.replace(/\/+$/, '');
@@ -101,26 +101,12 @@ export async function createSource({
   importer,
 }: OpenSourceOptions): Promise<Source> {
   if (sparkRemote) {
-    let factory: (options: { table: string; remote: string }) => Source;
-    try {
-      factory = await loadPluginFactory(
-        sparkSourcePlugin,
-        'Reading a table through Spark',
-        importer,
-      );
-    } catch (error) {
-      if (
-        error instanceof CliError &&
-        error.code === 'missing-plugin' &&
-        !error.message.includes('not installed')
-      ) {
-        throw new CliError(
-          `This version of @drift-spark/source-delta has no Spark engine yet: pass the path of the Delta table (the native reader) instead of --spark, or upgrade @drift-spark/source-delta.`,
-          { code: 'missing-plugin' },
-        );
-      }
-      throw error;
-    }
+    // Its own package, so a user of the native reader installs no gRPC, Arrow or protobuf.
+    const factory = await loadPluginFactory<(options: { table: string; remote: string }) => Source>(
+      sparkSourcePlugin,
+      'Reading a table through Spark',
+      importer,
+    );
     return factory({ table: target.location, remote: sparkRemote });
   }
   if (target.kind === 'catalog') {

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Change, type ChangeBatch, contentHash, type RowBatch } from '@drift-spark/core';
+import { createDeltaSource } from '@drift-spark/source-delta';
 import { createSparkConnectClient, type SparkConnectClient } from '@drift-spark/spark-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeltaSource } from '../source/delta-source.js';
 import { createSparkDeltaSource, HASH_SUFFIX } from './spark-delta-source.js';
 
 const remote = process.env.SPARK_REMOTE;
