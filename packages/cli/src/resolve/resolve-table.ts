@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, type Stats, statSync } from 'node:fs';
 import { basename, resolve as resolvePath } from 'node:path';
 import type { Source } from '@drift-spark/core';
-import { usageError } from '../errors/cli-error.js';
+import { CliError, usageError } from '../errors/cli-error.js';
 import { loadPluginFactory, type ModuleImporter } from '../plugins/load-plugin.js';
 import { deltaSourcePlugin, sparkSourcePlugin } from '../plugins/plugin-registry.js';
 
