@@ -53,9 +53,8 @@ export function createS3FileSystem(options: S3FileSystemOptions = {}): DeltaFile
   const listPage = (
     bucket: string,
     prefix: string,
-    token: string | undefined,
+    page: { token?: string; startAfter?: string; maxKeys?: number },
     signal?: AbortSignal,
-    maxKeys?: number,
   ) =>
     requests.run(
       `s3://${bucket}/${prefix}`,
@@ -65,8 +64,9 @@ export function createS3FileSystem(options: S3FileSystemOptions = {}): DeltaFile
             Bucket: bucket,
             Prefix: prefix,
             Delimiter: '/',
-            ContinuationToken: token,
-            MaxKeys: maxKeys,
+            ContinuationToken: page.token,
+            StartAfter: page.startAfter,
+            MaxKeys: page.maxKeys,
           }),
           { abortSignal: signal },
         ) as Promise<ListObjectsV2CommandOutput>,
@@ -81,7 +81,8 @@ export function createS3FileSystem(options: S3FileSystemOptions = {}): DeltaFile
       let found = false;
       let token: string | undefined;
       do {
-        const page = await listPage(bucket, prefix, token, callOptions.signal);
+        const startAfter = callOptions.startAfter ? prefix + callOptions.startAfter : undefined;
+        const page = await listPage(bucket, prefix, { token, startAfter }, callOptions.signal);
         if ((page.KeyCount ?? 0) > 0 || (page.CommonPrefixes?.length ?? 0) > 0) found = true;
         for (const object of page.Contents ?? []) {
           if (!object.Key || object.Key.endsWith('/')) continue;
@@ -144,7 +145,7 @@ export function createS3FileSystem(options: S3FileSystemOptions = {}): DeltaFile
 
     async isDirectory(target, callOptions = {}) {
       const { bucket, key } = locate(target);
-      const page = await listPage(bucket, key ? `${key}/` : '', undefined, callOptions.signal, 1);
+      const page = await listPage(bucket, key ? `${key}/` : '', { maxKeys: 1 }, callOptions.signal);
       return (page.KeyCount ?? 0) > 0 || (page.CommonPrefixes?.length ?? 0) > 0;
     },
 
