@@ -9,7 +9,7 @@
  *
  *   node --import tsx bench/src/delta-s3.ts [--rows 1000000] [--versions 20] [--delay 20]
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -95,15 +95,18 @@ function filesUnder(directory: string): string[] {
   });
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Measure {
-  const result = spawnSync(command, args, {
-    encoding: 'utf8',
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
+/** Runs a reader in a child process (async: the delaying proxy lives in this process's event loop). */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Measure> {
+  return new Promise((resolve, reject) => {
+    const reader = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    reader.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    reader.on('error', reject);
+    reader.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} failed with ${code}`));
+      else resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as Measure);
+    });
   });
-  if (result.status !== 0)
-    throw new Error(`${command} ${args.join(' ')} failed with ${result.status}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Measure;
 }
 
 async function main(): Promise<void> {
@@ -158,14 +161,14 @@ async function main(): Promise<void> {
     for (const mode of ['scan', 'cdf']) {
       const self = fileURLToPath(import.meta.url);
       proxy.counter.requests = 0;
-      const ours = run(
+      const ours = await run(
         process.execPath,
         [...process.execArgv, self, '--child', mode, uri, String(versions)],
         env,
       );
       const ourRequests = proxy.counter.requests;
       proxy.counter.requests = 0;
-      const peer = run(
+      const peer = await run(
         py,
         [path.join(here, 'delta-peer.py'), uri, mode, '1', String(versions)],
         env,
