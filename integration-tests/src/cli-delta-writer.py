@@ -1,7 +1,8 @@
 """A real Delta writer (delta-rs, the `deltalake` package) driven by JSON lines on stdin,
 for the CLI end-to-end tests. Each request is one commit; the reply is the new version.
 
-  {"op": "create", "path": P, "rows": [{"id", "body", "category", "n"}]}   (CDF on)
+  {"op": "create", "path": P, "rows": [{"id", "body", "category", "n"}]}   (CDF on;
+      P may be an object-store URI, with "storage_options" for deltalake)
   {"op": "append", "rows": [...]}                                           (add files only)
   {"op": "set_category", "ids": [...], "category": C}                       (UPDATE, text unchanged)
   {"op": "delete", "ids": [...]}                                            (DELETE)
@@ -11,6 +12,7 @@ for the CLI end-to-end tests. Each request is one commit; the reply is the new v
   {"op": "overwrite", "rows": [...]}                                        (mode="overwrite": every row rewritten)
   {"op": "overwrite_where", "ids": [...], "rows": [...]}                    (mode="overwrite", predicate="id IN ids")
   {"op": "create_typed", "path": P}                                         (struct/list/binary/map/long columns)
+  {"op": "checkpoint"}                                                      (a checkpoint at the latest version)
   {"op": "snapshot"}  -> {"rows": [...]}                                    (read back, for sanity)
 """
 
@@ -30,6 +32,7 @@ schema = pa.schema(
 )
 merge_schema = pa.schema(list(schema) + [pa.field("op", pa.string())])
 path = None
+storage_options = None
 
 
 def table(rows, with_op=False):
@@ -41,24 +44,25 @@ def id_list(ids):
 
 
 def handle(request):
-    global path
+    global path, storage_options
     op = request["op"]
     if op == "create":
         path = request["path"]
+        storage_options = request.get("storage_options")
         cdf = "true" if request.get("changeDataFeed", True) else "false"
-        write_deltalake(path, table(request["rows"]), mode="overwrite", configuration={"delta.enableChangeDataFeed": cdf})
+        write_deltalake(path, table(request["rows"]), mode="overwrite", configuration={"delta.enableChangeDataFeed": cdf}, storage_options=storage_options)
     elif op == "append":
-        write_deltalake(path, table(request["rows"]), mode="append")
+        write_deltalake(path, table(request["rows"]), mode="append", storage_options=storage_options)
     elif op == "set_category":
         category = request["category"].replace("'", "''")
-        DeltaTable(path).update(predicate=f"id IN ({id_list(request['ids'])})", updates={"category": f"'{category}'"})
+        DeltaTable(path, storage_options=storage_options).update(predicate=f"id IN ({id_list(request['ids'])})", updates={"category": f"'{category}'"})
     elif op == "delete":
-        DeltaTable(path).delete(f"id IN ({id_list(request['ids'])})")
+        DeltaTable(path, storage_options=storage_options).delete(f"id IN ({id_list(request['ids'])})")
     elif op == "merge":
         rows = [dict(row, op="upsert") for row in request["upserts"]]
         rows += [{"id": i, "body": None, "category": None, "n": None, "op": "delete"} for i in request["deletes"]]
         (
-            DeltaTable(path)
+            DeltaTable(path, storage_options=storage_options)
             .merge(source=table(rows, with_op=True), predicate="t.id = s.id", source_alias="s", target_alias="t")
             .when_matched_delete(predicate="s.op = 'delete'")
             .when_matched_update(updates={"body": "s.body", "category": "s.category", "n": "s.n"}, predicate="s.op = 'upsert'")
@@ -89,12 +93,14 @@ def handle(request):
             }
         )
         write_deltalake(path, typed, mode="overwrite", configuration={"delta.enableChangeDataFeed": "true"})
+    elif op == "checkpoint":
+        DeltaTable(path, storage_options=storage_options).create_checkpoint()
     elif op == "snapshot":
-        rows = pa.table(DeltaTable(path).to_pyarrow_table()).to_pylist() if hasattr(DeltaTable, "to_pyarrow_table") else []
-        return {"version": DeltaTable(path).version(), "rows": rows}
+        rows = pa.table(DeltaTable(path, storage_options=storage_options).to_pyarrow_table()).to_pylist() if hasattr(DeltaTable, "to_pyarrow_table") else []
+        return {"version": DeltaTable(path, storage_options=storage_options).version(), "rows": rows}
     else:
         raise ValueError(f"unknown op {op}")
-    return {"version": DeltaTable(path).version()}
+    return {"version": DeltaTable(path, storage_options=storage_options).version()}
 
 
 for line in sys.stdin:

@@ -32,9 +32,15 @@ export class RandomTable {
     private readonly writer: DeltaWriter,
   ) {}
 
-  async create(path: string, count: number): Promise<void> {
+  /** `storageOptions` are deltalake's, for a table in an object store. */
+  async create(
+    path: string,
+    count: number,
+    storageOptions?: Record<string, string>,
+  ): Promise<void> {
     const rows = Array.from({ length: count }, () => this.newRow());
-    this.version = (await this.writer.request({ op: 'create', path, rows })).version;
+    const request = { op: 'create', path, rows, storage_options: storageOptions };
+    this.version = (await this.writer.request(request)).version;
     for (const row of rows) this.rows.set(row.id, row);
   }
 

@@ -16,7 +16,13 @@ export type DeltaErrorReason =
   | 'permission-denied'
   | 'column-not-found'
   | 'corrupt-deletion-vector'
-  | 'corrupt-data-file';
+  | 'corrupt-data-file'
+  /** The package that reads this object store is not installed. */
+  | 'store-not-installed'
+  /** The store refused the request (credentials, permissions): not retried. */
+  | 'store-access-denied'
+  /** The store kept failing (5xx, throttling, dropped connections) after the retries. */
+  | 'store-unavailable';
 
 /** A `SourceError` whose `reason` is one of the Delta reader's stable sub-codes. */
 export function deltaError(

@@ -12,6 +12,16 @@ export type {
   DeltaFileSystemCallOptions,
 } from './file-system/delta-file-system.js';
 export { createLocalFileSystem } from './file-system/local-file-system.js';
+export {
+  createStoreFileSystem,
+  type StoreImporter,
+  storePackages,
+} from './file-system/store-file-system.js';
+export {
+  parseTableUri,
+  type TableLocation,
+  type TableStore,
+} from './file-system/table-uri.js';
 export { DeltaLog } from './log/delta-log.js';
 export { type DeltaSnapshot, loadSnapshot } from './log/delta-snapshot.js';
 export { supportedReaderFeatures } from './log/protocol-gate.js';

@@ -73,3 +73,13 @@ export const sparkSourcePlugin: PluginRef = {
   packageName: '@drift-spark/source-delta-spark',
   exportName: 'createSparkDeltaSource',
 };
+/** Reads `s3://`, `az://`, `abfss://`, `gs://` table URIs (source-delta's one parser). */
+export const tableUriParser: PluginRef = {
+  packageName: '@drift-spark/source-delta',
+  exportName: 'parseTableUri',
+};
+/** Loads an object store's file system from its own package (`@drift-spark/delta-store-*`). */
+export const storeFileSystemPlugin: PluginRef = {
+  packageName: '@drift-spark/source-delta',
+  exportName: 'createStoreFileSystem',
+};

@@ -3,7 +3,12 @@ import { basename, resolve as resolvePath } from 'node:path';
 import type { Source } from '@drift-spark/core';
 import { CliError, usageError } from '../errors/cli-error.js';
 import { loadPluginFactory, type ModuleImporter } from '../plugins/load-plugin.js';
-import { deltaSourcePlugin, sparkSourcePlugin } from '../plugins/plugin-registry.js';
+import {
+  deltaSourcePlugin,
+  sparkSourcePlugin,
+  storeFileSystemPlugin,
+  tableUriParser,
+} from '../plugins/plugin-registry.js';
 
 export interface TableTarget {
   /** `path` for the native reader, `catalog` for a `catalog.schema.table` name. */
@@ -115,10 +120,31 @@ export async function createSource({
     );
   }
   checkLocalTable(target);
-  const factory = await loadPluginFactory<(options: { path: string }) => Source>(
-    deltaSourcePlugin,
+  const factory = await loadPluginFactory<
+    (options: { uri: string; fileSystem?: unknown }) => Source
+  >(deltaSourcePlugin, 'Reading a Delta table', importer);
+  if (!remoteUri.test(target.location)) return factory({ uri: target.location });
+  return factory({ uri: target.location, fileSystem: await storeFileSystem(target, importer) });
+}
+
+/**
+ * The file system of the table's object store. Its package is imported from here, so it
+ * resolves beside the CLI; a missing one is a one-line "install it" error from the reader.
+ */
+async function storeFileSystem(target: TableTarget, importer?: ModuleImporter): Promise<unknown> {
+  const parse = await loadPluginFactory<(uri: string) => { store: string }>(
+    tableUriParser,
     'Reading a Delta table',
     importer,
   );
-  return factory({ path: target.location });
+  const createStoreFileSystem = await loadPluginFactory<
+    (store: string, importer: ModuleImporter) => unknown
+  >(storeFileSystemPlugin, 'Reading a Delta table', importer);
+  let store: string;
+  try {
+    store = parse(target.location).store;
+  } catch (error) {
+    throw usageError(`--table ${(error as Error).message}`, error);
+  }
+  return createStoreFileSystem(store, importer ?? ((name) => import(name)));
 }

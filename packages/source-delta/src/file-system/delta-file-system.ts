@@ -28,10 +28,14 @@ export interface DeltaFileSystemCallOptions {
 }
 
 export interface DeltaFileSystem {
-  /** Files directly inside `directory` (not recursive, no sub-directories). `undefined` when the directory does not exist. */
+  /**
+   * Files directly inside `directory` (not recursive, no sub-directories). `undefined` when
+   * the directory does not exist. `startAfter` is a hint an object store uses to skip the
+   * names that sort before it (S3's StartAfter); a file system may ignore it.
+   */
   list(
     directory: string,
-    options?: DeltaFileSystemCallOptions,
+    options?: DeltaFileSystemCallOptions & { startAfter?: string },
   ): Promise<DeltaFileInfo[] | undefined>;
   /** The bytes of `path`, or of `range` within it. Throws `SourceError('file-missing')` when the file does not exist. */
   read(

@@ -11,7 +11,12 @@ import type {
   ProtocolAction,
   RemoveAction,
 } from './delta-actions.js';
-import { type CheckpointCandidate, classifyLogFiles, type LogListing } from './log-listing.js';
+import {
+  type CheckpointCandidate,
+  classifyLogFiles,
+  type LogListing,
+  versionPrefix,
+} from './log-listing.js';
 
 export interface DeltaLogOptions {
   fileSystem: DeltaFileSystem;
@@ -156,6 +161,46 @@ export class DeltaLog {
       );
     }
     return listing;
+  }
+
+  /**
+   * Lists the log from the checkpoint `_last_checkpoint` names (on an object store, the
+   * commits before it are never listed), or all of it when the hint is missing or stale.
+   * Enough for the latest snapshot; time travel and change ranges use `list`.
+   */
+  async listFromLastCheckpoint(signal?: AbortSignal): Promise<LogListing> {
+    const hint = await this.lastCheckpointVersion(signal);
+    if (hint !== undefined) {
+      const files = await this.fileSystem.list(this.logDirectory, {
+        signal,
+        startAfter: versionPrefix(hint),
+      });
+      const listing = files ? classifyLogFiles(files) : undefined;
+      if (listing?.checkpoints.some((checkpoint) => checkpoint.version >= hint)) return listing;
+    }
+    return this.list(signal);
+  }
+
+  private async lastCheckpointVersion(signal?: AbortSignal): Promise<number | undefined> {
+    let text: string;
+    try {
+      const bytes = await this.fileSystem.read(
+        this.fileSystem.resolve(this.logDirectory, '_last_checkpoint'),
+        { signal },
+      );
+      text = decoder.decode(bytes);
+    } catch (error) {
+      if (hasReason(error, 'file-missing')) return undefined;
+      throw error;
+    }
+    try {
+      const version = (JSON.parse(text) as { version?: unknown }).version;
+      return Number.isInteger(version) && (version as number) >= 0
+        ? (version as number)
+        : undefined;
+    } catch {
+      return undefined; // only a hint: a damaged one means a full listing
+    }
   }
 
   async readCommit(file: DeltaFileInfo, signal?: AbortSignal): Promise<DeltaAction[]> {

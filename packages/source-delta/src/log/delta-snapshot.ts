@@ -61,7 +61,11 @@ export async function loadSnapshot(
   options: { version?: number; listing?: LogListing; signal?: AbortSignal } = {},
 ): Promise<DeltaSnapshot> {
   const { signal } = options;
-  const listing = options.listing ?? (await log.list(signal));
+  const listing =
+    options.listing ??
+    (options.version === undefined
+      ? await log.listFromLastCheckpoint(signal)
+      : await log.list(signal));
   const latest = listing.latestVersion;
   const version = options.version ?? latest;
   if (!Number.isInteger(version) || version < 0) {

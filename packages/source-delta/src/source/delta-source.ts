@@ -10,6 +10,8 @@ import {
 import { planChangeFeed, readPlannedChangeFeed } from '../change-feed/delta-change-feed.js';
 import type { DeltaFileSystem } from '../file-system/delta-file-system.js';
 import { createLocalFileSystem } from '../file-system/local-file-system.js';
+import { createStoreFileSystem } from '../file-system/store-file-system.js';
+import { parseTableUri } from '../file-system/table-uri.js';
 import { DeltaLog } from '../log/delta-log.js';
 import { snapshotRowCount } from '../log/delta-row-count.js';
 import { loadSnapshot } from '../log/delta-snapshot.js';
@@ -17,14 +19,28 @@ import { resolveColumns, typeName } from '../schema/delta-schema.js';
 import { rebatch } from './rebatch.js';
 import { readSnapshotRows } from './snapshot-rows.js';
 
-export interface DeltaSourceOptions {
-  /** The table root (the directory holding `_delta_log`). */
-  path: string;
-  /** How to reach the files; the local filesystem by default. */
+export type DeltaSourceOptions = (
+  | {
+      /**
+       * Where the table is: a local path, `file://`, `s3://bucket/path` (or `s3a://`),
+       * `az://container/path`, `abfss://container@account.dfs.core.windows.net/path` or
+       * `gs://bucket/path`. An object store is read by its package
+       * (`@drift-spark/delta-store-s3`, `-azure`, `-gcs`), loaded at the first read.
+       */
+      uri: string;
+      path?: undefined;
+    }
+  | {
+      /** The table root (the directory holding `_delta_log`), as `fileSystem` takes it. */
+      path: string;
+      uri?: undefined;
+    }
+) & {
+  /** How to reach the files; by default chosen from the URI (the local filesystem for a path). */
   fileSystem?: DeltaFileSystem;
   /** Rows per batch when a call does not say; default 1024. */
   batchSize?: number;
-}
+};
 
 export interface DeltaSource extends SourceV1 {
   changes(options: SourceChangesOptions): AsyncIterable<ChangeBatch>;
@@ -46,18 +62,18 @@ function batchSizeOf(requested: number | undefined, fallback: number): number {
  * read) has read the log; use `openDeltaSource` to get a source whose `id` is ready.
  */
 export function createDeltaSource(options: DeltaSourceOptions): DeltaSource {
-  const fileSystem = options.fileSystem ?? createLocalFileSystem();
-  const log = new DeltaLog({ fileSystem, root: options.path });
+  const { root, fileSystem } = locate(options);
+  const log = new DeltaLog({ fileSystem, root });
   const defaultSize = batchSizeOf(options.batchSize, defaultBatchSize);
   let tableId: string | undefined;
 
   return {
     specificationVersion: 'v1',
-    path: options.path,
+    path: root,
     get id(): string {
       if (tableId === undefined) {
         throw new PluginStateError(
-          `The id of the Delta source at ${options.path} is its metaData.id, which is read from the table's log: await source.describe() first, or create the source with openDeltaSource().`,
+          `The id of the Delta source at ${root} is its metaData.id, which is read from the table's log: await source.describe() first, or create the source with openDeltaSource().`,
         );
       }
       return tableId;
@@ -114,6 +130,17 @@ export function createDeltaSource(options: DeltaSourceOptions): DeltaSource {
 function rowCountOf(files: Parameters<typeof snapshotRowCount>[0]): { rowCount?: number } {
   const rowCount = snapshotRowCount(files);
   return rowCount === undefined ? {} : { rowCount };
+}
+
+function locate(options: DeltaSourceOptions): { root: string; fileSystem: DeltaFileSystem } {
+  if (options.uri === undefined) {
+    return { root: options.path, fileSystem: options.fileSystem ?? createLocalFileSystem() };
+  }
+  const location = parseTableUri(options.uri);
+  const fileSystem =
+    options.fileSystem ??
+    (location.store === 'local' ? createLocalFileSystem() : createStoreFileSystem(location.store));
+  return { root: location.root, fileSystem };
 }
 
 /** Creates a Delta source and reads its log once, so that `id` is ready. */

@@ -1,0 +1,38 @@
+import {
+  droppedConnectionCode,
+  kindOfStatus,
+  type StoreFailure,
+} from '@drift-spark/source-delta/store';
+
+/** GCS reasons (`errors[0].reason`) that mean "slow down or try again". */
+const transientReasons = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'backendError']);
+
+/** Reads a @google-cloud/storage error: its reason, HTTP status, and what it means for a read. */
+export function classifyGcsError(error: unknown): StoreFailure {
+  const details = error as {
+    code?: unknown;
+    errors?: { reason?: string }[];
+    name?: string;
+    message?: string;
+  } | null;
+  const status = typeof details?.code === 'number' ? details.code : undefined;
+  const reason = details?.errors?.[0]?.reason;
+  if (reason && transientReasons.has(reason)) return { kind: 'transient', code: reason };
+  if (status === undefined) {
+    const dropped = droppedConnectionCode(error);
+    if (dropped) return { kind: 'transient', code: dropped };
+    if (
+      /default credentials|could not load the default credentials/i.test(String(details?.message))
+    ) {
+      return {
+        kind: 'denied',
+        code: 'NoCredentials',
+        hint: 'no Google credentials were found; run gcloud auth application-default login or set GOOGLE_APPLICATION_CREDENTIALS',
+      };
+    }
+    return { kind: 'fatal', code: typeof details?.code === 'string' ? details.code : 'Error' };
+  }
+  const kind = kindOfStatus(status);
+  const code = reason ?? `HTTP ${status}`;
+  return { kind, code };
+}

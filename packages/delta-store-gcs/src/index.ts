@@ -1,0 +1,2 @@
+export { classifyGcsError } from './gcs-failure.js';
+export { createGcsFileSystem, type GcsFileSystemOptions } from './gcs-file-system.js';

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# An Azure Blob Storage emulator for the integration tests: Azurite (npm, Microsoft's), blob
+# service only, in memory, on a free port of 127.0.0.1. Installed once under .ci-cache/
+# (azurite 3.35.0: later versions need Node 22).
+#
+#   bash scripts/services/azure.sh start   # prints: export AZURE_STORAGE_CONNECTION_STRING=…
+#   bash scripts/services/azure.sh stop
+#
+# The connection string is Azurite's well-known development account (devstoreaccount1),
+# the variable @azure/storage-blob and Drift read. Azurite serves the Blob API, not the
+# DFS endpoint: abfss:// URIs are read through the Blob API, as ADLS Gen2 accounts allow.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cache="$root/.ci-cache/azurite"
+version="3.35.0"
+state="$root/.ci-cache/run/azure-$(printf '%s' "$root" | sha256sum | cut -c1-8)"
+account="devstoreaccount1"
+key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+log() { echo "azure.sh: $*" >&2; }
+
+start() {
+  if [ -n "${AZURE_STORAGE_CONNECTION_STRING:-}" ]; then
+    log "AZURE_STORAGE_CONNECTION_STRING is set: using that server"
+    echo "export AZURE_STORAGE_CONNECTION_STRING='$AZURE_STORAGE_CONNECTION_STRING'"
+    return
+  fi
+  if [ ! -x "$cache/node_modules/.bin/azurite-blob" ] || [ "$(cat "$cache/.version" 2>/dev/null)" != "$version" ]; then
+    log "installing azurite $version into $cache"
+    rm -rf "$cache" && mkdir -p "$cache"
+    echo '{"name":"azurite-cache","private":true}' > "$cache/package.json"
+    (cd "$cache" && npm install --no-audit --no-fund --silent "azurite@$version" >&2)
+    echo "$version" > "$cache/.version"
+  fi
+  stop quiet
+  mkdir -p "$state"
+  local port
+  port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  # Run from the state folder: Azurite writes nothing with --inMemoryPersistence, but its cwd is its home.
+  (cd "$state" && nohup "$cache/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$port" \
+    --inMemoryPersistence --skipApiVersionCheck --loose > "$state/server.log" 2>&1 < /dev/null &
+    echo $! > "$state/pid")
+  for _ in $(seq 1 150); do
+    if curl -s -o /dev/null "http://127.0.0.1:$port/$account?comp=list" 2>/dev/null; then
+      log "Azurite on http://127.0.0.1:$port (pid $(cat "$state/pid"))"
+      echo "export AZURE_STORAGE_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$port/$account;'"
+      return
+    fi
+    if ! kill -0 "$(cat "$state/pid")" 2>/dev/null; then log "Azurite exited; log follows"; cat "$state/server.log" >&2; exit 1; fi
+    sleep 0.1
+  done
+  log "Azurite did not answer on port $port in 15 s"; exit 1
+}
+
+stop() {
+  local pid
+  pid="$(cat "$state/pid" 2>/dev/null || true)"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; fi
+  rm -f "$state/pid"
+  [ "${1:-}" = quiet ] || log "stopped"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac
