@@ -57,9 +57,12 @@ export function createGrpcTransport(
   const client = new grpc.Client(`${settings.host}:${settings.port}`, credentials, {
     'grpc.max_receive_message_length': settings.grpcMaxMessageSize,
     'grpc.max_send_message_length': settings.grpcMaxMessageSize,
-    'grpc.keepalive_time_ms': 60_000,
+    // Spark's (Netty) server accepts a ping at most every 5 minutes and none while no call
+    // is open; more often, it answers GOAWAY too_many_pings and a long statement fails with
+    // RESOURCE_EXHAUSTED ("Bandwidth exhausted"). So: one ping per 6 minutes, during calls.
+    'grpc.keepalive_time_ms': 360_000,
     'grpc.keepalive_timeout_ms': 20_000,
-    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.keepalive_permit_without_calls': 0,
     'grpc.primary_user_agent': 'drift-spark-connect',
     ...channelOptions,
   });
