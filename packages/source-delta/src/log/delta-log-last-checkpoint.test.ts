@@ -26,7 +26,7 @@ function paths(snapshot: { files: { path: string }[] }): string[] {
 
 describe('the latest snapshot lists the log from _last_checkpoint', () => {
   it('never lists the commits before the checkpoint, and reads the same snapshot', async () => {
-    const root = fixture('basic-with-inserts-deletes-checkpoint/delta');
+    const root = fixture('basic-with-inserts-deletes-checkpoint');
     const listed: string[] = [];
     const fromHint = await loadSnapshot(
       new DeltaLog({ fileSystem: storeLike(createLocalFileSystem(), listed), root }),
@@ -39,7 +39,7 @@ describe('the latest snapshot lists the log from _last_checkpoint', () => {
   });
 
   it('falls back to the full listing when _last_checkpoint names a checkpoint that is gone', async () => {
-    const root = fixture('basic-with-inserts-deletes-checkpoint/delta');
+    const root = fixture('basic-with-inserts-deletes-checkpoint');
     const listed: string[] = [];
     const stale = createOverlayFileSystem({ hide: ['00000000000000000010.checkpoint.parquet'] });
     const snapshot = await loadSnapshot(
