@@ -18,7 +18,11 @@ const tickets = `${repoRoot}examples/tickets`;
 
 /** One line on stderr, starting `drift: `, no stack trace, and exit 1 or 2. */
 function expectOneClearLine(run: DriftRun, code: 1 | 2, message: RegExp): void {
-  const lines = run.stderr.trim().split('\n');
+  // Progress notes (the embedded database starting, plain progress lines) may come first.
+  const lines = run.stderr
+    .trim()
+    .split('\n')
+    .filter((line) => !/^(starting the embedded database|progress: )/.test(line));
   expect(lines, run.stderr).toHaveLength(1);
   expect(lines[0]).toMatch(/^drift: /);
   expect(lines[0]).toMatch(message);

@@ -27,7 +27,8 @@ export function announceSinkOpen(sink: Sink, progress: ProgressDisplay, cwd: str
   sink.open = async (options) => {
     progress.stage(label);
     try {
-      await open(options);
+      // The result says whether the store was created: the engine repairs a lost sink by it.
+      return await open(options);
     } finally {
       progress.stageEnd();
     }
