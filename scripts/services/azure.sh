@@ -36,8 +36,11 @@ start() {
   local port
   port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
   # Run from the state folder: Azurite writes nothing with --inMemoryPersistence, but its cwd is its home.
-  (cd "$state" && nohup "$cache/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$port" \
-    --inMemoryPersistence --skipApiVersionCheck --loose > "$state/server.log" 2>&1 < /dev/null &
+  # `cd … ;` not `cd … &&`: `a && b &` would background a subshell that keeps this script's
+  # stdout open, and a caller reading it (execFileSync) would wait for Azurite to exit.
+  (cd "$state" || exit 1
+    nohup "$cache/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$port" \
+      --inMemoryPersistence --skipApiVersionCheck --loose --disableTelemetry > "$state/server.log" 2>&1 < /dev/null &
     echo $! > "$state/pid")
   for _ in $(seq 1 150); do
     if curl -s -o /dev/null "http://127.0.0.1:$port/$account?comp=list" 2>/dev/null; then
