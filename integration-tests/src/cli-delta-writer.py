@@ -70,15 +70,15 @@ def handle(request):
             .execute()
         )
     elif op == "noop_update":
-        DeltaTable(path).update(predicate=f"id IN ({id_list(request['ids'])})", updates={"body": "body"})
+        DeltaTable(path, storage_options=storage_options).update(predicate=f"id IN ({id_list(request['ids'])})", updates={"body": "body"})
     elif op == "set_body":
         body = request["body"].replace("'", "''")
-        DeltaTable(path).update(predicate=f"id IN ({id_list(request['ids'])})", updates={"body": f"'{body}'"})
+        DeltaTable(path, storage_options=storage_options).update(predicate=f"id IN ({id_list(request['ids'])})", updates={"body": f"'{body}'"})
     elif op == "overwrite":
-        write_deltalake(path, table(request["rows"]), mode="overwrite")
+        write_deltalake(path, table(request["rows"]), mode="overwrite", storage_options=storage_options)
     elif op == "overwrite_where":
         predicate = f"id IN ({id_list(request['ids'])})"
-        write_deltalake(path, table(request["rows"]), mode="overwrite", predicate=predicate)
+        write_deltalake(path, table(request["rows"]), mode="overwrite", predicate=predicate, storage_options=storage_options)
     elif op == "create_typed":
         path = request["path"]
         typed = pa.table(
