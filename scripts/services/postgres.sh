@@ -14,7 +14,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cache="$root/.ci-cache/pgserver-0.1.4"
-state="$root/.ci-cache/run/postgres"
+state="$root/.ci-cache/run/postgres-$(printf '%s' "$root" | sha256sum | cut -c1-8)"
 log() { echo "postgres.sh: $*" >&2; }
 
 install() {

@@ -10,7 +10,7 @@
 # Qdrant's REST API the sink uses) on a free port of 127.0.0.1.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-state="$root/.ci-cache/run/qdrant"
+state="$root/.ci-cache/run/qdrant-$(printf '%s' "$root" | sha256sum | cut -c1-8)"
 log() { echo "qdrant.sh: $*" >&2; }
 
 start() {
