@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { type ExecFileSyncOptionsWithStringEncoding, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './cli-harness.js';
@@ -40,11 +40,11 @@ export function wordnetCorpus(
   return { table: join(dir, 'table'), queries, queriesFile };
 }
 
-const scriptOptions = {
+const scriptOptions: ExecFileSyncOptionsWithStringEncoding = {
   encoding: 'utf8',
   stdio: ['ignore', 'pipe', 'inherit'],
   timeout: 600_000,
-} as const;
+};
 
 function lastLine(output: string): string {
   return output.trim().split('\n').pop()!;
