@@ -57,7 +57,9 @@ beforeAll(async () => {
   ]);
   // Every package but the Spark engine and its client for the CLI: it must do without them.
   const sparkPackages = ['@drift-spark/source-delta-spark', '@drift-spark/spark-connect'];
-  const withoutSpark = [...packed.tarballs.keys()].filter((name) => !sparkPackages.includes(name));
+  // provider-local (ONNX Runtime, ~400 MB) is optional too; the `everything` install has it.
+  const optional = [...sparkPackages, '@drift-spark/provider-local'];
+  const withoutSpark = [...packed.tarballs.keys()].filter((name) => !optional.includes(name));
   await Promise.all([
     npmInstall(join(work, 'library'), [...nativeUserPackages.map(tarball), '@types/node@20.19.25']),
     npmInstall(join(work, 'cli'), withoutSpark.map(tarball)),

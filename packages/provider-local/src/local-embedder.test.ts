@@ -42,6 +42,18 @@ describe('createLocalEmbedder', () => {
     expect(cosine(alone, batched)).toBeGreaterThan(0.9999);
   });
 
+  it('groups a call by length inside and still returns each vector at its input index', async () => {
+    const texts = Array.from(
+      { length: 20 },
+      (_, index) => `${'long '.repeat((index * 7) % 30)}text number ${index}`,
+    );
+    const { vectors } = await l6.embed(texts);
+    for (const index of [0, 3, 11, 19]) {
+      const [alone] = (await l6.embed([texts[index]!])).vectors;
+      expect(cosine(vectors[index]!, alone!), `input ${index}`).toBeGreaterThan(0.9999);
+    }
+  });
+
   it("counts tokens with the model's tokenizer, special tokens included, and truncates at its limit", async () => {
     expect(l6.countTokens('hello world')).toBe(4);
     const long = 'word '.repeat(400);

@@ -18,6 +18,9 @@ export interface LocalRuntimeOptions {
   threads?: number;
 }
 
+/** Texts per forward pass: small enough that sorted neighbours have similar lengths. */
+const lengthGroup = 8;
+
 type LoadedModel = (inputs: Record<string, unknown>) => Promise<Record<string, OutputTensor>>;
 
 // transformers.js reads its model folder from a global; loads are chained so two embedders
@@ -67,6 +70,22 @@ export function openLocalRuntime(
   );
   let model: Promise<LoadedModel> | undefined;
 
+  const forwardBatch = async (forward: LoadedModel, texts: string[]): Promise<Float32Array[]> => {
+    const inputs = tokenizer(texts, {
+      padding: true,
+      truncation: true,
+      max_length: info.maxTokens,
+    }) as unknown as Record<string, unknown> & { attention_mask: OutputTensor };
+    const outputs = await forward(inputs);
+    const output = outputs[info.output];
+    if (!output) {
+      throw new FatalError(
+        `The model in ${info.dir} has no output "${info.output}" (it has ${Object.keys(outputs).join(', ')}); set "output" in its drift-model.json.`,
+      );
+    }
+    return poolVectors(output, inputs.attention_mask, info.pooling, info.normalize);
+  };
+
   return {
     countTokens: (text) => tokenizer.encode(text).length,
 
@@ -77,19 +96,23 @@ export function openLocalRuntime(
         model = undefined;
       });
       const forward = await model;
-      const inputs = tokenizer(texts, {
-        padding: true,
-        truncation: true,
-        max_length: info.maxTokens,
-      }) as unknown as Record<string, unknown> & { attention_mask: OutputTensor };
-      const outputs = await forward(inputs);
-      const output = outputs[info.output];
-      if (!output) {
-        throw new FatalError(
-          `The model in ${info.dir} has no output "${info.output}" (it has ${Object.keys(outputs).join(', ')}); set "output" in its drift-model.json.`,
+      // Texts of similar length go through together: each group is padded to its own longest.
+      const order = texts
+        .map((text, index) => ({ index, length: tokenizer.encode(text).length }))
+        .sort((a, b) => a.length - b.length)
+        .map((entry) => entry.index);
+      const vectors = new Array<Float32Array>(texts.length);
+      for (let start = 0; start < order.length; start += lengthGroup) {
+        const group = order.slice(start, start + lengthGroup);
+        const pooled = await forwardBatch(
+          forward,
+          group.map((index) => texts[index]!),
         );
+        group.forEach((index, position) => {
+          vectors[index] = pooled[position]!;
+        });
       }
-      return poolVectors(output, inputs.attention_mask, info.pooling, info.normalize);
+      return vectors;
     },
   };
 }
