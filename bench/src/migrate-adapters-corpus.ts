@@ -66,16 +66,24 @@ export async function cachedEmbeddings(
   texts: readonly string[],
   cache: string,
   label: string,
-): Promise<Float32Array[]> {
+  options: { cachedOnly?: boolean } = {},
+): Promise<(Float32Array | undefined)[]> {
   const folder = join(cache, 'embeddings', embedder.fingerprint.replace(/[^\w.@-]+/g, '_'));
   mkdirSync(folder, { recursive: true });
-  const vectors: Float32Array[] = [];
-  for (let start = 0; start < texts.length; start += chunkSize) {
+  const starts = Array.from(
+    { length: Math.ceil(texts.length / chunkSize) },
+    (_, index) => index * chunkSize,
+  );
+  // REVERSE=1 fills the cache from the end, so a second process can share one model's work.
+  if (process.env.REVERSE) starts.reverse();
+  const chunks = new Map<number, Float32Array[]>();
+  for (const start of starts) {
     const chunk = texts.slice(start, start + chunkSize);
     const file = join(
       folder,
       `${label}-${start}-${hash('sha256', chunk.join('\u0000'), 'hex').slice(0, 16)}.f32`,
     );
+    if (!existsSync(file) && options.cachedOnly) continue;
     if (!existsSync(file)) {
       const started = performance.now();
       const embedded: Float32Array[] = [];
@@ -88,18 +96,25 @@ export async function cachedEmbeddings(
       const bytes = Buffer.concat(
         embedded.map((vector) => Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength)),
       );
-      writeFileSync(`${file}.tmp`, bytes);
-      renameSync(`${file}.tmp`, file);
+      writeFileSync(`${file}.${process.pid}.tmp`, bytes);
+      renameSync(`${file}.${process.pid}.tmp`, file);
       const seconds = (performance.now() - started) / 1000;
       console.error(
-        `  ${embedder.id} ${label} ${start + chunk.length}/${texts.length} (${(chunk.length / seconds).toFixed(0)} texts/s)`,
+        `  ${embedder.id} ${label} ${start}+${chunk.length} of ${texts.length} (${(chunk.length / seconds).toFixed(0)} texts/s)`,
       );
     }
     const bytes = readFileSync(file);
     const floats = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-    for (let index = 0; index < chunk.length; index++) {
-      vectors.push(floats.slice(index * embedder.dimensions, (index + 1) * embedder.dimensions));
-    }
+    chunks.set(
+      start,
+      chunk.map((_, index) =>
+        floats.slice(index * embedder.dimensions, (index + 1) * embedder.dimensions),
+      ),
+    );
   }
+  // Texts of chunks not in the cache (with `cachedOnly`) have no vector.
+  const vectors = texts.map(
+    (_, index) => chunks.get(index - (index % chunkSize))?.[index % chunkSize],
+  );
   return vectors;
 }

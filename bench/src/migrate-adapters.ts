@@ -11,11 +11,13 @@
  *   dimensions match (the identity "adapter");
  * - fit time, µs per query to map a vector (against B's own time to embed one query), and
  *   the tokens of the adapter path against a full re-embed with B.
- * Prints a Markdown table; writes bench/out/migrate-adapters.json.
+ * Prints a Markdown table; writes bench/out/migrate-adapters.json. EMBED_ONLY=1 only fills
+ * the embedding cache (run one per model in parallel to fill it sooner).
  *
  *   bash scripts/models/fetch.sh && pnpm build
  *   pnpm --filter @drift-spark/bench exec tsx src/migrate-adapters.ts
- *   PAIRS='paraphrase-MiniLM-L3-v2<-all-MiniLM-L6-v2' PASSAGES=20000 QUERIES=1000 SAMPLES=1000 …
+ *   PAIRS='paraphrase-MiniLM-L3-v2<-all-MiniLM-L6-v2,glove-6B-50d<-paraphrase-MiniLM-L3-v2' \
+ *     PASSAGES=20000 QUERIES=1000 SAMPLES=1000 …   (OLD<-NEW; glove-6B-50d: scripts/models/fetch-glove.sh)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -34,6 +36,7 @@ import {
 } from '@drift-spark/adapter';
 import type { EmbedderV1 } from '@drift-spark/core';
 import { createLocalEmbedder } from '@drift-spark/provider-local';
+import { createGloveEmbedder } from './glove-embedder.js';
 import { type Corpus, cachedEmbeddings, loadCorpus } from './migrate-adapters-corpus.js';
 import { buildIndex, searchIndex, type VectorIndex } from './migrate-adapters-search.js';
 
@@ -44,6 +47,8 @@ const queryCount = Number(process.env.QUERIES ?? 1000);
 const samples = Number(process.env.SAMPLES ?? 1000);
 const k = 10;
 const mlpTimeBudgetMs = Number(process.env.MLP_BUDGET_MS ?? 60_000);
+// One ONNX thread per process: on a busy machine more threads fight each other for the cores.
+const threads = Number(process.env.THREADS ?? 1);
 const pairNames = (process.env.PAIRS ?? 'paraphrase-MiniLM-L3-v2<-all-MiniLM-L6-v2').split(',');
 
 interface Row {
@@ -93,33 +98,59 @@ async function evaluate(
   });
 }
 
-async function runPair(name: string, corpus: Corpus, modelsDir: string) {
+/** A local ONNX model by folder name, or `glove-6B-50d` (mean of GloVe word vectors). */
+function createModel(name: string, modelsDir: string): EmbedderV1 {
+  if (name !== 'glove-6B-50d') return createLocalEmbedder({ model: name, modelsDir, threads });
+  const script = join(root, 'scripts/models/fetch-glove.sh');
+  return createGloveEmbedder(execFileSync('bash', [script], { encoding: 'utf8' }).trim());
+}
+
+async function runPair(name: string, full: Corpus, modelsDir: string) {
   const [oldName, newName] = name.split('<-') as [string, string];
-  const embedderA = createLocalEmbedder({ model: oldName, modelsDir });
-  const embedderB = createLocalEmbedder({ model: newName, modelsDir });
-  const queryTexts = corpus.queries.map((query) => query.text);
+  const embedderA = createModel(oldName, modelsDir);
+  const embedderB = createModel(newName, modelsDir);
+  const queryTexts = full.queries.map((query) => query.text);
   console.error(`${name}: embedding (cached under ${cache})`);
-  const passagesA = await cachedEmbeddings(embedderA, corpus.passages, cache, 'passages');
-  const passagesB = await cachedEmbeddings(embedderB, corpus.passages, cache, 'passages');
+  // CACHED_ONLY=1: measure on the passages already embedded by both models (a run that
+  // could not embed everything in its time), with the queries whose passage is among them.
+  const only = { cachedOnly: Boolean(process.env.CACHED_ONLY) };
   const queriesA = await cachedEmbeddings(embedderA, queryTexts, cache, 'queries');
   const queriesB = await cachedEmbeddings(embedderB, queryTexts, cache, 'queries');
+  if (process.env.EMBED_ONLY === 'queries') return undefined;
+  const allA = await cachedEmbeddings(embedderA, full.passages, cache, 'passages', only);
+  const allB = await cachedEmbeddings(embedderB, full.passages, cache, 'passages', only);
+  if (process.env.EMBED_ONLY) return undefined;
+  const rowsBoth = full.keys.flatMap((_, row) => (allA[row] && allB[row] ? [row] : []));
+  const inIndex = new Set(rowsBoth.map((row) => full.keys[row]!));
+  const queryRows = full.queries.flatMap((query, row) =>
+    query.relevant.every((key) => inIndex.has(key)) ? [row] : [],
+  );
+  const corpus: Corpus = {
+    keys: rowsBoth.map((row) => full.keys[row]!),
+    passages: rowsBoth.map((row) => full.passages[row]!),
+    queries: queryRows.map((row) => full.queries[row]!),
+  };
+  const passagesA = rowsBoth.map((row) => allA[row]!);
+  const passagesB = rowsBoth.map((row) => allB[row]!);
+  const queryVectorsA = queryRows.map((row) => queriesA[row]!);
+  const queryVectorsB = queryRows.map((row) => queriesB[row]!);
   const indexA = buildIndex(corpus.keys, passagesA);
   const indexB = buildIndex(corpus.keys, passagesB);
-  const resultsB = queriesB.map((vector) => searchIndex(indexB, vector, k));
+  const resultsB = queryVectorsB.map((vector) => searchIndex(indexB, vector, k));
   const rows: Row[] = [
     {
       path: `B (${newName}) on B's index`,
-      evaluation: await evaluate(indexB, queriesB, corpus, resultsB),
+      evaluation: await evaluate(indexB, queryVectorsB, corpus, resultsB),
     },
     {
       path: `A (${oldName}) on A's index`,
-      evaluation: await evaluate(indexA, queriesA, corpus, resultsB),
+      evaluation: await evaluate(indexA, queryVectorsA, corpus, resultsB),
     },
   ];
   if (embedderA.dimensions === embedderB.dimensions) {
     rows.push({
       path: "B's raw vectors on A's index (identity)",
-      evaluation: await evaluate(indexA, queriesB, corpus, resultsB),
+      evaluation: await evaluate(indexA, queryVectorsB, corpus, resultsB),
     });
   }
   const sample = seededSample(corpus.passages.length, samples, 17);
@@ -144,7 +175,7 @@ async function runPair(name: string, corpus: Corpus, modelsDir: string) {
     const fitMs = Math.round(performance.now() - started);
     candidates.push(candidate!);
     const mapStarted = performance.now();
-    const mapped = queriesB.map((vector) => applyAdapter(adapter as Adapter, vector));
+    const mapped = queryVectorsB.map((vector) => applyAdapter(adapter as Adapter, vector));
     applyMicros[family] = ((performance.now() - mapStarted) * 1000) / mapped.length;
     rows.push({
       path: `adapter: ${family}`,
@@ -153,16 +184,16 @@ async function runPair(name: string, corpus: Corpus, modelsDir: string) {
       fitMs,
     });
   }
-  const tokensFull = corpus.passages.reduce(
-    (total, text) => total + embedderB.countTokens(text),
-    0,
-  );
+  // A full re-embed pays for the whole table, whatever share of it this run could measure.
+  const tokensFull = full.passages.reduce((total, text) => total + embedderB.countTokens(text), 0);
   const tokensAdapter = sample.reduce(
     (total, row) => total + embedderB.countTokens(corpus.passages[row]!),
     0,
   );
   return {
     pair: name,
+    passages: corpus.passages.length,
+    queries: corpus.queries.length,
     dimensions: `${embedderB.dimensions} → ${embedderA.dimensions}`,
     rows,
     chosen: selectFamily(candidates),
@@ -193,9 +224,10 @@ async function main() {
   const results = [];
   for (const name of pairNames) {
     const result = await runPair(name, corpus, modelsDir);
+    if (!result) continue;
     results.push(result);
     console.log(
-      `\n### ${result.pair} (${result.dimensions}), ${samples} pairs, chosen: ${result.chosen}\n`,
+      `\n### ${result.pair} (${result.dimensions}): ${result.passages} passages, ${result.queries} labelled queries, ${samples} pairs; chosen: ${result.chosen}\n`,
     );
     console.log(
       '| path | recall@10 | nDCG@10 | overlap@10 with B | held-out fidelity@10 | fit s | map µs/query |',
