@@ -2,6 +2,7 @@ import { AbortedError, InvalidInputError } from '@drift-spark/core';
 import {
   type Adapter,
   type AdapterCandidate,
+  type AdapterFamily,
   type AdapterFit,
   type AdapterPairs,
   adapterFamilies,
@@ -47,6 +48,20 @@ function checkPairs(pairs: AdapterPairs): void {
 /** The score that picks the family: fidelity@10 when there are enough held-out pairs, else cosine. */
 function selectionScore(candidate: AdapterCandidate): number {
   return candidate.heldOutFidelityAt10 ?? candidate.heldOutCosine;
+}
+
+/**
+ * The family `fitAdapter` chooses among scored candidates: the best selection score,
+ * where a later (more complex) family must win by a margin.
+ */
+export function selectFamily(candidates: readonly AdapterCandidate[]): AdapterFamily {
+  let best: AdapterCandidate | undefined;
+  for (const candidate of candidates) {
+    if (!best || selectionScore(candidate) > selectionScore(best) + preferSimplerMargin)
+      best = candidate;
+  }
+  if (!best) throw new InvalidInputError('No adapter candidates to choose from.');
+  return best.family;
 }
 
 /** Lets a progress display draw between the heavy steps. */
@@ -105,7 +120,7 @@ export async function fitAdapter(
   const heldOutTarget = pick(heldOut, pairs.target);
 
   const candidates: AdapterCandidate[] = [];
-  let best: { adapter: Adapter; candidate: AdapterCandidate } | undefined;
+  const fitted = new Map<AdapterFamily, Adapter>();
   for (const family of families) {
     if (options.signal?.aborted) throw new AbortedError('The adapter fit was aborted.');
     await breath();
@@ -114,22 +129,16 @@ export async function fitAdapter(
     const fitMs = Math.round(performance.now() - started);
     const candidate = { family, fitMs, ...heldOutScore(adapter, heldOutSource, heldOutTarget) };
     candidates.push(candidate);
-    if (!best || selectionScore(candidate) > selectionScore(best.candidate) + preferSimplerMargin) {
-      best = { adapter, candidate };
-    }
+    fitted.set(family, adapter);
   }
-  const chosen = best!;
-  let adapter = chosen.adapter;
+  const family = selectFamily(candidates);
+  let adapter = fitted.get(family)!;
   if (options.refitOnAll ?? true) {
     await breath();
-    adapter = fitFamily(
-      chosen.candidate.family,
-      pairedMatrices(pairs.source, pairs.target),
-      header,
-      settings,
-    );
+    adapter = fitFamily(family, pairedMatrices(pairs.source, pairs.target), header, settings);
   }
-  const { heldOutCosine, heldOutOverlapAt10, heldOutFidelityAt10 } = chosen.candidate;
+  const chosen = candidates.find((candidate) => candidate.family === family)!;
+  const { heldOutCosine, heldOutOverlapAt10, heldOutFidelityAt10 } = chosen;
   adapter.fit = {
     pairs: (options.refitOnAll ?? true) ? total : training.length,
     heldOutPairs: heldOut.length,

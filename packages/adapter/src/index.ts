@@ -29,5 +29,5 @@ export {
   type QueryEvaluation,
   type SearchFunction,
 } from './evaluate-queries.js';
-export { fitAdapter } from './fit-adapter.js';
+export { fitAdapter, selectFamily } from './fit-adapter.js';
 export { ndcgAtK, overlapAtK, recallAtK } from './retrieval-metrics.js';
