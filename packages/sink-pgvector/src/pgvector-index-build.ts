@@ -66,25 +66,32 @@ function build(driver: SqlDriver, options: HnswBuildOptions): Promise<void> {
   return driver.transaction(async (executor) => {
     // Two processes building it at once would both build, and one fail on the name.
     await executor.query('select pg_advisory_xact_lock(hashtext($1))', [`drift:index:${table}`]);
-    await applyBuildSettings(executor, options);
+    await applyBuildSettings(executor, options, driver.concurrent);
     await executor.query(
       `create index if not exists ${indexName} on ${table} using hnsw (embedding vector_cosine_ops)`,
     );
   });
 }
 
-async function applyBuildSettings(executor: SqlExecutor, options: HnswBuildOptions): Promise<void> {
+async function applyBuildSettings(
+  executor: SqlExecutor,
+  options: HnswBuildOptions,
+  concurrent: boolean,
+): Promise<void> {
   const [settings] = await executor.query<{ workers: number; memory: string; rows: string }>(
     `select current_setting('max_parallel_maintenance_workers')::int as workers,
             pg_size_bytes(current_setting('maintenance_work_mem'))::text as memory,
             (select count(*) from ${options.table})::text as rows`,
   );
-  const memory =
-    options.memory ??
-    `${Math.ceil(
-      buildMemoryBytes(Number(settings?.rows ?? 0), options.dimensions, Number(settings?.memory)) /
-        megabyte,
-    )}MB`;
+  const sized = buildMemoryBytes(
+    Number(settings?.rows ?? 0),
+    options.dimensions,
+    Number(settings?.memory),
+  );
+  // One connection is PGlite (or a client you passed): inside WebAssembly the whole
+  // process has a few GB, so its build keeps the former fixed 512 MB.
+  const bytes = concurrent ? sized : Math.min(sized, 512 * megabyte);
+  const memory = options.memory ?? `${Math.ceil(bytes / megabyte)}MB`;
   await executor.query(`select set_config('maintenance_work_mem', $1, true)`, [memory]);
   const [granted] = await executor.query<{ bytes: string }>(
     `select pg_size_bytes(current_setting('maintenance_work_mem'))::text as bytes`,
