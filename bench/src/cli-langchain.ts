@@ -19,8 +19,8 @@ class ShadowEmbeddings extends Embeddings {
 
   async embedDocuments(texts: string[]): Promise<number[][]> {
     const vectors: number[][] = [];
-    for (let start = 0; start < texts.length; start += 2048) {
-      const result = await this.shadow.embed(texts.slice(start, start + 2048));
+    for (let start = 0; start < texts.length; start += 512) {
+      const result = await this.shadow.embed(texts.slice(start, start + 512));
       for (const vector of result.vectors) vectors.push(Array.from(vector));
     }
     return vectors;

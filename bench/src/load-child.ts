@@ -2,7 +2,7 @@
  * The raw paths beside `drift embed` for bench/src/all.ts, each in a process of its own
  * (peak RSS its own), on the same rows and the same shadow vectors:
  * - `raw`: the true ceiling of a first embed: read the rows, shadow-embed them, one binary
- *   COPY per 2048 rows straight into a fresh table of Drift's shape with `pg`, then the
+ *   COPY per 512 rows straight into a fresh table of Drift's shape with `pg`, then the
  *   same HNSW build as Drift's, by hand (same parallel workers, same memory);
  * - `sink`: the same load through the pgvector sink's `upsert` (index deferred, not built):
  *   the "sink write" phase, against the raw COPY part of `raw`.
@@ -32,7 +32,7 @@ const columns = 'id, key, source, content, content_hash, model, embedding, metad
 async function* points(): AsyncGenerator<Point[]> {
   const shadow = createShadowEmbedder({ model });
   const source = createDeltaSource({ path: deltaTable });
-  for await (const batch of source.scan({ columns: ['id', 'text'], version: 0, batchSize: 2048 })) {
+  for await (const batch of source.scan({ columns: ['id', 'text'], version: 0, batchSize: 512 })) {
     const texts = batch.rows.map((row) => String(row.text));
     const { vectors } = await shadow.embed(texts);
     yield batch.rows.map((row, index) => ({
