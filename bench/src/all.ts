@@ -104,7 +104,9 @@ async function deltaPhases(py: string): Promise<Row[]> {
       peerName: 'delta-rs',
     };
     for (let run = 0; run < repeat; run++) {
-      row.drift.push(tsx('delta.ts', ['--child', mode, table, String(versions)]));
+      row.drift.push(
+        child(process.execPath, [join(here, 'delta-child.mjs'), mode, table, String(versions)]),
+      );
       row.peer.push(child(py, [join(here, 'delta-peer.py'), table, mode, '1', String(versions)]));
     }
     rows.push(row);
@@ -181,6 +183,17 @@ function print(rows: Row[], load: number[]): string[] {
     console.log(
       `| ${row.phase} | ${ours.toFixed(2)} | ${row.peerName} | ${peer.toFixed(2)} | ${(peer / ours).toFixed(2)}x | ${ceiling?.toFixed(2) ?? ''} | ${ceiling ? `${((100 * ceiling) / ours).toFixed(0)}%` : ''} | ${rss.toFixed(0)}${rss > limitMb ? ' OVER' : ''} | ${Math.max(...row.peer.map((side) => side.rssMb)).toFixed(0)} |`,
     );
+  }
+  for (const row of rows) {
+    const cpu = (sides: Side[]) =>
+      median(
+        sides.map((side) => (side as Side & { cpuSeconds?: number }).cpuSeconds ?? Number.NaN),
+      );
+    const ours = cpu(row.drift);
+    if (!Number.isNaN(ours))
+      console.log(
+        `${row.phase}: CPU seconds Drift ${ours.toFixed(2)}, ${row.peerName} ${cpu(row.peer).toFixed(2)} (${(ours / cpu(row.peer)).toFixed(2)}x; steadier than wall time on a loaded machine)`,
+      );
   }
   return over;
 }
