@@ -17,6 +17,7 @@ import { encodeBinaryCopy, isUuid } from './pgvector-binary-copy.js';
 import type { SqlDriver, SqlExecutor } from './pgvector-driver.js';
 import { toDriftError, toWriteError } from './pgvector-errors.js';
 import { derivedName, quoteIdentifier, quoteLiteral } from './pgvector-identifiers.js';
+import { buildHnswIndex, type IndexBuildProgress } from './pgvector-index-build.js';
 
 /** pgvector's HNSW index holds `vector` columns of at most this many dimensions. */
 export const HNSW_MAX_DIMENSIONS = 2000;
@@ -59,8 +60,10 @@ export interface PgvectorSinkCommonOptions {
    * 'never' leaves indexing to you.
    */
   index?: 'auto' | 'never';
-  /** maintenance_work_mem for the HNSW build (default '512MB'). */
+  /** maintenance_work_mem for the HNSW build (default: sized to the rows, at most 4 GB, never below the server's setting). */
   indexBuildMemory?: string;
+  /** Parallel workers for the HNSW build (default: the server's max_parallel_maintenance_workers). */
+  indexBuildWorkers?: number;
 }
 
 export interface SqlPgvectorSinkOptions extends PgvectorSinkCommonOptions {
@@ -71,12 +74,17 @@ export interface SqlPgvectorSinkOptions extends PgvectorSinkCommonOptions {
   concurrentWrites: boolean;
 }
 
+export interface FinalizeOptions extends SinkCallOptions {
+  /** Told where a long index build is, every 2 s (PostgreSQL servers; not PGlite). */
+  onProgress?: (progress: IndexBuildProgress) => void;
+}
+
 /** A pgvector sink: SinkV1, plus `finalize()` that builds a deferred index now. */
 export interface PgvectorSink extends SinkV1 {
   /** The table, quoted and schema-qualified as the SQL uses it. */
   readonly table: string;
   /** Builds the HNSW index if the sink deferred it (after a first bulk load). Idempotent. */
-  finalize(options?: SinkCallOptions): Promise<void>;
+  finalize(options?: FinalizeOptions): Promise<void>;
 }
 
 interface Row {
@@ -136,19 +144,18 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
     return driver;
   };
 
-  async function buildIndex(driverForIndex: SqlDriver): Promise<void> {
+  async function buildIndex(
+    driverForIndex: SqlDriver,
+    onProgress?: (progress: IndexBuildProgress) => void,
+  ): Promise<void> {
     if (options.index === 'never' || dimensions > HNSW_MAX_DIMENSIONS) return;
-    await driverForIndex.transaction(async (executor) => {
-      // Two processes building it at once would both build, and one fail on the name.
-      await executor.query('select pg_advisory_xact_lock(hashtext($1))', [`drift:index:${table}`]);
-      // pgvector builds HNSW several times faster while the graph fits in
-      // maintenance_work_mem (64 MB by default: ~10k vectors of 1536-d). For this build only.
-      await executor.query(`select set_config('maintenance_work_mem', $1, true)`, [
-        options.indexBuildMemory ?? '512MB',
-      ]);
-      await executor.query(
-        `create index if not exists ${indexName} on ${table} using hnsw (embedding vector_cosine_ops)`,
-      );
+    await buildHnswIndex(driverForIndex, {
+      table,
+      indexName,
+      dimensions,
+      ...(options.indexBuildMemory ? { memory: options.indexBuildMemory } : {}),
+      ...(options.indexBuildWorkers !== undefined ? { workers: options.indexBuildWorkers } : {}),
+      ...(onProgress ? { onProgress } : {}),
     });
   }
 
@@ -443,7 +450,7 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
       const current = ready(call?.signal);
       if (!indexPending) return;
       try {
-        await buildIndex(current);
+        await buildIndex(current, call?.onProgress);
         indexPending = false;
       } catch (error) {
         throw fail(error, `build the HNSW index on ${table}`);

@@ -23,6 +23,7 @@ import { ExitCode, usageError } from '../errors/cli-error.js';
 import { describeError } from '../errors/describe-error.js';
 import { announceSinkOpen } from '../output/embedded-database-stage.js';
 import { formatDuration, formatInt, formatUsd, shellQuote } from '../output/format.js';
+import { type FinalizeCall, indexBuildNotes } from '../output/index-build-notes.js';
 import { Output } from '../output/output.js';
 import { ProgressDisplay } from '../output/progress.js';
 import { defaultModel, resolveEmbedder } from '../resolve/resolve-embedder.js';
@@ -230,13 +231,15 @@ async function finalizeSink(
   output: Output,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const finalize = (
-    sink as Sink & { finalize?: (options?: { signal?: AbortSignal }) => Promise<void> }
-  ).finalize;
+  const finalize = (sink as Sink & { finalize?: (options?: FinalizeCall) => Promise<void> })
+    .finalize;
   if (typeof finalize !== 'function') return;
   if (output.showProgress) output.note(output.errorColors.dim('building the search index…'));
   try {
-    await finalize.call(sink, { signal });
+    await finalize.call(sink, {
+      signal,
+      ...(output.json ? {} : { onProgress: indexBuildNotes(output, output.progressIntervalMs) }),
+    });
   } catch (error) {
     // A sink the run never opened has nothing deferred; close() builds what is left anyway.
     if (!DriftError.hasCode(error, ErrorCode.PluginState)) throw error;
