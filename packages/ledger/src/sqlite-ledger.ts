@@ -547,6 +547,13 @@ function openLedger(options: SqliteLedgerOptions) {
       } finally {
         db.pragma(`secure_delete = ${secureDelete}`);
       }
+      // secure_delete covers what this transaction frees, not copies of erased rows that
+      // earlier page splits left in the unused space of pages: VACUUM rewrites every page.
+      try {
+        db.exec('VACUUM');
+      } catch {
+        // Another process holds a read transaction: the checkpoint below still runs.
+      }
       try {
         db.pragma('wal_checkpoint(TRUNCATE)');
       } catch {
