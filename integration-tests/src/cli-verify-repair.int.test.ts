@@ -5,6 +5,7 @@ import { pointId } from '@drift-spark/core';
 import { createSqliteLedger } from '@drift-spark/ledger';
 import {
   type OpenAIEmbeddingsRequestBody,
+  openAIEmbeddingsHandler,
   openAIEmbeddingsRoute,
   startTestServer,
   type TestServer,
@@ -44,6 +45,7 @@ describe('drift verify finds planted drift and drift repair brings it to zero, t
     work = mkdtempSync(join(tmpdir(), 'drift-cli-verify-'));
     writer = new DeltaWriter(pythonPath());
     server = await startTestServer();
+    server.setRoute(openAIEmbeddingsRoute, openAIEmbeddingsHandler());
   });
   afterAll(async () => {
     writer?.close();
