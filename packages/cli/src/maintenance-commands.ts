@@ -39,6 +39,10 @@ export function maintenanceCommands(
         'drift forget --table ./tickets --keys-from erasures.txt',
         'drift forget --table ./tickets --receipt 42',
       ])}
+A composite key is JSON, with --key-col naming its columns: --key '["eu", 42]'.
+The ledger file is compacted (VACUUM) after the erasure, so no copy of an erased hash
+stays in its free space. PostgreSQL keeps deleted rows on disk until its next VACUUM:
+run VACUUM on the sink's table if the bytes must go too.
 Receipts hold the key's SHA-256 digest, the point id, the sinks, the runs and what each
 sink returned when asked for the point after the delete (nothing). Sinks are opened by the
 URI the ledger recorded; their credentials come from the environment, as for drift embed.

@@ -124,7 +124,7 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
 
   const embed = addRunOptions(
     new Command('embed').description(
-      'Embed a text column of a Delta table into a vector store (a full scan; unchanged rows are not paid for twice).',
+      'Embed a text column of a Delta table into a vector store (a full scan; unchanged rows are not paid for twice; points of rows gone from the table are deleted).',
     ),
     'embed',
   )

@@ -4,9 +4,9 @@ import { type CellValue, encodeKey } from '@drift-spark/core';
 import { usageError } from '../errors/cli-error.js';
 
 /**
- * The canonical keys a `drift forget` names: `--key` values as they are (a single key
- * column), and the lines of `--keys-from`: a plain line is one key; a JSON line is a
- * composite key, an array of its parts in --key-col order or an object by column.
+ * The canonical keys a `drift forget` names, from `--key` values and the lines of
+ * `--keys-from`: plain text is one key as it is; JSON is a composite key, an array of its
+ * parts in --key-col order or an object by column.
  */
 export function readForgetKeys(
   keys: string[] | undefined,
@@ -14,7 +14,7 @@ export function readForgetKeys(
   keyColumns: string[],
   cwd: string,
 ): string[] {
-  const found = [...(keys ?? [])];
+  const found = (keys ?? []).map((key) => lineKey(key, keyColumns, `--key ${key}`));
   if (keysFrom !== undefined) {
     let text: string;
     try {
