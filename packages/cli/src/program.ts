@@ -13,6 +13,7 @@ import { runsCommand } from './commands/runs-command.js';
 import { searchCommand } from './commands/search-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { ExitCode } from './errors/cli-error.js';
+import { maintenanceCommands } from './maintenance-commands.js';
 import {
   parseDate,
   parsePositiveInteger,
@@ -78,7 +79,8 @@ function addRunOptions(command: Command, kind: RunKindFlag) {
       '--spark <url>',
       'read the table through Spark Connect, e.g. sc://localhost:15002 (default for catalog names: $SPARK_REMOTE)',
     )
-    .option('--json', "print one JSON object with the run's counters on stdout");
+    .option('--json', "print one JSON object with the run's counters on stdout")
+    .option('--include-forgotten', 'embed rows erased by drift forget again (default: skip them)');
   return kind === 'embed'
     ? withCommon.option(
         '--version <v>',
@@ -122,7 +124,7 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
 
   const embed = addRunOptions(
     new Command('embed').description(
-      'Embed a text column of a Delta table into a vector store (a full scan; unchanged rows are not paid for twice).',
+      'Embed a text column of a Delta table into a vector store (a full scan; unchanged rows are not paid for twice; points of rows gone from the table are deleted).',
     ),
     'embed',
   )
@@ -266,7 +268,23 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
       state.exitCode = await demoCommand(folder, options, io);
     });
 
-  for (const command of [demo, embed, watch, status, runs, cost, provenance, search]) {
+  const maintenance = maintenanceCommands(
+    io,
+    state,
+    examples,
+    (command) => addRunOptions(command, 'embed') as unknown as Command,
+  );
+  for (const command of [
+    demo,
+    embed,
+    watch,
+    status,
+    runs,
+    cost,
+    provenance,
+    search,
+    ...maintenance,
+  ]) {
     command.exitOverride().configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),

@@ -3,6 +3,7 @@ export * from './errors/index.js';
 export * from './guards/index.js';
 export * from './identity/index.js';
 export * from './ledger-support/index.js';
+export * from './maintenance/index.js';
 export * from './memory/index.js';
 export * from './middleware/index.js';
 export * from './redaction/index.js';

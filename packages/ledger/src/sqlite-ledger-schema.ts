@@ -145,6 +145,19 @@ export const ledgerMigrations: readonly string[] = [
   ALTER TABLE failures ADD COLUMN text_length INTEGER;
   UPDATE failures SET reason = code || ' (reason dropped: it could quote the input text)';
   `,
+  // 4: erasure receipts (drift forget): per erased key, its digest, the sinks and the proof
+  // that each no longer returns the point. No text, no content hash.
+  `
+  CREATE TABLE erasure_receipts (
+    id INTEGER PRIMARY KEY,
+    key_digest TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    point_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    receipt TEXT NOT NULL
+  );
+  CREATE INDEX erasure_receipts_key ON erasure_receipts (key_digest);
+  `,
 ];
 
 /** The schema version this package writes. */

@@ -20,6 +20,7 @@ import {
 } from '@drift-spark/core';
 import Database from 'better-sqlite3';
 import { isLockStale, isProcessAlive, type LockHolder, lockedError } from './sqlite-ledger-lock.js';
+import { maintenanceQueries } from './sqlite-ledger-maintenance.js';
 import { LedgerNames } from './sqlite-ledger-names.js';
 import { scrubOptions } from './sqlite-ledger-options.js';
 import { ensureLedgerDirectory, resolveLedgerPath } from './sqlite-ledger-path.js';
@@ -114,6 +115,21 @@ export function createSqliteLedger(options: SqliteLedgerOptions = {}): SqliteLed
     },
     async checkIntegrity() {
       open().checkIntegrity();
+    },
+    async livePoints(query) {
+      return open().maintenance.livePoints(query);
+    },
+    async sinksOfSource(sourceId) {
+      return open().maintenance.sinksOfSource(sourceId);
+    },
+    async erasedPoints(pointIds) {
+      return open().maintenance.erasedPoints(pointIds);
+    },
+    async saveErasureReceipt(receipt) {
+      open().maintenance.saveErasureReceipt(receipt);
+    },
+    async erasureReceipts(keyDigest) {
+      return open().maintenance.erasureReceipts(keyDigest);
     },
     async close() {
       if (closed) return;
@@ -495,8 +511,16 @@ function openLedger(options: SqliteLedgerOptions) {
     return row ? toRun(row) : undefined;
   };
 
+  const maintenance = maintenanceQueries(db, names);
   return {
     db,
+    maintenance: {
+      livePoints: wrap('read live points', maintenance.livePoints),
+      sinksOfSource: wrap('list the sinks of a source', maintenance.sinksOfSource),
+      erasedPoints: wrap('read erased points', maintenance.erasedPoints),
+      saveErasureReceipt: wrap('record an erasure receipt', maintenance.saveErasureReceipt),
+      erasureReceipts: wrap('read erasure receipts', maintenance.erasureReceipts),
+    },
     startRun: wrap('start a run', (run: RunStart) => startRun.immediate(run)),
     finishRun: wrap('finish a run', (runId: string, finish: RunFinish) =>
       finishRun.immediate(runId, finish),
@@ -522,6 +546,13 @@ function openLedger(options: SqliteLedgerOptions) {
         recordErasure.immediate(entries);
       } finally {
         db.pragma(`secure_delete = ${secureDelete}`);
+      }
+      // secure_delete covers what this transaction frees, not copies of erased rows that
+      // earlier page splits left in the unused space of pages: VACUUM rewrites every page.
+      try {
+        db.exec('VACUUM');
+      } catch {
+        // Another process holds a read transaction: the checkpoint below still runs.
       }
       try {
         db.pragma('wal_checkpoint(TRUNCATE)');

@@ -55,6 +55,7 @@ export interface RunCommandOptions {
   ledger?: string;
   spark?: string;
   json?: boolean;
+  includeForgotten?: boolean;
 }
 
 export type RunKindFlag = 'embed' | 'watch';
@@ -157,6 +158,7 @@ export async function runPipelineCommand(
       dedup: options.dedup,
       storeContent: options.storeContent,
       maxCostUsd: options.maxCost,
+      includeForgotten: options.includeForgotten === true,
       signal: io.signal,
       onEvent: progress.onEvent,
     };
@@ -340,6 +342,8 @@ function resultObject(
   for (const name of counterNames) object[name] = result[name];
   object.durationS = result.durationS;
   object.duplicateKeys = result.duplicateKeys;
+  object.rowsForgotten = result.rowsForgotten;
+  object.rowsSwept = result.rowsSwept;
   if (context.kind === 'watch') {
     const sync = result as SyncResult;
     object.sinceVersion = sync.sinceVersion;
@@ -399,6 +403,14 @@ function printResult(
       `${formatInt(result.rowsDeduped)} unchanged, ${formatInt(result.rowsSkipped)} without text, ${formatInt(result.rowsFailed)} failed` +
       (result.rowsDeleted > 0 ? `, ${formatInt(result.rowsDeleted)} points deleted` : ''),
   );
+  if (result.rowsSwept > 0)
+    output.line(
+      `  ${formatInt(result.rowsSwept)} of them swept: their rows are gone from the table`,
+    );
+  if (result.rowsForgotten > 0)
+    output.line(
+      `  ${formatInt(result.rowsForgotten)} rows skipped: erased by drift forget (--include-forgotten embeds them again)`,
+    );
   const price = context.options.shadowMode
     ? 'shadow mode, $0'
     : `${formatUsd(context.embedder.price.usdPerMillionTokens)} per 1M tokens`;

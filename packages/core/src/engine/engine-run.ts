@@ -12,6 +12,7 @@ import { ledgerDescribesSink } from './engine-ephemeral.js';
 import { runPipeline } from './engine-pipeline.js';
 import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
 import { throwIfAborted } from './engine-retry.js';
+import { SeenPoints } from './engine-seen-points.js';
 import {
   checkAgainstSink,
   findSinkLoss,
@@ -20,6 +21,7 @@ import {
   thenReconcile,
 } from './engine-sink-truth.js';
 import { RunState } from './engine-state.js';
+import { markSeen, maySweep, sweepUnseen } from './engine-sweep.js';
 import type {
   EmbedRunOptions,
   RunOptions,
@@ -47,6 +49,8 @@ export async function embed(input: EmbedRunOptions): Promise<RunResult> {
   const state = new RunState('embed', options.runId ?? randomUUID(), options);
   checkAgainstSink(state, loss);
   const duplicates = new DuplicateKeys();
+  const seen = new SeenPoints();
+  let swept = 0;
   const result = await execute(
     state,
     {
@@ -58,12 +62,14 @@ export async function embed(input: EmbedRunOptions): Promise<RunResult> {
     async () => {
       await runPipeline(
         state,
-        scanItems({ ...readerContext(state, columns), duplicates }, version),
+        markSeen(scanItems({ ...readerContext(state, columns), duplicates }, version), seen),
       );
       warnDuplicates(state, duplicates);
+      // Mark and sweep: only after a scan that read every row.
+      if (maySweep(state)) swept = await sweepUnseen(state, seen);
     },
   );
-  return { ...result, duplicateKeys: duplicates.count };
+  return { ...result, duplicateKeys: duplicates.count, rowsSwept: swept };
 }
 
 /**
@@ -110,6 +116,8 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
       durationS: 0,
       failures: [],
       duplicateKeys: 0,
+      rowsForgotten: 0,
+      rowsSwept: 0,
       sinceVersion: toVersion,
       toVersion,
       upToDate: true,
@@ -353,6 +361,8 @@ async function execute(
     durationS,
     failures: [...state.failures],
     duplicateKeys: 0,
+    rowsForgotten: state.forgotten,
+    rowsSwept: 0,
     ...(error === undefined ? {} : { error }),
     ...(state.sinkLoss ? { sinkLoss: { ...state.sinkLoss } } : {}),
   };

@@ -59,6 +59,10 @@ export class RunState {
   /** Cost of the embedder calls in flight, as estimated before each call (for `maxCostUsd`). */
   reservedCostUsd = 0;
   batches = 0;
+  /** Rows skipped because they were erased on request (`drift forget`). */
+  forgotten = 0;
+  /** Whether rows erased on request are embedded again (`includeForgotten`). */
+  readonly includeForgotten: boolean;
   stopError: unknown = undefined;
   stopKind: StopKind | undefined = undefined;
   readonly #onEvent: ((event: DriftEvent) => void) | undefined;
@@ -86,6 +90,7 @@ export class RunState {
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 1000));
     this.dedup = (options.dedup ?? true) && ledgerDescribesSink(options.sink);
     this.storeContent = options.storeContent ?? true;
+    this.includeForgotten = options.includeForgotten ?? false;
     this.maxCostUsd = options.maxCostUsd;
     const maxPoints = options.sink.capabilities?.maxPointsPerWrite;
     this.maxPointsPerWrite =

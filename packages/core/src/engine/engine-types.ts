@@ -29,6 +29,11 @@ export interface RunOptions {
   maxCostUsd?: number;
   /** Retry policy for retryable embedder and sink errors. */
   retry?: RetryOptions;
+  /**
+   * Embed rows erased on request (`drift forget`) again when the table still holds them.
+   * Default false: they are skipped and counted in `rowsForgotten` (the request wins).
+   */
+  includeForgotten?: boolean;
   /** Use this run id instead of a new one. */
   runId?: string;
   signal?: AbortSignal;
@@ -81,6 +86,13 @@ export interface RunResult extends RunCounters {
    * identify a row. The last row read of each key is the one in the sink. 0 for a change range.
    */
   duplicateKeys: number;
+  /** Rows skipped because they were erased on request (see `includeForgotten`). */
+  rowsForgotten: number;
+  /**
+   * Points deleted by the sweep of a full `embed` (their rows are gone from the table);
+   * included in `rowsDeleted`. 0 for a change range and for a scan that did not finish.
+   */
+  rowsSwept: number;
   /** The error that failed the run, when status is `failed`. */
   error?: string;
   /**
@@ -119,6 +131,8 @@ export interface PlanResult {
   rowsDeduped: number;
   /** Rows with null or empty text. */
   rowsSkipped: number;
+  /** Rows erased on request that would be skipped (see `includeForgotten`). */
+  rowsForgotten: number;
   /** Rows of a snapshot scan whose key an earlier row had (see `RunResult.duplicateKeys`). */
   duplicateKeys: number;
   /** Points that would be deleted. */
