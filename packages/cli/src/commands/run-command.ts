@@ -225,7 +225,8 @@ export async function runPipelineCommand(
     if (result.rowsEmbedded + result.rowsReused > 0) await finalizeSink(sink, output, io.signal);
     printResult(output, result, context);
     const recovery = (result as SyncResult).recoveryNeeded;
-    if (recovery) output.error(recoveryRemedy(recovery, options.table), 'recovery-needed');
+    if (recovery)
+      output.note(`${output.errorColors.red('drift:')} ${recoveryRemedy(recovery, options.table)}`);
     if (result.status === 'failed') return ExitCode.Failed;
     if (result.status === 'partial') return ExitCode.Partial;
     return ExitCode.Done;
