@@ -119,7 +119,11 @@ async function main(): Promise<void> {
         pointsRemoved: recovered.pointsSwept,
         seconds: Number(seconds.toFixed(1)),
       },
-      fullReembed: { textsEmbedded: peer.sent.texts, tokens: peer.sent.tokens, seconds: Number(peerS.toFixed(1)) },
+      fullReembed: {
+        textsEmbedded: peer.sent.texts,
+        tokens: peer.sent.tokens,
+        seconds: Number(peerS.toFixed(1)),
+      },
       paidShareOfRows: Number((ours.sent.texts / rows).toFixed(4)),
       tokensRatioToFullReembed: Number((ours.sent.tokens / peer.sent.tokens).toFixed(4)),
       peakRssMb: Math.round(peakRss / 2 ** 20),

@@ -63,7 +63,8 @@ describe('drift watch --follow', () => {
     server = await startTestServer({
       [openAIEmbeddingsRoute]: (request, context) => {
         const roll = faults();
-        if (roll < 0.05) return openAIError(500, 'The server had an error.', { type: 'server_error' });
+        if (roll < 0.05)
+          return openAIError(500, 'The server had an error.', { type: 'server_error' });
         if (roll < 0.1)
           return openAIError(429, 'Rate limit reached.', {
             type: 'requests',
@@ -110,7 +111,10 @@ describe('drift watch --follow', () => {
       ],
       {
         cwd: work,
-        env: childEnv(work, { OPENAI_API_KEY: 'sk-test-follow', OPENAI_BASE_URL: `${server.url}/v1` }),
+        env: childEnv(work, {
+          OPENAI_API_KEY: 'sk-test-follow',
+          OPENAI_BASE_URL: `${server.url}/v1`,
+        }),
         onStart: (started) => {
           child = started;
           started.stderr?.on('data', (chunk: Buffer) => {
@@ -155,8 +159,12 @@ describe('drift watch --follow', () => {
     expect(run.stderr).toMatch(/stopped: \d+ versions applied/);
 
     const sourceId = /of source ([0-9a-f-]{36})/.exec(
-      (await runDrift(['status', '--sink', sinkUri, '--ledger', ledger], { cwd: work, env: childEnv(work) }))
-        .stdout,
+      (
+        await runDrift(['status', '--sink', sinkUri, '--ledger', ledger], {
+          cwd: work,
+          env: childEnv(work),
+        })
+      ).stdout,
     )?.[1];
     expect(sourceId).toBeDefined();
     const expected = expectedPoints(sourceId!, table.rows.values());
