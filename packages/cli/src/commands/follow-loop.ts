@@ -83,6 +83,8 @@ export async function followLoop(context: FollowContext): Promise<number> {
   const totals = { versions: 0, runs: 0, failures: 0 };
   let failuresInRow = 0;
   let deletesAppliedTo = -1;
+  /** Set when a run stopped at the day's budget: embedding waits for the next UTC day. */
+  let pausedUntil = 0;
   // --recover with --follow: recover first, and again whenever the feed cannot go on.
   const autoRecover = follow.recover === true;
   let recoverNext = autoRecover;
@@ -101,7 +103,9 @@ export async function followLoop(context: FollowContext): Promise<number> {
       try {
         const fresh = await readFreshness(source, runOptions.ledger, ref);
         metrics.freshness(fresh);
-        const budget = await readDayBudget(runOptions.ledger, ref.sinkId, follow.maxCostPerDay);
+        const read = await readDayBudget(runOptions.ledger, ref.sinkId, follow.maxCostPerDay);
+        // The engine stops before a call would pass the budget, so what is left may never reach 0.
+        const budget = { ...read, exhausted: read.exhausted || Date.now() < pausedUntil };
         metrics.budget(budget);
         const latest = fresh.latestVersion ?? 0;
         const maxCostUsd = Math.min(
@@ -156,7 +160,10 @@ export async function followLoop(context: FollowContext): Promise<number> {
           if (result.status === 'succeeded') {
             totals.versions += versions;
             failuresInRow = 0;
-          } else if (!(await budgetSpent(context, ref.sinkId))) {
+          } else if (result.errorCode === 'cost-limit' && budget.limitUsd !== undefined) {
+            pausedUntil = budget.resetsAt.getTime();
+            waitMs = 0;
+          } else {
             throw new Error(result.error ?? `${result.rowsFailed} rows failed`);
           }
         }
@@ -195,12 +202,6 @@ export async function followLoop(context: FollowContext): Promise<number> {
     ),
   );
   return ExitCode.Done;
-}
-
-async function budgetSpent(context: FollowContext, sinkId: string): Promise<boolean> {
-  if (context.follow.maxCostPerDay === undefined) return false;
-  return (await readDayBudget(context.runOptions.ledger, sinkId, context.follow.maxCostPerDay))
-    .exhausted;
 }
 
 function reportRun(output: Output, result: SyncResult, lagSeconds: number | undefined): void {

@@ -380,6 +380,9 @@ export async function execute(
     failures: [...state.failures],
     duplicateKeys: 0,
     ...(error === undefined ? {} : { error }),
+    ...(state.stopped && DriftError.isInstance(state.stopError)
+      ? { errorCode: state.stopError.code }
+      : {}),
     ...(state.sinkLoss ? { sinkLoss: { ...state.sinkLoss } } : {}),
   };
 }

@@ -94,6 +94,8 @@ export interface RunResult extends RunCounters {
   duplicateKeys: number;
   /** The error that failed the run, when status is `failed`. */
   error?: string;
+  /** The Drift error code of `error`, when it has one (e.g. `cost-limit`). */
+  errorCode?: string;
   /**
    * Set when the sink held fewer points than the ledger records (it was dropped,
    * deleted or emptied): the run checked every row against the sink, re-adopted the
