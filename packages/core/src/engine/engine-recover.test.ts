@@ -64,7 +64,14 @@ describe('recover', () => {
 
     embedder.embedded.length = 0;
     const recovered = await recover({ ...base, source });
-    expect(recovered).toMatchObject({ status: 'succeeded', toVersion: 3, pointsSwept: 1 });
+    expect(recovered).toMatchObject({
+      status: 'succeeded',
+      toVersion: 3,
+      pointsSwept: 1,
+      inserted: 0,
+      updated: 1,
+      deleted: 1,
+    });
     expect(embedder.embedded).toEqual(['two, changed']);
     expect(await keysAndSources(sink)).toEqual(['table-v1:1:one', 'table-v1:2:two, changed']);
     const ref = { sourceId: source.id, sinkId: sink.id, fingerprint: embedder.fingerprint };

@@ -97,6 +97,8 @@ export async function recover(input: RecoverRunOptions): Promise<RecoverResult> 
     upToDate: false,
     bootstrapped: true,
     ...state.changes,
+    // A snapshot's unchanged rows are not changes of the table (a feed's rewritten rows are).
+    updated: Math.max(0, state.changes.updated - state.counters.rowsDeduped),
     previousSourceIds: previous,
     pointsSwept,
   };
