@@ -218,4 +218,110 @@ describe('drift watch --follow', () => {
     expect(lags.length).toBeGreaterThan(Math.max(5, (durationMs - 30_000) / 2000));
     expect(fresh / lags.length).toBeGreaterThan(0.8);
   });
+
+  it('--max-cost-per-day: once the day is spent, embedding pauses and deletes still apply; status and metrics say so', async () => {
+    const tablePath = join(work, 'budget');
+    const sinkUri = `pglite://${join(work, 'budget-sink')}?table=tickets`;
+    const ledger = join(work, 'budget.db');
+    const row = (id: number) => ({
+      id,
+      body: `budget ticket ${id}: the export stops after ten thousand rows`,
+      category: null,
+      n: id,
+    });
+    await writer.request({
+      op: 'create',
+      path: tablePath,
+      rows: Array.from({ length: 20 }, (_, i) => row(i + 1)),
+    });
+    let child: ChildProcess | undefined;
+    let port: number | undefined;
+    const env = childEnv(work, {
+      OPENAI_API_KEY: 'sk-test-budget',
+      OPENAI_BASE_URL: `${server.url}/v1`,
+    });
+    // At $1000 per 1M tokens a row costs about $0.015: the 20 rows of the bootstrap fit in
+    // $0.40, the 20 rows inserted next do not.
+    const exited = runDrift(
+      [
+        'watch',
+        '--table',
+        tablePath,
+        '--text-col',
+        'body',
+        '--model',
+        model,
+        '--sink',
+        sinkUri,
+        '--ledger',
+        ledger,
+        '--price',
+        '1000',
+        '--follow',
+        '--interval',
+        '1s',
+        '--metrics-port',
+        '0',
+        '--max-cost-per-day',
+        '0.4',
+      ],
+      {
+        cwd: work,
+        env,
+        onStart: (started) => {
+          child = started;
+          started.stderr?.on('data', (chunk: Buffer) => {
+            const match = /metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(chunk.toString());
+            if (match) port = Number(match[1]);
+          });
+        },
+      },
+    );
+    const until = async (what: string, check: (metrics: Map<string, number>) => boolean) => {
+      for (let waited = 0; ; waited++) {
+        while (port === undefined) await sleep(100);
+        const metrics = await scrape(port);
+        if (check(metrics)) return metrics;
+        expect(waited, what).toBeLessThan(120);
+        await sleep(1000);
+      }
+    };
+    await until('bootstrap', (metrics) => metrics.get('drift_checkpoint_version') === 0);
+    const { version } = await writer.request({
+      op: 'merge',
+      upserts: Array.from({ length: 20 }, (_, i) => row(i + 101)),
+      deletes: [1, 2],
+    });
+    const paused = await until(
+      'budget spent',
+      (metrics) => metrics.get('drift_budget_exhausted') === 1,
+    );
+    await until(
+      'deletes applied',
+      (metrics) => (metrics.get('drift_rows_deleted_total') ?? 0) >= 2,
+    );
+    expect(paused.get('drift_checkpoint_version')).toBe(0);
+    expect(paused.get('drift_cost_today_usd')).toBeLessThanOrEqual(0.4);
+    const status = parseJson(
+      await runDrift(
+        ['status', '--sink', sinkUri, '--ledger', ledger, '--table', tablePath, '--json'],
+        { cwd: work, env },
+      ),
+    );
+    expect(status.freshness).toMatchObject({
+      latestVersion: version,
+      checkpointVersion: 0,
+      backlogVersions: 1,
+      budgetExhausted: true,
+    });
+    child!.kill('SIGTERM');
+    const run = await exited;
+    expect(run.code, run.stderr.slice(-3000)).toBe(0);
+    expect(run.stderr).toMatch(/daily budget of \$0\.4000 spent/);
+    const keys = new Set(
+      [...(await readSink(sinkUri, model, dimensions)).values()].map((point) => point.key),
+    );
+    expect(keys.has('1') || keys.has('2')).toBe(false);
+    expect(keys.has('3')).toBe(true);
+  });
 });
