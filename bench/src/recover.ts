@@ -9,6 +9,11 @@
  *   pnpm --filter @drift-spark/core build && pnpm --filter @drift-spark/source-delta build
  *   pnpm --filter @drift-spark/bench exec tsx src/recover.ts
  *   ROWS=20000 pnpm --filter @drift-spark/bench exec tsx src/recover.ts
+ *
+ * Measured 2026-11-29 on the shared 2-core machine (100k rows): the recovery embedded 1,000
+ * texts (1.00% of the rows, 1.04% of the full re-embed's tokens), reused 99,000 vectors,
+ * removed the old table's 100,000 points; 141 s against 27 s for the peer (which writes to
+ * an in-memory ledger, ours to SQLite); peak RSS 788 MB (both sinks are in memory).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

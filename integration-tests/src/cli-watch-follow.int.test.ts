@@ -302,6 +302,11 @@ describe('drift watch --follow', () => {
     );
     expect(paused.get('drift_checkpoint_version')).toBe(0);
     expect(paused.get('drift_cost_today_usd')).toBeLessThanOrEqual(0.4);
+    child!.kill('SIGTERM');
+    const run = await exited;
+    expect(run.code, run.stderr.slice(-3000)).toBe(0);
+    expect(run.stderr).toMatch(/daily budget of \$0\.4000 spent/);
+    // The sink's folder is free once drift is gone: status reads the pause from the ledger.
     const status = parseJson(
       await runDrift(
         ['status', '--sink', sinkUri, '--ledger', ledger, '--table', tablePath, '--json'],
@@ -314,10 +319,6 @@ describe('drift watch --follow', () => {
       backlogVersions: 1,
       budgetExhausted: true,
     });
-    child!.kill('SIGTERM');
-    const run = await exited;
-    expect(run.code, run.stderr.slice(-3000)).toBe(0);
-    expect(run.stderr).toMatch(/daily budget of \$0\.4000 spent/);
     const keys = new Set(
       [...(await readSink(sinkUri, model, dimensions)).values()].map((point) => point.key),
     );
