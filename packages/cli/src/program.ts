@@ -14,6 +14,7 @@ import { searchCommand } from './commands/search-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { ExitCode } from './errors/cli-error.js';
 import { maintenanceCommands } from './maintenance-commands.js';
+import { addFollowOptions, followHelp } from './options/follow-options.js';
 import {
   parseDate,
   parsePositiveInteger,
@@ -82,18 +83,25 @@ function addRunOptions(command: Command, kind: RunKindFlag) {
     .option('--json', "print one JSON object with the run's counters on stdout")
     .option('--include-forgotten', 'embed rows erased by drift forget again (default: skip them)');
   return kind === 'embed'
-    ? withCommon.option(
-        '--version <v>',
-        'read the table as of this version (time travel; default the latest)',
-        parseVersion,
-      )
-    : withCommon
+    ? withCommon
         .option(
-          '--since-version <v>',
-          'first version to apply (default: after the checkpoint; none: bootstrap from the latest snapshot)',
+          '--version <v>',
+          'read the table as of this version (time travel; default the latest)',
           parseVersion,
         )
-        .option('--to-version <v>', 'last version to apply (default: the latest)', parseVersion);
+        .option(
+          '--adopt-sink',
+          'the ledger was lost (a new runner): first record the points the sink holds, from their key, content_hash and model, so unchanged rows are not embedded again',
+        )
+    : addFollowOptions(
+        withCommon
+          .option(
+            '--since-version <v>',
+            'first version to apply (default: after the checkpoint; none: bootstrap from the latest snapshot)',
+            parseVersion,
+          )
+          .option('--to-version <v>', 'last version to apply (default: the latest)', parseVersion),
+      );
 }
 
 /** The `drift` program. Actions store their exit code in `state.exitCode`. */
@@ -137,7 +145,11 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
       ]),
     )
     .action(async (options) => {
-      state.exitCode = await runPipelineCommand('embed', options as RunCommandOptions, io);
+      state.exitCode = await runPipelineCommand(
+        'embed',
+        options as unknown as RunCommandOptions,
+        io,
+      );
     });
 
   const watch = addRunOptions(
@@ -151,10 +163,17 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
       examples([
         'drift watch --table ./tickets --text-col body --shadow-mode',
         'drift watch --table ./data/docs --text-col body --sink postgres://me@localhost:5432/app?table=docs --since-version 12',
+        'drift watch --table ./tickets --text-col body --follow --interval 30s --metrics-port 9464 --max-cost-per-day 5',
+        'drift watch --table ./tickets --text-col body --recover   # after a recreated or vacuumed table',
       ]),
     )
+    .addHelpText('after', followHelp)
     .action(async (options) => {
-      state.exitCode = await runPipelineCommand('watch', options as RunCommandOptions, io);
+      state.exitCode = await runPipelineCommand(
+        'watch',
+        options as unknown as RunCommandOptions,
+        io,
+      );
     });
 
   const status = new Command('status')
@@ -163,11 +182,19 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     )
     .requiredOption('--sink <uri>', 'the sink to inspect')
     .option('--limit <n>', 'how many recent runs to show', parsePositiveInteger, 5)
+    .option(
+      '--table <table>',
+      "also show how far the sink is behind this table: latest version and commit time against the checkpoint (lag, backlog), and today's spend",
+    )
+    .option('--spark <url>', 'read --table through Spark Connect')
     .option('--ledger <path>', 'the ledger file (default: $DRIFT_LEDGER or ~/.drift/ledger.db)')
     .option('--json', 'print one JSON object on stdout')
     .addHelpText(
       'after',
-      examples(["drift status --sink 'pglite://./.drift/tickets?table=tickets'"]),
+      examples([
+        "drift status --sink 'pglite://./.drift/tickets?table=tickets'",
+        "drift status --sink 'pglite://./.drift/tickets?table=tickets' --table ./tickets",
+      ]),
     )
     .action(async (options) => {
       state.exitCode = await statusCommand(options, io);

@@ -30,6 +30,10 @@ import { defaultModel, resolveEmbedder } from '../resolve/resolve-embedder.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri, defaultSinkUri } from '../resolve/resolve-sink.js';
 import { createSource, parseTable } from '../resolve/resolve-table.js';
+import { adoptSinkPoints } from './adopt-sink.js';
+import { checkFollowFlags } from './follow-flags.js';
+import { followLoop } from './follow-loop.js';
+import { recoveryRemedy, runEmbed, runWatch } from './recovery-run.js';
 import { stoppedResultObject } from './stopped-run-result.js';
 
 /** The flags `embed` and `watch` share. */
@@ -56,6 +60,16 @@ export interface RunCommandOptions {
   spark?: string;
   json?: boolean;
   includeForgotten?: boolean;
+  /** watch: rebuild from a snapshot diffed against the ledger (a recreated or vacuumed table). */
+  recover?: boolean;
+  /** watch: keep running (see follow-loop.ts). */
+  follow?: boolean;
+  /** watch --follow: milliseconds between polls. */
+  interval?: number;
+  metricsPort?: number;
+  maxCostPerDay?: number;
+  /** embed: rebuild a lost ledger from the sink's payloads instead of re-embedding. */
+  adoptSink?: boolean;
 }
 
 export type RunKindFlag = 'embed' | 'watch';
@@ -100,6 +114,7 @@ export async function runPipelineCommand(
         '--since-version and --to-version belong to drift watch; drift embed takes --version to read the table as of a version.',
       );
     }
+    checkFollowFlags(kind, options);
     if (kind === 'watch' && options.version !== undefined) {
       throw usageError(
         'drift watch follows the change feed: use --since-version/--to-version (drift embed takes --version).',
@@ -159,6 +174,7 @@ export async function runPipelineCommand(
       storeContent: options.storeContent,
       maxCostUsd: options.maxCost,
       includeForgotten: options.includeForgotten === true,
+      location: redactUri(target.location),
       signal: io.signal,
       onEvent: progress.onEvent,
     };
@@ -188,13 +204,32 @@ export async function runPipelineCommand(
       return ExitCode.Done;
     }
 
+    if (options.follow) {
+      const follow = { intervalMs: options.interval ?? 30_000, recover: options.recover };
+      return await followLoop({
+        runOptions,
+        source,
+        table: options.table,
+        output,
+        io,
+        follow: {
+          ...follow,
+          metricsPort: options.metricsPort,
+          maxCostPerDay: options.maxCostPerDay,
+        },
+      });
+    }
+    if (options.adoptSink) await adoptSinkPoints(runOptions, output);
     const result =
       kind === 'embed'
-        ? await coreFunction('embed')(runOptions)
-        : await coreFunction('sync')(runOptions);
+        ? await runEmbed(runOptions, output)
+        : await runWatch(runOptions, options.recover === true, options.table);
     progress.stop();
     if (result.rowsEmbedded + result.rowsReused > 0) await finalizeSink(sink, output, io.signal);
     printResult(output, result, context);
+    const recovery = (result as SyncResult).recoveryNeeded;
+    if (recovery)
+      output.note(`${output.errorColors.red('drift:')} ${recoveryRemedy(recovery, options.table)}`);
     if (result.status === 'failed') return ExitCode.Failed;
     if (result.status === 'partial') return ExitCode.Partial;
     return ExitCode.Done;
@@ -353,6 +388,7 @@ function resultObject(
     object.updated = sync.updated;
     object.deleted = sync.deleted;
     object.bootstrapped = sync.bootstrapped;
+    if (sync.recoveryNeeded) object.recoveryNeeded = sync.recoveryNeeded;
   }
   object.model = context.embedder.id;
   object.shadowMode = context.options.shadowMode === true;

@@ -7,9 +7,13 @@ import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { withCommand } from './command-context.js';
 import { countSinkPoints } from './sink-reading.js';
+import { freshnessLines, freshnessObject, statusFreshness } from './status-freshness.js';
 
 export interface StatusOptions {
   sink: string;
+  /** Show the lag and backlog of the sink against this table. */
+  table?: string;
+  spark?: string;
   ledger?: string;
   limit?: number;
   json?: boolean;
@@ -43,6 +47,11 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
       if (checkpoint) checkpoints.push(checkpoint);
     }
     const inStep = sinkPoints === undefined ? undefined : sinkPoints === ledgerPoints;
+    const freshness = options.table
+      ? await statusFreshness(options.table, options.spark, sink, ledger, runs, io, (close) =>
+          track.close(close),
+        )
+      : undefined;
 
     if (output.json) {
       output.result({
@@ -58,6 +67,7 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
           updatedAt: checkpoint.updatedAt,
         })),
         runs: runs.map(runObject),
+        ...(freshness ? { freshness: freshnessObject(freshness) } : {}),
       });
       return ExitCode.Done;
     }
@@ -85,6 +95,7 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
         `  checkpoint: version ${checkpoint.version} of source ${checkpoint.sourceId} (${checkpoint.fingerprint}), run ${checkpoint.runId}, ${formatDate(checkpoint.updatedAt)}`,
       );
     }
+    for (const line of freshness ? freshnessLines(freshness) : []) output.line(line);
     if (runs.length === 0) {
       output.line(
         '  no runs recorded for this sink in this ledger (is --ledger / DRIFT_LEDGER the one the runs used?)',

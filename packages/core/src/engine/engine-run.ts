@@ -7,10 +7,16 @@ import { zeroCounters } from '../ledger-support/ledger-support.js';
 import type { CheckpointRef, Ledger, RunKind } from '../spec/ledger-v1.js';
 import type { SinkOpenResult } from '../spec/sink-v1.js';
 import type { SourceDescription } from '../spec/source-v1.js';
+import { onlyDeletes } from './engine-deletes-only.js';
 import { DuplicateKeys } from './engine-duplicates.js';
 import { ledgerDescribesSink } from './engine-ephemeral.js';
 import { runPipeline } from './engine-pipeline.js';
 import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
+import {
+  assertNotRecreated,
+  type RecoveryReason,
+  recoveryReasonOf,
+} from './engine-recovery-need.js';
 import { throwIfAborted } from './engine-retry.js';
 import { SeenPoints } from './engine-seen-points.js';
 import {
@@ -101,6 +107,8 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
   const fromVersion =
     options.fromVersion ??
     (ledgerDescribesSink(options.sink) ? await resumeVersion(options.ledger, ref) : undefined);
+  if (fromVersion === undefined && ledgerDescribesSink(options.sink))
+    await assertNotRecreated(options.ledger, ref, options.location);
   const runId = options.runId ?? randomUUID();
   // Opened before the "nothing new" answer: a sink that lost its points is repaired even then.
   const loss = await sinkLoss(options, await openSink(options));
@@ -140,6 +148,7 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
       columns,
       bootstrapped,
       totalRows: bootstrapped ? scanRowCount(description, toVersion) : undefined,
+      ...(options.deletesOnly ? { deletesOnly: true } : {}),
     },
     async () => {
       const context = readerContext(state, columns);
@@ -149,12 +158,15 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
           ? noItems()
           : changeItems(context, sinceVersion, toVersion);
       // The feed says nothing of rows it did not touch: after a loss, reconcile a snapshot too.
+      const applied = options.deletesOnly ? onlyDeletes(feed) : feed;
       await runPipeline(
         state,
-        loss && !bootstrapped ? thenReconcile(state, feed, scanItems(context, toVersion)) : feed,
+        loss && !bootstrapped
+          ? thenReconcile(state, applied, scanItems(context, toVersion))
+          : applied,
       );
       warnDuplicates(state, duplicates);
-      if (!state.stopped && state.counters.rowsFailed === 0) {
+      if (!state.stopped && state.counters.rowsFailed === 0 && !options.deletesOnly) {
         await options.ledger.setCheckpoint({ ...ref, version: toVersion, runId });
       }
     },
@@ -167,11 +179,18 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
     upToDate: false,
     bootstrapped,
     ...state.changes,
+    ...recoveryOf(state.stopError),
   };
 }
 
+/** A run the feed could not carry from its checkpoint says which recovery it needs. */
+function recoveryOf(error: unknown): { recoveryNeeded?: RecoveryReason } {
+  const reason = recoveryReasonOf(error);
+  return reason === undefined ? {} : { recoveryNeeded: reason };
+}
+
 /** Tells the caller that the key columns do not identify a row (before the run ends). */
-function warnDuplicates(state: RunState, duplicates: DuplicateKeys): void {
+export function warnDuplicates(state: RunState, duplicates: DuplicateKeys): void {
   if (duplicates.count === 0) return;
   state.emit({
     type: 'duplicate-keys',
@@ -208,7 +227,7 @@ export async function prepareRun(options: RunOptions) {
   return { description, columns: projectedColumns(options) };
 }
 
-async function openSink(options: RunOptions): Promise<SinkOpenResult | undefined> {
+export async function openSink(options: RunOptions): Promise<SinkOpenResult | undefined> {
   const { embedder } = options;
   return (await options.sink.open({
     dimensions: embedder.dimensions,
@@ -219,7 +238,7 @@ async function openSink(options: RunOptions): Promise<SinkOpenResult | undefined
 }
 
 /** With dedup on, whether the sink lost points the ledger records (it then checks every row). */
-function sinkLoss(
+export function sinkLoss(
   options: RunOptions,
   opened: SinkOpenResult | undefined,
 ): Promise<SinkLoss | undefined> {
@@ -245,17 +264,21 @@ export function readerContext(
   };
 }
 
-interface ExecuteOptions {
+export interface ExecuteOptions {
   fromVersion: number | undefined;
   toVersion: number | undefined;
   columns: string[];
   bootstrapped?: boolean;
   /** Rows the scan will read, when the source knows (for the progress bar). */
   totalRows?: number | undefined;
+  /** Why a recovery run rebuilt the state from a snapshot. */
+  recovered?: string;
+  /** A run that applied only deletes (a spent daily budget). */
+  deletesOnly?: boolean;
 }
 
 /** The source's row count applies only to a scan of the version it describes. */
-function scanRowCount(description: SourceDescription, version: number | undefined) {
+export function scanRowCount(description: SourceDescription, version: number | undefined) {
   return version === description.latestVersion ? description.rowCount : undefined;
 }
 
@@ -284,7 +307,7 @@ export async function resumeVersion(
 }
 
 /** Records the run (taking the lock), runs the body, records the outcome (releasing it). */
-async function execute(
+export async function execute(
   state: RunState,
   run: ExecuteOptions,
   body: () => Promise<void>,
@@ -311,6 +334,9 @@ async function execute(
       storeContent: state.storeContent,
       ...(state.maxCostUsd === undefined ? {} : { maxCostUsd: state.maxCostUsd }),
       ...(run.bootstrapped === undefined ? {} : { bootstrapped: run.bootstrapped }),
+      ...(state.location === undefined ? {} : { location: state.location }),
+      ...(run.recovered === undefined ? {} : { recovered: run.recovered }),
+      ...(run.deletesOnly ? { deletesOnly: true } : {}),
     },
     startedAt: new Date(),
   });
@@ -364,6 +390,9 @@ async function execute(
     rowsForgotten: state.forgotten,
     rowsSwept: 0,
     ...(error === undefined ? {} : { error }),
+    ...(state.stopped && DriftError.isInstance(state.stopError)
+      ? { errorCode: state.stopError.code }
+      : {}),
     ...(state.sinkLoss ? { sinkLoss: { ...state.sinkLoss } } : {}),
   };
 }

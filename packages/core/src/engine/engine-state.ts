@@ -41,6 +41,7 @@ export class RunState {
   readonly dedup: boolean;
   readonly storeContent: boolean;
   readonly maxCostUsd: number | undefined;
+  readonly location: string | undefined;
   readonly maxPointsPerWrite: number;
   readonly retry: ResolvedRetryOptions;
   readonly limiter: AdaptiveLimiter;
@@ -92,6 +93,7 @@ export class RunState {
     this.storeContent = options.storeContent ?? true;
     this.includeForgotten = options.includeForgotten ?? false;
     this.maxCostUsd = options.maxCostUsd;
+    this.location = options.location;
     const maxPoints = options.sink.capabilities?.maxPointsPerWrite;
     this.maxPointsPerWrite =
       maxPoints !== undefined && maxPoints > 0 ? Math.floor(maxPoints) : Number.POSITIVE_INFINITY;
