@@ -1,3 +1,5 @@
+import type { MigrationStoreV1 } from './migration-v1.js';
+
 /**
  * The Ledger is Drift's memory: runs, one row per live point, an append-only history,
  * checkpoints and failures. It never stores raw text or credentials.
@@ -211,6 +213,8 @@ export interface LedgerV1 {
    * damaged (`drift status` calls it, so a corrupt ledger is never reported "in step").
    */
   checkIntegrity?(): Promise<void>;
+  /** Optional: the migrations between models (`drift migrate`), their steps, runs and spend. */
+  readonly migrations?: MigrationStoreV1;
   close(): Promise<void>;
 }
 
