@@ -7,6 +7,7 @@ import {
   type PointPayload,
   type SearchHit,
   type SinkCallOptions,
+  type SinkAlias,
   type SinkCapabilities,
   SinkError,
   type SinkOpenOptions,
@@ -14,6 +15,7 @@ import {
   type StoredPoint,
 } from '@drift-spark/core';
 import { encodeBinaryCopy, isUuid } from './pgvector-binary-copy.js';
+import { pgvectorAlias } from './pgvector-alias.js';
 import type { SqlDriver, SqlExecutor } from './pgvector-driver.js';
 import { toDriftError, toWriteError } from './pgvector-errors.js';
 import { derivedName, quoteIdentifier, quoteLiteral } from './pgvector-identifiers.js';
@@ -77,6 +79,10 @@ export interface PgvectorSink extends SinkV1 {
   readonly table: string;
   /** Builds the HNSW index if the sink deferred it (after a first bulk load). Idempotent. */
   finalize(options?: SinkCallOptions): Promise<void>;
+  /** A view over the table (see `pgvectorAlias`). */
+  readonly alias: SinkAlias;
+  /** Drops the table (refused while a view over it exists). */
+  drop(options?: SinkCallOptions): Promise<void>;
 }
 
 interface Row {
@@ -253,6 +259,12 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
     id: sinkId,
     table,
     capabilities,
+    alias: pgvectorAlias({
+      sinkId,
+      table: options.table,
+      ...(options.schema === undefined ? {} : { schema: options.schema }),
+      driver: ready,
+    }),
 
     async open(open) {
       if (closed)
@@ -447,6 +459,17 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
         indexPending = false;
       } catch (error) {
         throw fail(error, `build the HNSW index on ${table}`);
+      }
+    },
+
+    async drop(call) {
+      const current = ready(call?.signal);
+      // Without CASCADE: a view applications query still pointing here makes it refuse.
+      try {
+        await current.query(`drop table if exists ${table}`);
+        indexPending = false;
+      } catch (error) {
+        throw fail(error, `drop the table ${table}`);
       }
     },
 

@@ -1,0 +1,65 @@
+import { conformancePoint, unitVector } from '@drift-spark/core/testkit';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createPgliteSink } from './index.js';
+
+let shared: Promise<PGlite> | undefined;
+const database = () => {
+  shared ??= PGlite.create({ extensions: { vector } });
+  return shared;
+};
+afterAll(async () => {
+  if (shared) await (await shared).close();
+});
+
+async function sinkWith(table: string, dimensions: number, keys: string[]) {
+  const sink = createPgliteSink({ database: await database(), table });
+  const model = `test/model-${dimensions}`;
+  await sink.open({ dimensions, distance: 'cosine', model });
+  await sink.upsert(
+    keys.map((key, index) => conformancePoint(key, unitVector(dimensions, index + 1), { model })),
+  );
+  return sink;
+}
+
+describe('pgvector alias: a view applications query', () => {
+  it('moves between tables of different dimensions; plain SQL through the view follows', async () => {
+    const db = await database();
+    const a = await sinkWith('docs_a', 8, ['1', '2']);
+    const b = await sinkWith('docs_b', 4, ['1', '2', '3']);
+    expect(await a.alias.read('docs_live')).toBeUndefined();
+    await a.alias.point('docs_live');
+    await a.alias.point('docs_live'); // idempotent
+    const viaView = async () =>
+      (
+        await db.query<{ model: string; n: number }>(
+          'select model, count(*)::int as n from docs_live group by model',
+        )
+      ).rows;
+    expect(await viaView()).toEqual([{ model: 'test/model-8', n: 2 }]);
+    expect(await b.alias.read('docs_live')).toBe('docs_a');
+
+    await b.alias.point('docs_live');
+    expect(await viaView()).toEqual([{ model: 'test/model-4', n: 3 }]);
+    expect(await a.alias.read('docs_live')).toBe('docs_b');
+
+    // The table a view reads cannot be dropped; the one it left can.
+    await expect(b.drop()).rejects.toThrow();
+    await a.drop();
+    const left = await db.query<{ name: string }>(
+      "select relname::text as name from pg_class where relname in ('docs_a', 'docs_b')",
+    );
+    expect(left.rows).toEqual([{ name: 'docs_b' }]);
+    await a.close();
+    await b.close();
+  });
+
+  it('refuses to replace a table by a view', async () => {
+    const a = await sinkWith('docs_c', 4, ['1']);
+    await (await database()).exec('create table not_a_view (n int)');
+    await expect(a.alias.point('not_a_view')).rejects.toThrow(/not a view/);
+    await expect(a.alias.point('docs_c')).rejects.toThrow(/own table/);
+    await a.close();
+  });
+});
