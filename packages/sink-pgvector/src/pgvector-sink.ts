@@ -6,16 +6,16 @@ import {
   type Point,
   type PointPayload,
   type SearchHit,
-  type SinkCallOptions,
   type SinkAlias,
+  type SinkCallOptions,
   type SinkCapabilities,
   SinkError,
   type SinkOpenOptions,
   type SinkV1,
   type StoredPoint,
 } from '@drift-spark/core';
-import { encodeBinaryCopy, isUuid } from './pgvector-binary-copy.js';
 import { pgvectorAlias } from './pgvector-alias.js';
+import { encodeBinaryCopy, isUuid } from './pgvector-binary-copy.js';
 import type { SqlDriver, SqlExecutor } from './pgvector-driver.js';
 import { toDriftError, toWriteError } from './pgvector-errors.js';
 import { derivedName, quoteIdentifier, quoteLiteral } from './pgvector-identifiers.js';
