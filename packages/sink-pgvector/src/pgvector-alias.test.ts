@@ -63,3 +63,36 @@ describe('pgvector alias: a view applications query', () => {
     await a.close();
   });
 });
+
+describe('two sinks on one PGlite folder (a migration)', () => {
+  it('share one database in a process, so a view sees both tables', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const folder = mkdtempSync(join(tmpdir(), 'drift-pglite-two-'));
+    try {
+      const open = async (table: string, dimensions: number) => {
+        const sink = createPgliteSink({ dataDir: folder, table, lockTimeoutMs: 5_000 });
+        await sink.open({ dimensions, distance: 'cosine', model: `m/${dimensions}` });
+        await sink.upsert([
+          conformancePoint('k', unitVector(dimensions, 1), { model: `m/${dimensions}` }),
+        ]);
+        return sink;
+      };
+      const [a, b] = await Promise.all([open('t_a', 3), open('t_b', 5)]);
+      await a.alias.point('t_live');
+      await b.alias.point('t_live');
+      expect(await a.alias.read('t_live')).toBe('t_b');
+      await a.close();
+      expect(await b.count()).toBe(1);
+      await b.close();
+      // Closed by its last user: a new sink opens the folder again.
+      const again = createPgliteSink({ dataDir: folder, table: 't_b', lockTimeoutMs: 5_000 });
+      await again.open({ dimensions: 5, distance: 'cosine', model: 'm/5' });
+      expect(await again.alias.read('t_live')).toBe('t_b');
+      await again.close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
