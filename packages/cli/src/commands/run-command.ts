@@ -29,6 +29,7 @@ import { defaultModel, resolveEmbedder } from '../resolve/resolve-embedder.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri, defaultSinkUri } from '../resolve/resolve-sink.js';
 import { createSource, parseTable } from '../resolve/resolve-table.js';
+import { describeDualWrite, dualWatch, dualWriteTarget } from './migrate/migrate-watch.js';
 import { stoppedResultObject } from './stopped-run-result.js';
 
 /** The flags `embed` and `watch` share. */
@@ -185,10 +186,22 @@ export async function runPipelineCommand(
       return ExitCode.Done;
     }
 
+    // A migration open on this sink: the watch writes SINK_B too, from the same read.
+    const dual =
+      kind === 'watch'
+        ? await dualWriteTarget(
+            { source, sink, embedder, ledger, shadow: options.shadowMode === true },
+            io,
+            output,
+            closers,
+          )
+        : undefined;
+    const dualResult = dual ? await dualWatch(runOptions, dual) : undefined;
+    if (dualResult) context.migration = dualResult.migration;
     const result =
       kind === 'embed'
         ? await coreFunction('embed')(runOptions)
-        : await coreFunction('sync')(runOptions);
+        : (dualResult?.live ?? (await coreFunction('sync')(runOptions)));
     progress.stop();
     if (result.rowsEmbedded + result.rowsReused > 0) await finalizeSink(sink, output, io.signal);
     printResult(output, result, context);
@@ -327,6 +340,8 @@ interface SummaryContext {
   ledger: Ledger;
   options: RunCommandOptions;
   model: string;
+  /** SINK_B's part of a watch while a migration is open. */
+  migration?: Record<string, unknown>;
 }
 
 function resultObject(
@@ -352,6 +367,7 @@ function resultObject(
   object.sink = redactUri(context.sink.id);
   object.source = context.source.id;
   if (result.sinkLoss) object.sinkLoss = result.sinkLoss;
+  if (context.migration) object.migration = context.migration;
   if (result.failures.length > 0)
     object.failures = result.failures.map((failure) => ({
       ...failure,
@@ -405,6 +421,7 @@ function printResult(
   output.line(
     `  sink: ${redactUri(context.sink.id)}${context.sinkIsDefault ? ' (the embedded default; choose another with --sink)' : ''}`,
   );
+  if (context.migration) output.line(`  ${describeDualWrite(context.migration)}`);
   if (result.error) output.line(`  ${c.red('error:')} ${redactSecrets(result.error)}`);
   for (const failure of result.failures.slice(0, 5))
     output.line(

@@ -52,7 +52,7 @@ describe('migration: backfill and dual-write', () => {
     expect(source.reads.filter((read) => read.method === 'changes')).toEqual([
       expect.objectContaining({ fromVersion: 1, toVersion: 2 }),
     ]);
-    expect([result.live.sinceVersion, result.target.sinceVersion]).toEqual([1, 2]);
+    expect([result.live.sinceVersion, result.target?.sinceVersion]).toEqual([1, 2]);
     const truth = ['1:one v3', '4:four', '5:five'];
     expect(await keysAndDimensions(a.sink)).toEqual(truth.map((row) => `${row}:1536`));
     expect(await keysAndDimensions(b.sink)).toEqual(truth.map((row) => `${row}:1024`));

@@ -5,6 +5,7 @@ import { DriftError } from '../errors/drift-error.js';
 import { ErrorCode } from '../errors/error-codes.js';
 import { InvalidInputError } from '../errors/errors.js';
 import type { Embedder } from '../spec/embedder-v1.js';
+import type { Ledger } from '../spec/ledger-v1.js';
 import type { Sink } from '../spec/sink-v1.js';
 import { shareChangeFeed } from './shared-change-feed.js';
 
@@ -24,8 +25,12 @@ export interface MigrationSyncOptions extends Omit<SyncRunOptions, 'fromVersion'
 export interface MigrationSyncResult {
   /** SINK_A's run, with model A. */
   live: SyncResult;
-  /** SINK_B's run, with model B. */
-  target: SyncResult;
+  /**
+   * SINK_B's run, with model B; undefined when another run held SINK_B (the backfill's
+   * catch-up, which brings SINK_B to the table's latest version itself): `targetBusy` names it.
+   */
+  target?: SyncResult;
+  targetBusy?: { runId: string };
 }
 
 /**
@@ -33,7 +38,8 @@ export interface MigrationSyncResult {
  * feed: SINK_A with model A and SINK_B with model B, each from its own checkpoint to the
  * same version, so they end at the same version (vectors of B never enter A). SINK_B must
  * have been backfilled (`backfillMigration`); SINK_A bootstraps like any `sync` when it has
- * no checkpoint. Rejects with the first error either run rejected with, after both settled.
+ * no checkpoint. Rejects with the first error either run rejected with, after both settled,
+ * except SINK_B's lock held by another run (see `targetBusy`).
  */
 export async function syncMigration(options: MigrationSyncOptions): Promise<MigrationSyncResult> {
   const { target, ...live } = options;
@@ -74,16 +80,22 @@ export async function syncMigration(options: MigrationSyncOptions): Promise<Migr
       toVersion,
     }).finally(() => shared.release(1)),
   ]);
-  if (targetRun.status === 'rejected') throw targetRun.reason;
+  const busy =
+    targetRun.status === 'rejected' && DriftError.hasCode(targetRun.reason, ErrorCode.Locked)
+      ? { runId: (targetRun.reason as { holderRunId?: string }).holderRunId ?? 'unknown' }
+      : undefined;
+  if (targetRun.status === 'rejected' && !busy) throw targetRun.reason;
   if (liveRun.status === 'rejected') throw liveRun.reason;
-  return { live: liveRun.value, target: targetRun.value };
+  return busy
+    ? { live: liveRun.value, targetBusy: busy }
+    : { live: liveRun.value, target: (targetRun as PromiseFulfilledResult<SyncResult>).value };
 }
 
 export interface BackfillOptions extends RunOptions {
   /** The source version the backfill scans: pinned, so a resumed backfill reads the same rows. */
   version: number;
-  /** Run ids for the catch-up runs, in order (so a caller can link them before they start). */
-  nextRunId?: () => string;
+  /** Run ids for the catch-up runs, in order (so a caller can record them before they start). */
+  nextRunId?: () => string | Promise<string>;
 }
 
 export interface BackfillResult {
@@ -108,8 +120,9 @@ export async function backfillMigration(options: BackfillOptions): Promise<Backf
   let toVersion = version;
   if (scan.status !== 'succeeded') return { scan, catchUp, toVersion };
   for (;;) {
+    const next = nextRunId ? await nextRunId() : undefined;
     const result = await whileLocked(run.signal, () =>
-      sync({ ...run, ...(nextRunId ? { runId: nextRunId() } : {}) }),
+      sync({ ...run, ...(next === undefined ? {} : { runId: next }) }),
     );
     toVersion = result.toVersion;
     if (result.upToDate) break;
@@ -132,4 +145,16 @@ async function whileLocked<T>(signal: AbortSignal | undefined, run: () => Promis
       await sleep(500, signal);
     }
   }
+}
+
+/**
+ * The last source version fully applied to a sink with a model: its checkpoint, else the
+ * version its newest successful snapshot run scanned; undefined when neither exists.
+ */
+export async function appliedVersion(
+  ledger: Ledger,
+  ref: { sourceId: string; sinkId: string; fingerprint: string },
+): Promise<number | undefined> {
+  const next = await resumeVersion(ledger, ref);
+  return next === undefined ? undefined : next - 1;
 }
