@@ -59,6 +59,12 @@ export const providerPlugins: Readonly<Record<string, ProviderPluginRef>> = {
     packageName: '@drift-spark/provider-bedrock',
     exportName: 'createBedrockEmbedder',
   },
+  // ONNX models run in-process from DRIFT_MODELS_DIR (default ~/.cache/drift/models): no key.
+  local: {
+    kind: 'provider',
+    packageName: '@drift-spark/provider-local',
+    exportName: 'createLocalEmbedder',
+  },
 };
 
 export const ledgerPlugin: PluginRef = {
