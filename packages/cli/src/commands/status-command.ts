@@ -6,6 +6,7 @@ import { renderTable } from '../output/table.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { withCommand } from './command-context.js';
+import { printMigration, summarizeMigration } from './migrate/migrate-status.js';
 import { countSinkPoints } from './sink-reading.js';
 
 export interface StatusOptions {
@@ -43,6 +44,10 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
       if (checkpoint) checkpoints.push(checkpoint);
     }
     const inStep = sinkPoints === undefined ? undefined : sinkPoints === ledgerPoints;
+    // A migration open on this sink (as SINK_A or SINK_B): its progress and backlog.
+    const migrations = [];
+    for (const migration of (await ledger.migrations?.list({ sinkId: sink.id, open: true })) ?? [])
+      migrations.push(await summarizeMigration(ledger, migration, undefined));
 
     if (output.json) {
       output.result({
@@ -58,6 +63,7 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
           updatedAt: checkpoint.updatedAt,
         })),
         runs: runs.map(runObject),
+        migrations,
       });
       return ExitCode.Done;
     }
@@ -77,6 +83,7 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
     output.line(
       `  points: ${sinkCount} in the sink, ${formatInt(ledgerPoints)} in the ledger${verdict}`,
     );
+    for (const migration of migrations) printMigration(output, migration);
     if (checkpoints.length === 0) {
       output.line('  checkpoint: none yet (the first drift watch bootstraps from a snapshot)');
     }

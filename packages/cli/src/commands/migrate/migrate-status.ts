@@ -28,7 +28,7 @@ export interface MigrationSummary {
   fromVersion: number | null;
   toVersion: number | null;
   tableVersion: number | null;
-  /** Table versions SINK_B still has to apply (its backlog). */
+  /** Versions SINK_B still has to apply to reach the table (or SINK_A, when the table was not read). */
   backlogVersions: number | null;
   tokens: number;
   costUsd: number;
@@ -70,18 +70,19 @@ export async function summarizeMigration(
     fromVersion: fromVersion ?? null,
     toVersion: toVersion ?? null,
     tableVersion: tableVersion ?? null,
-    backlogVersions:
-      tableVersion === undefined
-        ? null
-        : toVersion === undefined
-          ? tableVersion + 1
-          : Math.max(0, tableVersion - toVersion),
+    backlogVersions: backlog(tableVersion ?? fromVersion, toVersion),
     tokens: costs.reduce((sum, row) => sum + row.tokens, 0),
     costUsd: costs.reduce((sum, row) => sum + row.costUsd, 0),
     adapterHash: migration.adapterHash ?? null,
     evaluated: migration.evalResults !== undefined,
     steps: await store.steps(migration.id),
   };
+}
+
+/** Versions SINK_B has still to apply to reach `ahead` (the table's latest, else SINK_A's). */
+function backlog(ahead: number | undefined, toVersion: number | undefined): number | null {
+  if (ahead === undefined) return null;
+  return toVersion === undefined ? ahead + 1 : Math.max(0, ahead - toVersion);
 }
 
 /** The table's latest version, or undefined when it cannot be read from here. */
@@ -115,10 +116,9 @@ export function printMigration(output: Output, summary: MigrationSummary): void 
   output.line(
     `  to   ${summary.toSink} (${summary.toModel}): ${formatInt(summary.toPoints)} points${progress}`,
   );
-  if (summary.tableVersion !== null)
-    output.line(
-      `  table at version ${summary.tableVersion}; SINK_A at ${summary.fromVersion ?? 'none'}, SINK_B at ${summary.toVersion ?? 'none'}; backlog of SINK_B: ${summary.backlogVersions} version(s)`,
-    );
+  output.line(
+    `  ${summary.tableVersion === null ? '' : `table at version ${summary.tableVersion}; `}SINK_A at version ${summary.fromVersion ?? 'none'}, SINK_B at ${summary.toVersion ?? 'none'}; backlog of SINK_B: ${summary.backlogVersions ?? 'unknown'} version(s)`,
+  );
   if (summary.alias) output.line(`  applications query: ${summary.alias}`);
   output.line(
     `  spent: ${formatInt(summary.tokens)} tokens, ${formatUsd(summary.costUsd)} (backfill, catch-up, adapter samples)`,
