@@ -26,8 +26,15 @@ export interface MigrationPlan {
   rowsWithoutText: number;
   /** A full re-embed with model B into SINK_B. */
   reembed: { rowsToEmbed: number; tokens: number; costUsd: number; calls: number; seconds: number };
-  /** Rows SINK_B already holds (a resumed backfill) and texts already embedded with B elsewhere. */
-  reusable: { inTargetSink: number; elsewhere: { sink: string; texts: number }[] };
+  /**
+   * Rows SINK_B already holds with the same text (a resumed backfill), rows whose text
+   * repeats another row's (paid once), and texts already embedded with B in other sinks.
+   */
+  reusable: {
+    inTargetSink: number;
+    repeatedTexts: number;
+    elsewhere: { sink: string; texts: number }[];
+  };
   /** The adapter path instead: N texts embedded with both models. */
   adapter: { pairs: number; tokens: number; costUsd: number };
 }
@@ -113,7 +120,7 @@ export async function migrationPlan(
       calls,
       seconds: Math.max(byCalls, byRate),
     },
-    reusable: { inTargetSink: plan.rowsDeduped + plan.rowsToReuse, elsewhere },
+    reusable: { inTargetSink: plan.rowsDeduped, repeatedTexts: plan.rowsToReuse, elsewhere },
     adapter: {
       pairs,
       tokens: pairTokens * 2,
