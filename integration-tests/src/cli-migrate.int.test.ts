@@ -235,5 +235,5 @@ describe('drift migrate: a live index moves to a model of another dimension', ()
     const backfills = linked.filter((run) => run.role === 'backfill');
     expect(backfills.length).toBe(3);
     expect(backfills.some((run) => costRuns.has(run.runId))).toBe(true);
-  }, 300_000);
+  }, 480_000);
 });

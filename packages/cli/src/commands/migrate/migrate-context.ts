@@ -68,6 +68,9 @@ export async function findMigration(
     return found;
   }
   const open = await store.list({ open: true });
+  // Steps are idempotent: a finished migration answers `finish` again (and refuses the rest).
+  const latest = open.length === 0 ? (await store.list())[0] : undefined;
+  if (latest?.state === 'finished') return latest;
   if (open.length === 0)
     throw usageError(
       'No open migration in the ledger: start one with drift migrate start --table T --text-col C --from SINK_A --to-model B (see drift migrate plan first).',
