@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import type { CliIo } from './cli-io.js';
 import { costCommand, costDimensions } from './commands/cost-command.js';
 import { defaultDemoFolder, demoCommand } from './commands/demo-command.js';
+import { migrateProgram } from './commands/migrate/migrate-program.js';
 import { provenanceCommand } from './commands/provenance-command.js';
 import {
   type RunCommandOptions,
@@ -262,12 +263,20 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     )
     .argument('<query>', 'what to look for')
     .requiredOption('--sink <uri>', 'the sink to search')
-    .option('--model <provider/model>', 'the model the sink was embedded with', defaultModel)
+    .option(
+      '--model <provider/model>',
+      "the sink's model; or model B of a migration of this sink that has an adapter (drift migrate adapter fit)",
+      defaultModel,
+    )
     .option(
       '--shadow-mode',
       'embed the query with shadow vectors (for a sink embedded in shadow mode)',
     )
     .option('--k <n>', 'how many points', parsePositiveInteger, 5)
+    .option(
+      '--ledger <path>',
+      'the ledger file, where an open migration of the sink to --model keeps its adapter',
+    )
     .option(
       '--dimensions <n>',
       'vector size, for models that let you choose it',
@@ -301,6 +310,13 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     examples,
     (command) => addRunOptions(command, 'embed') as unknown as Command,
   );
+  const configure = (command: Command) =>
+    command.exitOverride().configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(commanderErrorLine(text, io)),
+    });
+  const migrate = migrateProgram(io, state, configure);
   for (const command of [
     demo,
     embed,
@@ -311,12 +327,9 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     provenance,
     search,
     ...maintenance,
+    migrate,
   ]) {
-    command.exitOverride().configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(commanderErrorLine(text, io)),
-    });
+    configure(command as unknown as Command);
     program.addCommand(command as unknown as Command);
   }
   return program;

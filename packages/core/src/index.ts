@@ -6,6 +6,7 @@ export * from './ledger-support/index.js';
 export * from './maintenance/index.js';
 export * from './memory/index.js';
 export * from './middleware/index.js';
+export * from './migrate/index.js';
 export * from './redaction/index.js';
 export * from './shadow/index.js';
 export * from './spec/index.js';

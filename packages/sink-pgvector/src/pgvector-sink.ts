@@ -6,6 +6,7 @@ import {
   type Point,
   type PointPayload,
   type SearchHit,
+  type SinkAlias,
   type SinkCallOptions,
   type SinkCapabilities,
   SinkError,
@@ -13,6 +14,7 @@ import {
   type SinkV1,
   type StoredPoint,
 } from '@drift-spark/core';
+import { pgvectorAlias } from './pgvector-alias.js';
 import { encodeBinaryCopy, isUuid } from './pgvector-binary-copy.js';
 import type { SqlDriver, SqlExecutor } from './pgvector-driver.js';
 import { toDriftError, toWriteError } from './pgvector-errors.js';
@@ -85,6 +87,10 @@ export interface PgvectorSink extends SinkV1 {
   readonly table: string;
   /** Builds the HNSW index if the sink deferred it (after a first bulk load). Idempotent. */
   finalize(options?: FinalizeOptions): Promise<void>;
+  /** A view over the table (see `pgvectorAlias`). */
+  readonly alias: SinkAlias;
+  /** Drops the table (refused while a view over it exists). */
+  drop(options?: SinkCallOptions): Promise<void>;
 }
 
 interface Row {
@@ -260,6 +266,12 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
     id: sinkId,
     table,
     capabilities,
+    alias: pgvectorAlias({
+      sinkId,
+      table: options.table,
+      ...(options.schema === undefined ? {} : { schema: options.schema }),
+      driver: ready,
+    }),
 
     async open(open) {
       if (closed)
@@ -454,6 +466,17 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
         indexPending = false;
       } catch (error) {
         throw fail(error, `build the HNSW index on ${table}`);
+      }
+    },
+
+    async drop(call) {
+      const current = ready(call?.signal);
+      // Without CASCADE: a view applications query still pointing here makes it refuse.
+      try {
+        await current.query(`drop table if exists ${table}`);
+        indexPending = false;
+      } catch (error) {
+        throw fail(error, `drop the table ${table}`);
       }
     },
 

@@ -33,6 +33,7 @@ import { createSource, parseTable } from '../resolve/resolve-table.js';
 import { adoptSinkPoints } from './adopt-sink.js';
 import { checkFollowFlags } from './follow-flags.js';
 import { followLoop } from './follow-loop.js';
+import { describeDualWrite, dualWatch, dualWriteTarget } from './migrate/migrate-watch.js';
 import { recoveryRemedy, runEmbed, runWatch } from './recovery-run.js';
 import { stoppedResultObject } from './stopped-run-result.js';
 
@@ -204,7 +205,21 @@ export async function runPipelineCommand(
       return ExitCode.Done;
     }
 
+    // A migration open on this sink: the watch writes SINK_B too, from the same read.
+    const dual =
+      kind === 'watch'
+        ? await dualWriteTarget(
+            { source, sink, embedder, ledger, shadow: options.shadowMode === true },
+            io,
+            output,
+            closers,
+          )
+        : undefined;
     if (options.follow) {
+      if (dual)
+        throw new UsageError(
+          'watch --follow does not write a migration\'s second sink yet: while a migration is open, run drift watch without --follow (from a scheduler), or finish or roll back the migration first.',
+        );
       const follow = { intervalMs: options.interval ?? 30_000, recover: options.recover };
       return await followLoop({
         runOptions,
@@ -220,10 +235,12 @@ export async function runPipelineCommand(
       });
     }
     if (options.adoptSink) await adoptSinkPoints(runOptions, output);
+    const dualResult = dual ? await dualWatch(runOptions, dual) : undefined;
+    if (dualResult) context.migration = dualResult.migration;
     const result =
       kind === 'embed'
         ? await runEmbed(runOptions, output)
-        : await runWatch(runOptions, options.recover === true, options.table);
+        : (dualResult?.live ?? (await runWatch(runOptions, options.recover === true, options.table)));
     progress.stop();
     if (result.rowsEmbedded + result.rowsReused > 0) await finalizeSink(sink, output, io.signal);
     printResult(output, result, context);
@@ -367,6 +384,8 @@ interface SummaryContext {
   ledger: Ledger;
   options: RunCommandOptions;
   model: string;
+  /** SINK_B's part of a watch while a migration is open. */
+  migration?: Record<string, unknown>;
 }
 
 function resultObject(
@@ -395,6 +414,7 @@ function resultObject(
   object.sink = redactUri(context.sink.id);
   object.source = context.source.id;
   if (result.sinkLoss) object.sinkLoss = result.sinkLoss;
+  if (context.migration) object.migration = context.migration;
   if (result.failures.length > 0)
     object.failures = result.failures.map((failure) => ({
       ...failure,
@@ -456,6 +476,7 @@ function printResult(
   output.line(
     `  sink: ${redactUri(context.sink.id)}${context.sinkIsDefault ? ' (the embedded default; choose another with --sink)' : ''}`,
   );
+  if (context.migration) output.line(`  ${describeDualWrite(context.migration)}`);
   if (result.error) output.line(`  ${c.red('error:')} ${redactSecrets(result.error)}`);
   for (const failure of result.failures.slice(0, 5))
     output.line(

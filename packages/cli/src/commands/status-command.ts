@@ -6,6 +6,7 @@ import { renderTable } from '../output/table.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { withCommand } from './command-context.js';
+import { printMigration, summarizeMigration } from './migrate/migrate-status.js';
 import { countSinkPoints } from './sink-reading.js';
 import { freshnessLines, freshnessObject, statusFreshness } from './status-freshness.js';
 
@@ -52,6 +53,10 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
           track.close(close),
         )
       : undefined;
+    // A migration open on this sink (as SINK_A or SINK_B): its progress and backlog.
+    const migrations = [];
+    for (const migration of (await ledger.migrations?.list({ sinkId: sink.id, open: true })) ?? [])
+      migrations.push(await summarizeMigration(ledger, migration, undefined));
 
     if (output.json) {
       output.result({
@@ -68,6 +73,7 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
         })),
         runs: runs.map(runObject),
         ...(freshness ? { freshness: freshnessObject(freshness) } : {}),
+        migrations,
       });
       return ExitCode.Done;
     }
@@ -87,6 +93,7 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
     output.line(
       `  points: ${sinkCount} in the sink, ${formatInt(ledgerPoints)} in the ledger${verdict}`,
     );
+    for (const migration of migrations) printMigration(output, migration);
     if (checkpoints.length === 0) {
       output.line('  checkpoint: none yet (the first drift watch bootstraps from a snapshot)');
     }

@@ -1,3 +1,5 @@
+import type { MigrationStoreV1 } from './migration-v1.js';
+
 /**
  * The Ledger is Drift's memory: runs, one row per live point, an append-only history,
  * checkpoints and failures. It never stores raw text or credentials.
@@ -223,6 +225,8 @@ export interface LedgerV1 {
   saveErasureReceipt?(receipt: ErasureReceipt): Promise<void>;
   /** Optional: the receipts of a key digest, oldest first. */
   erasureReceipts?(keyDigest: string): Promise<ErasureReceipt[]>;
+  /** Optional: the migrations between models (`drift migrate`), their steps, runs and spend. */
+  readonly migrations?: MigrationStoreV1;
   close(): Promise<void>;
 }
 
