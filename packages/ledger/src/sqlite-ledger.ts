@@ -533,7 +533,7 @@ function openLedger(options: SqliteLedgerOptions) {
       erasedPoints: wrap('read erased points', maintenance.erasedPoints),
       saveErasureReceipt: wrap('record an erasure receipt', maintenance.saveErasureReceipt),
       erasureReceipts: wrap('read erasure receipts', maintenance.erasureReceipts),
-      },
+    },
     migrations: {
       create: wrap('record a migration', migrations.create),
       get: wrap('read a migration', migrations.get),

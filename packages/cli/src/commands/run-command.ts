@@ -217,8 +217,8 @@ export async function runPipelineCommand(
         : undefined;
     if (options.follow) {
       if (dual)
-        throw new UsageError(
-          'watch --follow does not write a migration\'s second sink yet: while a migration is open, run drift watch without --follow (from a scheduler), or finish or roll back the migration first.',
+        throw usageError(
+          "watch --follow does not write a migration's second sink yet: while a migration is open, run drift watch without --follow (from a scheduler), or finish or roll back the migration first.",
         );
       const follow = { intervalMs: options.interval ?? 30_000, recover: options.recover };
       return await followLoop({
@@ -240,7 +240,8 @@ export async function runPipelineCommand(
     const result =
       kind === 'embed'
         ? await runEmbed(runOptions, output)
-        : (dualResult?.live ?? (await runWatch(runOptions, options.recover === true, options.table)));
+        : (dualResult?.live ??
+          (await runWatch(runOptions, options.recover === true, options.table)));
     progress.stop();
     if (result.rowsEmbedded + result.rowsReused > 0) await finalizeSink(sink, output, io.signal);
     printResult(output, result, context);
