@@ -202,7 +202,9 @@ export async function* readPlannedChangeFeed(
   // On an object store, commits and the next file are read ahead (each a round trip).
   const depth = fileSystem.rangedReads ? 1 : 0;
   const readCommit = createCommitReadAhead(log, listing, plan.toVersion, depth * 8, signal);
-  for (let version = plan.fromVersion; version <= plan.toVersion; version++) {
+  // One version after another, the next one started (its commit, its first file) while
+  // this one is read.
+  const readVersion = async function* (version: number): AsyncGenerator<DeltaChange[]> {
     signal?.throwIfAborted();
     const commit = await readCommit(version);
     if (!commit)
@@ -248,7 +250,7 @@ export async function* readPlannedChangeFeed(
           },
       );
       yield* readAhead(readers, depth);
-      continue;
+      return;
     }
     const adds = new Map<string, AddAction>();
     const removes = new Map<string, RemoveAction>();
@@ -340,5 +342,11 @@ export async function* readPlannedChangeFeed(
         },
     );
     yield* readAhead(readers, depth);
-  }
+  };
+  const versions: number[] = [];
+  for (let version = plan.fromVersion; version <= plan.toVersion; version++) versions.push(version);
+  yield* readAhead(
+    versions.map((version) => () => readVersion(version)),
+    depth,
+  );
 }
