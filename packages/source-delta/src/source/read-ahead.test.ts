@@ -23,8 +23,10 @@ describe('readAhead', () => {
 
   it('a failing reader fails at its turn, after the readers before it', async () => {
     const seen: string[] = [];
-    const failing = async function* (): AsyncGenerator<string> {
-      throw new Error('boom');
+    const failing = async function* () {
+      await Promise.resolve();
+      if (seen.length < 5) throw new Error('boom');
+      yield 'never';
     };
     const first = async function* () {
       yield 'first';
