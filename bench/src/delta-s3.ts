@@ -8,7 +8,7 @@
  * 1% churn), written on disk by delta-rs and uploaded to the S3 emulator
  * (scripts/services/s3.sh, started here unless DRIFT_S3_ENDPOINT is set).
  *
- *   node --import tsx bench/src/delta-s3.ts [--rows 1000000] [--versions 20] [--delay 20]
+ *   node --import tsx bench/src/delta-s3.ts [--rows 1000000] [--versions 20] [--delay 20] [--modes scan,cdf]
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
     console.log(
       `\nDelta on S3 (moto) + ${delayMs} ms per request, ${rows} rows, ${versions} versions of 1% churn`,
     );
-    for (const mode of ['scan', 'cdf']) {
+    for (const mode of option('modes', 'scan,cdf').split(',')) {
       const self = fileURLToPath(import.meta.url);
       const measured: { name: string; measure: Measure; requests: number }[] = [];
       for (const reader of ['native (vendor SDK)', 'native (OpenDAL)', 'delta-rs']) {
