@@ -1,5 +1,6 @@
 /**
- * Delta on S3 with latency: the native reader through @drift-spark/delta-store-s3 against
+ * Delta on S3 with latency: the native reader through @drift-spark/delta-store-s3 (the
+ * vendor SDK) and through Apache OpenDAL (`opendal`, ./opendal-file-system.ts) against
  * delta-rs (`deltalake`) reading the same bucket, through the same proxy that adds DELAY ms
  * to every request (as a remote region does), and counts the requests each reader makes.
  *
@@ -7,7 +8,7 @@
  * 1% churn), written on disk by delta-rs and uploaded to the S3 emulator
  * (scripts/services/s3.sh, started here unless DRIFT_S3_ENDPOINT is set).
  *
- *   node --import tsx bench/src/delta-s3.ts [--rows 1000000] [--versions 20] [--delay 20]
+ *   node --import tsx bench/src/delta-s3.ts [--rows 1000000] [--versions 20] [--delay 20] [--modes scan,cdf]
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -15,9 +16,15 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { createS3FileSystem } from '@drift-spark/delta-store-s3';
 import { createDeltaSource } from '@drift-spark/source-delta';
+import { createOpenDalS3FileSystem } from './opendal-file-system.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
@@ -36,10 +43,19 @@ function option(name: string, fallback: string): string {
 }
 
 /** The child: reads the bucket's table with the native reader, prints one Measure. */
-async function child(mode: string, uri: string, versions: number): Promise<void> {
+async function child(layer: string, mode: string, uri: string, versions: number): Promise<void> {
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
-  const source = createDeltaSource({ uri, fileSystem: createS3FileSystem() });
+  const fileSystem =
+    layer === 'opendal'
+      ? createOpenDalS3FileSystem({
+          endpoint: process.env.AWS_ENDPOINT_URL!,
+          region: process.env.AWS_REGION!,
+          accessKeyId: process.env.AWS_ACCESS_KEY_ID!,
+          secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY!,
+        })
+      : createS3FileSystem();
+  const source = createDeltaSource({ uri, fileSystem });
   const columns = ['id', 'text', 'n'];
   let rows = 0;
   if (mode === 'scan') {
@@ -111,7 +127,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<M
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') {
-    await child(process.argv[3]!, process.argv[4]!, Number(process.argv[5]));
+    await child(process.argv[3]!, process.argv[4]!, process.argv[5]!, Number(process.argv[6]));
     return;
   }
   const rows = Number(option('rows', '1000000'));
@@ -140,8 +156,13 @@ async function main(): Promise<void> {
     const bucket = 'bench';
     const prefix = `delta-${rows}-${versions}`;
     await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch(() => undefined);
-    console.log(`uploading ${table} to s3://${bucket}/${prefix} ...`);
-    for (const file of filesUnder(table)) {
+    const last = `${prefix}/_delta_log/${String(versions).padStart(20, '0')}.json`;
+    const uploaded = await s3
+      .send(new HeadObjectCommand({ Bucket: bucket, Key: last }))
+      .then(() => true)
+      .catch(() => false);
+    if (!uploaded) console.log(`uploading ${table} to s3://${bucket}/${prefix} ...`);
+    for (const file of uploaded ? [] : filesUnder(table)) {
       const Key = `${prefix}/${path.relative(table, file)}`;
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: readFileSync(file) }));
     }
@@ -158,42 +179,44 @@ async function main(): Promise<void> {
     console.log(
       `\nDelta on S3 (moto) + ${delayMs} ms per request, ${rows} rows, ${versions} versions of 1% churn`,
     );
-    for (const mode of ['scan', 'cdf']) {
+    for (const mode of option('modes', 'scan,cdf').split(',')) {
       const self = fileURLToPath(import.meta.url);
-      proxy.counter.requests = 0;
-      const ours = await run(
-        process.execPath,
-        [...process.execArgv, self, '--child', mode, uri, String(versions)],
-        env,
-      );
-      const ourRequests = proxy.counter.requests;
-      proxy.counter.requests = 0;
-      const peer = await run(
-        py,
-        [path.join(here, 'delta-peer.py'), uri, mode, '1', String(versions)],
-        env,
-      );
-      const peerRequests = proxy.counter.requests;
-      if (ours.rows !== peer.rows)
-        throw new Error(`${mode}: native ${ours.rows} rows, delta-rs ${peer.rows}`);
+      const measured: { name: string; measure: Measure; requests: number }[] = [];
+      for (const reader of ['native (vendor SDK)', 'native (OpenDAL)', 'delta-rs']) {
+        proxy.counter.requests = 0;
+        const layer = reader.includes('OpenDAL') ? 'opendal' : 'sdk';
+        const measure = reader.startsWith('native')
+          ? await run(
+              process.execPath,
+              [...process.execArgv, self, '--child', layer, mode, uri, String(versions)],
+              env,
+            )
+          : await run(
+              py,
+              [path.join(here, 'delta-peer.py'), uri, mode, '1', String(versions)],
+              env,
+            );
+        measured.push({ name: reader, measure, requests: proxy.counter.requests });
+      }
+      const peer = measured.at(-1)!;
+      for (const { name, measure } of measured) {
+        if (measure.rows !== peer.measure.rows)
+          throw new Error(`${mode}: ${name} ${measure.rows} rows, delta-rs ${peer.measure.rows}`);
+      }
       const rate = (measure: Measure) =>
         Math.round(measure.rows / measure.seconds)
           .toLocaleString('en-US')
           .padStart(10);
       console.log(
         mode === 'scan'
-          ? `snapshot scan (${ours.rows} rows)`
-          : `CDF v1..v${versions} (${ours.rows} rows)`,
+          ? `snapshot scan (${peer.measure.rows} rows)`
+          : `CDF v1..v${versions} (${peer.measure.rows} rows)`,
       );
-      console.log(
-        `  native   ${rate(ours)} rows/s, ${ourRequests} requests, peak RSS ${ours.maxRssMb.toFixed(0)} MB`,
-      );
-      console.log(
-        `  delta-rs ${rate(peer)} rows/s, ${peerRequests} requests, peak RSS ${peer.maxRssMb.toFixed(0)} MB`,
-      );
-      console.log(
-        `  ratio native/delta-rs: ${(ours.seconds / peer.seconds).toFixed(2)}x wall time`,
-      );
+      for (const { name, measure, requests } of measured) {
+        console.log(
+          `  ${name.padEnd(20)} ${rate(measure)} rows/s, ${measure.seconds.toFixed(1)} s, ${requests} requests, peak RSS ${measure.maxRssMb.toFixed(0)} MB, ${(measure.seconds / peer.measure.seconds).toFixed(2)}x delta-rs wall time`,
+        );
+      }
     }
     proxy.close();
   } finally {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +15,9 @@ import { createContainer, startAzurite, uploadToContainer } from './object-store
 import { compareBucketWithLocal } from './object-store-compare.js';
 
 // delta-rs writes the table on disk and every version is uploaded to Azurite byte for byte
-// (object_store reaches Azurite only on its fixed default port). Azurite serves the Blob
-// API only, not the DFS endpoint; abfss:// URIs are read through the Blob API.
+// (object_store reaches Azurite only on its fixed default port). Azurite 3.35 serves the Blob
+// API only, not the DFS endpoint (Path - List answers 400): abfss:// URIs are read through
+// the Blob API, which every ADLS Gen2 account also serves (see the package README).
 describe('drift reads a Delta table in Azure Blob (Azurite) exactly as the same table on local disk', () => {
   let work: string;
   let writer: DeltaWriter;
@@ -64,6 +65,7 @@ describe('drift reads a Delta table in Azure Blob (Azurite) exactly as the same 
     ).toString('base64');
     const connectionString = azurite.connectionString.replace(accountKey(), wrongKey);
     const sink = join(work, 'sink-denied');
+    const ledger = join(work, 'denied.db');
     const run = await runDrift(
       [
         'embed',
@@ -75,7 +77,7 @@ describe('drift reads a Delta table in Azure Blob (Azurite) exactly as the same 
         '--sink',
         `pglite://${sink}?table=t`,
         '--ledger',
-        join(work, 'denied.db'),
+        ledger,
         '--json',
       ],
       { cwd: work, env: childEnv(work, { AZURE_STORAGE_CONNECTION_STRING: connectionString }) },
@@ -86,5 +88,6 @@ describe('drift reads a Delta table in Azure Blob (Azurite) exactly as the same 
     expect(lines[0]).toMatch(/^drift: \w+ on az:\/\/lake\/denied\/tickets\/_delta_log.*check them/);
     expect(run.stdout + run.stderr).not.toContain(wrongKey);
     expect(existsSync(sink)).toBe(false);
+    if (existsSync(ledger)) expect(readFileSync(ledger).includes(wrongKey)).toBe(false);
   });
 });

@@ -1,15 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { assertBuilt, childEnv, DeltaWriter, pythonPath, seededRandom } from './cli-harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertBuilt,
+  childEnv,
+  DeltaWriter,
+  pythonPath,
+  runDrift,
+  seededRandom,
+} from './cli-harness.js';
 import { RandomTable } from './cli-random-table.js';
 import { compareBucketWithLocal } from './object-store-compare.js';
 import { createGcsBucket, startGcs, uploadDirectory } from './object-store-gcs.js';
 
 // delta-rs (object_store) has no setting for a GCS endpoint, so it cannot write into the
 // emulator: it writes the table on disk and every version is uploaded byte for byte.
-// gcp-storage-emulator accepts any credentials, so the wrong-credentials case is S3's.
+// gcp-storage-emulator checks no credentials at all, and with STORAGE_EMULATOR_HOST set the
+// client sends none (a broken key file is never read). So wrong credentials are tested
+// without the emulator: a service-account key whose private key the client itself rejects,
+// before any request leaves the machine.
 describe('drift reads a Delta table in GCS (gcp-storage-emulator) exactly as the same table on local disk', () => {
   let work: string;
   let writer: DeltaWriter;
@@ -48,5 +58,45 @@ describe('drift reads a Delta table in GCS (gcp-storage-emulator) exactly as the
       env: childEnv(work, { STORAGE_EMULATOR_HOST: gcs.host, GOOGLE_CLOUD_PROJECT: 'drift-test' }),
       secrets: [],
     });
+  });
+
+  it('a service-account key the client rejects: one line naming the object and what to do, exit 1, nothing written, no key material anywhere', async () => {
+    const secret = 'DRIFTGCSSECRETKEYMATERIAL0123456789';
+    const keyFile = join(work, 'key.json');
+    writeFileSync(
+      keyFile,
+      JSON.stringify({
+        type: 'service_account',
+        project_id: 'drift-test',
+        private_key_id: 'drift-key-1',
+        private_key: `-----BEGIN PRIVATE KEY-----\n${secret}\n-----END PRIVATE KEY-----\n`,
+        client_email: 'drift@drift-test.iam.gserviceaccount.com',
+        token_uri: 'https://oauth2.googleapis.com/token',
+      }),
+    );
+    const env = childEnv(work, { GOOGLE_APPLICATION_CREDENTIALS: keyFile });
+    delete env.STORAGE_EMULATOR_HOST;
+    const sink = join(work, 'sink-denied');
+    const ledger = join(work, 'denied.db');
+    const run = await runDrift(
+      [
+        'embed',
+        '--table',
+        'gs://lake/denied/tickets',
+        '--text-col',
+        'body',
+        '--shadow-mode',
+      ].concat(['--sink', `pglite://${sink}?table=t`, '--ledger', ledger, '--json']),
+      { cwd: work, env },
+    );
+    expect(run.code, run.stderr).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines, run.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^drift: InvalidCredentials on gs:\/\/lake\/denied\/tickets\/_delta_log.*download the service account key again/,
+    );
+    expect(run.stdout + run.stderr).not.toContain(secret);
+    expect(existsSync(sink)).toBe(false);
+    if (existsSync(ledger)) expect(readFileSync(ledger).includes(secret)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,5 +100,8 @@ describe('drift reads a Delta table in S3 (moto) exactly as the same table on lo
     );
     expect(run.stdout + run.stderr).not.toContain(credentials.secretAccessKey);
     expect(existsSync(sink)).toBe(false);
+    if (existsSync(ledger)) {
+      expect(readFileSync(ledger).includes(credentials.secretAccessKey)).toBe(false);
+    }
   });
 });

@@ -1,13 +1,39 @@
-import { createServer, request, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Fault = 'pass' | 'slow-down' | 'server-error' | 'drop' | 'cut-body';
+
+/** One request the proxy forwarded, as a test counting requests and bytes sees it. */
+export interface ProxiedRequest {
+  method: string;
+  /** The path and query, as sent. */
+  url: string;
+  /** The Range header, when the request had one. */
+  range?: string;
+  /** Body bytes of the answer. */
+  bytes: number;
+}
 
 export interface FaultProxy {
   url: string;
   /** Requests seen, and how many of them were answered with a fault. */
   counts: Record<Fault, number>;
+  /** Every forwarded request, in the order they started. */
+  requests: ProxiedRequest[];
+  /** The most requests in flight at once. */
+  peakInFlight: number;
   close(): Promise<void>;
+}
+
+export interface FaultProxyOptions {
+  /** Milliseconds every request is held before it is forwarded (a remote store's latency). */
+  delayMs?: number;
 }
 
 const slowDown =
@@ -21,6 +47,7 @@ const slowDown =
 export async function startFaultProxy(
   target: string,
   plan: (n: number) => Fault,
+  options: FaultProxyOptions = {},
 ): Promise<FaultProxy> {
   const upstream = new URL(target);
   const counts: Record<Fault, number> = {
@@ -31,7 +58,22 @@ export async function startFaultProxy(
     'cut-body': 0,
   };
   let seen = 0;
+  let inFlight = 0;
+  const requests: ProxiedRequest[] = [];
   const server: Server = createServer((incoming, answer) => {
+    inFlight++;
+    proxy.peakInFlight = Math.max(proxy.peakInFlight, inFlight);
+    let ended = false;
+    const end = () => {
+      if (!ended) inFlight--;
+      ended = true;
+    };
+    answer.on('finish', end);
+    answer.on('close', end);
+    if (options.delayMs) setTimeout(() => handle(incoming, answer), options.delayMs);
+    else handle(incoming, answer);
+  });
+  const handle = (incoming: IncomingMessage, answer: ServerResponse) => {
     const fault = plan(seen++);
     counts[fault]++;
     if (fault === 'drop') {
@@ -44,6 +86,13 @@ export async function startFaultProxy(
       answer.end(fault === 'slow-down' ? slowDown : '<Error><Code>InternalError</Code></Error>');
       return;
     }
+    const record: ProxiedRequest = {
+      method: incoming.method ?? 'GET',
+      url: incoming.url ?? '',
+      bytes: 0,
+      ...(incoming.headers.range ? { range: incoming.headers.range } : {}),
+    };
+    requests.push(record);
     const forward = request(
       {
         host: upstream.hostname,
@@ -55,6 +104,7 @@ export async function startFaultProxy(
       (response) => {
         answer.writeHead(response.statusCode ?? 502, response.headers);
         if (fault !== 'cut-body') {
+          response.on('data', (chunk: Buffer) => (record.bytes += chunk.length));
           response.pipe(answer);
           return;
         }
@@ -69,16 +119,19 @@ export async function startFaultProxy(
     );
     forward.on('error', () => answer.socket?.destroy());
     incoming.pipe(forward);
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const proxy: FaultProxy = {
     url: `http://127.0.0.1:${port}`,
     counts,
+    requests,
+    peakInFlight: 0,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+  return proxy;
 }

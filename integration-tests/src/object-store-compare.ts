@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import type { TicketRow } from './cli-harness.js';
 import { type DriftRun, parseJson, runDrift } from './cli-harness.js';
 import type { RandomTable } from './cli-random-table.js';
 import { expectedPoints, ledgerPointCount, readSink } from './cli-state.js';
@@ -35,13 +36,23 @@ function counters(run: DriftRun): Record<string, unknown> {
   return kept;
 }
 
+export interface SideBySideOptions {
+  work: string;
+  /** The table in the store, and the same table on local disk. */
+  bucketUri: string;
+  localPath: string;
+  /** The child's environment, with the store's endpoint and credentials. */
+  env: NodeJS.ProcessEnv;
+}
+
 /**
- * `drift embed`, then `drift watch` over random updates, deletes and checkpoints, on the
- * bucket and on the local copy: the same counters (the source id included: it is the Delta
- * table id), both sinks equal to the table, ledgers in step, and no secret anywhere.
+ * Runs the same drift command on the bucket and on the local copy, each into its own
+ * PGlite sink and ledger: the same counters (the source id included: it is the Delta table
+ * id), both sinks equal to the rows given, ledgers in step. Keeps every output, so no
+ * secret can hide in one.
  */
-export async function compareBucketWithLocal(options: BucketAgainstLocal): Promise<void> {
-  const { work, table, env } = options;
+export function sideBySide(options: SideBySideOptions) {
+  const { work, env } = options;
   const outputs: string[] = [];
   const sides = [
     { table: options.bucketUri, name: 'bucket' },
@@ -58,31 +69,49 @@ export async function compareBucketWithLocal(options: BucketAgainstLocal): Promi
     outputs.push(result.stdout, result.stderr);
     return result;
   };
+  return {
+    async compare(command: string, label: string, rows: Iterable<TicketRow>): Promise<void> {
+      const runs = [await run(command, sides[0]!), await run(command, sides[1]!)];
+      const [fromBucket, fromDisk] = runs.map(counters);
+      expect(fromBucket, `${label}: counters`).toEqual(fromDisk);
+      expect(fromBucket!.status, label).toBe('succeeded');
+      const expected = expectedPoints(String(fromBucket!.source), rows);
+      for (const [index, side] of sides.entries()) {
+        expect(await readSink(side.sink, model, dimensions), `${label}: ${side.name} sink`).toEqual(
+          expected,
+        );
+        const sinkId = String(parseJson(runs[index]!).sink);
+        expect(await ledgerPointCount(side.ledger, sinkId), `${label}: ledger`).toBe(expected.size);
+      }
+    },
+    /** No secret in any output so far, nor in the bucket side's ledger file. */
+    expectNoSecret(secrets: string[]): void {
+      for (const secret of secrets) {
+        for (const output of outputs) expect(output).not.toContain(secret);
+        expect(readFileSync(sides[0]!.ledger).includes(secret), 'ledger file').toBe(false);
+      }
+    },
+  };
+}
+
+/**
+ * `drift embed`, then `drift watch` over random updates, deletes and checkpoints, on the
+ * bucket and on the local copy: the same counters, both sinks equal to the table, ledgers
+ * in step, and no secret anywhere.
+ */
+export async function compareBucketWithLocal(options: BucketAgainstLocal): Promise<void> {
+  const { table } = options;
+  const both = sideBySide(options);
   const compare = async (command: string, label: string) => {
     await options.mirror();
-    const runs = [await run(command, sides[0]!), await run(command, sides[1]!)];
-    const [fromBucket, fromDisk] = runs.map(counters);
-    expect(fromBucket, `${label}: counters`).toEqual(fromDisk);
-    expect(fromBucket!.status, label).toBe('succeeded');
-    const expected = expectedPoints(String(fromBucket!.source), table.rows.values());
-    for (const [index, side] of sides.entries()) {
-      expect(await readSink(side.sink, model, dimensions), `${label}: ${side.name} sink`).toEqual(
-        expected,
-      );
-      const sinkId = String(parseJson(runs[index]!).sink);
-      expect(await ledgerPointCount(side.ledger, sinkId), `${label}: ledger`).toBe(expected.size);
-    }
+    await both.compare(command, label, table.rows.values());
   };
-
   await compare('embed', 'embed');
   for (let round = 0; round < 3; round++) {
     await table.randomCommits(1 + (round % 2));
     if (round === 1) await options.checkpoint();
     await compare('watch', `watch round ${round}`);
   }
-  for (const secret of options.secrets) {
-    for (const output of outputs) expect(output).not.toContain(secret);
-    expect(readFileSync(sides[0]!.ledger).includes(secret), 'ledger file').toBe(false);
-  }
+  both.expectNoSecret(options.secrets);
   rmSync(options.localPath, { recursive: true, force: true });
 }

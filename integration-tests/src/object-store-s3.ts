@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import {
   CreateBucketCommand,
   GetObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { repoRoot } from './cli-harness.js';
@@ -97,4 +98,26 @@ export async function copyPrefixToLocal(
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
+}
+
+/** Uploads every file of `localDirectory` under `prefix`, byte for byte (a local table "copied to the bucket"). */
+export async function uploadToBucket(
+  endpoint: string,
+  credentials: S3Credentials,
+  localDirectory: string,
+  bucket: string,
+  prefix: string,
+): Promise<void> {
+  const s3 = client(endpoint, credentials);
+  for (const file of filesUnder(localDirectory)) {
+    const Key = `${prefix}/${relative(localDirectory, file)}`;
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: readFileSync(file) }));
+  }
+}
+
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory).flatMap((name) => {
+    const path = join(directory, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
 }

@@ -29,7 +29,8 @@ start() {
   mkdir -p "$state"
   local port
   port="$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
-  nohup "$venv/bin/gcp-storage-emulator" start --host 127.0.0.1 --port "$port" --in-memory > "$state/server.log" 2>&1 < /dev/null &
+  # python -m, not the script: its #! names the checkout that made the shared venv
+  nohup "$venv/bin/python" -m gcp_storage_emulator start --host 127.0.0.1 --port "$port" --in-memory > "$state/server.log" 2>&1 < /dev/null &
   echo $! > "$state/pid"
   for _ in $(seq 1 150); do
     if curl -fsS -o /dev/null "http://127.0.0.1:$port/storage/v1/b" 2>/dev/null; then

@@ -37,7 +37,8 @@ start_one() {
   local port out
   port="$(free_port)"
   out="$state/$name.log"
-  env "$@" nohup "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" > "$out" 2>&1 < /dev/null &
+  # python -m, not the moto_server script: its #! names the checkout that made the shared venv
+  env "$@" nohup "$venv/bin/python" -m moto.server -H 127.0.0.1 -p "$port" > "$out" 2>&1 < /dev/null &
   echo $! > "$state/$name.pid"
   for _ in $(seq 1 150); do
     if curl -fsS -o /dev/null "http://127.0.0.1:$port/moto-api/" 2>/dev/null; then

@@ -144,5 +144,6 @@ export function createAzureFileSystem(options: AzureFileSystemOptions = {}): Del
     },
 
     resolve: resolveObjectPath,
+    rangedReads: true,
   };
 }

@@ -28,4 +28,17 @@ describe('classifyGcsError', () => {
       code: 'NoCredentials',
     });
   });
+
+  it('names credentials the client refuses before any request, without the SDK message', () => {
+    const badKey = Object.assign(new Error('error:1E08010C:DECODER routines::unsupported'), {
+      code: 'ERR_OSSL_UNSUPPORTED',
+    });
+    expect(classifyGcsError(badKey)).toMatchObject({ kind: 'denied', code: 'InvalidCredentials' });
+    const missing = Object.assign(new Error('The file at /secret/key.json does not exist'), {
+      code: 'ENOENT',
+    });
+    expect(classifyGcsError(missing)).toMatchObject({ kind: 'denied', code: 'NoCredentials' });
+    expect(classifyGcsError(new SyntaxError('Expected , in JSON')).kind).toBe('denied');
+    expect(JSON.stringify(classifyGcsError(missing))).not.toContain('/secret/key.json');
+  });
 });

@@ -21,6 +21,8 @@ export function classifyGcsError(error: unknown): StoreFailure {
   if (status === undefined) {
     const dropped = droppedConnectionCode(error);
     if (dropped) return { kind: 'transient', code: dropped };
+    const rejected = rejectedCredentials(error);
+    if (rejected) return rejected;
     if (
       /default credentials|could not load the default credentials/i.test(String(details?.message))
     ) {
@@ -35,4 +37,38 @@ export function classifyGcsError(error: unknown): StoreFailure {
   const kind = kindOfStatus(status);
   const code = reason ?? `HTTP ${status}`;
   return { kind, code };
+}
+
+const credentialsHint =
+  'the Google credentials Drift found (GOOGLE_APPLICATION_CREDENTIALS or Application Default Credentials)';
+
+/**
+ * Credentials the client itself refuses before any request: a credentials file that is
+ * missing, not JSON, or holds a private key that is not a key. The SDK's message is not
+ * kept (it may quote the file).
+ */
+function rejectedCredentials(error: unknown): StoreFailure | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('ERR_OSSL')) {
+    return {
+      kind: 'denied',
+      code: 'InvalidCredentials',
+      hint: `the private key in ${credentialsHint} is not a valid key; download the service account key again`,
+    };
+  }
+  if (code === 'ENOENT') {
+    return {
+      kind: 'denied',
+      code: 'NoCredentials',
+      hint: `${credentialsHint} name a file that does not exist; check GOOGLE_APPLICATION_CREDENTIALS`,
+    };
+  }
+  if (error instanceof SyntaxError) {
+    return {
+      kind: 'denied',
+      code: 'InvalidCredentials',
+      hint: `${credentialsHint} are not a valid JSON key file; check GOOGLE_APPLICATION_CREDENTIALS`,
+    };
+  }
+  return undefined;
 }

@@ -153,5 +153,6 @@ export function createGcsFileSystem(options: GcsFileSystemOptions = {}): DeltaFi
     },
 
     resolve: resolveObjectPath,
+    rangedReads: true,
   };
 }

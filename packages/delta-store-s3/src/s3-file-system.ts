@@ -150,5 +150,6 @@ export function createS3FileSystem(options: S3FileSystemOptions = {}): DeltaFile
     },
 
     resolve: resolveObjectPath,
+    rangedReads: true,
   };
 }

@@ -14,6 +14,8 @@ import { type DeltaSnapshot, decodePath, loadSnapshot } from '../log/delta-snaps
 import { assertReadable, isChangeDataFeedEnabled } from '../log/protocol-gate.js';
 import { type RowSelection, readDataFile } from '../parquet/data-file-reader.js';
 import { type DeltaColumn, resolveColumns } from '../schema/delta-schema.js';
+import { readAhead } from '../source/read-ahead.js';
+import { createCommitReadAhead } from './commit-read-ahead.js';
 
 export interface DeltaChange {
   type: ChangeType;
@@ -197,49 +199,58 @@ export async function* readPlannedChangeFeed(
   const listing = await log.list(signal);
   const { fileSystem, root } = log;
   const mappingMode = plan.end.schema.mappingMode;
-  for (let version = plan.fromVersion; version <= plan.toVersion; version++) {
+  // On an object store, commits and the next file are read ahead (each a round trip).
+  const depth = fileSystem.rangedReads ? 1 : 0;
+  const readCommit = createCommitReadAhead(log, listing, plan.toVersion, depth * 8, signal);
+  // One version after another, the next one started (its commit, its first file) while
+  // this one is read.
+  const readVersion = async function* (version: number): AsyncGenerator<DeltaChange[]> {
     signal?.throwIfAborted();
-    const commit = listing.commits.get(version);
+    const commit = await readCommit(version);
     if (!commit)
       throw deltaError(
         'version-not-available',
         `The commit file of version ${version} disappeared while reading the change feed (log cleanup). Start again from a later version.`,
       );
-    const actions = await log.readCommit(commit.file, signal);
+    const { actions } = commit;
     const commitTimestamp = commitTimestampOf(actions, commit.file.modificationTime);
     const context = `the change feed of version ${version}`;
     const cdcActions = actions.filter((action) => action.cdc).map((action) => action.cdc!);
     if (cdcActions.length > 0) {
-      for (const cdc of cdcActions) {
-        const rows = readDataFile({
-          fileSystem,
-          root,
-          path: decodePath(cdc.path),
-          size: cdc.size,
-          partitionValues: cdc.partitionValues,
-          columns: plan.columns,
-          mappingMode,
-          selection: { kind: 'all' },
-          tagColumn: '_change_type',
-          context,
-          chunkRows,
-          signal,
-        });
-        for await (const chunk of rows) {
-          yield chunk.rows.map((row, index) => {
-            const raw = chunk.tags![index];
-            const type = typeof raw === 'string' ? changeTypeAliases[raw] : undefined;
-            if (!type) {
-              throw deltaError(
-                'corrupt-data-file',
-                `The change data file ${cdc.path} of version ${version} has the change type ${JSON.stringify(raw)}, which is not a Delta change type.`,
-              );
+      const readers = cdcActions.map(
+        (cdc) =>
+          async function* () {
+            const rows = readDataFile({
+              fileSystem,
+              root,
+              path: decodePath(cdc.path),
+              size: cdc.size,
+              partitionValues: cdc.partitionValues,
+              columns: plan.columns,
+              mappingMode,
+              selection: { kind: 'all' },
+              tagColumn: '_change_type',
+              context,
+              chunkRows,
+              signal,
+            });
+            for await (const chunk of rows) {
+              yield chunk.rows.map((row, index) => {
+                const raw = chunk.tags![index];
+                const type = typeof raw === 'string' ? changeTypeAliases[raw] : undefined;
+                if (!type) {
+                  throw deltaError(
+                    'corrupt-data-file',
+                    `The change data file ${cdc.path} of version ${version} has the change type ${JSON.stringify(raw)}, which is not a Delta change type.`,
+                  );
+                }
+                return { type, row, commitVersion: version, commitTimestamp };
+              });
             }
-            return { type, row, commitVersion: version, commitTimestamp };
-          });
-        }
-      }
-      continue;
+          },
+      );
+      yield* readAhead(readers, depth);
+      return;
     }
     const adds = new Map<string, AddAction>();
     const removes = new Map<string, RemoveAction>();
@@ -304,28 +315,38 @@ export async function* readPlannedChangeFeed(
         selection,
       });
     }
-    for (const read of reads) {
-      const rows = readDataFile({
-        fileSystem,
-        root,
-        path: read.path,
-        size: read.size,
-        partitionValues: read.partitionValues,
-        columns: plan.columns,
-        mappingMode,
-        selection: read.selection,
-        context,
-        chunkRows,
-        signal,
-      });
-      for await (const chunk of rows) {
-        yield chunk.rows.map((row) => ({
-          type: read.type,
-          row,
-          commitVersion: version,
-          commitTimestamp,
-        }));
-      }
-    }
-  }
+    const readers = reads.map(
+      (read) =>
+        async function* () {
+          const rows = readDataFile({
+            fileSystem,
+            root,
+            path: read.path,
+            size: read.size,
+            partitionValues: read.partitionValues,
+            columns: plan.columns,
+            mappingMode,
+            selection: read.selection,
+            context,
+            chunkRows,
+            signal,
+          });
+          for await (const chunk of rows) {
+            yield chunk.rows.map((row) => ({
+              type: read.type,
+              row,
+              commitVersion: version,
+              commitTimestamp,
+            }));
+          }
+        },
+    );
+    yield* readAhead(readers, depth);
+  };
+  const versions: number[] = [];
+  for (let version = plan.fromVersion; version <= plan.toVersion; version++) versions.push(version);
+  yield* readAhead(
+    versions.map((version) => () => readVersion(version)),
+    depth,
+  );
 }

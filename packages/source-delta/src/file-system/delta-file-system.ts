@@ -48,4 +48,10 @@ export interface DeltaFileSystem {
   isDirectory(path: string, options?: DeltaFileSystemCallOptions): Promise<boolean>;
   /** Joins a table-relative path (already URI-decoded) or an absolute URI to the table root. */
   resolve(root: string, relative: string): string;
+  /**
+   * True where every request costs a round trip (object stores): Parquet files are then
+   * read footer first, then only the column chunks a scan needs, ahead of the reader and
+   * never whole. A local file system leaves it unset.
+   */
+  readonly rangedReads?: boolean;
 }

@@ -60,5 +60,6 @@ export function createStoreFileSystem(
     stat: async (target, options) => (await load()).stat(target, options),
     isDirectory: async (target, options) => (await load()).isDirectory(target, options),
     resolve: resolveObjectPath,
+    rangedReads: true,
   };
 }

@@ -1,8 +1,8 @@
 import { parquetScan } from 'hyparquet';
 import { deltaError, hasReason } from '../delta-errors.js';
 import type { DeltaFileInfo, DeltaFileSystem } from '../file-system/delta-file-system.js';
-import { createFileAsyncBuffer } from '../parquet/file-async-buffer.js';
 import { loadCompressors } from '../parquet/parquet-compressors.js';
+import { openParquetFile, rowGroupOf } from '../parquet/parquet-file.js';
 import type {
   AddAction,
   DeletionVectorDescriptor,
@@ -264,16 +264,27 @@ export class DeltaLog {
     size: number,
     signal?: AbortSignal,
   ): Promise<DeltaAction[]> {
-    const file = await createFileAsyncBuffer(this.fileSystem, path, size, signal);
+    const { file, metadata, prefetchRowGroup } = await openParquetFile(
+      this.fileSystem,
+      path,
+      size,
+      signal,
+    );
     const compressors = await loadCompressors();
-    const probe = await parquetScan({ file, compressors });
-    const present = new Set(probe.metadata.schema.slice(1).map((element) => element.name));
+    const present = new Set(metadata.schema.slice(1).map((element) => element.name));
     const columns = checkpointColumns.filter((column) => present.has(column));
-    const scan = await parquetScan({ file, metadata: probe.metadata, columns, compressors });
+    const scan = await parquetScan({ file, metadata, columns, compressors });
     const actions: DeltaAction[] = [];
     for (const range of scan.ranges) {
-      for (const column of columns) {
-        const values = await scan.readColumn({ column, ...range });
+      // the next row group is fetched while this one is decoded (on an object store)
+      const group = rowGroupOf(metadata, range.rowStart);
+      prefetchRowGroup(group, columns);
+      prefetchRowGroup(group + 1, columns);
+      const decoded = await Promise.all(
+        columns.map((column) => scan.readColumn({ column, ...range })),
+      );
+      for (const [columnIndex, column] of columns.entries()) {
+        const values = decoded[columnIndex]!;
         for (let index = 0; index < values.length; index++) {
           const value = values[index] as Record<string, unknown> | null | undefined;
           if (!value || typeof value !== 'object') continue;

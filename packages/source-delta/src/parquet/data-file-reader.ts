@@ -1,5 +1,5 @@
 import type { CellValue, Row } from '@drift-spark/core';
-import { parquetMetadataAsync, parquetScan, parquetSchema } from 'hyparquet';
+import { parquetScan, parquetSchema } from 'hyparquet';
 import { deltaError, hasReason } from '../delta-errors.js';
 import type { DeltaFileSystem } from '../file-system/delta-file-system.js';
 import type { ColumnMappingMode, DeltaColumn } from '../schema/delta-schema.js';
@@ -9,8 +9,8 @@ import {
   parsePartitionValue,
   type ValueConverter,
 } from '../schema/delta-values.js';
-import { createFileAsyncBuffer } from './file-async-buffer.js';
 import { loadCompressors } from './parquet-compressors.js';
+import { openParquetFile, type ParquetFile, rowGroupOf } from './parquet-file.js';
 
 /** Which rows of a file to keep, by 0-based position in the whole file. */
 export type RowSelection =
@@ -64,16 +64,14 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
   if (selection.kind === 'include' && selection.positions.size === 0) return;
   const path = fileSystem.resolve(options.root, options.path);
   let size = options.size ?? undefined;
-  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
-  let file: Awaited<ReturnType<typeof createFileAsyncBuffer>>;
+  let parquet: ParquetFile;
   try {
     if (size === undefined) {
       const info = await fileSystem.stat(path, { signal });
       if (!info) throw deltaError('file-missing', `The file ${path} does not exist.`);
       size = info.size;
     }
-    file = await createFileAsyncBuffer(fileSystem, path, size, signal);
-    metadata = await parquetMetadataAsync(file);
+    parquet = await openParquetFile(fileSystem, path, size, signal);
   } catch (error) {
     if (hasReason(error, 'file-missing')) {
       throw deltaError(
@@ -89,6 +87,7 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
       error,
     );
   }
+  const { file, metadata } = parquet;
   const topLevel = parquetSchema(metadata).children.map((child) => child.element);
   const byName = new Set(topLevel.map((element) => element.name));
   const byFieldId = new Map<number, string>();
@@ -147,7 +146,24 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
     ),
   );
   const groupBytes = groupSizes(metadata);
+  // On an object store, the next needed row group is fetched while this one is decoded.
+  const neededGroups = scan.ranges
+    .filter(
+      (range) =>
+        selection.kind !== 'include' ||
+        anyInRange(selection.positions, range.rowStart, range.rowEnd),
+    )
+    .map((range) => rowGroupOf(metadata, range.rowStart));
+  const prefetch = (position: number) => {
+    const group = neededGroups[position];
+    if (group !== undefined) parquet.prefetchRowGroup(group, parquetColumns);
+  };
   for (const range of scan.ranges) {
+    const position = neededGroups.indexOf(rowGroupOf(metadata, range.rowStart));
+    if (position >= 0) {
+      prefetch(position);
+      prefetch(position + 1);
+    }
     const rows = range.rowEnd - range.rowStart;
     const bytes = groupBytes.get(range.rowStart) ?? 0;
     const step =

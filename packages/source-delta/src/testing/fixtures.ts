@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Change, Row } from '@drift-spark/core';
+import type { DeltaFileSystem } from '../file-system/delta-file-system.js';
 import { createDeltaSource } from '../source/delta-source.js';
 
 /** The repository root (three levels above this file: packages/source-delta/src/testing). */
@@ -37,8 +38,9 @@ export function sortRows<T extends Record<string, unknown>>(rows: T[]): T[] {
 export async function readSnapshot(
   table: string,
   options: { columns?: string[]; version?: number; batchSize?: number } = {},
+  fileSystem?: DeltaFileSystem,
 ): Promise<Row[]> {
-  const source = createDeltaSource({ path: table });
+  const source = createDeltaSource({ path: table, fileSystem });
   const columns = options.columns ?? (await source.describe()).columns.map((column) => column.name);
   const rows: Row[] = [];
   for await (const batch of source.scan({
@@ -59,8 +61,9 @@ export interface FlatChange extends Record<string, unknown> {
 export async function readChanges(
   table: string,
   options: { fromVersion: number; toVersion?: number; columns?: string[]; batchSize?: number },
+  fileSystem?: DeltaFileSystem,
 ): Promise<FlatChange[]> {
-  const source = createDeltaSource({ path: table });
+  const source = createDeltaSource({ path: table, fileSystem });
   const columns = options.columns ?? (await source.describe()).columns.map((column) => column.name);
   const changes: Change[] = [];
   for await (const batch of source.changes({ ...options, columns })) changes.push(...batch.changes);
