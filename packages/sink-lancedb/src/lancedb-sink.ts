@@ -261,7 +261,7 @@ export function createLancedbSink(options: LancedbSinkOptions): LancedbSink {
           .vectorSearch(vector)
           .column(VECTOR_COLUMN)
           .distanceType('cosine')
-          .select([...PAYLOAD_COLUMNS])
+          .select([...PAYLOAD_COLUMNS, '_distance'])
           .limit(call.k);
         if (indexed) query = query.nprobes(NPROBES).refineFactor(REFINE_FACTOR);
         const rows = (await query.toArray()) as Record<string, unknown>[];
