@@ -52,6 +52,14 @@ export interface LancedbSinkOptions {
 /** A LanceDB sink: SinkV1, plus `finalize()` that builds the index after a large load. */
 export interface LancedbSink extends SinkV1 {
   finalize(options?: SinkCallOptions): Promise<void>;
+  /** The ANN index searches use (null: exact scan), and from how many rows one is built. */
+  searchIndex(options?: SinkCallOptions): Promise<SearchIndexInfo>;
+}
+
+export interface SearchIndexInfo {
+  index: string | null;
+  /** Rows from which the sink builds one (absent when it never does). */
+  buildsAt?: number;
 }
 
 /** Search breadth on an IVF-PQ index: partitions probed, and candidates re-ranked exactly. */
@@ -287,6 +295,21 @@ export function createLancedbSink(options: LancedbSinkOptions): LancedbSink {
     },
 
     finalize,
+
+    async searchIndex(call) {
+      const current = ready(call?.signal);
+      try {
+        const found = (await current.listIndices()).find((index) =>
+          index.columns.includes(VECTOR_COLUMN),
+        );
+        return {
+          index: found ? found.indexType : null,
+          ...(indexMode === 'auto' ? { buildsAt: threshold } : {}),
+        };
+      } catch (error) {
+        throw fail(error, `list the indexes of ${options.table}`);
+      }
+    },
 
     async close() {
       if (closed) return;

@@ -6,7 +6,8 @@ import { renderTable } from '../output/table.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { withCommand } from './command-context.js';
-import { countSinkPoints } from './sink-reading.js';
+import { describeSearchIndex, searchIndexNote } from './search-index-note.js';
+import { countSinkPoints, recordedModel } from './sink-reading.js';
 
 export interface StatusOptions {
   sink: string;
@@ -43,6 +44,11 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
       if (checkpoint) checkpoints.push(checkpoint);
     }
     const inStep = sinkPoints === undefined ? undefined : sinkPoints === ledgerPoints;
+    const recorded = await recordedModel(ledger, sink.id);
+    const search =
+      sinkPoints === undefined
+        ? undefined
+        : await searchIndexNote(sink, recorded?.dimensions, sinkPoints, io.signal);
 
     if (output.json) {
       output.result({
@@ -50,6 +56,7 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
         sinkPoints: sinkPoints ?? null,
         ledgerPoints,
         inStep: inStep ?? null,
+        ...(search ? { search } : {}),
         checkpoints: checkpoints.map((checkpoint) => ({
           sourceId: checkpoint.sourceId,
           fingerprint: checkpoint.fingerprint,
@@ -77,6 +84,7 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
     output.line(
       `  points: ${sinkCount} in the sink, ${formatInt(ledgerPoints)} in the ledger${verdict}`,
     );
+    if (search && sinkPoints !== undefined) output.line(describeSearchIndex(search, sinkPoints));
     if (checkpoints.length === 0) {
       output.line('  checkpoint: none yet (the first drift watch bootstraps from a snapshot)');
     }
