@@ -43,6 +43,8 @@ export interface LancedbSinkOptions {
   indexThreshold?: number;
   /** Small writes between two compactions (default 100). */
   optimizeEvery?: number;
+  /** LanceDB's index cache, in bytes (default 128 MiB; LanceDB's own default is 6 GB). */
+  indexCacheBytes?: number;
   /** Passed to LanceDB for an object store (credentials, endpoint, region). */
   storageOptions?: Record<string, string>;
   /** The sink id; default `lancedb://<path>?table=<name>`. */
@@ -66,6 +68,9 @@ export interface SearchIndexInfo {
 const NPROBES = 32;
 const REFINE_FACTOR = 10;
 const ID_CHUNK = 1000;
+/** Cache sizes: an IVF-PQ index of 1M × 1536-d points is ~100 MB of PQ codes. */
+const INDEX_CACHE_BYTES = 128 * 1024 * 1024;
+const METADATA_CACHE_BYTES = 32 * 1024 * 1024;
 
 /**
  * A LanceDB sink. Each write is one Lance commit (a new table version, published by an
@@ -147,9 +152,17 @@ export function createLancedbSink(options: LancedbSinkOptions): LancedbSink {
       let created = false;
       try {
         const lancedb = await import('@lancedb/lancedb');
-        db ??= await lancedb.connect(options.path, {
-          ...(options.storageOptions ? { storageOptions: options.storageOptions } : {}),
-        });
+        // LanceDB's default caches (6 GB of index, 1 GB of metadata) would let a long load
+        // grow without bound; Drift's engine promises bounded memory.
+        const session = new lancedb.Session(
+          BigInt(options.indexCacheBytes ?? INDEX_CACHE_BYTES),
+          BigInt(METADATA_CACHE_BYTES),
+        );
+        db ??= await lancedb.connect(
+          options.path,
+          { ...(options.storageOptions ? { storageOptions: options.storageOptions } : {}) },
+          session,
+        );
         const wanted = driftSchema(open.dimensions, open.model);
         const names = await db.tableNames();
         if (names.includes(options.table)) table = await db.openTable(options.table);
