@@ -93,6 +93,10 @@ async function sinkChild(store: Store, folder: string) {
   writeMs += performance.now() - closing;
   const loadRss = rssMb();
   const disk = await diskBytes(store, folder);
+  // Each phase as it ends, on stderr: a slow machine may not reach the last one.
+  const phase = (name: string, figures: Record<string, number>) =>
+    console.error(`${store} ${name}: ${JSON.stringify(figures)}`);
+  phase('load', { rate: Math.round((total * 1000) / writeMs), loadRss, diskMb: disk >> 20 });
 
   const firstStarted = performance.now();
   const reader = makeSink(store, folder, 'never');
@@ -101,6 +105,7 @@ async function sinkChild(store: Store, folder: string) {
   const firstSearchMs = performance.now() - firstStarted;
   const exact = await searches(reader);
   await reader.close();
+  phase('exact search', { firstSearchMs, p50: exact.p50!, p95: exact.p95! });
 
   let indexed: Record<string, number | string> = { index: 'none (off by default)' };
   if (store !== 'pglite') {
