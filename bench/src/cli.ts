@@ -3,13 +3,14 @@
  * default 100k; version 1 updates 1% of them), shadow vectors, each phase a real `drift`
  * child process (start-up included), its peak RSS read from inside it:
  *
- * - full embed into PGlite (and PostgreSQL when DATABASE_URL is set): rows/s, peak RSS;
+ * - full embed into PGlite, LanceDB (and PostgreSQL when DATABASE_URL is set): rows/s, peak RSS;
  * - the same embed again (no change): time, provider calls (must be 0);
  * - `watch` of the 1% churn against a full re-embed (`embed --no-dedup`) of the same table:
  *   the ratio of times, and provider calls (watch: exactly the changed rows).
  *
  *   pnpm build && cd bench && node --import tsx src/cli.ts
- *   ROWS=20000 node --import tsx src/cli.ts        (SKIP_PGLITE=1: only PostgreSQL and the peer)
+ *   ROWS=20000 node --import tsx src/cli.ts        (SKIP_PGLITE=1 / SKIP_LANCEDB=1: leave that sink out)
+ *   ONLY_FULL=1: only the full embed per sink; SKIP_PEER=1: no LangChain peer
  *   DRIFT_SERVICES=postgres bash ../scripts/with-services.sh node --import tsx src/cli.ts
  *
  * With DATABASE_URL, the peer: LangChain.js `index()` on the same rows into the same
@@ -50,6 +51,7 @@ async function runSuite(
   console.log(`\n${label}: ${sink}`);
   const full = await drift(['embed', ...common, '--version', '0'], env);
   line('full embed (version 0)', full);
+  if (process.env.ONLY_FULL) return { full, again: full };
   const again = await drift(['embed', ...common, '--version', '0'], env);
   line(
     'no-change re-run',
@@ -93,6 +95,8 @@ async function main(): Promise<void> {
   try {
     if (!process.env.SKIP_PGLITE)
       await runSuite('PGlite (embedded)', `pglite://${join(work, 'pglite')}?table=bench`, env);
+    if (!process.env.SKIP_LANCEDB)
+      await runSuite('LanceDB (embedded)', `lancedb://${join(work, 'lancedb')}?table=bench`, env);
     if (process.env.DATABASE_URL) {
       const databaseUrl = process.env.DATABASE_URL.replace(/\?.*$/, '');
       const drift = await runSuite(
@@ -100,6 +104,7 @@ async function main(): Promise<void> {
         `${databaseUrl}?table=drift_cli_bench_${process.pid}`,
         env,
       );
+      if (process.env.SKIP_PEER) return;
       const rssBefore = process.resourceUsage().maxRSS / 1024;
       const peer = await runLangChainPeer(table, databaseUrl, `langchain_bench_${process.pid}`);
       const rssAfter = process.resourceUsage().maxRSS / 1024;

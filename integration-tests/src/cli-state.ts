@@ -2,6 +2,7 @@ import { pointId } from '@drift-spark/core';
 import { createSqliteLedger } from '@drift-spark/ledger';
 import { createPgvectorSinkFromUri } from '@drift-spark/sink-pgvector';
 import { embeddable, sha256, type TicketRow } from './cli-harness.js';
+import { readLancedbTable } from './cli-lancedb.js';
 
 /** What the sink must hold: one point per live row with text, keyed by point id, with that text's hash. */
 export function expectedPoints(
@@ -21,12 +22,16 @@ export function expectedPoints(
   return points;
 }
 
-/** Every point of a pgvector/PGlite sink, read through the sink package (the CLI is not running). */
+/**
+ * Every point of a pgvector/PGlite sink, read through the sink package, or of a LanceDB
+ * table, read with plain LanceDB code (the CLI is not running).
+ */
 export async function readSink(
   uri: string,
   model: string,
   dimensions: number,
 ): Promise<Map<string, { key: string; contentHash: string; content: string | null }>> {
+  if (/^lancedb:\/\//i.test(uri)) return readLancedbTable(uri);
   const sink = createPgvectorSinkFromUri(uri);
   try {
     await sink.open({ dimensions, distance: 'cosine', model });

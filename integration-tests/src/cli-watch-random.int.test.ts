@@ -32,149 +32,157 @@ describe('drift watch follows a table that a real Delta writer keeps changing', 
     if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
   });
 
-  it('after every watch: one point per live row with text, with its current hash, nothing else; the provider saw only new texts; ledger = sink', async () => {
-    const seed = Number(process.env.DRIFT_TEST_SEED ?? Math.floor(Math.random() * 1e9));
-    console.info(`cli-watch-random seed ${seed} (replay with DRIFT_TEST_SEED=${seed})`);
-    const random = seededRandom(seed);
-    const tablePath = join(work, 'tickets');
-    const sinkUri = `pglite://${join(work, 'sink')}?table=tickets`;
-    const ledger = join(work, 'ledger.db');
-    const env = childEnv(work);
-    const table = new RandomTable(random, writer);
-    await table.create(tablePath, 40);
-    // A few versions before the first watch: it bootstraps from a snapshot of the latest.
-    await table.randomCommits(2);
+  it.each([
+    ['pglite', (work: string) => `pglite://${join(work, 'sink')}?table=tickets`],
+    ['lancedb', (work: string) => `lancedb://${join(work, 'lance')}?table=tickets`],
+  ])(
+    'into %s, after every watch: one point per live row with text, with its current hash, nothing else; the provider saw only new texts; ledger = sink',
+    async (_name, sinkFor) => {
+      const seed = Number(process.env.DRIFT_TEST_SEED ?? Math.floor(Math.random() * 1e9));
+      console.info(`cli-watch-random seed ${seed} (replay with DRIFT_TEST_SEED=${seed})`);
+      const random = seededRandom(seed);
+      const tablePath = join(work, `tickets-${_name}`);
+      const sinkUri = sinkFor(work);
+      const ledger = join(work, `ledger-${_name}.db`);
+      const env = childEnv(work);
+      const table = new RandomTable(random, writer);
+      await table.create(tablePath, 40);
+      // A few versions before the first watch: it bootstraps from a snapshot of the latest.
+      await table.randomCommits(2);
 
-    const watchArgs = [
-      'watch',
-      '--table',
-      tablePath,
-      '--text-col',
-      'body',
-      '--shadow-mode',
-      '--sink',
-      sinkUri,
-      '--ledger',
-      ledger,
-      '--batch-size',
-      process.env.DRIFT_TEST_BATCH_SIZE ?? '16',
-      '--json',
-    ];
-    let before = new Map<string, { key: string; contentHash: string }>();
-    let sourceId = '';
-    let sinkId = '';
-    const rounds = 8;
-    for (let round = 0; round < rounds; round++) {
-      if (round > 0) await table.randomCommits(1 + Math.floor(random() * 3));
-      await table.verify();
-      const run = await runDrift(watchArgs, { cwd: work, env });
-      expect(run.stderr, `round ${round}`).not.toMatch(/drift:/);
-      expect(run.code, `round ${round}: ${run.stderr}`).toBe(0);
-      const result = parseJson(run);
-      expect(result).toMatchObject({
-        status: 'succeeded',
-        rowsFailed: 0,
-        toVersion: table.version,
-      });
-      expect(result.bootstrapped).toBe(round === 0);
-      sourceId = String(result.source);
-      sinkId = String(result.sink);
-
-      const expected = expectedPoints(sourceId, table.rows.values());
-      const actual = await readSink(sinkUri, model, dimensions);
-      expect(new Set(actual.keys()), `round ${round}: point ids`).toEqual(new Set(expected.keys()));
-      for (const [id, point] of expected) {
-        expect(actual.get(id), `round ${round}: point of key ${point.key}`).toEqual({
-          key: point.key,
-          contentHash: point.contentHash,
-          content: point.content,
-        });
-      }
-      expect(await ledgerPointCount(ledger, sinkId), `round ${round}: ledger count`).toBe(
-        expected.size,
-      );
-
-      // The provider was asked only for texts no live point held: at least every text that is new
-      // to the sink, at most the new texts minus those still held by a point this run left alone.
-      const changed = [...expected].filter(
-        ([id, point]) => before.get(id)?.contentHash !== point.contentHash,
-      );
-      const writtenHashes = new Set(changed.map(([, point]) => point.contentHash));
-      const heldBefore = new Set([...before.values()].map((point) => point.contentHash));
-      const untouched = new Set(
-        [...expected]
-          .filter(([id, point]) => before.get(id)?.contentHash === point.contentHash)
-          .map(([, point]) => point.contentHash),
-      );
-      const mustEmbed = [...writtenHashes].filter((hash) => !heldBefore.has(hash)).length;
-      const mayEmbed = [...writtenHashes].filter((hash) => !untouched.has(hash)).length;
-      expect(
-        result.rowsEmbedded as number,
-        `round ${round}: provider calls`,
-      ).toBeGreaterThanOrEqual(mustEmbed);
-      expect(result.rowsEmbedded as number, `round ${round}: provider calls`).toBeLessThanOrEqual(
-        mayEmbed,
-      );
-      expect(
-        (result.rowsEmbedded as number) + (result.rowsReused as number),
-        `round ${round}: rows written`,
-      ).toBe(changed.length);
-      before = expected;
-
-      if (round === 4) {
-        // Nothing new: nothing read, nothing embedded.
-        const idle = parseJson(await runDrift(watchArgs, { cwd: work, env }));
-        expect(idle).toMatchObject({
+      const watchArgs = [
+        'watch',
+        '--table',
+        tablePath,
+        '--text-col',
+        'body',
+        '--shadow-mode',
+        '--sink',
+        sinkUri,
+        '--ledger',
+        ledger,
+        '--batch-size',
+        process.env.DRIFT_TEST_BATCH_SIZE ?? '16',
+        '--json',
+      ];
+      let before = new Map<string, { key: string; contentHash: string }>();
+      let sourceId = '';
+      let sinkId = '';
+      const rounds = 8;
+      for (let round = 0; round < rounds; round++) {
+        if (round > 0) await table.randomCommits(1 + Math.floor(random() * 3));
+        await table.verify();
+        const run = await runDrift(watchArgs, { cwd: work, env });
+        expect(run.stderr, `round ${round}`).not.toMatch(/drift:/);
+        expect(run.code, `round ${round}: ${run.stderr}`).toBe(0);
+        const result = parseJson(run);
+        expect(result).toMatchObject({
           status: 'succeeded',
-          rowsProcessed: 0,
-          rowsEmbedded: 0,
+          rowsFailed: 0,
           toVersion: table.version,
         });
+        expect(result.bootstrapped).toBe(round === 0);
+        sourceId = String(result.source);
+        sinkId = String(result.sink);
+
+        const expected = expectedPoints(sourceId, table.rows.values());
+        const actual = await readSink(sinkUri, model, dimensions);
+        expect(new Set(actual.keys()), `round ${round}: point ids`).toEqual(
+          new Set(expected.keys()),
+        );
+        for (const [id, point] of expected) {
+          expect(actual.get(id), `round ${round}: point of key ${point.key}`).toEqual({
+            key: point.key,
+            contentHash: point.contentHash,
+            content: point.content,
+          });
+        }
+        expect(await ledgerPointCount(ledger, sinkId), `round ${round}: ledger count`).toBe(
+          expected.size,
+        );
+
+        // The provider was asked only for texts no live point held: at least every text that is new
+        // to the sink, at most the new texts minus those still held by a point this run left alone.
+        const changed = [...expected].filter(
+          ([id, point]) => before.get(id)?.contentHash !== point.contentHash,
+        );
+        const writtenHashes = new Set(changed.map(([, point]) => point.contentHash));
+        const heldBefore = new Set([...before.values()].map((point) => point.contentHash));
+        const untouched = new Set(
+          [...expected]
+            .filter(([id, point]) => before.get(id)?.contentHash === point.contentHash)
+            .map(([, point]) => point.contentHash),
+        );
+        const mustEmbed = [...writtenHashes].filter((hash) => !heldBefore.has(hash)).length;
+        const mayEmbed = [...writtenHashes].filter((hash) => !untouched.has(hash)).length;
+        expect(
+          result.rowsEmbedded as number,
+          `round ${round}: provider calls`,
+        ).toBeGreaterThanOrEqual(mustEmbed);
+        expect(result.rowsEmbedded as number, `round ${round}: provider calls`).toBeLessThanOrEqual(
+          mayEmbed,
+        );
+        expect(
+          (result.rowsEmbedded as number) + (result.rowsReused as number),
+          `round ${round}: rows written`,
+        ).toBe(changed.length);
+        before = expected;
+
+        if (round === 4) {
+          // Nothing new: nothing read, nothing embedded.
+          const idle = parseJson(await runDrift(watchArgs, { cwd: work, env }));
+          expect(idle).toMatchObject({
+            status: 'succeeded',
+            rowsProcessed: 0,
+            rowsEmbedded: 0,
+            toVersion: table.version,
+          });
+        }
       }
-    }
 
-    const status = parseJson(
-      await runDrift(['status', '--sink', sinkUri, '--ledger', ledger, '--json'], {
-        cwd: work,
-        env,
-      }),
-    );
-    expect(status).toMatchObject({
-      sinkPoints: before.size,
-      ledgerPoints: before.size,
-      inStep: true,
-    });
-    expect(status.checkpoints).toEqual([
-      expect.objectContaining({ sourceId, version: table.version }),
-    ]);
+      const status = parseJson(
+        await runDrift(['status', '--sink', sinkUri, '--ledger', ledger, '--json'], {
+          cwd: work,
+          env,
+        }),
+      );
+      expect(status).toMatchObject({
+        sinkPoints: before.size,
+        ledgerPoints: before.size,
+        inStep: true,
+      });
+      expect(status.checkpoints).toEqual([
+        expect.objectContaining({ sourceId, version: table.version }),
+      ]);
 
-    // An embed over the same table and sink now finds every row unchanged.
-    const embed = parseJson(
-      await runDrift(
-        [
-          'embed',
-          '--table',
-          tablePath,
-          '--text-col',
-          'body',
-          '--shadow-mode',
-          '--sink',
-          sinkUri,
-          '--ledger',
-          ledger,
-          '--json',
-        ],
-        { cwd: work, env },
-      ),
-    );
-    expect(embed).toMatchObject({
-      status: 'succeeded',
-      rowsEmbedded: 0,
-      rowsReused: 0,
-      rowsDeduped: before.size,
-      rowsDeleted: 0,
-    });
-  });
+      // An embed over the same table and sink now finds every row unchanged.
+      const embed = parseJson(
+        await runDrift(
+          [
+            'embed',
+            '--table',
+            tablePath,
+            '--text-col',
+            'body',
+            '--shadow-mode',
+            '--sink',
+            sinkUri,
+            '--ledger',
+            ledger,
+            '--json',
+          ],
+          { cwd: work, env },
+        ),
+      );
+      expect(embed).toMatchObject({
+        status: 'succeeded',
+        rowsEmbedded: 0,
+        rowsReused: 0,
+        rowsDeduped: before.size,
+        rowsDeleted: 0,
+      });
+    },
+  );
 });
 
 export type { TicketRow };

@@ -3,6 +3,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { ClientBase, Pool } from 'pg';
 import { createPgDriver } from './pg-driver.js';
 import { createPgliteDriver } from './pglite-driver.js';
+import { withPgliteSearchIndex } from './pglite-search-index.js';
 import { assertIdentifier } from './pgvector-identifiers.js';
 import {
   createSqlPgvectorSink,
@@ -94,7 +95,8 @@ export function createPgliteSink(options: PgliteSinkOptions): PgvectorSink {
       ),
   });
   // An in-memory database starts empty in every process: the ledger's records of it are stale.
-  return inMemory ? Object.assign(sink, { persistent: false }) : sink;
+  if (inMemory) Object.assign(sink, { persistent: false });
+  return withPgliteSearchIndex(sink, options.index);
 }
 
 /** `pg://` is Drift's short form; `pg` reads `postgres://`. The `table` and `schema` parameters are Drift's. */

@@ -7,7 +7,8 @@ import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { withCommand } from './command-context.js';
 import { printMigration, summarizeMigration } from './migrate/migrate-status.js';
-import { countSinkPoints } from './sink-reading.js';
+import { describeSearchIndex, searchIndexNote } from './search-index-note.js';
+import { countSinkPoints, recordedModel } from './sink-reading.js';
 import { freshnessLines, freshnessObject, statusFreshness } from './status-freshness.js';
 
 export interface StatusOptions {
@@ -57,6 +58,11 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
     const migrations = [];
     for (const migration of (await ledger.migrations?.list({ sinkId: sink.id, open: true })) ?? [])
       migrations.push(await summarizeMigration(ledger, migration, undefined));
+    const recorded = await recordedModel(ledger, sink.id);
+    const search =
+      sinkPoints === undefined
+        ? undefined
+        : await searchIndexNote(sink, recorded?.dimensions, sinkPoints, io.signal);
 
     if (output.json) {
       output.result({
@@ -64,6 +70,7 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
         sinkPoints: sinkPoints ?? null,
         ledgerPoints,
         inStep: inStep ?? null,
+        ...(search ? { search } : {}),
         checkpoints: checkpoints.map((checkpoint) => ({
           sourceId: checkpoint.sourceId,
           fingerprint: checkpoint.fingerprint,
@@ -94,6 +101,7 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
       `  points: ${sinkCount} in the sink, ${formatInt(ledgerPoints)} in the ledger${verdict}`,
     );
     for (const migration of migrations) printMigration(output, migration);
+    if (search && sinkPoints !== undefined) output.line(describeSearchIndex(search, sinkPoints));
     if (checkpoints.length === 0) {
       output.line('  checkpoint: none yet (the first drift watch bootstraps from a snapshot)');
     }

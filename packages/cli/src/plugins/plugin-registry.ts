@@ -34,6 +34,11 @@ const qdrant: SinkPluginRef = {
   packageName: '@drift-spark/sink-qdrant',
   exportName: 'createQdrantSinkFromUri',
 };
+const lancedb: SinkPluginRef = {
+  kind: 'sink',
+  packageName: '@drift-spark/sink-lancedb',
+  exportName: 'createLancedbSinkFromUri',
+};
 
 /** Sink URI scheme (without `://`) → plugin. */
 export const sinkPlugins: Readonly<Record<string, SinkPluginRef>> = {
@@ -43,6 +48,7 @@ export const sinkPlugins: Readonly<Record<string, SinkPluginRef>> = {
   postgresql: pgvector,
   qdrant,
   qdrants: qdrant,
+  lancedb,
 };
 
 /** Model provider prefix (`openai` in `openai/text-embedding-3-small`) → plugin. */

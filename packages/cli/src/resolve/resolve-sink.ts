@@ -15,7 +15,7 @@ export function sinkScheme(uri: string): string {
 }
 
 export function exampleSinks(): string {
-  return 'pglite://./.drift/docs?table=docs, postgres://user@host:5432/db?table=docs or qdrant://localhost:6333/docs';
+  return 'pglite://./.drift/docs?table=docs, lancedb://./.drift/lancedb?table=docs, postgres://user@host:5432/db?table=docs or qdrant://localhost:6333/docs';
 }
 
 export async function createSinkFromUri(
@@ -27,7 +27,10 @@ export async function createSinkFromUri(
 ): Promise<Sink> {
   const userPlugin = userSinkPlugin(given);
   const scheme = sinkScheme(userPlugin?.value ?? given);
-  const uri = !userPlugin && scheme === 'pglite' ? absolutePgliteUri(given, cwd) : given;
+  const uri =
+    !userPlugin && (scheme === 'pglite' || scheme === 'lancedb')
+      ? absolutePgliteUri(given, cwd)
+      : given;
   const plugin = sinkPlugins[scheme];
   if (!plugin && !userPlugin) {
     throw usageError(
@@ -62,16 +65,19 @@ export function defaultSinkUri(shortName: string): string {
 }
 
 /**
- * `pglite://./x` with the folder made absolute, so the sink id the ledger keys on names
- * one database whatever folder a command runs from (`pglite://memory` stays as it is).
+ * `pglite://./x` (or `lancedb://./x`) with the folder made absolute, so the sink id the
+ * ledger keys on names one database whatever folder a command runs from
+ * (`pglite://memory` and an object-store path stay as they are).
  */
 export function absolutePgliteUri(uri: string, cwd: string): string {
-  const rest = uri.replace(/^pglite:\/\//i, '');
+  const scheme = /^(pglite|lancedb):\/\//i.exec(uri)?.[1]?.toLowerCase() ?? 'pglite';
+  const rest = uri.replace(/^(pglite|lancedb):\/\//i, '');
   const queryAt = rest.indexOf('?');
   const path = queryAt === -1 ? rest : rest.slice(0, queryAt);
   const query = queryAt === -1 ? '' : rest.slice(queryAt);
-  if (path === '' || path === 'memory' || isAbsolute(decodeURIComponent(path))) return uri;
-  return `pglite://${resolvePath(cwd, decodeURIComponent(path))}${query}`;
+  if (path === '' || path === 'memory' || /^[a-z][a-z0-9+]*:\/\//i.test(path)) return uri;
+  if (isAbsolute(decodeURIComponent(path))) return uri;
+  return `${scheme}://${resolvePath(cwd, decodeURIComponent(path))}${query}`;
 }
 
 /** A safe SQL identifier / folder name from a table name: lower-case letters, digits, `_`. */

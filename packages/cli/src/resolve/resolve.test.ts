@@ -26,6 +26,15 @@ describe('URIs and names', () => {
     );
   });
 
+  it('makes LanceDB folders absolute too, and leaves an object-store path as it is', () => {
+    expect(absolutePgliteUri('lancedb://./.drift/lance?table=t', '/home/me/project')).toBe(
+      'lancedb:///home/me/project/.drift/lance?table=t',
+    );
+    expect(absolutePgliteUri('lancedb://s3://bucket/prefix?table=t', '/elsewhere')).toBe(
+      'lancedb://s3://bucket/prefix?table=t',
+    );
+  });
+
   it('reads the scheme of a sink URI and refuses what is not one', () => {
     expect(sinkScheme('Qdrant://localhost:6333/docs')).toBe('qdrant');
     expect(() => sinkScheme('localhost:6333/docs')).toThrow(/not a sink URI/);

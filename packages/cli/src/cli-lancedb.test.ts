@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestWorld, runInProcess, ticketsTable } from './testing/in-process.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'drift-cli-lancedb-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const sink = `lancedb://${folder}?table=tickets`;
+const table = ['--table', ticketsTable, '--text-col', 'body', '--shadow-mode', '--sink', sink];
+const json = (stdout: string) => JSON.parse(stdout.trim()) as Record<string, unknown>;
+
+describe('drift with --sink lancedb://', () => {
+  it('embeds, follows the change feed, and status, search and provenance read the LanceDB table', async () => {
+    const world = createTestWorld();
+    const first = await runInProcess(['embed', ...table, '--version', '1', '--json'], world);
+    expect(first.stderr).not.toMatch(/drift:/);
+    expect(json(first.stdout)).toMatchObject({
+      status: 'succeeded',
+      rowsEmbedded: 16,
+      rowsReused: 3,
+      sink,
+    });
+    const watch = json((await runInProcess(['watch', ...table, '--json'], world)).stdout);
+    expect(watch).toMatchObject({ status: 'succeeded', toVersion: 4 });
+
+    const status = json((await runInProcess(['status', '--sink', sink, '--json'], world)).stdout);
+    expect(status).toMatchObject({ sinkPoints: 17, ledgerPoints: 17, inStep: true });
+    expect(status.search).toMatchObject({ index: null, buildsAt: 50_000 });
+    const human = await runInProcess(['status', '--sink', sink], world);
+    expect(human.stdout).toMatch(
+      /search: no index \(one is built from 50,000 points\): each search scans all 17 points, ~\d+ ms per search/,
+    );
+
+    const search = await runInProcess(
+      [
+        'search',
+        '--sink',
+        sink,
+        '--shadow-mode',
+        '--k',
+        '2',
+        '--json',
+        'refund for a duplicate charge',
+      ],
+      world,
+    );
+    expect(search.code).toBe(0);
+    const hits = json(search.stdout).hits as { content: string; score: number }[];
+    expect(hits).toHaveLength(2);
+    expect(hits[0]!.content).toMatch(/charged twice|refund/);
+
+    const provenance = await runInProcess(
+      ['provenance', '--key', '2', '--table', ticketsTable, '--sink', sink, '--json'],
+      world,
+    );
+    expect(provenance.code).toBe(0);
+    expect(json(provenance.stdout).points).toHaveLength(1);
+  });
+});
