@@ -15,51 +15,18 @@
  * With DATABASE_URL, the peer: LangChain.js `index()` on the same rows into the same
  * PostgreSQL (bench/src/cli-langchain.ts), first run and re-run, as ratios.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLangChainPeer } from './cli-langchain.js';
+import { drift, type Phase } from './drift-process.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'packages/cli/dist/bin.js');
 const rows = Number(process.env.ROWS ?? 100_000);
 const out = join(root, 'bench/out/cli');
 const table = join(out, `table-${rows}`);
-// Printed by the child at exit, on stderr's last line: its own peak RSS.
-const rssHook = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\n@@rss '+process.resourceUsage().maxRSS+'\\n'))`;
-
-interface Phase {
-  seconds: number;
-  rssMb: number;
-  result: Record<string, unknown>;
-}
-
-function drift(args: string[], env: NodeJS.ProcessEnv): Promise<Phase> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ['--import', rssHook, bin, ...args, '--json'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - started) / 1000;
-      const rss = /@@rss (\d+)/.exec(stderr);
-      if (code !== 0) return reject(new Error(`drift ${args.join(' ')} exited ${code}: ${stderr}`));
-      resolve({
-        seconds,
-        rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN,
-        result: JSON.parse(stdout.trim()) as Record<string, unknown>,
-      });
-    });
-  });
-}
-
 function line(name: string, phase: Phase, extra = ''): void {
   const result = phase.result;
   const processed = Number(result.rowsProcessed);
@@ -146,7 +113,7 @@ async function main(): Promise<void> {
         `re-run     ${peer.again.seconds.toFixed(1).padStart(7)} s  skipped ${peer.again.skipped}   LangChain/Drift time ratio ${(peer.again.seconds / drift.again.seconds).toFixed(2)}`,
       );
       console.log(
-        '(Drift times include its process start-up, ~0.5 s, and building the HNSW index; PGVectorStore builds no index.)',
+        '(Both first runs include building the same HNSW index; Drift times include its process start-up, ~0.5 s.)',
       );
       console.log(
         `peak RSS of this process: ${rssBefore.toFixed(0)} MB before the peer, ${rssAfter.toFixed(0)} MB after (index() holds every document in memory)`,

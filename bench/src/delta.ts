@@ -4,7 +4,8 @@
  *
  * The table: ROWS rows of ~1 KB text with the Change Data Feed on, then VERSIONS versions of
  * 1% churn each (UPDATE, DELETE, APPEND in turn). Two reads, each in a fresh process so that
- * peak RSS is its own: a full snapshot scan, and the CDF of versions 1..VERSIONS.
+ * peak RSS is its own (ours: src/delta-child.mjs, plain Node): a full snapshot scan, and
+ * the CDF of versions 1..VERSIONS.
  *
  *   node --import tsx bench/src/delta.ts [--rows 1000000] [--versions 20] [--dir path]
  *
@@ -14,7 +15,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDeltaSource } from '@drift-spark/source-delta';
 
 interface Measure {
   rows: number;
@@ -31,34 +31,6 @@ const repoRoot = path.resolve(here, '../..');
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 && process.argv[index + 1] ? process.argv[index + 1]! : fallback;
-}
-
-async function child(mode: string, table: string, versions: number): Promise<void> {
-  const started = performance.now();
-  const cpuStarted = process.cpuUsage();
-  const source = createDeltaSource({ path: table });
-  let rows = 0;
-  if (mode === 'scan') {
-    for await (const batch of source.scan({ columns: ['id', 'text', 'n'], batchSize: 1000 }))
-      rows += batch.rows.length;
-  } else {
-    for await (const batch of source.changes({
-      columns: ['id', 'text', 'n'],
-      fromVersion: 1,
-      toVersion: versions,
-      batchSize: 1000,
-    }))
-      rows += batch.changes.length;
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuStarted);
-  const result: Measure = {
-    rows,
-    seconds,
-    cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
-  };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 function run(command: string, args: string[]): Measure {
@@ -83,10 +55,6 @@ function python(): string {
 }
 
 async function main(): Promise<void> {
-  if (process.argv[2] === '--child') {
-    await child(process.argv[3]!, process.argv[4]!, Number(process.argv[5]));
-    return;
-  }
   const rows = Number(option('rows', '1000000'));
   const versions = Number(option('versions', '20'));
   const table = path.resolve(
@@ -106,13 +74,10 @@ async function main(): Promise<void> {
   );
   if (generated.status !== 0) throw new Error('table generation failed');
 
-  const self = fileURLToPath(import.meta.url);
   const reads: { name: string; ours: Measure; peer: Measure }[] = [];
   for (const mode of ['scan', 'cdf']) {
     const ours = run(process.execPath, [
-      ...process.execArgv,
-      self,
-      '--child',
+      path.join(here, 'delta-child.mjs'),
       mode,
       table,
       String(versions),

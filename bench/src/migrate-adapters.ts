@@ -85,13 +85,17 @@ async function evaluate(
   vectors: Float32Array[],
   corpus: Corpus,
   reference?: string[][],
+  reused?: { index: VectorIndex; results: string[][] },
 ) {
   return evaluateQueries({
     queries: corpus.queries.map((query, position) => ({
       query: position,
       relevant: query.relevant,
     })),
-    search: (position) => searchIndex(index, vectors[position]!, k),
+    search: (position) =>
+      index === reused?.index
+        ? reused.results[position]!
+        : searchIndex(index, vectors[position]!, k),
     ...(reference ? { reference: (position: number) => reference[position]! } : {}),
     k,
   });
@@ -137,7 +141,10 @@ async function runPair(name: string, full: Corpus, modelsDir: string) {
   const rows: Row[] = [
     {
       path: `B (${newName}) on B's index`,
-      evaluation: await evaluate(indexB, queryVectorsB, corpus, resultsB),
+      evaluation: await evaluate(indexB, queryVectorsB, corpus, resultsB, {
+        index: indexB,
+        results: resultsB,
+      }),
     },
     {
       path: `A (${oldName}) on A's index`,

@@ -14,6 +14,7 @@ for the CLI end-to-end tests. Each request is one commit; the reply is the new v
   {"op": "overwrite_where", "ids": [...], "rows": [...]}                    (mode="overwrite", predicate="id IN ids")
   {"op": "create_typed", "path": P}                                         (struct/list/binary/map/long columns)
   {"op": "checkpoint"}                                                      (a checkpoint at the latest version)
+  {"op": "set_cdf", "enabled": bool}                                        (ALTER TABLE: Change Data Feed on/off)
   {"op": "snapshot"}  -> {"rows": [...]}                                    (read back, for sanity)
 """
 
@@ -97,6 +98,9 @@ def handle(request):
             }
         )
         write_deltalake(path, typed, mode="overwrite", configuration={"delta.enableChangeDataFeed": "true"})
+    elif op == "set_cdf":
+        value = "true" if request["enabled"] else "false"
+        DeltaTable(path, storage_options=storage_options).alter.set_table_properties({"delta.enableChangeDataFeed": value})
     elif op == "checkpoint":
         DeltaTable(path, storage_options=storage_options).create_checkpoint()
     elif op == "snapshot":

@@ -37,9 +37,10 @@ export class RandomTable {
     path: string,
     count: number,
     storageOptions?: Record<string, string>,
+    changeDataFeed = true,
   ): Promise<void> {
     const rows = Array.from({ length: count }, () => this.newRow());
-    const request = { op: 'create', path, rows, storage_options: storageOptions };
+    const request = { op: 'create', path, rows, storage_options: storageOptions, changeDataFeed };
     this.version = (await this.writer.request(request)).version;
     for (const row of rows) this.rows.set(row.id, row);
   }

@@ -1,8 +1,13 @@
 import type {
+  AdoptResult,
+  CheckpointRef,
   Embedder,
   EmbedRunOptions,
   Ledger,
   PlanResult,
+  RecoverResult,
+  RecoverRunOptions,
+  RunOptions,
   RunResult,
   Sink,
   SyncResult,
@@ -18,6 +23,13 @@ import { CliError } from './errors/cli-error.js';
 export interface CoreEngine {
   embed(options: EmbedRunOptions): Promise<RunResult>;
   sync(options: SyncRunOptions): Promise<SyncResult>;
+  recover(options: RecoverRunOptions): Promise<RecoverResult>;
+  adoptSink(options: RunOptions): Promise<AdoptResult>;
+  recreatedFrom(
+    ledger: Ledger,
+    ref: CheckpointRef,
+    location: string | undefined,
+  ): Promise<string[]>;
   planEmbed(options: EmbedRunOptions): Promise<PlanResult>;
   planSync(options: SyncRunOptions): Promise<PlanResult>;
   createShadowEmbedder(options: { model: string; dimensions?: number }): Embedder;

@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import type { CliIo } from './cli-io.js';
 import { costCommand, costDimensions } from './commands/cost-command.js';
 import { defaultDemoFolder, demoCommand } from './commands/demo-command.js';
+import { migrateProgram } from './commands/migrate/migrate-program.js';
 import { provenanceCommand } from './commands/provenance-command.js';
 import {
   type RunCommandOptions,
@@ -13,6 +14,8 @@ import { runsCommand } from './commands/runs-command.js';
 import { searchCommand } from './commands/search-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { ExitCode } from './errors/cli-error.js';
+import { maintenanceCommands } from './maintenance-commands.js';
+import { addFollowOptions, followHelp } from './options/follow-options.js';
 import {
   parseDate,
   parsePositiveInteger,
@@ -78,20 +81,28 @@ function addRunOptions(command: Command, kind: RunKindFlag) {
       '--spark <url>',
       'read the table through Spark Connect, e.g. sc://localhost:15002 (default for catalog names: $SPARK_REMOTE)',
     )
-    .option('--json', "print one JSON object with the run's counters on stdout");
+    .option('--json', "print one JSON object with the run's counters on stdout")
+    .option('--include-forgotten', 'embed rows erased by drift forget again (default: skip them)');
   return kind === 'embed'
-    ? withCommon.option(
-        '--version <v>',
-        'read the table as of this version (time travel; default the latest)',
-        parseVersion,
-      )
-    : withCommon
+    ? withCommon
         .option(
-          '--since-version <v>',
-          'first version to apply (default: after the checkpoint; none: bootstrap from the latest snapshot)',
+          '--version <v>',
+          'read the table as of this version (time travel; default the latest)',
           parseVersion,
         )
-        .option('--to-version <v>', 'last version to apply (default: the latest)', parseVersion);
+        .option(
+          '--adopt-sink',
+          'the ledger was lost (a new runner): first record the points the sink holds, from their key, content_hash and model, so unchanged rows are not embedded again',
+        )
+    : addFollowOptions(
+        withCommon
+          .option(
+            '--since-version <v>',
+            'first version to apply (default: after the checkpoint; none: bootstrap from the latest snapshot)',
+            parseVersion,
+          )
+          .option('--to-version <v>', 'last version to apply (default: the latest)', parseVersion),
+      );
 }
 
 /** The `drift` program. Actions store their exit code in `state.exitCode`. */
@@ -122,7 +133,7 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
 
   const embed = addRunOptions(
     new Command('embed').description(
-      'Embed a text column of a Delta table into a vector store (a full scan; unchanged rows are not paid for twice).',
+      'Embed a text column of a Delta table into a vector store (a full scan; unchanged rows are not paid for twice; points of rows gone from the table are deleted).',
     ),
     'embed',
   )
@@ -135,7 +146,11 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
       ]),
     )
     .action(async (options) => {
-      state.exitCode = await runPipelineCommand('embed', options as RunCommandOptions, io);
+      state.exitCode = await runPipelineCommand(
+        'embed',
+        options as unknown as RunCommandOptions,
+        io,
+      );
     });
 
   const watch = addRunOptions(
@@ -149,10 +164,17 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
       examples([
         'drift watch --table ./tickets --text-col body --shadow-mode',
         'drift watch --table ./data/docs --text-col body --sink postgres://me@localhost:5432/app?table=docs --since-version 12',
+        'drift watch --table ./tickets --text-col body --follow --interval 30s --metrics-port 9464 --max-cost-per-day 5',
+        'drift watch --table ./tickets --text-col body --recover   # after a recreated or vacuumed table',
       ]),
     )
+    .addHelpText('after', followHelp)
     .action(async (options) => {
-      state.exitCode = await runPipelineCommand('watch', options as RunCommandOptions, io);
+      state.exitCode = await runPipelineCommand(
+        'watch',
+        options as unknown as RunCommandOptions,
+        io,
+      );
     });
 
   const status = new Command('status')
@@ -161,11 +183,19 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     )
     .requiredOption('--sink <uri>', 'the sink to inspect')
     .option('--limit <n>', 'how many recent runs to show', parsePositiveInteger, 5)
+    .option(
+      '--table <table>',
+      "also show how far the sink is behind this table: latest version and commit time against the checkpoint (lag, backlog), and today's spend",
+    )
+    .option('--spark <url>', 'read --table through Spark Connect')
     .option('--ledger <path>', 'the ledger file (default: $DRIFT_LEDGER or ~/.drift/ledger.db)')
     .option('--json', 'print one JSON object on stdout')
     .addHelpText(
       'after',
-      examples(["drift status --sink 'pglite://./.drift/tickets?table=tickets'"]),
+      examples([
+        "drift status --sink 'pglite://./.drift/tickets?table=tickets'",
+        "drift status --sink 'pglite://./.drift/tickets?table=tickets' --table ./tickets",
+      ]),
     )
     .action(async (options) => {
       state.exitCode = await statusCommand(options, io);
@@ -233,12 +263,20 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     )
     .argument('<query>', 'what to look for')
     .requiredOption('--sink <uri>', 'the sink to search')
-    .option('--model <provider/model>', 'the model the sink was embedded with', defaultModel)
+    .option(
+      '--model <provider/model>',
+      "the sink's model; or model B of a migration of this sink that has an adapter (drift migrate adapter fit)",
+      defaultModel,
+    )
     .option(
       '--shadow-mode',
       'embed the query with shadow vectors (for a sink embedded in shadow mode)',
     )
     .option('--k <n>', 'how many points', parsePositiveInteger, 5)
+    .option(
+      '--ledger <path>',
+      'the ledger file, where an open migration of the sink to --model keeps its adapter',
+    )
     .option(
       '--dimensions <n>',
       'vector size, for models that let you choose it',
@@ -266,12 +304,32 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
       state.exitCode = await demoCommand(folder, options, io);
     });
 
-  for (const command of [demo, embed, watch, status, runs, cost, provenance, search]) {
+  const maintenance = maintenanceCommands(
+    io,
+    state,
+    examples,
+    (command) => addRunOptions(command, 'embed') as unknown as Command,
+  );
+  const configure = (command: Command) =>
     command.exitOverride().configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
       outputError: (text, write) => write(commanderErrorLine(text, io)),
     });
+  const migrate = migrateProgram(io, state, configure);
+  for (const command of [
+    demo,
+    embed,
+    watch,
+    status,
+    runs,
+    cost,
+    provenance,
+    search,
+    ...maintenance,
+    migrate,
+  ]) {
+    configure(command as unknown as Command);
     program.addCommand(command as unknown as Command);
   }
   return program;

@@ -145,6 +145,70 @@ export const ledgerMigrations: readonly string[] = [
   ALTER TABLE failures ADD COLUMN text_length INTEGER;
   UPDATE failures SET reason = code || ' (reason dropped: it could quote the input text)';
   `,
+  // 4: erasure receipts (drift forget): per erased key, its digest, the sinks and the proof
+  // that each no longer returns the point. No text, no content hash.
+  `
+  CREATE TABLE erasure_receipts (
+    id INTEGER PRIMARY KEY,
+    key_digest TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    point_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    receipt TEXT NOT NULL
+  );
+  CREATE INDEX erasure_receipts_key ON erasure_receipts (key_digest);
+  `,
+  // 5: migrations between embedding models (`drift migrate`): the migration, each step it
+  // took, the runs it started, and what it paid without writing a point (the adapter's
+  // paired samples), which cost reports add to the history's upserts.
+  `
+  CREATE TABLE migrations (
+    id TEXT PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    from_sink_id TEXT NOT NULL,
+    from_model TEXT NOT NULL,
+    to_sink_id TEXT NOT NULL,
+    to_model TEXT NOT NULL,
+    alias_name TEXT,
+    state TEXT NOT NULL CHECK (state IN ('planned', 'backfilling', 'backfilled', 'cut-over', 'rolled-back', 'finished')),
+    backfill_version INTEGER,
+    adapter_hash TEXT,
+    adapter_path TEXT,
+    eval_results TEXT,
+    options TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX migrations_source ON migrations (source_id, created_at);
+
+  CREATE TABLE migration_steps (
+    id INTEGER PRIMARY KEY,
+    migration_id TEXT NOT NULL REFERENCES migrations (id),
+    state TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    note TEXT
+  );
+  CREATE INDEX migration_steps_migration ON migration_steps (migration_id, id);
+
+  CREATE TABLE migration_runs (
+    migration_id TEXT NOT NULL REFERENCES migrations (id),
+    run_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    PRIMARY KEY (migration_id, run_id)
+  );
+
+  CREATE TABLE spend (
+    id INTEGER PRIMARY KEY,
+    run INTEGER NOT NULL,
+    sink INTEGER NOT NULL,
+    source INTEGER NOT NULL,
+    model INTEGER NOT NULL,
+    tokens INTEGER NOT NULL,
+    cost_usd REAL NOT NULL,
+    embeddings INTEGER NOT NULL,
+    at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** The schema version this package writes. */

@@ -9,6 +9,7 @@ import {
   LedgerError,
   type LedgerV1,
   type LivePoint,
+  type MigrationStoreV1,
   PluginStateError,
   type Provenance,
   type ProvenanceQuery,
@@ -20,6 +21,8 @@ import {
 } from '@drift-spark/core';
 import Database from 'better-sqlite3';
 import { isLockStale, isProcessAlive, type LockHolder, lockedError } from './sqlite-ledger-lock.js';
+import { maintenanceQueries } from './sqlite-ledger-maintenance.js';
+import { sqliteMigrationQueries } from './sqlite-ledger-migrations.js';
 import { LedgerNames } from './sqlite-ledger-names.js';
 import { scrubOptions } from './sqlite-ledger-options.js';
 import { ensureLedgerDirectory, resolveLedgerPath } from './sqlite-ledger-path.js';
@@ -48,7 +51,7 @@ export interface SqliteLedgerOptions {
 }
 
 /** The SQLite ledger: one file, safe to open from several processes at once. */
-export type SqliteLedger = LedgerV1;
+export type SqliteLedger = LedgerV1 & { readonly migrations: MigrationStoreV1 };
 
 const defaultRecentRuns = 20;
 
@@ -114,6 +117,31 @@ export function createSqliteLedger(options: SqliteLedgerOptions = {}): SqliteLed
     },
     async checkIntegrity() {
       open().checkIntegrity();
+    },
+    async livePoints(query) {
+      return open().maintenance.livePoints(query);
+    },
+    async sinksOfSource(sourceId) {
+      return open().maintenance.sinksOfSource(sourceId);
+    },
+    async erasedPoints(pointIds) {
+      return open().maintenance.erasedPoints(pointIds);
+    },
+    async saveErasureReceipt(receipt) {
+      open().maintenance.saveErasureReceipt(receipt);
+    },
+    async erasureReceipts(keyDigest) {
+      return open().maintenance.erasureReceipts(keyDigest);
+    },
+    migrations: {
+      create: async (migration) => open().migrations.create(migration),
+      get: async (id) => open().migrations.get(id),
+      list: async (query) => open().migrations.list(query),
+      update: async (id, change, expect) => open().migrations.update(id, change, expect),
+      steps: async (id) => open().migrations.steps(id),
+      linkRun: async (id, runId, role) => open().migrations.linkRun(id, runId, role),
+      runs: async (id) => open().migrations.runs(id),
+      recordSpend: async (spend) => open().migrations.recordSpend(spend),
     },
     async close() {
       if (closed) return;
@@ -495,8 +523,27 @@ function openLedger(options: SqliteLedgerOptions) {
     return row ? toRun(row) : undefined;
   };
 
+  const maintenance = maintenanceQueries(db, names);
+  const migrations = sqliteMigrationQueries(db, names);
   return {
     db,
+    maintenance: {
+      livePoints: wrap('read live points', maintenance.livePoints),
+      sinksOfSource: wrap('list the sinks of a source', maintenance.sinksOfSource),
+      erasedPoints: wrap('read erased points', maintenance.erasedPoints),
+      saveErasureReceipt: wrap('record an erasure receipt', maintenance.saveErasureReceipt),
+      erasureReceipts: wrap('read erasure receipts', maintenance.erasureReceipts),
+    },
+    migrations: {
+      create: wrap('record a migration', migrations.create),
+      get: wrap('read a migration', migrations.get),
+      list: wrap('list migrations', migrations.list),
+      update: wrap('update a migration', migrations.update),
+      steps: wrap('read the steps of a migration', migrations.steps),
+      linkRun: wrap('link a run to a migration', migrations.linkRun),
+      runs: wrap('list the runs of a migration', migrations.runs),
+      recordSpend: wrap('record spend', migrations.recordSpend),
+    },
     startRun: wrap('start a run', (run: RunStart) => startRun.immediate(run)),
     finishRun: wrap('finish a run', (runId: string, finish: RunFinish) =>
       finishRun.immediate(runId, finish),
@@ -522,6 +569,13 @@ function openLedger(options: SqliteLedgerOptions) {
         recordErasure.immediate(entries);
       } finally {
         db.pragma(`secure_delete = ${secureDelete}`);
+      }
+      // secure_delete covers what this transaction frees, not copies of erased rows that
+      // earlier page splits left in the unused space of pages: VACUUM rewrites every page.
+      try {
+        db.exec('VACUUM');
+      } catch {
+        // Another process holds a read transaction: the checkpoint below still runs.
       }
       try {
         db.pragma('wal_checkpoint(TRUNCATE)');
@@ -589,10 +643,13 @@ function openLedger(options: SqliteLedgerOptions) {
       const cacheKey = `${column}:${query.since ? 1 : 0}:${query.until ? 1 : 0}`;
       let cost = costStatements.get(cacheKey);
       if (!cost) {
-        // Every upsert in the history, so an embedding paid for and later overwritten still counts.
+        // Every upsert in the history, so an embedding paid for and later overwritten still
+        // counts, plus what was paid without a point (a migration's adapter samples).
+        const range = `${query.since ? ' AND at >= @since' : ''}${query.until ? ' AND at <= @until' : ''}`;
         cost = raw(
-          `SELECT ${column}, SUM(tokens), SUM(cost_usd), COUNT(*) FILTER (WHERE tokens > 0), COUNT(DISTINCT run) FROM history
-           WHERE action = 'upsert'${query.since ? ' AND at >= @since' : ''}${query.until ? ' AND at <= @until' : ''}
+          `SELECT ${column}, SUM(tokens), SUM(cost_usd), SUM(embeddings), COUNT(DISTINCT run) FROM (
+             SELECT ${column}, run, tokens, cost_usd, tokens > 0 AS embeddings FROM history WHERE action = 'upsert'${range}
+             UNION ALL SELECT ${column}, run, tokens, cost_usd, embeddings FROM spend WHERE 1${range})
            GROUP BY ${column}`,
         );
         costStatements.set(cacheKey, cost);

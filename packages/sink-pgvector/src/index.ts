@@ -9,8 +9,10 @@ export {
 } from './pgvector-factories.js';
 export { createPgvectorSinkFromUri } from './pgvector-from-uri.js';
 export { quoteIdentifier } from './pgvector-identifiers.js';
+export { buildHnswIndex, type IndexBuildProgress } from './pgvector-index-build.js';
 export {
   createSqlPgvectorSink,
+  type FinalizeOptions,
   HNSW_MAX_DIMENSIONS,
   type PgvectorSink,
   type PgvectorSinkCommonOptions,

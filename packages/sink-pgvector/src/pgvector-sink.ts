@@ -6,6 +6,7 @@ import {
   type Point,
   type PointPayload,
   type SearchHit,
+  type SinkAlias,
   type SinkCallOptions,
   type SinkCapabilities,
   SinkError,
@@ -13,10 +14,12 @@ import {
   type SinkV1,
   type StoredPoint,
 } from '@drift-spark/core';
+import { pgvectorAlias } from './pgvector-alias.js';
 import { encodeBinaryCopy, isUuid } from './pgvector-binary-copy.js';
 import type { SqlDriver, SqlExecutor } from './pgvector-driver.js';
 import { toDriftError, toWriteError } from './pgvector-errors.js';
 import { derivedName, quoteIdentifier, quoteLiteral } from './pgvector-identifiers.js';
+import { buildHnswIndex, type IndexBuildProgress } from './pgvector-index-build.js';
 
 /** pgvector's HNSW index holds `vector` columns of at most this many dimensions. */
 export const HNSW_MAX_DIMENSIONS = 2000;
@@ -59,8 +62,10 @@ export interface PgvectorSinkCommonOptions {
    * 'never' leaves indexing to you.
    */
   index?: 'auto' | 'never';
-  /** maintenance_work_mem for the HNSW build (default '512MB'). */
+  /** maintenance_work_mem for the HNSW build (default: sized to the rows, at most 4 GB, never below the server's setting). */
   indexBuildMemory?: string;
+  /** Parallel workers for the HNSW build (default: the server's max_parallel_maintenance_workers). */
+  indexBuildWorkers?: number;
 }
 
 export interface SqlPgvectorSinkOptions extends PgvectorSinkCommonOptions {
@@ -71,12 +76,21 @@ export interface SqlPgvectorSinkOptions extends PgvectorSinkCommonOptions {
   concurrentWrites: boolean;
 }
 
+export interface FinalizeOptions extends SinkCallOptions {
+  /** Told where a long index build is, every 2 s (PostgreSQL servers; not PGlite). */
+  onProgress?: (progress: IndexBuildProgress) => void;
+}
+
 /** A pgvector sink: SinkV1, plus `finalize()` that builds a deferred index now. */
 export interface PgvectorSink extends SinkV1 {
   /** The table, quoted and schema-qualified as the SQL uses it. */
   readonly table: string;
   /** Builds the HNSW index if the sink deferred it (after a first bulk load). Idempotent. */
-  finalize(options?: SinkCallOptions): Promise<void>;
+  finalize(options?: FinalizeOptions): Promise<void>;
+  /** A view over the table (see `pgvectorAlias`). */
+  readonly alias: SinkAlias;
+  /** Drops the table (refused while a view over it exists). */
+  drop(options?: SinkCallOptions): Promise<void>;
 }
 
 interface Row {
@@ -136,19 +150,18 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
     return driver;
   };
 
-  async function buildIndex(driverForIndex: SqlDriver): Promise<void> {
+  async function buildIndex(
+    driverForIndex: SqlDriver,
+    onProgress?: (progress: IndexBuildProgress) => void,
+  ): Promise<void> {
     if (options.index === 'never' || dimensions > HNSW_MAX_DIMENSIONS) return;
-    await driverForIndex.transaction(async (executor) => {
-      // Two processes building it at once would both build, and one fail on the name.
-      await executor.query('select pg_advisory_xact_lock(hashtext($1))', [`drift:index:${table}`]);
-      // pgvector builds HNSW several times faster while the graph fits in
-      // maintenance_work_mem (64 MB by default: ~10k vectors of 1536-d). For this build only.
-      await executor.query(`select set_config('maintenance_work_mem', $1, true)`, [
-        options.indexBuildMemory ?? '512MB',
-      ]);
-      await executor.query(
-        `create index if not exists ${indexName} on ${table} using hnsw (embedding vector_cosine_ops)`,
-      );
+    await buildHnswIndex(driverForIndex, {
+      table,
+      indexName,
+      dimensions,
+      ...(options.indexBuildMemory ? { memory: options.indexBuildMemory } : {}),
+      ...(options.indexBuildWorkers !== undefined ? { workers: options.indexBuildWorkers } : {}),
+      ...(onProgress ? { onProgress } : {}),
     });
   }
 
@@ -253,6 +266,12 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
     id: sinkId,
     table,
     capabilities,
+    alias: pgvectorAlias({
+      sinkId,
+      table: options.table,
+      ...(options.schema === undefined ? {} : { schema: options.schema }),
+      driver: ready,
+    }),
 
     async open(open) {
       if (closed)
@@ -443,10 +462,21 @@ export function createSqlPgvectorSink(options: SqlPgvectorSinkOptions): Pgvector
       const current = ready(call?.signal);
       if (!indexPending) return;
       try {
-        await buildIndex(current);
+        await buildIndex(current, call?.onProgress);
         indexPending = false;
       } catch (error) {
         throw fail(error, `build the HNSW index on ${table}`);
+      }
+    },
+
+    async drop(call) {
+      const current = ready(call?.signal);
+      // Without CASCADE: a view applications query still pointing here makes it refuse.
+      try {
+        await current.query(`drop table if exists ${table}`);
+        indexPending = false;
+      } catch (error) {
+        throw fail(error, `drop the table ${table}`);
       }
     },
 

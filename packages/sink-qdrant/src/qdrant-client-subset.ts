@@ -52,4 +52,13 @@ export interface QdrantClientSubset {
     args: { query: number[]; limit?: number; with_payload?: boolean; with_vector?: boolean },
   ): Promise<{ points: Array<QdrantPointRecord & { score: number }> }>;
   count(collection: string, args: { exact?: boolean }): Promise<{ count: number }>;
+  /** Optional members: used only by the sink's `alias` and `drop`. */
+  getAliases?(): Promise<{ aliases: Array<{ alias_name: string; collection_name: string }> }>;
+  updateCollectionAliases?(args: {
+    actions: Array<
+      | { create_alias: { collection_name: string; alias_name: string } }
+      | { delete_alias: { alias_name: string } }
+    >;
+  }): Promise<unknown>;
+  deleteCollection?(collection: string): Promise<unknown>;
 }

@@ -11,6 +11,7 @@ import {
   type SinkV1,
   type StoredPoint,
 } from '@drift-spark/core';
+import { needs, qdrantAlias } from './qdrant-alias.js';
 import type { QdrantClientSubset, QdrantPointRecord } from './qdrant-client-subset.js';
 import { toDriftError } from './qdrant-errors.js';
 
@@ -95,6 +96,7 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
     specificationVersion: 'v1',
     id: sinkId,
     capabilities,
+    alias: qdrantAlias({ sinkId, collection, client: ready }),
 
     async open(open) {
       if (closed)
@@ -319,6 +321,15 @@ export function createQdrantSink(options: QdrantSinkOptions): SinkV1 {
         return (await current.count(collection, { exact: true })).count;
       } catch (error) {
         throw fail(error, `count ${collection}`);
+      }
+    },
+
+    async drop(call) {
+      // Qdrant drops the collection's aliases with it: callers move names first.
+      try {
+        await needs(ready(call?.signal), 'deleteCollection').deleteCollection(collection);
+      } catch (error) {
+        throw fail(error, `drop the collection ${collection}`);
       }
     },
 

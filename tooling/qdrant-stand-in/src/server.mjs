@@ -158,6 +158,8 @@ function positiveInteger(body, name, fallback) {
 /** Starts the stand-in on host:port (0 = a free port). Resolves to {url, port, close}. */
 export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey } = {}) {
   const collections = new Map();
+  // Collection aliases (alias name -> collection name): every collection route resolves them.
+  const aliases = new Map();
   let operationId = 0;
 
   const sortedPoints = (collection) =>
@@ -165,7 +167,7 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
       a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0,
     );
   const getCollection = (name) => {
-    const collection = collections.get(name);
+    const collection = collections.get(name) ?? collections.get(aliases.get(name));
     if (!collection) throw notFound(name);
     return collection;
   };
@@ -317,7 +319,72 @@ export async function startQdrantStandIn({ host = '127.0.0.1', port = 0, apiKey 
         return { result: true };
       },
     ],
-    ['DELETE', /^\/collections\/([^/]+)$/, ({ name }) => ({ result: collections.delete(name) })],
+    [
+      'POST',
+      /^\/collections\/aliases$/,
+      ({ body }) => {
+        if (!Array.isArray(body.actions)) throw formatError('missing field `actions`');
+        // All or nothing, as Qdrant applies a list of alias actions atomically.
+        const next = new Map(aliases);
+        for (const action of body.actions) {
+          if (action.create_alias) {
+            const { collection_name: target, alias_name: alias } = action.create_alias;
+            if (!collections.has(target)) throw notFound(target);
+            if (next.has(alias) || collections.has(alias))
+              throw wrongInput(`Alias ${alias} already exists!`);
+            next.set(alias, target);
+          } else if (action.delete_alias) {
+            const alias = action.delete_alias.alias_name;
+            if (!next.delete(alias))
+              throw new HttpError(404, `Not found: Alias ${alias} does not exist!`);
+          } else if (action.rename_alias) {
+            const { old_alias_name: from, new_alias_name: to } = action.rename_alias;
+            if (!next.has(from))
+              throw new HttpError(404, `Not found: Alias ${from} does not exist!`);
+            next.set(to, next.get(from));
+            next.delete(from);
+          } else throw formatError('unknown alias action');
+        }
+        aliases.clear();
+        for (const [alias, target] of next) aliases.set(alias, target);
+        return { result: true };
+      },
+    ],
+    [
+      'GET',
+      /^\/aliases$/,
+      () => ({
+        result: {
+          aliases: [...aliases].map(([alias, target]) => ({
+            alias_name: alias,
+            collection_name: target,
+          })),
+        },
+      }),
+    ],
+    [
+      'GET',
+      /^\/collections\/([^/]+)\/aliases$/,
+      ({ name }) => {
+        getCollection(name);
+        return {
+          result: {
+            aliases: [...aliases]
+              .filter(([, target]) => target === name)
+              .map(([alias, target]) => ({ alias_name: alias, collection_name: target })),
+          },
+        };
+      },
+    ],
+    [
+      'DELETE',
+      /^\/collections\/([^/]+)$/,
+      ({ name }) => {
+        // Qdrant drops a collection's aliases with it.
+        for (const [alias, target] of aliases) if (target === name) aliases.delete(alias);
+        return { result: collections.delete(name) };
+      },
+    ],
     [
       'PUT',
       /^\/collections\/([^/]+)\/index$/,

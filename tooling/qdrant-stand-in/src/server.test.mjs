@@ -126,3 +126,34 @@ test('scrolls in id order with next_page_offset, deletes by id', async () => {
     count: 2,
   });
 });
+
+test('collection aliases: switched atomically, resolved by point routes, dropped with their collection', async () => {
+  for (const name of ['alias_a', 'alias_b'])
+    await call('PUT', `/collections/${name}`, { vectors: { size: 2, distance: 'Cosine' } });
+  await call('PUT', '/collections/alias_b/points?wait=true', {
+    points: [{ id: 1, vector: [1, 0], payload: {} }],
+  });
+  const created = await call('POST', '/collections/aliases', {
+    actions: [{ create_alias: { collection_name: 'alias_a', alias_name: 'live' } }],
+  });
+  assert.equal(created.body.result, true);
+  const twice = await call('POST', '/collections/aliases', {
+    actions: [{ create_alias: { collection_name: 'alias_b', alias_name: 'live' } }],
+  });
+  assert.equal(twice.status, 400);
+  const switched = await call('POST', '/collections/aliases', {
+    actions: [
+      { delete_alias: { alias_name: 'live' } },
+      { create_alias: { collection_name: 'alias_b', alias_name: 'live' } },
+    ],
+  });
+  assert.equal(switched.body.result, true);
+  const listed = await call('GET', '/aliases');
+  assert.deepEqual(listed.body.result.aliases, [
+    { alias_name: 'live', collection_name: 'alias_b' },
+  ]);
+  const counted = await call('POST', '/collections/live/points/count', { exact: true });
+  assert.equal(counted.body.result.count, 1);
+  await call('DELETE', '/collections/alias_b');
+  assert.deepEqual((await call('GET', '/aliases')).body.result.aliases, []);
+});

@@ -23,12 +23,18 @@ import { ExitCode, usageError } from '../errors/cli-error.js';
 import { describeError } from '../errors/describe-error.js';
 import { announceSinkOpen } from '../output/embedded-database-stage.js';
 import { formatDuration, formatInt, formatUsd, shellQuote } from '../output/format.js';
+import { type FinalizeCall, indexBuildNotes } from '../output/index-build-notes.js';
 import { Output } from '../output/output.js';
 import { ProgressDisplay } from '../output/progress.js';
 import { defaultModel, resolveEmbedder } from '../resolve/resolve-embedder.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri, defaultSinkUri } from '../resolve/resolve-sink.js';
 import { createSource, parseTable } from '../resolve/resolve-table.js';
+import { adoptSinkPoints } from './adopt-sink.js';
+import { checkFollowFlags } from './follow-flags.js';
+import { followLoop } from './follow-loop.js';
+import { describeDualWrite, dualWatch, dualWriteTarget } from './migrate/migrate-watch.js';
+import { recoveryRemedy, runEmbed, runWatch } from './recovery-run.js';
 import { stoppedResultObject } from './stopped-run-result.js';
 
 /** The flags `embed` and `watch` share. */
@@ -54,6 +60,17 @@ export interface RunCommandOptions {
   ledger?: string;
   spark?: string;
   json?: boolean;
+  includeForgotten?: boolean;
+  /** watch: rebuild from a snapshot diffed against the ledger (a recreated or vacuumed table). */
+  recover?: boolean;
+  /** watch: keep running (see follow-loop.ts). */
+  follow?: boolean;
+  /** watch --follow: milliseconds between polls. */
+  interval?: number;
+  metricsPort?: number;
+  maxCostPerDay?: number;
+  /** embed: rebuild a lost ledger from the sink's payloads instead of re-embedding. */
+  adoptSink?: boolean;
 }
 
 export type RunKindFlag = 'embed' | 'watch';
@@ -98,6 +115,7 @@ export async function runPipelineCommand(
         '--since-version and --to-version belong to drift watch; drift embed takes --version to read the table as of a version.',
       );
     }
+    checkFollowFlags(kind, options);
     if (kind === 'watch' && options.version !== undefined) {
       throw usageError(
         'drift watch follows the change feed: use --since-version/--to-version (drift embed takes --version).',
@@ -156,6 +174,8 @@ export async function runPipelineCommand(
       dedup: options.dedup,
       storeContent: options.storeContent,
       maxCostUsd: options.maxCost,
+      includeForgotten: options.includeForgotten === true,
+      location: redactUri(target.location),
       signal: io.signal,
       onEvent: progress.onEvent,
     };
@@ -185,13 +205,49 @@ export async function runPipelineCommand(
       return ExitCode.Done;
     }
 
+    // A migration open on this sink: the watch writes SINK_B too, from the same read.
+    const dual =
+      kind === 'watch'
+        ? await dualWriteTarget(
+            { source, sink, embedder, ledger, shadow: options.shadowMode === true },
+            io,
+            output,
+            closers,
+          )
+        : undefined;
+    if (options.follow) {
+      if (dual)
+        throw usageError(
+          "watch --follow does not write a migration's second sink yet: while a migration is open, run drift watch without --follow (from a scheduler), or finish or roll back the migration first.",
+        );
+      const follow = { intervalMs: options.interval ?? 30_000, recover: options.recover };
+      return await followLoop({
+        runOptions,
+        source,
+        table: options.table,
+        output,
+        io,
+        follow: {
+          ...follow,
+          metricsPort: options.metricsPort,
+          maxCostPerDay: options.maxCostPerDay,
+        },
+      });
+    }
+    if (options.adoptSink) await adoptSinkPoints(runOptions, output);
+    const dualResult = dual ? await dualWatch(runOptions, dual) : undefined;
+    if (dualResult) context.migration = dualResult.migration;
     const result =
       kind === 'embed'
-        ? await coreFunction('embed')(runOptions)
-        : await coreFunction('sync')(runOptions);
+        ? await runEmbed(runOptions, output)
+        : (dualResult?.live ??
+          (await runWatch(runOptions, options.recover === true, options.table)));
     progress.stop();
     if (result.rowsEmbedded + result.rowsReused > 0) await finalizeSink(sink, output, io.signal);
     printResult(output, result, context);
+    const recovery = (result as SyncResult).recoveryNeeded;
+    if (recovery)
+      output.note(`${output.errorColors.red('drift:')} ${recoveryRemedy(recovery, options.table)}`);
     if (result.status === 'failed') return ExitCode.Failed;
     if (result.status === 'partial') return ExitCode.Partial;
     return ExitCode.Done;
@@ -230,13 +286,15 @@ async function finalizeSink(
   output: Output,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const finalize = (
-    sink as Sink & { finalize?: (options?: { signal?: AbortSignal }) => Promise<void> }
-  ).finalize;
+  const finalize = (sink as Sink & { finalize?: (options?: FinalizeCall) => Promise<void> })
+    .finalize;
   if (typeof finalize !== 'function') return;
   if (output.showProgress) output.note(output.errorColors.dim('building the search index…'));
   try {
-    await finalize.call(sink, { signal });
+    await finalize.call(sink, {
+      signal,
+      ...(output.json ? {} : { onProgress: indexBuildNotes(output, output.progressIntervalMs) }),
+    });
   } catch (error) {
     // A sink the run never opened has nothing deferred; close() builds what is left anyway.
     if (!DriftError.hasCode(error, ErrorCode.PluginState)) throw error;
@@ -327,6 +385,8 @@ interface SummaryContext {
   ledger: Ledger;
   options: RunCommandOptions;
   model: string;
+  /** SINK_B's part of a watch while a migration is open. */
+  migration?: Record<string, unknown>;
 }
 
 function resultObject(
@@ -337,6 +397,8 @@ function resultObject(
   for (const name of counterNames) object[name] = result[name];
   object.durationS = result.durationS;
   object.duplicateKeys = result.duplicateKeys;
+  object.rowsForgotten = result.rowsForgotten;
+  object.rowsSwept = result.rowsSwept;
   if (context.kind === 'watch') {
     const sync = result as SyncResult;
     object.sinceVersion = sync.sinceVersion;
@@ -346,12 +408,14 @@ function resultObject(
     object.updated = sync.updated;
     object.deleted = sync.deleted;
     object.bootstrapped = sync.bootstrapped;
+    if (sync.recoveryNeeded) object.recoveryNeeded = sync.recoveryNeeded;
   }
   object.model = context.embedder.id;
   object.shadowMode = context.options.shadowMode === true;
   object.sink = redactUri(context.sink.id);
   object.source = context.source.id;
   if (result.sinkLoss) object.sinkLoss = result.sinkLoss;
+  if (context.migration) object.migration = context.migration;
   if (result.failures.length > 0)
     object.failures = result.failures.map((failure) => ({
       ...failure,
@@ -396,6 +460,14 @@ function printResult(
       `${formatInt(result.rowsDeduped)} unchanged, ${formatInt(result.rowsSkipped)} without text, ${formatInt(result.rowsFailed)} failed` +
       (result.rowsDeleted > 0 ? `, ${formatInt(result.rowsDeleted)} points deleted` : ''),
   );
+  if (result.rowsSwept > 0)
+    output.line(
+      `  ${formatInt(result.rowsSwept)} of them swept: their rows are gone from the table`,
+    );
+  if (result.rowsForgotten > 0)
+    output.line(
+      `  ${formatInt(result.rowsForgotten)} rows skipped: erased by drift forget (--include-forgotten embeds them again)`,
+    );
   const price = context.options.shadowMode
     ? 'shadow mode, $0'
     : `${formatUsd(context.embedder.price.usdPerMillionTokens)} per 1M tokens`;
@@ -405,6 +477,7 @@ function printResult(
   output.line(
     `  sink: ${redactUri(context.sink.id)}${context.sinkIsDefault ? ' (the embedded default; choose another with --sink)' : ''}`,
   );
+  if (context.migration) output.line(`  ${describeDualWrite(context.migration)}`);
   if (result.error) output.line(`  ${c.red('error:')} ${redactSecrets(result.error)}`);
   for (const failure of result.failures.slice(0, 5))
     output.line(

@@ -1,11 +1,14 @@
+import { existsSync } from 'node:fs';
 import { redactUri } from '@drift-spark/core';
 import type { CliIo } from '../cli-io.js';
 import { ExitCode, usageError } from '../errors/cli-error.js';
 import { shellQuote, truncate } from '../output/format.js';
 import { renderTable } from '../output/table.js';
 import { defaultModel, resolveEmbedder } from '../resolve/resolve-embedder.js';
+import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { withCommand } from './command-context.js';
+import { adapterEmbedderFor } from './migrate/migrate-search-adapter.js';
 
 export interface SearchOptions {
   sink: string;
@@ -13,6 +16,7 @@ export interface SearchOptions {
   shadowMode?: boolean;
   k?: number;
   dimensions?: number;
+  ledger?: string;
   json?: boolean;
 }
 
@@ -22,7 +26,7 @@ export function searchCommand(query: string, options: SearchOptions, io: CliIo):
     if (query.trim() === '')
       throw usageError('The query is empty: drift search --sink URI --model M "what to look for".');
     const model = options.model ?? defaultModel;
-    const embedder = await resolveEmbedder({
+    const chosen = await resolveEmbedder({
       model,
       shadow: options.shadowMode === true,
       dimensions: options.dimensions,
@@ -32,6 +36,14 @@ export function searchCommand(query: string, options: SearchOptions, io: CliIo):
     const sink = await createSinkFromUri(options.sink, io.importer, io.cwd);
     track.sinkId(sink.id);
     track.close(() => sink.close());
+    // --model B on SINK_A while a migration to B has an adapter: B's query, mapped into A's space.
+    const path = ledgerPath(options.ledger, io.env, io.cwd);
+    let embedder = chosen;
+    if (existsSync(path)) {
+      const ledger = await openLedger(path, io.importer);
+      track.close(() => ledger.close());
+      embedder = (await adapterEmbedderFor(ledger, sink.id, chosen, io)) ?? chosen;
+    }
     await sink.open({
       dimensions: embedder.dimensions,
       distance: 'cosine',

@@ -6,10 +6,15 @@ import { renderTable } from '../output/table.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { withCommand } from './command-context.js';
+import { printMigration, summarizeMigration } from './migrate/migrate-status.js';
 import { countSinkPoints } from './sink-reading.js';
+import { freshnessLines, freshnessObject, statusFreshness } from './status-freshness.js';
 
 export interface StatusOptions {
   sink: string;
+  /** Show the lag and backlog of the sink against this table. */
+  table?: string;
+  spark?: string;
   ledger?: string;
   limit?: number;
   json?: boolean;
@@ -43,6 +48,15 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
       if (checkpoint) checkpoints.push(checkpoint);
     }
     const inStep = sinkPoints === undefined ? undefined : sinkPoints === ledgerPoints;
+    const freshness = options.table
+      ? await statusFreshness(options.table, options.spark, sink, ledger, runs, io, (close) =>
+          track.close(close),
+        )
+      : undefined;
+    // A migration open on this sink (as SINK_A or SINK_B): its progress and backlog.
+    const migrations = [];
+    for (const migration of (await ledger.migrations?.list({ sinkId: sink.id, open: true })) ?? [])
+      migrations.push(await summarizeMigration(ledger, migration, undefined));
 
     if (output.json) {
       output.result({
@@ -58,6 +72,8 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
           updatedAt: checkpoint.updatedAt,
         })),
         runs: runs.map(runObject),
+        ...(freshness ? { freshness: freshnessObject(freshness) } : {}),
+        migrations,
       });
       return ExitCode.Done;
     }
@@ -77,6 +93,7 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
     output.line(
       `  points: ${sinkCount} in the sink, ${formatInt(ledgerPoints)} in the ledger${verdict}`,
     );
+    for (const migration of migrations) printMigration(output, migration);
     if (checkpoints.length === 0) {
       output.line('  checkpoint: none yet (the first drift watch bootstraps from a snapshot)');
     }
@@ -85,6 +102,7 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
         `  checkpoint: version ${checkpoint.version} of source ${checkpoint.sourceId} (${checkpoint.fingerprint}), run ${checkpoint.runId}, ${formatDate(checkpoint.updatedAt)}`,
       );
     }
+    for (const line of freshness ? freshnessLines(freshness) : []) output.line(line);
     if (runs.length === 0) {
       output.line(
         '  no runs recorded for this sink in this ledger (is --ledger / DRIFT_LEDGER the one the runs used?)',

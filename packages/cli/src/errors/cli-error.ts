@@ -1,9 +1,13 @@
-/** Exit codes, as DESIGN §7: 0 done, 1 failed, 2 usage error, 3 partial (some rows failed). */
+/**
+ * Exit codes, as DESIGN §7: 0 done, 1 failed, 2 usage error, 3 partial (some rows failed);
+ * and 4 for `drift verify` when the sink drifted from the table.
+ */
 export const ExitCode = {
   Done: 0,
   Failed: 1,
   Usage: 2,
   Partial: 3,
+  Drift: 4,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

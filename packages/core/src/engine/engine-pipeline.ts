@@ -65,6 +65,7 @@ export async function runPipeline(
         fingerprint: state.fingerprint,
         dedup: state.dedup,
         refreshChanged: state.metadataColumns !== undefined,
+        ...erasedLookup(state),
         signal: state.signal,
       });
       const vectors = prepared.groups.length > 0 ? resolveVectors(state, prepared) : undefined;
@@ -94,6 +95,13 @@ export async function runPipeline(
     await closeQuietly(iterator);
   }
   await Promise.all(window);
+}
+
+/** The erased-rows lookup, unless the run re-embeds forgotten rows or the ledger cannot tell. */
+function erasedLookup(state: RunState) {
+  const ledger = state.ledger;
+  if (state.includeForgotten || typeof ledger.erasedPoints !== 'function') return {};
+  return { erasedPoints: (ids: string[]) => ledger.erasedPoints!(ids) };
 }
 
 function writtenIds(prepared: PreparedBatch): string[] {

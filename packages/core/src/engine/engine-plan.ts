@@ -69,6 +69,7 @@ async function plan(
     rowsToReuse: 0,
     rowsDeduped: 0,
     rowsSkipped: 0,
+    rowsForgotten: 0,
     duplicateKeys: 0,
     rowsToDelete: 0,
     estimatedTokens: 0,
@@ -82,6 +83,9 @@ async function plan(
     fingerprint: embedder.fingerprint,
     dedup: (options.dedup ?? true) && ledgerDescribesSink(options.sink),
     refreshChanged: (options.metadataColumns?.length ?? 0) > 0,
+    ...(options.includeForgotten || typeof options.ledger.erasedPoints !== 'function'
+      ? {}
+      : { erasedPoints: (ids: string[]) => options.ledger.erasedPoints!(ids) }),
     ...(options.signal ? { signal: options.signal } : {}),
   };
   for await (const items of batches) {
@@ -89,6 +93,7 @@ async function plan(
     result.rowsProcessed += prepared.rows;
     result.rowsDeduped += prepared.deduped;
     result.rowsSkipped += prepared.skipped;
+    result.rowsForgotten += prepared.forgotten;
     result.rowsToDelete += prepared.deletes.length;
     for (const group of prepared.groups) {
       if (group.reuseFrom) {

@@ -23,6 +23,8 @@ export interface PreparedBatch {
   unchanged: number;
   /** Upserts with nothing to embed. */
   skipped: number;
+  /** Upserts of rows erased on request (`drift forget`): not embedded again. */
+  forgotten: number;
   /** Points to remove from sink and ledger: deletes of existing points and rows whose text became empty. */
   deletes: WorkItem[];
   /** Texts that need a vector, one group per distinct content hash. */
@@ -36,6 +38,8 @@ export interface PrepareContext {
   dedup: boolean;
   /** Rewrite the payload of a changed row whose text is the same (metadata columns are stored). */
   refreshChanged: boolean;
+  /** Which of these point ids were erased on request; their rows are skipped. Absent: none are. */
+  erasedPoints?: (pointIds: string[]) => Promise<Set<string>>;
   signal?: AbortSignal;
 }
 
@@ -66,8 +70,10 @@ export async function prepareBatch(
       ? await context.ledger.getPoints(context.sinkId, ids)
       : new Map<string, LivePoint>();
 
+  const erased = await erasedAmong(items, existing, context);
   let unchanged = 0;
   let skipped = 0;
+  let forgotten = 0;
   const deletes: WorkItem[] = [];
   const groupsByHash = new Map<string, TextGroup>();
   for (const item of items) {
@@ -79,6 +85,10 @@ export async function prepareBatch(
     if (item.text === null || item.hash === null) {
       skipped++;
       if (live) deletes.push(item);
+      continue;
+    }
+    if (erased.has(item.pointId)) {
+      forgotten++;
       continue;
     }
     const same =
@@ -117,7 +127,22 @@ export async function prepareBatch(
     deduped: unchanged + superseded,
     unchanged,
     skipped,
+    forgotten,
     deletes,
     groups,
   };
+}
+
+/** Rows to embed that have no live point and were erased on request (one query per batch). */
+async function erasedAmong(
+  items: WorkItem[],
+  existing: Map<string, LivePoint>,
+  context: PrepareContext,
+): Promise<Set<string>> {
+  if (!context.erasedPoints) return new Set();
+  const candidates: string[] = [];
+  for (const item of items)
+    if (item.op === 'upsert' && item.hash !== null && !existing.has(item.pointId))
+      candidates.push(item.pointId);
+  return candidates.length > 0 ? context.erasedPoints(candidates) : new Set();
 }

@@ -7,11 +7,18 @@ import { zeroCounters } from '../ledger-support/ledger-support.js';
 import type { CheckpointRef, Ledger, RunKind } from '../spec/ledger-v1.js';
 import type { SinkOpenResult } from '../spec/sink-v1.js';
 import type { SourceDescription } from '../spec/source-v1.js';
+import { onlyDeletes } from './engine-deletes-only.js';
 import { DuplicateKeys } from './engine-duplicates.js';
 import { ledgerDescribesSink } from './engine-ephemeral.js';
 import { runPipeline } from './engine-pipeline.js';
 import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
+import {
+  assertNotRecreated,
+  type RecoveryReason,
+  recoveryReasonOf,
+} from './engine-recovery-need.js';
 import { throwIfAborted } from './engine-retry.js';
+import { SeenPoints } from './engine-seen-points.js';
 import {
   checkAgainstSink,
   findSinkLoss,
@@ -20,6 +27,7 @@ import {
   thenReconcile,
 } from './engine-sink-truth.js';
 import { RunState } from './engine-state.js';
+import { markSeen, maySweep, sweepUnseen } from './engine-sweep.js';
 import type {
   EmbedRunOptions,
   RunOptions,
@@ -47,6 +55,8 @@ export async function embed(input: EmbedRunOptions): Promise<RunResult> {
   const state = new RunState('embed', options.runId ?? randomUUID(), options);
   checkAgainstSink(state, loss);
   const duplicates = new DuplicateKeys();
+  const seen = new SeenPoints();
+  let swept = 0;
   const result = await execute(
     state,
     {
@@ -58,12 +68,14 @@ export async function embed(input: EmbedRunOptions): Promise<RunResult> {
     async () => {
       await runPipeline(
         state,
-        scanItems({ ...readerContext(state, columns), duplicates }, version),
+        markSeen(scanItems({ ...readerContext(state, columns), duplicates }, version), seen),
       );
       warnDuplicates(state, duplicates);
+      // Mark and sweep: only after a scan that read every row.
+      if (maySweep(state)) swept = await sweepUnseen(state, seen);
     },
   );
-  return { ...result, duplicateKeys: duplicates.count };
+  return { ...result, duplicateKeys: duplicates.count, rowsSwept: swept };
 }
 
 /**
@@ -95,6 +107,8 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
   const fromVersion =
     options.fromVersion ??
     (ledgerDescribesSink(options.sink) ? await resumeVersion(options.ledger, ref) : undefined);
+  if (fromVersion === undefined && ledgerDescribesSink(options.sink))
+    await assertNotRecreated(options.ledger, ref, options.location);
   const runId = options.runId ?? randomUUID();
   // Opened before the "nothing new" answer: a sink that lost its points is repaired even then.
   const loss = await sinkLoss(options, await openSink(options));
@@ -110,6 +124,8 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
       durationS: 0,
       failures: [],
       duplicateKeys: 0,
+      rowsForgotten: 0,
+      rowsSwept: 0,
       sinceVersion: toVersion,
       toVersion,
       upToDate: true,
@@ -132,6 +148,7 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
       columns,
       bootstrapped,
       totalRows: bootstrapped ? scanRowCount(description, toVersion) : undefined,
+      ...(options.deletesOnly ? { deletesOnly: true } : {}),
     },
     async () => {
       const context = readerContext(state, columns);
@@ -141,12 +158,15 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
           ? noItems()
           : changeItems(context, sinceVersion, toVersion);
       // The feed says nothing of rows it did not touch: after a loss, reconcile a snapshot too.
+      const applied = options.deletesOnly ? onlyDeletes(feed) : feed;
       await runPipeline(
         state,
-        loss && !bootstrapped ? thenReconcile(state, feed, scanItems(context, toVersion)) : feed,
+        loss && !bootstrapped
+          ? thenReconcile(state, applied, scanItems(context, toVersion))
+          : applied,
       );
       warnDuplicates(state, duplicates);
-      if (!state.stopped && state.counters.rowsFailed === 0) {
+      if (!state.stopped && state.counters.rowsFailed === 0 && !options.deletesOnly) {
         await options.ledger.setCheckpoint({ ...ref, version: toVersion, runId });
       }
     },
@@ -159,11 +179,18 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
     upToDate: false,
     bootstrapped,
     ...state.changes,
+    ...recoveryOf(state.stopError),
   };
 }
 
+/** A run the feed could not carry from its checkpoint says which recovery it needs. */
+function recoveryOf(error: unknown): { recoveryNeeded?: RecoveryReason } {
+  const reason = recoveryReasonOf(error);
+  return reason === undefined ? {} : { recoveryNeeded: reason };
+}
+
 /** Tells the caller that the key columns do not identify a row (before the run ends). */
-function warnDuplicates(state: RunState, duplicates: DuplicateKeys): void {
+export function warnDuplicates(state: RunState, duplicates: DuplicateKeys): void {
   if (duplicates.count === 0) return;
   state.emit({
     type: 'duplicate-keys',
@@ -200,7 +227,7 @@ export async function prepareRun(options: RunOptions) {
   return { description, columns: projectedColumns(options) };
 }
 
-async function openSink(options: RunOptions): Promise<SinkOpenResult | undefined> {
+export async function openSink(options: RunOptions): Promise<SinkOpenResult | undefined> {
   const { embedder } = options;
   return (await options.sink.open({
     dimensions: embedder.dimensions,
@@ -211,7 +238,7 @@ async function openSink(options: RunOptions): Promise<SinkOpenResult | undefined
 }
 
 /** With dedup on, whether the sink lost points the ledger records (it then checks every row). */
-function sinkLoss(
+export function sinkLoss(
   options: RunOptions,
   opened: SinkOpenResult | undefined,
 ): Promise<SinkLoss | undefined> {
@@ -237,17 +264,21 @@ export function readerContext(
   };
 }
 
-interface ExecuteOptions {
+export interface ExecuteOptions {
   fromVersion: number | undefined;
   toVersion: number | undefined;
   columns: string[];
   bootstrapped?: boolean;
   /** Rows the scan will read, when the source knows (for the progress bar). */
   totalRows?: number | undefined;
+  /** Why a recovery run rebuilt the state from a snapshot. */
+  recovered?: string;
+  /** A run that applied only deletes (a spent daily budget). */
+  deletesOnly?: boolean;
 }
 
 /** The source's row count applies only to a scan of the version it describes. */
-function scanRowCount(description: SourceDescription, version: number | undefined) {
+export function scanRowCount(description: SourceDescription, version: number | undefined) {
   return version === description.latestVersion ? description.rowCount : undefined;
 }
 
@@ -276,7 +307,7 @@ export async function resumeVersion(
 }
 
 /** Records the run (taking the lock), runs the body, records the outcome (releasing it). */
-async function execute(
+export async function execute(
   state: RunState,
   run: ExecuteOptions,
   body: () => Promise<void>,
@@ -303,6 +334,9 @@ async function execute(
       storeContent: state.storeContent,
       ...(state.maxCostUsd === undefined ? {} : { maxCostUsd: state.maxCostUsd }),
       ...(run.bootstrapped === undefined ? {} : { bootstrapped: run.bootstrapped }),
+      ...(state.location === undefined ? {} : { location: state.location }),
+      ...(run.recovered === undefined ? {} : { recovered: run.recovered }),
+      ...(run.deletesOnly ? { deletesOnly: true } : {}),
     },
     startedAt: new Date(),
   });
@@ -353,7 +387,12 @@ async function execute(
     durationS,
     failures: [...state.failures],
     duplicateKeys: 0,
+    rowsForgotten: state.forgotten,
+    rowsSwept: 0,
     ...(error === undefined ? {} : { error }),
+    ...(state.stopped && DriftError.isInstance(state.stopError)
+      ? { errorCode: state.stopError.code }
+      : {}),
     ...(state.sinkLoss ? { sinkLoss: { ...state.sinkLoss } } : {}),
   };
 }

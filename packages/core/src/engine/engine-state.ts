@@ -41,6 +41,7 @@ export class RunState {
   readonly dedup: boolean;
   readonly storeContent: boolean;
   readonly maxCostUsd: number | undefined;
+  readonly location: string | undefined;
   readonly maxPointsPerWrite: number;
   readonly retry: ResolvedRetryOptions;
   readonly limiter: AdaptiveLimiter;
@@ -59,6 +60,10 @@ export class RunState {
   /** Cost of the embedder calls in flight, as estimated before each call (for `maxCostUsd`). */
   reservedCostUsd = 0;
   batches = 0;
+  /** Rows skipped because they were erased on request (`drift forget`). */
+  forgotten = 0;
+  /** Whether rows erased on request are embedded again (`includeForgotten`). */
+  readonly includeForgotten: boolean;
   stopError: unknown = undefined;
   stopKind: StopKind | undefined = undefined;
   readonly #onEvent: ((event: DriftEvent) => void) | undefined;
@@ -86,7 +91,9 @@ export class RunState {
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 1000));
     this.dedup = (options.dedup ?? true) && ledgerDescribesSink(options.sink);
     this.storeContent = options.storeContent ?? true;
+    this.includeForgotten = options.includeForgotten ?? false;
     this.maxCostUsd = options.maxCostUsd;
+    this.location = options.location;
     const maxPoints = options.sink.capabilities?.maxPointsPerWrite;
     this.maxPointsPerWrite =
       maxPoints !== undefined && maxPoints > 0 ? Math.floor(maxPoints) : Number.POSITIVE_INFINITY;

@@ -3,6 +3,7 @@ import type { Ledger, RunCounters, RunStatus } from '../spec/ledger-v1.js';
 import type { Sink } from '../spec/sink-v1.js';
 import type { Source } from '../spec/source-v1.js';
 import type { DriftEvent } from './engine-events.js';
+import type { RecoveryReason } from './engine-recovery-need.js';
 import type { SinkLoss } from './engine-sink-truth.js';
 
 /** What every engine run needs: the plugins, the columns, and how to behave. */
@@ -29,8 +30,18 @@ export interface RunOptions {
   maxCostUsd?: number;
   /** Retry policy for retryable embedder and sink errors. */
   retry?: RetryOptions;
+  /**
+   * Embed rows erased on request (`drift forget`) again when the table still holds them.
+   * Default false: they are skipped and counted in `rowsForgotten` (the request wins).
+   */
+  includeForgotten?: boolean;
   /** Use this run id instead of a new one. */
   runId?: string;
+  /**
+   * Where the source lives (a table's folder or URI, without credentials), recorded with
+   * each run: a table recreated there has a new id, and recovery finds the old one by it.
+   */
+  location?: string;
   signal?: AbortSignal;
   /** Typed progress events; library code never prints. */
   onEvent?: (event: DriftEvent) => void;
@@ -59,6 +70,11 @@ export interface SyncRunOptions extends RunOptions {
   fromVersion?: number;
   /** Last version to apply, inclusive. Default the latest. */
   toVersion?: number;
+  /**
+   * Apply only what costs nothing (deletes, texts that became empty) and leave the
+   * checkpoint where it is, so the upserts come later: a spent daily budget.
+   */
+  deletesOnly?: boolean;
 }
 
 /** A failed row, as reported in a result (the ledger keeps them all). */
@@ -81,8 +97,17 @@ export interface RunResult extends RunCounters {
    * identify a row. The last row read of each key is the one in the sink. 0 for a change range.
    */
   duplicateKeys: number;
+  /** Rows skipped because they were erased on request (see `includeForgotten`). */
+  rowsForgotten: number;
+  /**
+   * Points deleted by the sweep of a full `embed` (their rows are gone from the table);
+   * included in `rowsDeleted`. 0 for a change range and for a scan that did not finish.
+   */
+  rowsSwept: number;
   /** The error that failed the run, when status is `failed`. */
   error?: string;
+  /** The Drift error code of `error`, when it has one (e.g. `cost-limit`). */
+  errorCode?: string;
   /**
    * Set when the sink held fewer points than the ledger records (it was dropped,
    * deleted or emptied): the run checked every row against the sink, re-adopted the
@@ -106,6 +131,8 @@ export interface SyncResult extends RunResult {
   inserted: number;
   updated: number;
   deleted: number;
+  /** Set when the run failed because the feed cannot go on from the checkpoint: `recover` repairs it. */
+  recoveryNeeded?: RecoveryReason;
 }
 
 /** What a run would do, without calling the provider or writing (`--dry-run`). */
@@ -119,6 +146,8 @@ export interface PlanResult {
   rowsDeduped: number;
   /** Rows with null or empty text. */
   rowsSkipped: number;
+  /** Rows erased on request that would be skipped (see `includeForgotten`). */
+  rowsForgotten: number;
   /** Rows of a snapshot scan whose key an earlier row had (see `RunResult.duplicateKeys`). */
   duplicateKeys: number;
   /** Points that would be deleted. */

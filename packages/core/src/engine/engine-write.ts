@@ -194,6 +194,7 @@ function countBatch(
   counters.rowsProcessed += prepared.rows - unreached;
   counters.rowsDeduped += prepared.deduped;
   counters.rowsSkipped += prepared.skipped;
+  state.forgotten += prepared.forgotten;
   counters.rowsEmbedded += embedded;
   counters.rowsReused += written.length - embedded;
   countDeletes(state, deleted);

@@ -24,6 +24,16 @@ const methods: readonly LedgerMethod[] = [
   'countPoints',
 ];
 
+/** Optional members: passed through only when the ledger has them. */
+const optionalMethods: readonly LedgerMethod[] = [
+  'checkIntegrity',
+  'livePoints',
+  'sinksOfSource',
+  'erasedPoints',
+  'saveErasureReceipt',
+  'erasureReceipts',
+];
+
 /**
  * The ledger as the engine uses it: checked specification version; no call after close
  * (a PluginStateError); close idempotent, waiting for calls in flight (a commit is
@@ -35,7 +45,8 @@ export function guardLedger(ledger: Ledger): LedgerV1 {
   let closing: Promise<void> | undefined;
   const inFlight = createInFlight();
   const guarded: Record<string, unknown> = { specificationVersion: 'v1' };
-  for (const name of methods) {
+  const present = optionalMethods.filter((name) => typeof ledger[name] === 'function');
+  for (const name of [...methods, ...present]) {
     const method = ledger[name] as (...args: unknown[]) => Promise<unknown>;
     guarded[name] = (...args: unknown[]) => {
       if (closing) {

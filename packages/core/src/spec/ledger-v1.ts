@@ -1,9 +1,13 @@
+import type { MigrationStoreV1 } from './migration-v1.js';
+
 /**
  * The Ledger is Drift's memory: runs, one row per live point, an append-only history,
  * checkpoints and failures. It never stores raw text or credentials.
  */
 
-export type RunKind = 'embed' | 'sync' | 'migrate' | 'forget';
+import type { ErasureReceipt, LivePointsQuery } from './ledger-maintenance-v1.js';
+
+export type RunKind = 'embed' | 'sync' | 'migrate' | 'forget' | 'repair';
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
 
 /** Counters, named the same in results, events, the ledger and `--json` (DESIGN §7). */
@@ -211,6 +215,18 @@ export interface LedgerV1 {
    * damaged (`drift status` calls it, so a corrupt ledger is never reported "in step").
    */
   checkIntegrity?(): Promise<void>;
+  /** Optional: live points of one source in one sink, a page at a time (sweep, verify). */
+  livePoints?(query: LivePointsQuery): Promise<LivePoint[]>;
+  /** Optional: every sink the ledger recorded a run or a point in for this source. */
+  sinksOfSource?(sourceId: string): Promise<string[]>;
+  /** Optional: which of `pointIds` were erased on request (and not written again since). */
+  erasedPoints?(pointIds: string[]): Promise<Set<string>>;
+  /** Optional: keeps an erasure receipt (no text, no content hash). */
+  saveErasureReceipt?(receipt: ErasureReceipt): Promise<void>;
+  /** Optional: the receipts of a key digest, oldest first. */
+  erasureReceipts?(keyDigest: string): Promise<ErasureReceipt[]>;
+  /** Optional: the migrations between models (`drift migrate`), their steps, runs and spend. */
+  readonly migrations?: MigrationStoreV1;
   close(): Promise<void>;
 }
 

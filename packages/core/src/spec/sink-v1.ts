@@ -70,6 +70,25 @@ export interface SinkCapabilities {
   maxPointsPerWrite?: number;
 }
 
+/**
+ * A stable name that applications query instead of a sink's own table or collection (a
+ * PostgreSQL view, a Qdrant collection alias), so an index can be swapped under them:
+ * `drift migrate cutover` points it at the new model's sink, `rollback` back. Names
+ * live in the sink's store (the same database schema, the same Qdrant server).
+ */
+export interface SinkAlias {
+  /** This sink's table or collection as `read` reports a name's target. */
+  readonly target: string;
+  /**
+   * Points `name` at this sink's table/collection in one atomic step: creates it, or
+   * moves it from wherever it pointed. Idempotent. Refuses a `name` that is a table or
+   * collection itself. Needs an open sink.
+   */
+  point(name: string, options?: SinkCallOptions): Promise<void>;
+  /** What `name` points at now (a `target`), or undefined when there is no such name. */
+  read(name: string, options?: SinkCallOptions): Promise<string | undefined>;
+}
+
 export interface SinkV1 {
   readonly specificationVersion: 'v1';
   /** Canonical URI without credentials, e.g. `qdrant://localhost:6333/docs`. */
@@ -102,6 +121,14 @@ export interface SinkV1 {
   ): AsyncIterable<StoredPoint[]>;
   search(vector: Float32Array, options: SinkCallOptions & { k: number }): Promise<SearchHit[]>;
   count(options?: SinkCallOptions): Promise<number>;
+  /** Optional: a stable name for applications (see `SinkAlias`); absent where the store has none. */
+  readonly alias?: SinkAlias;
+  /**
+   * Optional: removes the table/collection and every point in it (irreversible), and
+   * leaves the sink closed for writing. A name pointing at it is refused or dropped by the
+   * store; callers move names first. Needs an open sink.
+   */
+  drop?(options?: SinkCallOptions): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -97,6 +97,11 @@ export interface SourceV1 {
    * within a batch and across batches): the engine relies on it to bound memory.
    */
   changes?(options: SourceChangesOptions): AsyncIterable<ChangeBatch>;
+  /**
+   * Optional: when `version` was committed (ms since the epoch; In-Commit Timestamp where
+   * enabled), or undefined when the source cannot tell. Freshness (lag) reads it.
+   */
+  commitTime?(version: number, options?: { signal?: AbortSignal }): Promise<number | undefined>;
   close?(): Promise<void>;
 }
 

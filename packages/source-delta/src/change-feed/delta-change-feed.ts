@@ -160,7 +160,7 @@ export async function planChangeFeed(
   };
 }
 
-function commitTimestampOf(actions: DeltaAction[], fileTime: number): number {
+export function commitTimestampOf(actions: DeltaAction[], fileTime: number): number {
   const info: CommitInfoAction | undefined = actions.find(
     (action) => action.commitInfo,
   )?.commitInfo;

@@ -16,7 +16,7 @@ export function loadCompressors(): Promise<Compressors> {
     const gzip = (input: Uint8Array) => new Uint8Array(gunzipSync(input));
     try {
       const decoder = new ZSTDDecoder();
-      await decoder.init();
+      await initWithoutFetch(decoder);
       return {
         ...portable,
         GZIP: gzip,
@@ -27,4 +27,20 @@ export function loadCompressors(): Promise<Compressors> {
     }
   })();
   return ready;
+}
+
+/**
+ * zstddec loads its WebAssembly through `fetch` of a data URL when `fetch` exists, and in
+ * Node the first `fetch` loads undici (~60 ms of start-up on every read). Hidden for the
+ * synchronous moment `init` checks for it, zstddec instantiates from a Buffer instead.
+ */
+function initWithoutFetch(decoder: ZSTDDecoder): Promise<void> {
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  if (!descriptor?.configurable) return decoder.init();
+  Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true });
+  try {
+    return decoder.init();
+  } finally {
+    Object.defineProperty(globalThis, 'fetch', descriptor);
+  }
 }

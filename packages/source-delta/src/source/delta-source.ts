@@ -7,7 +7,11 @@ import {
   type SourceScanOptions,
   type SourceV1,
 } from '@drift-spark/core';
-import { planChangeFeed, readPlannedChangeFeed } from '../change-feed/delta-change-feed.js';
+import {
+  commitTimestampOf,
+  planChangeFeed,
+  readPlannedChangeFeed,
+} from '../change-feed/delta-change-feed.js';
 import type { DeltaFileSystem } from '../file-system/delta-file-system.js';
 import { createLocalFileSystem } from '../file-system/local-file-system.js';
 import { createStoreFileSystem } from '../file-system/store-file-system.js';
@@ -121,6 +125,13 @@ export function createDeltaSource(options: DeltaSourceOptions): DeltaSource {
       for await (const batch of rebatch(changes, size, signal)) {
         yield { changes: batch };
       }
+    },
+
+    async commitTime(version, callOptions = {}): Promise<number | undefined> {
+      const commit = (await log.list(callOptions.signal)).commits.get(version);
+      if (!commit) return undefined;
+      const actions = await log.readCommit(commit.file, callOptions.signal);
+      return commitTimestampOf(actions, commit.file.modificationTime);
     },
 
     async close(): Promise<void> {},

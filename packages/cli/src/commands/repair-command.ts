@@ -1,0 +1,84 @@
+import { redactUri, repair } from '@drift-spark/core';
+import type { CliIo } from '../cli-io.js';
+import { ExitCode, usageError } from '../errors/cli-error.js';
+import { formatInt, formatUsd } from '../output/format.js';
+import { defaultModel, resolveEmbedder } from '../resolve/resolve-embedder.js';
+import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
+import { createSinkFromUri } from '../resolve/resolve-sink.js';
+import { withCommand } from './command-context.js';
+import { openTable } from './maintenance-source.js';
+import type { RunCommandOptions } from './run-command.js';
+import { printVerify } from './verify-command.js';
+
+/** `drift repair`: fixes what `drift verify` finds, paying only for rows that need a vector. */
+export function repairCommand(options: RunCommandOptions, io: CliIo): Promise<number> {
+  return withCommand(io, options, async (output, track) => {
+    const { source } = await openTable(options.table, options.spark, io, track.close);
+    const ledger = await openLedger(ledgerPath(options.ledger, io.env, io.cwd), io.importer);
+    track.close(() => ledger.close());
+    if (options.sink === undefined)
+      throw usageError('drift repair needs --sink: the sink to repair (as drift verify names it).');
+    const sink = await createSinkFromUri(options.sink, io.importer, io.cwd);
+    track.close(() => sink.close());
+    track.sinkId(sink.id);
+    const embedder = await resolveEmbedder({
+      model: options.model ?? defaultModel,
+      shadow: options.shadowMode === true,
+      price: options.price,
+      dimensions: options.dimensions,
+      env: io.env,
+      importer: io.importer,
+      cwd: io.cwd,
+    });
+    const result = await repair({
+      source,
+      sink,
+      embedder,
+      ledger,
+      textColumn: options.textCol,
+      keyColumns: (options.keyCol ?? 'id').split(',').map((column) => column.trim()),
+      ...(options.metadataCol
+        ? { metadataColumns: options.metadataCol.split(',').map((column) => column.trim()) }
+        : {}),
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.storeContent === undefined ? {} : { storeContent: options.storeContent }),
+      ...(options.maxCost === undefined ? {} : { maxCostUsd: options.maxCost }),
+      ...(options.version === undefined ? {} : { version: options.version }),
+      dryRun: options.dryRun === true,
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+    const { plan, found } = result;
+    const run = result.embed;
+    if (output.json) {
+      output.result({
+        dryRun: result.dryRun,
+        status: run?.status ?? 'planned',
+        found: { ...found, sinkId: redactUri(found.sinkId) },
+        plan,
+        ...(result.repairRunId ? { repairRunId: result.repairRunId } : {}),
+        ...(run ? { embed: { ...run } } : {}),
+      });
+    } else {
+      printVerify(output, found, 'found');
+      const c = output.colors;
+      output.line(
+        `${c.bold(result.dryRun ? 'drift repair --dry-run' : 'drift repair')}: ${formatInt(plan.sinkDeletes)} points ${result.dryRun ? 'to delete' : 'deleted'}, ${formatInt(plan.ledgerDrops)} ledger rows ${result.dryRun ? 'to drop' : 'dropped'}, ${formatInt(plan.adopted)} points ${result.dryRun ? 'to record' : 'recorded'} from the sink`,
+      );
+      if (run)
+        output.line(
+          `  re-embedded: ${formatInt(run.rowsEmbedded)} embedded, ${formatInt(run.rowsReused)} reused (same text), ${formatInt(run.tokens)} tokens, ${formatUsd(run.costUsd)} (run ${run.runId}, ${run.status})`,
+        );
+      else
+        output.line(
+          `  to re-embed: ${formatInt(plan.embed.rowsToEmbed)} texts, ${formatInt(plan.embed.rowsToReuse)} reused, about ${formatInt(plan.embed.estimatedTokens)} tokens, ${formatUsd(plan.embed.estimatedCostUsd)}; nothing was changed`,
+        );
+    }
+    if (!run) return ExitCode.Done;
+    return run.status === 'failed'
+      ? ExitCode.Failed
+      : run.status === 'partial'
+        ? ExitCode.Partial
+        : ExitCode.Done;
+  });
+}

@@ -1,0 +1,2 @@
+export * from './migrate-sync.js';
+export * from './shared-change-feed.js';
