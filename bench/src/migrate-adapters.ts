@@ -17,7 +17,7 @@
  *   bash scripts/models/fetch.sh && pnpm build
  *   pnpm --filter @drift-spark/bench exec tsx src/migrate-adapters.ts
  *   PAIRS='paraphrase-MiniLM-L3-v2<-all-MiniLM-L6-v2,glove-6B-50d<-paraphrase-MiniLM-L3-v2' \
- *     PASSAGES=20000 QUERIES=1000 SAMPLES=1000 …   (OLD<-NEW; glove-6B-50d: scripts/models/fetch-glove.sh)
+ *     PASSAGES=20000 QUERIES=1000 SAMPLES=1000 …   (OLD<-NEW, model folder names)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -36,7 +36,6 @@ import {
 } from '@drift-spark/adapter';
 import type { EmbedderV1 } from '@drift-spark/core';
 import { createLocalEmbedder } from '@drift-spark/provider-local';
-import { createGloveEmbedder } from './glove-embedder.js';
 import { type Corpus, cachedEmbeddings, loadCorpus } from './migrate-adapters-corpus.js';
 import { buildIndex, searchIndex, type VectorIndex } from './migrate-adapters-search.js';
 
@@ -102,11 +101,9 @@ async function evaluate(
   });
 }
 
-/** A local ONNX model by folder name, or `glove-6B-50d` (mean of GloVe word vectors). */
+/** A local model by folder name: an ONNX model, or `glove-6B-50d` (mean of GloVe word vectors). */
 function createModel(name: string, modelsDir: string): EmbedderV1 {
-  if (name !== 'glove-6B-50d') return createLocalEmbedder({ model: name, modelsDir, threads });
-  const script = join(root, 'scripts/models/fetch-glove.sh');
-  return createGloveEmbedder(execFileSync('bash', [script], { encoding: 'utf8' }).trim());
+  return createLocalEmbedder({ model: name, modelsDir, threads });
 }
 
 async function runPair(name: string, full: Corpus, modelsDir: string) {

@@ -3,6 +3,7 @@ for the CLI end-to-end tests. Each request is one commit; the reply is the new v
 
   {"op": "create", "path": P, "rows": [{"id", "body", "category", "n"}]}   (CDF on;
       P may be an object-store URI, with "storage_options" for deltalake)
+  {"op": "open", "path": P}                                                 (an existing table, e.g. WordNet's)
   {"op": "append", "rows": [...]}                                           (add files only)
   {"op": "set_category", "ids": [...], "category": C}                       (UPDATE, text unchanged)
   {"op": "delete", "ids": [...]}                                            (DELETE)
@@ -52,6 +53,9 @@ def handle(request):
         storage_options = request.get("storage_options")
         cdf = "true" if request.get("changeDataFeed", True) else "false"
         write_deltalake(path, table(request["rows"]), mode="overwrite", configuration={"delta.enableChangeDataFeed": cdf}, storage_options=storage_options)
+    elif op == "open":
+        path = request["path"]
+        storage_options = request.get("storage_options")
     elif op == "append":
         write_deltalake(path, table(request["rows"]), mode="append", storage_options=storage_options)
     elif op == "set_category":

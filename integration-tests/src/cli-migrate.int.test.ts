@@ -19,10 +19,14 @@ import {
 } from './cli-harness.js';
 import { RandomTable } from './cli-random-table.js';
 import { expectedPoints, readSink } from './cli-state.js';
+import { fetchModels, wordnetCorpus } from './real-corpus.js';
 
-// Two models of different dimensions, in shadow mode (deterministic vectors, $0, tokens counted).
-const modelA = 'openai/text-embedding-ada-002';
-const modelB = 'bedrock/amazon.titan-embed-text-v2:0';
+// Two real local models of different dimensions ($0, tokens counted), on real text: GloVe word
+// vectors (fast) for the live index, paraphrase-MiniLM-L3-v2 (ONNX) for the new one.
+const modelA = { id: 'local/glove-6B-50d', dimensions: 50 };
+const modelB = { id: 'local/paraphrase-MiniLM-L3-v2', dimensions: 384 };
+// WordNet glosses in the table; DRIFT_MIGRATE_ROWS makes it smaller to iterate on a busy machine.
+const rowCount = Number(process.env.DRIFT_MIGRATE_ROWS ?? 5000);
 
 /** Rows of a plain SQL query, as an application would run it. */
 async function query<Row>(uri: string, statement: string): Promise<Row[]> {
@@ -50,6 +54,7 @@ async function query<Row>(uri: string, statement: string): Promise<Row[]> {
 describe('drift migrate: a live index moves to a model of another dimension', () => {
   let work: string;
   let writer: DeltaWriter;
+  let modelsDir: string;
   beforeAll(() => {
     assertBuilt();
     if (!process.env.DATABASE_URL)
@@ -58,7 +63,8 @@ describe('drift migrate: a live index moves to a model of another dimension', ()
       );
     work = mkdtempSync(join(tmpdir(), 'drift-cli-migrate-'));
     writer = new DeltaWriter(pythonPath());
-  });
+    modelsDir = fetchModels();
+  }, 600_000);
   afterAll(() => {
     writer?.close();
     if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
@@ -68,18 +74,24 @@ describe('drift migrate: a live index moves to a model of another dimension', ()
     const seed = Number(process.env.DRIFT_TEST_SEED ?? Math.floor(Math.random() * 1e9));
     console.info(`cli-migrate seed ${seed} (replay with DRIFT_TEST_SEED=${seed})`);
     const random = seededRandom(seed);
-    const tablePath = join(work, 'tickets');
+    const started = Date.now();
+    const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
     const base = process.env.DATABASE_URL!.replace(/\?.*$/, '');
     const tableA = `mig_${seed}`;
     const sinkA = `${base}?table=${tableA}`;
-    const sinkB = `${base}?table=${tableA}_titan`;
+    const sinkB = `${base}?table=${tableA}_minilm`;
     const view = `${tableA}_live`;
     const ledgerPath = join(work, 'ledger.db');
-    const env = childEnv(work);
+    const env = childEnv(work, { DRIFT_MODELS_DIR: modelsDir });
     const drift = (args: string[], extra: Partial<Parameters<typeof runDrift>[1]> = {}) =>
       runDrift([...args, '--ledger', ledgerPath], { cwd: work, env, ...extra });
+    const tablePath = wordnetCorpus(join(work, 'wordnet'), {
+      passages: rowCount,
+      queries: 20,
+    }).table;
     const table = new RandomTable(random, writer);
-    await table.create(tablePath, 5000);
+    await table.open(tablePath);
+    expect(table.rows.size).toBe(rowCount);
 
     const embedded = await drift([
       'embed',
@@ -88,13 +100,13 @@ describe('drift migrate: a live index moves to a model of another dimension', ()
       '--text-col',
       'body',
       '--model',
-      modelA,
-      '--shadow-mode',
+      modelA.id,
       '--sink',
       sinkA,
       '--json',
     ]);
     expect(embedded.code, embedded.stderr).toBe(0);
+    console.info(`cli-migrate: ${rowCount} rows embedded with ${modelA.id} at ${elapsed()}`);
     const sourceId = parseJson(embedded).source as string;
     const watch = () =>
       drift([
@@ -104,8 +116,7 @@ describe('drift migrate: a live index moves to a model of another dimension', ()
         '--text-col',
         'body',
         '--model',
-        modelA,
-        '--shadow-mode',
+        modelA.id,
         '--sink',
         sinkA,
         '--json',
@@ -120,12 +131,11 @@ describe('drift migrate: a live index moves to a model of another dimension', ()
       '--from',
       sinkA,
       '--to-model',
-      modelB,
+      modelB.id,
       '--to-sink',
       sinkB,
       '--alias',
       view,
-      '--shadow-mode',
       '--batch-size',
       '100',
       '--json',
@@ -160,6 +170,7 @@ describe('drift migrate: a live index moves to a model of another dimension', ()
     const resumed = await drift(start);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(parseJson(resumed).state).toBe('backfilled');
+    console.info(`cli-migrate: backfilled with ${modelB.id} (killed twice) at ${elapsed()}`);
 
     // Paid once: no text was embedded twice into SINK_B, whatever the kills interrupted.
     const migration = (await ledger.migrations.list({ open: true }))[0]!;
@@ -194,8 +205,8 @@ describe('drift migrate: a live index moves to a model of another dimension', ()
     expect(dual.deleted).toBeGreaterThan(0);
     await table.verify();
     const truth = expectedPoints(sourceId, table.rows.values());
-    expect(await readSink(sinkA, modelA, 1536)).toEqual(truth);
-    expect(await readSink(sinkB, modelB, 1024)).toEqual(truth);
+    expect(await readSink(sinkA, modelA.id, modelA.dimensions)).toEqual(truth);
+    expect(await readSink(sinkB, modelB.id, modelB.dimensions)).toEqual(truth);
 
     // The gate wants an evaluation; then the view follows cutover and rollback.
     const refused = await drift(['migrate', 'cutover']);
@@ -210,9 +221,9 @@ describe('drift migrate: a live index moves to a model of another dimension', ()
         `select model, count(*) as n from ${view} group by model`,
       );
     expect((await drift(['migrate', 'cutover'])).code).toBe(0);
-    expect(await models()).toEqual([{ model: modelB, n: String(truth.size) }]);
+    expect(await models()).toEqual([{ model: modelB.id, n: String(truth.size) }]);
     expect((await drift(['migrate', 'rollback'])).code).toBe(0);
-    expect(await models()).toEqual([{ model: modelA, n: String(truth.size) }]);
+    expect(await models()).toEqual([{ model: modelA.id, n: String(truth.size) }]);
     const early = await drift(['migrate', 'finish', '--yes']);
     expect(early.code).toBe(1);
     expect(early.stderr).toMatch(/run drift migrate cutover first/);
@@ -221,7 +232,7 @@ describe('drift migrate: a live index moves to a model of another dimension', ()
     const finished = await drift(['migrate', 'finish', '--yes', '--json']);
     expect(finished.code, finished.stderr).toBe(0);
     expect(await query(sinkA, `select to_regclass('${tableA}') as gone`)).toEqual([{ gone: null }]);
-    expect(await models()).toEqual([{ model: modelB, n: String(truth.size) }]);
+    expect(await models()).toEqual([{ model: modelB.id, n: String(truth.size) }]);
     expect((await drift(['migrate', 'finish', '--yes'])).code).toBe(0);
 
     // The migration's runs are in the cost report.
@@ -235,5 +246,6 @@ describe('drift migrate: a live index moves to a model of another dimension', ()
     const backfills = linked.filter((run) => run.role === 'backfill');
     expect(backfills.length).toBe(3);
     expect(backfills.some((run) => costRuns.has(run.runId))).toBe(true);
-  }, 480_000);
+    console.info(`cli-migrate: done at ${elapsed()}`);
+  }, 900_000);
 });

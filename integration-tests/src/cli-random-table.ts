@@ -45,6 +45,15 @@ export class RandomTable {
     for (const row of rows) this.rows.set(row.id, row);
   }
 
+  /** Takes over an existing table of the same columns (e.g. the WordNet corpus): its rows become the model. */
+  async open(path: string): Promise<void> {
+    await this.writer.request({ op: 'open', path });
+    const snapshot = await this.writer.request({ op: 'snapshot' });
+    for (const row of snapshot.rows ?? []) this.rows.set(row.id, row);
+    this.version = snapshot.version;
+    this.nextId = Math.max(0, ...this.rows.keys()) + 1;
+  }
+
   async randomCommits(count: number): Promise<void> {
     for (let index = 0; index < count; index++) await this.randomCommit();
   }

