@@ -106,9 +106,6 @@ describe('drift embed, watch and the ledger commands, in process on the example 
     const status = json((await runInProcess(['status', '--sink', sink, '--json'], world)).stdout);
     expect(status).toMatchObject({ sinkPoints: 17, ledgerPoints: 17, inStep: true });
     expect(status.checkpoints).toEqual([expect.objectContaining({ version: 4 })]);
-    // PGlite builds no index by default: status says so, with what one search costs.
-    expect(status.search).toMatchObject({ index: null, exactSearchMs: expect.any(Number) });
-    expect((status.search as { hint: string }).hint).toMatch(/index=hnsw/);
   });
 
   it('search, runs, cost and provenance read back what embed wrote', async () => {
