@@ -30,8 +30,6 @@ import {
   createMemoryLedger,
   type DriftEvent,
   embed,
-  type RowBatch,
-  type SourceV1,
 } from '@drift-spark/core';
 import { createOpenAIEmbedder } from '@drift-spark/provider-openai';
 import {
@@ -42,6 +40,7 @@ import {
   startTestServer,
   TokenBucket,
 } from '@drift-spark/provider-test-server';
+import { syntheticSource } from './providers-source.js';
 
 const rows = Number(process.env.ROWS ?? 200_000);
 const calibrationRows = Number(process.env.CALIBRATION_ROWS ?? 20_000);
@@ -110,68 +109,6 @@ async function serve(): Promise<void> {
     }
   });
   process.send?.({ url: server.url });
-}
-
-// ---------------------------------------------------------------- the client (this process)
-const words = [
-  'delta',
-  'vector',
-  'ledger',
-  'embedding',
-  'table',
-  'stream',
-  'batch',
-  'lake',
-  'query',
-  'model',
-  'point',
-  'cosine',
-  'schema',
-  'commit',
-  'version',
-  'spark',
-  'drift',
-  'index',
-  'token',
-  'price',
-];
-let seed = 7;
-const random = () => {
-  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-  return seed / 0x7fffffff;
-};
-const corpus = Array.from(
-  { length: 20_000 },
-  () => words[Math.floor(random() * words.length)],
-).join(' ');
-/** 150 to 270 characters: a row prefix and a window into a fixed word stream. */
-const textOf = (id: number) => {
-  const length = 150 + ((id * 37) % 120);
-  const start = (id * 7919) % (corpus.length - 300);
-  return `row ${id}: ${corpus.slice(start, start + length)}`;
-};
-
-function syntheticSource(count: number): SourceV1 {
-  const columns = [
-    { name: 'id', type: 'long', nullable: false },
-    { name: 'text', type: 'string', nullable: true },
-  ];
-  return {
-    specificationVersion: 'v1',
-    id: 'bench://providers',
-    async describe() {
-      return { id: 'bench://providers', columns, latestVersion: 1, changeFeed: false };
-    },
-    async *scan(options): AsyncIterable<RowBatch> {
-      const size = options.batchSize ?? 1000;
-      for (let start = 0; start < count; start += size) {
-        const end = Math.min(count, start + size);
-        const batch = new Array(end - start);
-        for (let id = start; id < end; id++) batch[id - start] = { id, text: textOf(id) };
-        yield { rows: batch, version: 1 };
-      }
-    },
-  } as SourceV1;
 }
 
 function request<T>(child: ChildProcess, message: string, key: string): Promise<T> {
