@@ -1,17 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  pythonPath,
-  runDrift,
-  seededRandom,
-} from './cli-harness.js';
-import { RandomTable } from './cli-random-table.js';
+import { describe, it } from 'vitest';
+import { childEnv } from './cli-harness.js';
 import { createContainer, startAzurite, uploadToContainer } from './object-store-azure.js';
+import {
+  expectRefusedCredentials,
+  useStoreWorkspace,
+  writeSeededTable,
+} from './object-store-cli.js';
 import { compareBucketWithLocal } from './object-store-compare.js';
 
 // delta-rs writes the table on disk and every version is uploaded to Azurite byte for byte
@@ -19,34 +14,20 @@ import { compareBucketWithLocal } from './object-store-compare.js';
 // API only, not the DFS endpoint (Path - List answers 400): abfss:// URIs are read through
 // the Blob API, which every ADLS Gen2 account also serves (see the package README).
 describe('drift reads a Delta table in Azure Blob (Azurite) exactly as the same table on local disk', () => {
-  let work: string;
-  let writer: DeltaWriter;
-  let azurite: ReturnType<typeof startAzurite>;
-  const accountKey = () => /AccountKey=([^;]+)/.exec(azurite.connectionString)![1]!;
-
-  beforeAll(async () => {
-    assertBuilt();
-    azurite = startAzurite();
-    await createContainer(azurite.connectionString, 'lake');
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-azure-'));
-    writer = new DeltaWriter(pythonPath());
-  });
-  afterAll(() => {
-    writer?.close();
-    azurite?.stop();
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
-  });
+  const space = useStoreWorkspace('azure', startAzurite, (azurite) =>
+    createContainer(azurite.connectionString, 'lake'),
+  );
+  const accountKey = () => /AccountKey=([^;]+)/.exec(space.store.connectionString)![1]!;
 
   it('embed, then watch over updates, deletes and a checkpoint (abfss:// URI): same counters, sink and ledger; no key anywhere', async () => {
-    const seed = Number(process.env.DRIFT_TEST_SEED ?? Math.floor(Math.random() * 1e9));
-    console.info(`cli-object-store-azure seed ${seed} (replay with DRIFT_TEST_SEED=${seed})`);
-    const prefix = `t${seed}/tickets`;
+    const { work, writer, store: azurite } = space;
     const localPath = join(work, 'tickets');
-    const table = new RandomTable(seededRandom(seed), writer);
-    await table.create(localPath, 40);
-    await table.randomCommits(3);
-    await writer.request({ op: 'checkpoint' });
-    await table.randomCommits(2);
+    const { seed, table } = await writeSeededTable(
+      'cli-object-store-azure',
+      writer,
+      () => localPath,
+    );
+    const prefix = `t${seed}/tickets`;
     await compareBucketWithLocal({
       work,
       table,
@@ -63,31 +44,13 @@ describe('drift reads a Delta table in Azure Blob (Azurite) exactly as the same 
     const wrongKey = Buffer.from(
       'not the key of this account, 64 bytes long....................',
     ).toString('base64');
-    const connectionString = azurite.connectionString.replace(accountKey(), wrongKey);
-    const sink = join(work, 'sink-denied');
-    const ledger = join(work, 'denied.db');
-    const run = await runDrift(
-      [
-        'embed',
-        '--table',
-        'az://lake/denied/tickets',
-        '--text-col',
-        'body',
-        '--shadow-mode',
-        '--sink',
-        `pglite://${sink}?table=t`,
-        '--ledger',
-        ledger,
-        '--json',
-      ],
-      { cwd: work, env: childEnv(work, { AZURE_STORAGE_CONNECTION_STRING: connectionString }) },
-    );
-    expect(run.code, run.stderr).toBe(1);
-    const lines = run.stderr.trim().split('\n');
-    expect(lines, run.stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(/^drift: \w+ on az:\/\/lake\/denied\/tickets\/_delta_log.*check them/);
-    expect(run.stdout + run.stderr).not.toContain(wrongKey);
-    expect(existsSync(sink)).toBe(false);
-    if (existsSync(ledger)) expect(readFileSync(ledger).includes(wrongKey)).toBe(false);
+    const connectionString = space.store.connectionString.replace(accountKey(), wrongKey);
+    await expectRefusedCredentials({
+      work: space.work,
+      table: 'az://lake/denied/tickets',
+      env: childEnv(space.work, { AZURE_STORAGE_CONNECTION_STRING: connectionString }),
+      message: /^drift: \w+ on az:\/\/lake\/denied\/tickets\/_delta_log.*check them/,
+      secret: wrongKey,
+    });
   });
 });

@@ -1,26 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  parseJson,
-  pythonPath,
-  runDrift,
-  seededRandom,
-} from './cli-harness.js';
-import { RandomTable } from './cli-random-table.js';
+import { describe, expect, it } from 'vitest';
+import { childEnv, parseJson, runDrift } from './cli-harness.js';
 import { expectedPoints, readSink } from './cli-state.js';
 import { type Fault, startFaultProxy } from './fault-proxy.js';
-import {
-  createBucket,
-  deltalakeS3Options,
-  type S3Emulator,
-  s3Environment,
-  startS3,
-} from './object-store-s3.js';
+import { useStoreWorkspace, writeSeededTable } from './object-store-cli.js';
+import { createBucket, deltalakeS3Options, s3Environment, startS3 } from './object-store-s3.js';
 
 const credentials = { accessKeyId: 'AKIADRIFTFAULTS00001', secretAccessKey: 'drift-fault-secret' };
 const faults: Fault[] = [
@@ -35,32 +19,19 @@ const faults: Fault[] = [
 ];
 
 describe('drift on a store that throttles, fails and drops connections', () => {
-  let work: string;
-  let writer: DeltaWriter;
-  let s3: S3Emulator;
-
-  beforeAll(async () => {
-    assertBuilt();
-    s3 = startS3();
-    await createBucket(s3.endpoint, credentials, 'faults').catch(() => {});
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-faults-'));
-    writer = new DeltaWriter(pythonPath());
-  });
-  afterAll(() => {
-    writer?.close();
-    s3?.stop();
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
-  });
+  const space = useStoreWorkspace('faults', startS3, (s3) =>
+    createBucket(s3.endpoint, credentials, 'faults').catch(() => {}),
+  );
 
   it('half the requests fail (503 SlowDown, 500, dropped, cut mid-body): embed and watch finish with the same sink as without faults', async () => {
-    const seed = Number(process.env.DRIFT_TEST_SEED ?? Math.floor(Math.random() * 1e9));
-    console.info(`cli-object-store-faults seed ${seed} (replay with DRIFT_TEST_SEED=${seed})`);
+    const { work, writer, store: s3 } = space;
+    const { seed, table } = await writeSeededTable(
+      'cli-object-store-faults',
+      writer,
+      (seed) => `s3://faults/t${seed}/tickets`,
+      { storageOptions: deltalakeS3Options(s3.endpoint, credentials), firstCommits: 2 },
+    );
     const uri = `s3://faults/t${seed}/tickets`;
-    const table = new RandomTable(seededRandom(seed), writer);
-    await table.create(uri, 40, deltalakeS3Options(s3.endpoint, credentials));
-    await table.randomCommits(2);
-    await writer.request({ op: 'checkpoint' });
-    await table.randomCommits(2);
 
     const proxy = await startFaultProxy(s3.endpoint, (n) => faults[n % faults.length]!);
     try {

@@ -1,16 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
+import { childEnv } from './cli-harness.js';
 import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  pythonPath,
-  runDrift,
-  seededRandom,
-} from './cli-harness.js';
-import { RandomTable } from './cli-random-table.js';
+  expectRefusedCredentials,
+  useStoreWorkspace,
+  writeSeededTable,
+} from './object-store-cli.js';
 import { compareBucketWithLocal } from './object-store-compare.js';
 import { createGcsBucket, startGcs, uploadDirectory } from './object-store-gcs.js';
 
@@ -21,33 +17,13 @@ import { createGcsBucket, startGcs, uploadDirectory } from './object-store-gcs.j
 // without the emulator: a service-account key whose private key the client itself rejects,
 // before any request leaves the machine.
 describe('drift reads a Delta table in GCS (gcp-storage-emulator) exactly as the same table on local disk', () => {
-  let work: string;
-  let writer: DeltaWriter;
-  let gcs: ReturnType<typeof startGcs>;
-
-  beforeAll(async () => {
-    assertBuilt();
-    gcs = startGcs();
-    await createGcsBucket(gcs.host, 'lake');
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-gcs-'));
-    writer = new DeltaWriter(pythonPath());
-  });
-  afterAll(() => {
-    writer?.close();
-    gcs?.stop();
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
-  });
+  const space = useStoreWorkspace('gcs', startGcs, (gcs) => createGcsBucket(gcs.host, 'lake'));
 
   it('embed, then watch over updates, deletes and a checkpoint: same counters, sink and ledger', async () => {
-    const seed = Number(process.env.DRIFT_TEST_SEED ?? Math.floor(Math.random() * 1e9));
-    console.info(`cli-object-store-gcs seed ${seed} (replay with DRIFT_TEST_SEED=${seed})`);
-    const prefix = `t${seed}/tickets`;
+    const { work, writer, store: gcs } = space;
     const localPath = join(work, 'tickets');
-    const table = new RandomTable(seededRandom(seed), writer);
-    await table.create(localPath, 40);
-    await table.randomCommits(3);
-    await writer.request({ op: 'checkpoint' });
-    await table.randomCommits(2);
+    const { seed, table } = await writeSeededTable('cli-object-store-gcs', writer, () => localPath);
+    const prefix = `t${seed}/tickets`;
     await compareBucketWithLocal({
       work,
       table,
@@ -61,6 +37,7 @@ describe('drift reads a Delta table in GCS (gcp-storage-emulator) exactly as the
   });
 
   it('a service-account key the client rejects: one line naming the object and what to do, exit 1, nothing written, no key material anywhere', async () => {
+    const { work } = space;
     const secret = 'DRIFTGCSSECRETKEYMATERIAL0123456789';
     const keyFile = join(work, 'key.json');
     writeFileSync(
@@ -76,27 +53,13 @@ describe('drift reads a Delta table in GCS (gcp-storage-emulator) exactly as the
     );
     const env = childEnv(work, { GOOGLE_APPLICATION_CREDENTIALS: keyFile });
     delete env.STORAGE_EMULATOR_HOST;
-    const sink = join(work, 'sink-denied');
-    const ledger = join(work, 'denied.db');
-    const run = await runDrift(
-      [
-        'embed',
-        '--table',
-        'gs://lake/denied/tickets',
-        '--text-col',
-        'body',
-        '--shadow-mode',
-      ].concat(['--sink', `pglite://${sink}?table=t`, '--ledger', ledger, '--json']),
-      { cwd: work, env },
-    );
-    expect(run.code, run.stderr).toBe(1);
-    const lines = run.stderr.trim().split('\n');
-    expect(lines, run.stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(
-      /^drift: InvalidCredentials on gs:\/\/lake\/denied\/tickets\/_delta_log.*download the service account key again/,
-    );
-    expect(run.stdout + run.stderr).not.toContain(secret);
-    expect(existsSync(sink)).toBe(false);
-    if (existsSync(ledger)) expect(readFileSync(ledger).includes(secret)).toBe(false);
+    await expectRefusedCredentials({
+      work,
+      table: 'gs://lake/denied/tickets',
+      env,
+      message:
+        /^drift: InvalidCredentials on gs:\/\/lake\/denied\/tickets\/_delta_log.*download the service account key again/,
+      secret,
+    });
   });
 });

@@ -1,18 +1,7 @@
 import type { DeltaWriter, TicketRow } from './cli-harness.js';
+import { pool, RandomRows } from './random-rows.js';
 
-export const pool = [
-  'I forgot my password and the reset email never arrives.',
-  'I was charged twice this month; please refund the duplicate.',
-  'The CSV export stops after 10,000 rows.',
-  'Feature request: dark mode for the dashboard.',
-  'Our SSO login loops back to the sign-in page.',
-  'The invoice shows our old billing address.',
-  'Webhooks that fail are never retried.',
-  'The iOS app crashes when opening a large attachment.',
-  'How do I invite a teammate without admin rights?',
-  'Two-factor codes arrive too late and have expired.',
-];
-export const categories = ['billing', 'login', 'export', 'mobile', 'api', null];
+export { categories, pool } from './random-rows.js';
 
 /**
  * The test's model of the table, and random commits applied to both it and the real
@@ -21,16 +10,15 @@ export const categories = ['billing', 'login', 'export', 'mobile', 'api', null];
  * without cdc files or next to them (no-op UPDATEs, overwrites, predicate overwrites):
  * a delete and an insert of the same key in one version.
  */
-export class RandomTable {
-  readonly rows = new Map<number, TicketRow>();
+export class RandomTable extends RandomRows {
   version = -1;
-  private nextId = 1;
-  private fresh = 0;
 
   constructor(
-    private readonly random: () => number,
+    random: () => number,
     private readonly writer: DeltaWriter,
-  ) {}
+  ) {
+    super(random);
+  }
 
   /** `storageOptions` are deltalake's, for a table in an object store. */
   async create(
@@ -175,23 +163,7 @@ export class RandomTable {
     for (const row of rows) this.rows.set(row.id, row);
   }
 
-  /** The rows of `ids` as a rewrite writes them again: most as they are, some edited, some dropped. */
-  private rewritten(ids: number[]): TicketRow[] {
-    const rows: TicketRow[] = [];
-    for (const id of ids) {
-      const choice = this.random();
-      const row = this.rows.get(id)!;
-      if (choice < 0.1) continue;
-      rows.push(choice < 0.25 ? { ...row, body: this.text() } : row);
-    }
-    return rows;
-  }
-
-  private newRow(): TicketRow {
-    return { id: this.nextId++, body: this.text(), category: this.category(), n: this.int(1000) };
-  }
-
-  private text(): string | null {
+  protected text(): string | null {
     const choice = this.random();
     if (choice < 0.07) return null;
     if (choice < 0.1) return '';
@@ -199,22 +171,5 @@ export class RandomTable {
     if (choice < 0.6) return pool[this.int(pool.length)]!;
     this.fresh++;
     return `Ticket ${this.fresh}: ${pool[this.int(pool.length)]!.toLowerCase()} (case ${this.int(100000)})`;
-  }
-
-  private category(): string | null {
-    return categories[this.int(categories.length)]!;
-  }
-
-  private shuffledIds(): number[] {
-    const ids = [...this.rows.keys()];
-    for (let index = ids.length - 1; index > 0; index--) {
-      const other = this.int(index + 1);
-      [ids[index], ids[other]] = [ids[other]!, ids[index]!];
-    }
-    return ids;
-  }
-
-  private int(below: number): number {
-    return Math.floor(this.random() * below);
   }
 }

@@ -1,24 +1,23 @@
 import type { SparkConnectClient } from '@drift-spark/spark-connect';
 import type { TicketRow } from './cli-harness.js';
-import { categories, pool } from './cli-random-table.js';
+import { pool, RandomRows } from './random-rows.js';
 
 /**
  * A Delta table with Change Data Feed on, changed by random Spark SQL commits (UPDATE of
  * the text, no-op UPDATE, DELETE, MERGE, INSERT, INSERT OVERWRITE, INSERT … REPLACE WHERE,
  * OPTIMIZE), and the test's model of it. Texts repeat across keys; some are null or blank.
  */
-export class SparkRandomTable {
-  readonly rows = new Map<number, TicketRow>();
+export class SparkRandomTable extends RandomRows {
   /** The operations committed so far, for the failure message of a seed. */
   readonly log: string[] = [];
-  private nextId = 1;
-  private fresh = 0;
 
   constructor(
     private readonly spark: SparkConnectClient,
     private readonly table: string,
-    private readonly random: () => number,
-  ) {}
+    random: () => number,
+  ) {
+    super(random);
+  }
 
   async create(count: number): Promise<void> {
     await this.sql(
@@ -133,28 +132,12 @@ export class SparkRandomTable {
     for (const row of rows) this.rows.set(row.id, row);
   }
 
-  /** The rows of `ids` as a rewrite writes them again: most as they are, some edited, some dropped. */
-  private rewritten(ids: number[]): TicketRow[] {
-    const rows: TicketRow[] = [];
-    for (const id of ids) {
-      const choice = this.random();
-      if (choice < 0.1) continue;
-      const row = this.rows.get(id)!;
-      rows.push(choice < 0.25 ? { ...row, body: this.text() } : row);
-    }
-    return rows;
-  }
-
   private async sql(statement: string): Promise<void> {
     this.log.push(statement.split(' ').slice(0, 2).join(' '));
     await this.spark.execute(statement);
   }
 
-  private newRow(): TicketRow {
-    return { id: this.nextId++, body: this.text(), category: this.category(), n: this.int(1000) };
-  }
-
-  private text(): string | null {
+  protected text(): string | null {
     const choice = this.random();
     if (choice < 0.06) return null;
     if (choice < 0.1) return '   ';
@@ -163,25 +146,8 @@ export class SparkRandomTable {
     return `Ticket ${this.fresh}: ${pool[this.int(pool.length)]!.toLowerCase()}`;
   }
 
-  private category(): string | null {
-    return categories[this.int(categories.length)]!;
-  }
-
   private someIds(most: number): number[] {
     return this.shuffledIds().slice(0, 1 + this.int(most));
-  }
-
-  private shuffledIds(): number[] {
-    const ids = [...this.rows.keys()];
-    for (let index = ids.length - 1; index > 0; index--) {
-      const other = this.int(index + 1);
-      [ids[index], ids[other]] = [ids[other]!, ids[index]!];
-    }
-    return ids;
-  }
-
-  private int(below: number): number {
-    return Math.floor(this.random() * below);
   }
 }
 

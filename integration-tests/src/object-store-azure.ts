@@ -1,18 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { repoRoot } from './cli-harness.js';
+import { filesUnder, startServiceScript } from './object-store-service.js';
 
 /** Azurite (scripts/services/azure.sh): the one with-services started, or one of our own. */
 export function startAzurite(): { connectionString: string; stop(): void } {
   const fromEnv = process.env.AZURE_STORAGE_CONNECTION_STRING;
   if (fromEnv) return { connectionString: fromEnv, stop() {} };
-  const script = `${repoRoot}scripts/services/azure.sh`;
-  const exports = execFileSync('bash', [script, 'start'], { encoding: 'utf8' });
+  const { exports, stop } = startServiceScript('azure');
   return {
     connectionString: /export AZURE_STORAGE_CONNECTION_STRING='([^']+)'/.exec(exports)?.[1] ?? '',
-    stop: () => execFileSync('bash', [script, 'stop'], { stdio: 'ignore' }),
+    stop,
   };
 }
 
@@ -20,13 +18,6 @@ export async function createContainer(connectionString: string, name: string): P
   await BlobServiceClient.fromConnectionString(connectionString)
     .getContainerClient(name)
     .createIfNotExists();
-}
-
-function filesUnder(directory: string): string[] {
-  return readdirSync(directory).flatMap((name) => {
-    const path = join(directory, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
 }
 
 /** Uploads every file of `localDirectory` under `prefix`, byte for byte. */

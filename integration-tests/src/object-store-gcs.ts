@@ -1,19 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { Storage } from '@google-cloud/storage';
-import { repoRoot } from './cli-harness.js';
+import { filesUnder, startServiceScript } from './object-store-service.js';
 
 /** The GCS emulator (scripts/services/gcs.sh): the one with-services started, or one of our own. */
 export function startGcs(): { host: string; stop(): void } {
   const fromEnv = process.env.STORAGE_EMULATOR_HOST;
   if (fromEnv) return { host: fromEnv, stop() {} };
-  const script = `${repoRoot}scripts/services/gcs.sh`;
-  const exports = execFileSync('bash', [script, 'start'], { encoding: 'utf8' });
-  return {
-    host: /export STORAGE_EMULATOR_HOST=(\S+)/.exec(exports)?.[1] ?? '',
-    stop: () => execFileSync('bash', [script, 'stop'], { stdio: 'ignore' }),
-  };
+  const { exports, stop } = startServiceScript('gcs');
+  return { host: /export STORAGE_EMULATOR_HOST=(\S+)/.exec(exports)?.[1] ?? '', stop };
 }
 
 function storage(host: string): Storage {
@@ -22,13 +17,6 @@ function storage(host: string): Storage {
 
 export async function createGcsBucket(host: string, bucket: string): Promise<void> {
   await storage(host).createBucket(bucket);
-}
-
-function filesUnder(directory: string): string[] {
-  return readdirSync(directory).flatMap((name) => {
-    const path = join(directory, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
 }
 
 /** Uploads every file of `localDirectory` under `prefix`, byte for byte (the local table "copied to the bucket"). */

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import {
   CreateBucketCommand,
@@ -8,7 +7,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { repoRoot } from './cli-harness.js';
+import { filesUnder, startServiceScript } from './object-store-service.js';
 
 /** The S3 emulator (scripts/services/s3.sh): the one with-services started, or one of our own. */
 export interface S3Emulator {
@@ -23,13 +22,12 @@ export function startS3(): S3Emulator {
   const fromEnv = process.env.DRIFT_S3_ENDPOINT;
   const authFromEnv = process.env.DRIFT_S3_AUTH_ENDPOINT;
   if (fromEnv && authFromEnv) return { endpoint: fromEnv, authEndpoint: authFromEnv, stop() {} };
-  const script = `${repoRoot}scripts/services/s3.sh`;
-  const exports = execFileSync('bash', [script, 'start'], { encoding: 'utf8' });
+  const { exports, stop } = startServiceScript('s3');
   const value = (name: string) => new RegExp(`export ${name}=(\\S+)`).exec(exports)?.[1] ?? '';
   return {
     endpoint: value('DRIFT_S3_ENDPOINT'),
     authEndpoint: value('DRIFT_S3_AUTH_ENDPOINT'),
-    stop: () => execFileSync('bash', [script, 'stop'], { stdio: 'ignore' }),
+    stop,
   };
 }
 
@@ -113,11 +111,4 @@ export async function uploadToBucket(
     const Key = `${prefix}/${relative(localDirectory, file)}`;
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: readFileSync(file) }));
   }
-}
-
-function filesUnder(directory: string): string[] {
-  return readdirSync(directory).flatMap((name) => {
-    const path = join(directory, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
 }

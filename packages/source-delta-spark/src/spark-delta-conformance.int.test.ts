@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testSource } from '@drift-spark/core/testkit';
-import { createSparkConnectClient, type SparkConnectClient } from '@drift-spark/spark-connect';
+import type { SparkConnectClient } from '@drift-spark/spark-connect';
 import { afterAll } from 'vitest';
 import { openSparkDeltaSource } from './spark-delta-source.js';
+import { sparkForTests } from './testing/spark-test-helpers.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'drift-spark-conformance-'));
 const path = join(directory, 'table');
@@ -13,12 +14,7 @@ let spark: SparkConnectClient | undefined;
 let ready: Promise<void> | undefined;
 
 function client(): SparkConnectClient {
-  const remote = process.env.SPARK_REMOTE;
-  if (!remote)
-    throw new Error(
-      'SPARK_REMOTE is not set. Run through `pnpm test:int` at the root, or `eval "$(bash scripts/services/spark.sh start)"` first.',
-    );
-  spark ??= createSparkConnectClient({ remote });
+  spark ??= sparkForTests();
   return spark;
 }
 

@@ -3,33 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Change, type ChangeBatch, contentHash, type RowBatch } from '@drift-spark/core';
 import { createDeltaSource } from '@drift-spark/source-delta';
-import { createSparkConnectClient, type SparkConnectClient } from '@drift-spark/spark-connect';
+import type { SparkConnectClient } from '@drift-spark/spark-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSparkDeltaSource, HASH_SUFFIX } from './spark-delta-source.js';
+import { createSparkDeltaSource } from './spark-delta-source.js';
+import { HASH_SUFFIX } from './spark-projection.js';
+import { collect, failure, sparkForTests } from './testing/spark-test-helpers.js';
 
-const remote = process.env.SPARK_REMOTE;
 let spark: SparkConnectClient;
 let directory: string;
 let path: string;
-let plainPath: string;
-const namedTable = `drift_it_${process.pid}_${Date.now()}`;
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ code: string; reason?: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as never;
-  }
-  throw new Error('expected a failure');
-}
 
 interface FlatChange {
   type: string;
@@ -67,14 +49,9 @@ const scanRows = (batches: RowBatch[]) =>
     .sort((a, b) => ((a.id as bigint) < (b.id as bigint) ? -1 : 1));
 
 beforeAll(async () => {
-  if (!remote)
-    throw new Error(
-      'SPARK_REMOTE is not set. Run through `pnpm test:int` at the root, or `eval "$(bash scripts/services/spark.sh start)"` first.',
-    );
-  spark = createSparkConnectClient({ remote });
+  spark = sparkForTests();
   directory = mkdtempSync(join(tmpdir(), 'drift-spark-delta-'));
   path = join(directory, 'docs');
-  plainPath = join(directory, 'no_cdf');
   const table = `delta.\`${path}\``;
   // v0 create, v1 insert, v2 update, v3 delete, v4 merge (update + insert + delete), all with CDF and In-Commit Timestamps
   await spark.execute(
@@ -91,20 +68,10 @@ beforeAll(async () => {
      WHEN MATCHED THEN UPDATE SET t.text = s.text
      WHEN NOT MATCHED THEN INSERT (id, text, score, at) VALUES (s.id, s.text, 7.0, NULL)`,
   );
-  await spark.execute(`CREATE TABLE delta.\`${plainPath}\` (id BIGINT, text STRING) USING DELTA`);
-  await spark.execute(`INSERT INTO delta.\`${plainPath}\` VALUES (1, 'x')`);
-  await spark.execute(
-    `CREATE TABLE ${namedTable} (id BIGINT, text STRING) USING DELTA TBLPROPERTIES (delta.enableChangeDataFeed = true)`,
-  );
-  await spark.execute(`INSERT INTO ${namedTable} VALUES (1, 'one'), (2, 'two')`);
-  await spark.execute(`DELETE FROM ${namedTable} WHERE id = 1`);
 });
 
 afterAll(async () => {
-  if (spark) {
-    await spark.execute(`DROP TABLE IF EXISTS ${namedTable}`).catch(() => undefined);
-    await spark.close();
-  }
+  await spark?.close();
   if (directory) rmSync(directory, { recursive: true, force: true });
 });
 
@@ -235,60 +202,6 @@ describe('Spark engine against a real Spark, held against Spark SQL and the nati
     }
   });
 
-  it('reads a catalog table by name, with the same changes as Spark SQL', async () => {
-    const engine = createSparkDeltaSource({
-      table: `spark_catalog.default.${namedTable}`,
-      client: spark,
-    });
-    const description = await engine.describe();
-    expect(description).toMatchObject({ latestVersion: 2, changeFeed: true });
-    const changes = (await collect(engine.changes({ columns: ['id', 'text'], fromVersion: 1 })))
-      .flatMap((batch) => batch.changes)
-      .map((change) => [change.commitVersion, change.type, change.row] as const)
-      .sort((a, b) => a[0] - b[0] || Number((a[2].id as bigint) - (b[2].id as bigint)));
-    expect(changes).toEqual([
-      [1, 'insert', { id: 1n, text: 'one' }],
-      [1, 'insert', { id: 2n, text: 'two' }],
-      [2, 'delete', { id: 1n, text: 'one' }],
-    ]);
-    const fromSql = await spark
-      .sql(
-        `SELECT id, text, _change_type, _commit_version FROM table_changes('${namedTable}', 1, 2) ORDER BY _commit_version, id`,
-      )
-      .collect();
-    expect(
-      fromSql.map((row) => [
-        Number(row._commit_version),
-        row._change_type,
-        { id: row.id, text: row.text },
-      ]),
-    ).toEqual(changes);
-  });
-
-  it('names a missing table', async () => {
-    const byName = await failure(
-      createSparkDeltaSource({
-        table: 'spark_catalog.default.drift_no_such_table',
-        client: spark,
-      }).describe(),
-    );
-    expect(byName).toMatchObject({ code: 'source', reason: 'table-not-found' });
-    expect(byName.message).toContain('drift_no_such_table');
-    const byPath = await failure(
-      createSparkDeltaSource({ table: join(directory, 'missing'), client: spark }).describe(),
-    );
-    expect(['table-not-found', 'not-a-delta-table']).toContain(byPath.reason);
-    expect(byPath.message).toContain(join(directory, 'missing'));
-  });
-
-  it('says when a table has no Change Data Feed', async () => {
-    const engine = createSparkDeltaSource({ table: plainPath, client: spark });
-    expect((await engine.describe()).changeFeed).toBe(false);
-    const error = await failure(collect(engine.changes({ columns: ['id'], fromVersion: 0 })));
-    expect(error).toMatchObject({ code: 'source', reason: 'cdf-not-enabled' });
-    expect(error.message).toContain('delta.enableChangeDataFeed');
-  });
-
   it('says when a version is out of range', async () => {
     const engine = createSparkDeltaSource({ table: path, client: spark });
     const scan = await failure(collect(engine.scan({ columns: ['id'], version: 99 })));
@@ -296,13 +209,5 @@ describe('Spark engine against a real Spark, held against Spark SQL and the nati
     expect(scan.message).toContain('latest version is 4');
     const changes = await failure(collect(engine.changes({ columns: ['id'], fromVersion: 5 })));
     expect(changes).toMatchObject({ code: 'source', reason: 'version-out-of-range' });
-  });
-
-  it('says when the Spark server cannot be reached', async () => {
-    const engine = createSparkDeltaSource({ table: path, remote: 'sc://127.0.0.1:1' });
-    const error = await failure(engine.describe());
-    await engine.close?.();
-    expect(error).toMatchObject({ code: 'source', reason: 'spark-unavailable', isRetryable: true });
-    expect(error.message).toContain('127.0.0.1:1');
   });
 });

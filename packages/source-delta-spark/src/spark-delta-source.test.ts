@@ -1,6 +1,7 @@
 import type { SparkField } from '@drift-spark/spark-connect';
 import { describe, expect, it } from 'vitest';
 import { createSparkDeltaSource, type SparkDeltaClient } from './spark-delta-source.js';
+import { collect, failure } from './testing/spark-test-helpers.js';
 
 interface FakeOptions {
   fields: SparkField[];
@@ -57,23 +58,6 @@ const fields: SparkField[] = [
   { name: 'day', type: 'date', nullable: true },
   { name: 'price', type: 'decimal(10,2)', nullable: true },
 ];
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ code: string; reason?: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as never;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('createSparkDeltaSource with a fake client', () => {
   it('is lazy and reads id, columns, latest version and change feed flag', async () => {

@@ -1,9 +1,3 @@
-export {
-  type ChangeFeedOptions,
-  type DeltaChange,
-  planChangeFeed,
-  readChangeFeed,
-} from './change-feed/delta-change-feed.js';
 export type { DeltaErrorReason } from './delta-errors.js';
 export type {
   ByteRange,
@@ -12,19 +6,12 @@ export type {
   DeltaFileSystemCallOptions,
 } from './file-system/delta-file-system.js';
 export { createLocalFileSystem } from './file-system/local-file-system.js';
-export {
-  createStoreFileSystem,
-  type StoreImporter,
-  storePackages,
-} from './file-system/store-file-system.js';
+export { createStoreFileSystem, type StoreImporter } from './file-system/store-file-system.js';
 export {
   parseTableUri,
   type TableLocation,
   type TableStore,
 } from './file-system/table-uri.js';
-export { DeltaLog } from './log/delta-log.js';
-export { type DeltaSnapshot, loadSnapshot } from './log/delta-snapshot.js';
-export { supportedReaderFeatures } from './log/protocol-gate.js';
 export {
   createDeltaSource,
   type DeltaSource,

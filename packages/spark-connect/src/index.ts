@@ -1,14 +1,7 @@
 export type { ArrowRow } from './arrow-batches.js';
-export { batchToRows, decodeArrowPayload } from './arrow-batches.js';
 export type { SparkConnectionSettings } from './connection-string.js';
-export {
-  DEFAULT_MAX_MESSAGE_SIZE,
-  DEFAULT_SPARK_CONNECT_PORT,
-  parseConnectionString,
-} from './connection-string.js';
 export type { SparkField } from './data-type.js';
 export type { ServerStream, SparkRpc, SparkTransport } from './grpc-transport.js';
-export { createGrpcTransport } from './grpc-transport.js';
 export type {
   SparkCallOptions,
   SparkConfig,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSparkConnectClient } from './spark-connect-client.js';
-import { SparkConnectError } from './spark-connect-error.js';
+import { sparkFailure } from './testing/spark-failure.js';
 
 const script = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -23,16 +23,6 @@ const environment = {
     '--conf spark.connect.execute.reattachable.senderMaxStreamDuration=1s --conf spark.connect.execute.reattachable.senderMaxStreamSize=123',
 };
 const address = `sc://127.0.0.1:${port}`;
-
-async function failure(promise: Promise<unknown>): Promise<SparkConnectError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (SparkConnectError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 beforeAll(() => {
   const output = execFileSync('bash', [script, 'start'], {
@@ -50,7 +40,7 @@ afterAll(() => {
 describe('a real Spark Connect server with a token and forced reattach', () => {
   it('refuses a call without a token', async () => {
     const client = createSparkConnectClient({ remote: address });
-    const error = await failure(client.sparkVersion());
+    const error = await sparkFailure(client.sparkVersion());
     await client.close();
     expect(error.code).toBe('spark-connect/unauthenticated');
     expect(error.message).toContain('No authentication token provided');
@@ -60,7 +50,7 @@ describe('a real Spark Connect server with a token and forced reattach', () => {
     const client = createSparkConnectClient({
       remote: `${address}/;token=not-the-token;use_ssl=false`,
     });
-    const error = await failure(client.sparkVersion());
+    const error = await sparkFailure(client.sparkVersion());
     await client.close();
     expect(error.code).toBe('spark-connect/unauthenticated');
     expect(error.message).toContain('Invalid authentication token');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSparkConnectClient, type SparkConnectClient } from './spark-connect-client.js';
-import { SparkConnectError } from './spark-connect-error.js';
+import { sparkFailure } from './testing/spark-failure.js';
 import { sparkRemoteForTests } from './testing/spark-remote.js';
 
 let spark: SparkConnectClient;
@@ -18,16 +18,6 @@ afterAll(async () => {
   await spark?.close();
   if (directory) rmSync(directory, { recursive: true, force: true });
 });
-
-async function failure(promise: Promise<unknown>): Promise<SparkConnectError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (SparkConnectError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('Spark Connect client against a real Spark server', () => {
   it('reads the server version', async () => {
@@ -104,7 +94,7 @@ describe('Spark Connect client against a real Spark server', () => {
   });
 
   it('names a missing table with its Spark error class and SQL state', async () => {
-    const error = await failure(spark.sql('SELECT * FROM drift_no_such_table').collect());
+    const error = await sparkFailure(spark.sql('SELECT * FROM drift_no_such_table').collect());
     expect(error.code).toBe('spark-connect/spark');
     expect(error.errorClass).toBe('TABLE_OR_VIEW_NOT_FOUND');
     expect(error.sqlState).toBe('42P01');
@@ -112,14 +102,14 @@ describe('Spark Connect client against a real Spark server', () => {
   });
 
   it('reports a syntax error with its class', async () => {
-    const error = await failure(spark.sql('SELEC 1').collect());
+    const error = await sparkFailure(spark.sql('SELEC 1').collect());
     expect(error.errorClass).toBe('PARSE_SYNTAX_ERROR');
     expect(error.message).toContain('SELEC');
   });
 
   it('reports a wrong address as unavailable', async () => {
     const wrong = createSparkConnectClient({ remote: 'sc://127.0.0.1:1' });
-    const error = await failure(wrong.sparkVersion());
+    const error = await sparkFailure(wrong.sparkVersion());
     await wrong.close();
     expect(error.code).toBe('spark-connect/unavailable');
     expect(error.message).toContain('127.0.0.1:1');
@@ -128,7 +118,7 @@ describe('Spark Connect client against a real Spark server', () => {
   it('aborts a long query and leaves the session usable', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
-    const error = await failure(
+    const error = await sparkFailure(
       spark
         .sql('SELECT count(*) FROM range(0, 100000000000)', { signal: controller.signal })
         .collect(),

@@ -92,3 +92,14 @@ export class SparkConnectError extends Error {
     return value.errorClass === errorClass || value.errorClass.startsWith(`${errorClass}.`);
   }
 }
+
+/** The error of a call whose AbortSignal fired. */
+export function abortError(signal: AbortSignal | undefined): SparkConnectError {
+  return new SparkConnectError(
+    SparkConnectErrorCode.Aborted,
+    'The Spark Connect call was aborted.',
+    {
+      cause: signal?.reason,
+    },
+  );
+}

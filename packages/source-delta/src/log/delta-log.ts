@@ -1,16 +1,14 @@
-import { parquetScan } from 'hyparquet';
 import { deltaError, hasReason } from '../delta-errors.js';
 import type { DeltaFileInfo, DeltaFileSystem } from '../file-system/delta-file-system.js';
-import { loadCompressors } from '../parquet/parquet-compressors.js';
-import { openParquetFile, rowGroupOf } from '../parquet/parquet-file.js';
+import { readCheckpointParquet } from './checkpoint-parquet.js';
 import type {
   AddAction,
-  DeletionVectorDescriptor,
   DeltaAction,
   MetadataAction,
   ProtocolAction,
   RemoveAction,
 } from './delta-actions.js';
+import { parseActions } from './log-actions.js';
 import {
   type CheckpointCandidate,
   classifyLogFiles,
@@ -26,111 +24,6 @@ export interface DeltaLogOptions {
 }
 
 const decoder = new TextDecoder();
-
-/** Parses newline-delimited JSON actions (commits and JSON V2 checkpoints). */
-export function parseActions(text: string, where: string): DeltaAction[] {
-  const actions: DeltaAction[] = [];
-  let lineNumber = 0;
-  for (const line of text.split('\n')) {
-    lineNumber++;
-    const trimmed = line.trim();
-    if (!trimmed) continue;
-    try {
-      actions.push(JSON.parse(trimmed) as DeltaAction);
-    } catch (error) {
-      throw deltaError(
-        'corrupt-log',
-        `Line ${lineNumber} of ${where} is not valid JSON. The Delta log is damaged; check the table with the tool that wrote it.`,
-        error,
-      );
-    }
-  }
-  return actions;
-}
-
-function toNumber(value: unknown): number {
-  return typeof value === 'bigint' ? Number(value) : (value as number);
-}
-
-function normaliseDeletionVector(value: unknown): DeletionVectorDescriptor | null {
-  if (!value || typeof value !== 'object') return null;
-  const dv = value as Record<string, unknown>;
-  if (dv.storageType == null) return null;
-  return {
-    storageType: dv.storageType as string,
-    pathOrInlineDv: dv.pathOrInlineDv as string,
-    offset: dv.offset == null ? null : toNumber(dv.offset),
-    sizeInBytes: toNumber(dv.sizeInBytes),
-    cardinality: toNumber(dv.cardinality),
-  };
-}
-
-/**
- * A checkpoint's add carries its statistics as a JSON string (`stats`), as a struct
- * (`stats_parsed`), or both; the reader needs only `numRecords`.
- */
-function checkpointStats(add: Record<string, unknown>): string | null {
-  if (typeof add.stats === 'string') return add.stats;
-  const parsed = add.stats_parsed as Record<string, unknown> | null | undefined;
-  if (parsed?.numRecords == null) return null;
-  return JSON.stringify({ numRecords: toNumber(parsed.numRecords) });
-}
-
-/** Checkpoint rows come with bigint longs and nulls for absent fields; make them look like JSON actions. */
-function normaliseCheckpointAction(
-  column: string,
-  value: Record<string, unknown>,
-): DeltaAction | undefined {
-  switch (column) {
-    case 'add':
-      return {
-        add: {
-          path: value.path as string,
-          partitionValues: (value.partitionValues as Record<string, string | null>) ?? {},
-          size: toNumber(value.size),
-          modificationTime: toNumber(value.modificationTime),
-          dataChange: Boolean(value.dataChange),
-          deletionVector: normaliseDeletionVector(value.deletionVector),
-          stats: checkpointStats(value),
-        },
-      };
-    case 'remove':
-      return {
-        remove: {
-          path: value.path as string,
-          dataChange: Boolean(value.dataChange),
-          partitionValues: (value.partitionValues as Record<string, string | null>) ?? null,
-          deletionVector: normaliseDeletionVector(value.deletionVector),
-        },
-      };
-    case 'metaData':
-      return {
-        metaData: {
-          id: value.id as string,
-          name: (value.name as string) ?? null,
-          schemaString: value.schemaString as string,
-          partitionColumns: (value.partitionColumns as string[]) ?? [],
-          configuration: (value.configuration as Record<string, string | null>) ?? {},
-          createdTime: value.createdTime == null ? null : toNumber(value.createdTime),
-        },
-      };
-    case 'protocol':
-      return {
-        protocol: {
-          minReaderVersion: toNumber(value.minReaderVersion),
-          minWriterVersion: toNumber(value.minWriterVersion),
-          readerFeatures: (value.readerFeatures as string[]) ?? null,
-          writerFeatures: (value.writerFeatures as string[]) ?? null,
-        },
-      };
-    case 'sidecar':
-      return { sidecar: { path: value.path as string } };
-    default:
-      return undefined;
-  }
-}
-
-const checkpointColumns = ['add', 'remove', 'metaData', 'protocol', 'sidecar'];
 
 /** The `_delta_log` of one table: listing, commits and checkpoints. */
 export class DeltaLog {
@@ -235,7 +128,9 @@ export class DeltaLog {
           ...parseActions(decoder.decode(await this.readLogFile(file.path, signal)), file.name),
         );
       } else {
-        actions.push(...(await this.readParquetActions(file.path, file.size, signal)));
+        actions.push(
+          ...(await readCheckpointParquet(this.fileSystem, file.path, file.size, signal)),
+        );
       }
     }
     const sidecars = actions.filter((action) => action.sidecar);
@@ -254,51 +149,9 @@ export class DeltaLog {
           `The checkpoint ${checkpoint.files[0]!.name} refers to the sidecar ${relative}, which is missing. The table's log is damaged.`,
         );
       }
-      result.push(...(await this.readParquetActions(path, info.size, signal)));
+      result.push(...(await readCheckpointParquet(this.fileSystem, path, info.size, signal)));
     }
     return result;
-  }
-
-  private async readParquetActions(
-    path: string,
-    size: number,
-    signal?: AbortSignal,
-  ): Promise<DeltaAction[]> {
-    const { file, metadata, prefetchRowGroup } = await openParquetFile(
-      this.fileSystem,
-      path,
-      size,
-      signal,
-    );
-    const compressors = await loadCompressors();
-    const present = new Set(metadata.schema.slice(1).map((element) => element.name));
-    const columns = checkpointColumns.filter((column) => present.has(column));
-    const scan = await parquetScan({ file, metadata, columns, compressors });
-    const actions: DeltaAction[] = [];
-    for (const range of scan.ranges) {
-      // the next row group is fetched while this one is decoded (on an object store)
-      const group = rowGroupOf(metadata, range.rowStart);
-      prefetchRowGroup(group, columns);
-      prefetchRowGroup(group + 1, columns);
-      const decoded = await Promise.all(
-        columns.map((column) => scan.readColumn({ column, ...range })),
-      );
-      for (const [columnIndex, column] of columns.entries()) {
-        const values = decoded[columnIndex]!;
-        for (let index = 0; index < values.length; index++) {
-          const value = values[index] as Record<string, unknown> | null | undefined;
-          if (!value || typeof value !== 'object') continue;
-          if (column === 'add' || column === 'remove' || column === 'sidecar') {
-            if (value.path == null) continue;
-          }
-          if (column === 'protocol' && value.minReaderVersion == null) continue;
-          if (column === 'metaData' && value.id == null) continue;
-          const action = normaliseCheckpointAction(column, value);
-          if (action) actions.push(action);
-        }
-      }
-    }
-    return actions;
   }
 }
 

@@ -7,11 +7,8 @@ import {
   type SourceScanOptions,
   type SourceV1,
 } from '@drift-spark/core';
-import {
-  commitTimestampOf,
-  planChangeFeed,
-  readPlannedChangeFeed,
-} from '../change-feed/delta-change-feed.js';
+import { planChangeFeed } from '../change-feed/delta-change-feed.js';
+import { commitTimestampOf, readPlannedChangeFeed } from '../change-feed/read-change-feed.js';
 import type { DeltaFileSystem } from '../file-system/delta-file-system.js';
 import { createLocalFileSystem } from '../file-system/local-file-system.js';
 import { createStoreFileSystem } from '../file-system/store-file-system.js';

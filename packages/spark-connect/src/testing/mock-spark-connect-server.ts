@@ -206,3 +206,13 @@ export function sparkError(
   metadata.set('grpc-status-details-bin', Buffer.from(toBinary(StatusSchema, status)));
   return { code, details: message, metadata };
 }
+
+/** The answer to ReleaseExecute. */
+export const releaseExecute = () => create(ReleaseExecuteResponseSchema, {});
+
+/** A non-null `id bigint` field of a Spark schema. */
+export const idField = {
+  name: 'id',
+  dataType: { kind: { case: 'long' as const, value: {} } },
+  nullable: false,
+};
