@@ -8,7 +8,7 @@ import { announceSinkOpen } from '../output/embedded-database-stage.js';
 import { type FinalizeCall, indexBuildNotes } from '../output/index-build-notes.js';
 import { Output } from '../output/output.js';
 import { ProgressDisplay } from '../output/progress.js';
-import { defaultModel, resolveEmbedder } from '../resolve/resolve-embedder.js';
+import { defaultModel } from '../resolve/resolve-embedder.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri, defaultSinkUri } from '../resolve/resolve-sink.js';
 import { createSource, parseTable } from '../resolve/resolve-table.js';
@@ -19,7 +19,7 @@ import { dualWatch, dualWriteTarget } from './migrate/migrate-watch.js';
 import { recoveryRemedy, runEmbed, runWatch } from './recovery-run.js';
 import { checkColumns, checkRunFlags, checkVersions } from './run-checks.js';
 import { type RunEventsSeen, reportRunError } from './run-error-output.js';
-import { runColumns, toRunOptions } from './run-options.js';
+import { resolveRunEmbedder, runColumns, toRunOptions } from './run-options.js';
 import { printResult, type SummaryContext } from './run-summary.js';
 
 /** The flags `embed` and `watch` share. */
@@ -77,15 +77,7 @@ export async function runPipelineCommand(
     checkRunFlags(kind, options);
 
     const model = options.model ?? defaultModel;
-    const embedder = await resolveEmbedder({
-      model,
-      shadow: options.shadowMode === true,
-      price: options.price,
-      dimensions: options.dimensions,
-      env: io.env,
-      importer: io.importer,
-      cwd: io.cwd,
-    });
+    const embedder = await resolveRunEmbedder(options, io);
 
     const sinkIsDefault = options.sink === undefined;
     const sinkUri = options.sink ?? defaultSinkUri(target.shortName);

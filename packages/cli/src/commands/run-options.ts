@@ -7,7 +7,9 @@ import type {
   Source,
   SyncRunOptions,
 } from '@drift-spark/core';
+import type { CliIo } from '../cli-io.js';
 import { usageError } from '../errors/cli-error.js';
+import { defaultModel, resolveEmbedder } from '../resolve/resolve-embedder.js';
 import type { RunCommandOptions, RunKindFlag } from './run-command.js';
 
 /** `--key-col` and `--metadata-col`, comma-separated, as column lists. */
@@ -19,6 +21,19 @@ export function runColumns(options: RunCommandOptions): {
     keyColumns: splitColumns(options.keyCol ?? 'id', '--key-col'),
     metadataColumns: options.metadataCol ? splitColumns(options.metadataCol, '--metadata-col') : [],
   };
+}
+
+/** The embedder `--model`, `--shadow-mode`, `--price` and `--dimensions` name. */
+export function resolveRunEmbedder(options: RunCommandOptions, io: CliIo): Promise<Embedder> {
+  return resolveEmbedder({
+    model: options.model ?? defaultModel,
+    shadow: options.shadowMode === true,
+    price: options.price,
+    dimensions: options.dimensions,
+    env: io.env,
+    importer: io.importer,
+    cwd: io.cwd,
+  });
 }
 
 function splitColumns(value: string, flag: string): string[] {
