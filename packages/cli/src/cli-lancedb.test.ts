@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestWorld, runInProcess, ticketsTable } from './testing/in-process.js';
+import { shadowSearch } from './testing/ticket-args.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'drift-cli-lancedb-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -33,16 +34,7 @@ describe('drift with --sink lancedb://', () => {
     );
 
     const search = await runInProcess(
-      [
-        'search',
-        '--sink',
-        sink,
-        '--shadow-mode',
-        '--k',
-        '2',
-        '--json',
-        'refund for a duplicate charge',
-      ],
+      shadowSearch(sink, 'refund for a duplicate charge', '--k', '2', '--json'),
       world,
     );
     expect(search.code).toBe(0);

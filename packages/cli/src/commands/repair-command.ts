@@ -2,12 +2,12 @@ import { redactUri, repair } from '@drift-spark/core';
 import type { CliIo } from '../cli-io.js';
 import { ExitCode, usageError } from '../errors/cli-error.js';
 import { formatInt, formatUsd } from '../output/format.js';
-import { defaultModel, resolveEmbedder } from '../resolve/resolve-embedder.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { withCommand } from './command-context.js';
 import { openTable } from './maintenance-source.js';
 import type { RunCommandOptions } from './run-command.js';
+import { resolveRunEmbedder } from './run-options.js';
 import { printVerify } from './verify-command.js';
 
 /** `drift repair`: fixes what `drift verify` finds, paying only for rows that need a vector. */
@@ -21,15 +21,7 @@ export function repairCommand(options: RunCommandOptions, io: CliIo): Promise<nu
     const sink = await createSinkFromUri(options.sink, io.importer, io.cwd);
     track.close(() => sink.close());
     track.sinkId(sink.id);
-    const embedder = await resolveEmbedder({
-      model: options.model ?? defaultModel,
-      shadow: options.shadowMode === true,
-      price: options.price,
-      dimensions: options.dimensions,
-      env: io.env,
-      importer: io.importer,
-      cwd: io.cwd,
-    });
+    const embedder = await resolveRunEmbedder(options, io);
     const result = await repair({
       source,
       sink,

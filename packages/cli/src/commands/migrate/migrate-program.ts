@@ -1,6 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import type { CliIo } from '../../cli-io.js';
 import { parsePositiveInteger, parseUsd } from '../../options/parse-options.js';
+import { examples, ledgerHelp } from '../../program/command-help.js';
 import { migrateAdapterFitCommand } from './migrate-adapter.js';
 import { migrateEvalCommand } from './migrate-eval.js';
 import {
@@ -11,13 +12,8 @@ import {
 import { migrateStatusCommand } from './migrate-status.js';
 import { migrateSwitchCommand } from './migrate-switch.js';
 
-const ledgerHelp = 'the ledger file (default: $DRIFT_LEDGER or ~/.drift/ledger.db)';
 const migrationHelp = 'which migration (default: the only open one)';
 const shadowHelp = "deterministic mock vectors of each model's size: no API key, $0";
-
-function examples(lines: string[]): string {
-  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
-}
 
 const lifecycle = `
 The lifecycle, one step at a time (each recorded in the ledger, idempotent, refused in

@@ -1,20 +1,15 @@
 import { Command } from '@commander-js/extra-typings';
-import type { CliIo } from './cli-io.js';
-import { type ForgetCommandOptions, forgetCommand } from './commands/forget-command.js';
-import { repairCommand } from './commands/repair-command.js';
-import type { RunCommandOptions } from './commands/run-command.js';
-import { type VerifyCommandOptions, verifyCommand } from './commands/verify-command.js';
-import { parsePositiveInteger, parseVersion } from './options/parse-options.js';
-
-const ledgerHelp = 'the ledger file (default: $DRIFT_LEDGER or ~/.drift/ledger.db)';
+import { type ForgetCommandOptions, forgetCommand } from '../commands/forget-command.js';
+import { repairCommand } from '../commands/repair-command.js';
+import type { RunCommandOptions } from '../commands/run-command.js';
+import { type VerifyCommandOptions, verifyCommand } from '../commands/verify-command.js';
+import { parsePositiveInteger, parseVersion } from '../options/parse-options.js';
+import { examples, ledgerHelp } from './command-help.js';
+import type { ProgramContext } from './program-context.js';
+import { addRunOptions } from './run-commands.js';
 
 /** `drift forget`, `drift verify` and `drift repair`: keeping an index honest over months. */
-export function maintenanceCommands(
-  io: CliIo,
-  state: { exitCode: number },
-  examples: (lines: string[]) => string,
-  withRunOptions: (command: Command) => Command,
-): Command[] {
+export function maintenanceCommands({ io, state }: ProgramContext): Command[] {
   const collect = (value: string, previous: string[] = []) => [...previous, value];
   const forget = new Command('forget')
     .description(
@@ -83,10 +78,13 @@ Each source is read once in bounded batches; memory is about 80 MB per million p
       state.exitCode = await verifyCommand(options as VerifyCommandOptions, io);
     });
 
-  const repair = withRunOptions(
-    new Command('repair').description(
-      'Fix what drift verify finds, through the normal engine: re-embed missing and stale rows (reusing vectors of the same text), delete orphan and other-model points, drop ledger rows without points, record points the ledger lost. Pays only for rows that need a vector.',
-    ),
+  const repair = (
+    addRunOptions(
+      new Command('repair').description(
+        'Fix what drift verify finds, through the normal engine: re-embed missing and stale rows (reusing vectors of the same text), delete orphan and other-model points, drop ledger rows without points, record points the ledger lost. Pays only for rows that need a vector.',
+      ),
+      'embed',
+    ) as unknown as Command
   )
     .addHelpText(
       'after',
