@@ -1,11 +1,11 @@
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import {
+  createObjectFileSystem,
   createStoreRequests,
   type DeltaFileInfo,
   type DeltaFileSystem,
   formatObjectUri,
   parseObjectUri,
-  resolveObjectPath,
   type StoreRequestOptions,
 } from '@drift-spark/source-delta/store';
 import {
@@ -32,7 +32,9 @@ export function createAzureFileSystem(options: AzureFileSystemOptions = {}): Del
   const clients = new Map<string, BlobServiceClient>();
   const requests = createStoreRequests({ ...options, classify: classifyAzureError });
 
-  const locate = (uri: string): { container: ContainerClient; key: string; base: string } => {
+  const locate = (
+    uri: string,
+  ): { uri: string; container: ContainerClient; key: string; base: string } => {
     const object = parseObjectUri(uri);
     if (object?.store !== 'azure') {
       throw new TypeError(`${uri} is not an az:// or abfss:// URI.`);
@@ -45,105 +47,63 @@ export function createAzureFileSystem(options: AzureFileSystemOptions = {}): Del
       clients.set(id, service);
     }
     const base = formatObjectUri({ ...object, key: '' });
-    return { container: service.getContainerClient(object.bucket), key: object.key, base };
+    return { uri, container: service.getContainerClient(object.bucket), key: object.key, base };
   };
 
-  const listPage = (
-    uri: string,
-    container: ContainerClient,
-    prefix: string,
-    maxPageSize: number,
-    signal?: AbortSignal,
-    continuationToken?: string,
-  ) =>
-    requests.run(
-      uri,
-      async () => {
-        const pages = container
-          .listBlobsByHierarchy('/', { prefix, abortSignal: signal })
-          .byPage({ maxPageSize, continuationToken });
-        const page = (await pages.next()).value;
-        return {
-          blobs: page?.segment.blobItems ?? [],
-          prefixes: page?.segment.blobPrefixes ?? [],
-          continuationToken: page?.continuationToken || undefined,
-        };
+  return createObjectFileSystem(
+    {
+      locate,
+      listPage: ({ uri, container, base }, prefix, page, signal) =>
+        requests.run(
+          uri,
+          async () => {
+            const pages = container
+              .listBlobsByHierarchy('/', { prefix, abortSignal: signal })
+              .byPage({ maxPageSize: page.maxKeys ?? 5000, continuationToken: page.token });
+            const value = (await pages.next()).value;
+            const blobs = value?.segment.blobItems ?? [];
+            const prefixes = value?.segment.blobPrefixes ?? [];
+            const files: DeltaFileInfo[] = [];
+            for (const blob of blobs) {
+              if (blob.name.endsWith('/')) continue;
+              files.push({
+                path: `${base}/${blob.name}`,
+                name: blob.name.slice(prefix.length),
+                size: blob.properties.contentLength ?? 0,
+                modificationTime: blob.properties.lastModified?.getTime() ?? 0,
+              });
+            }
+            return {
+              files,
+              found: blobs.length > 0 || prefixes.length > 0,
+              next: value?.continuationToken || undefined,
+            };
+          },
+          signal,
+        ),
+      async read({ container, key }, range, signal) {
+        const blob = container.getBlobClient(key);
+        const offset = range?.start ?? 0;
+        const count = range ? range.end - range.start : undefined;
+        const response = await blob.download(offset, count, { abortSignal: signal });
+        // Reading the body is part of the request: a connection dropped mid-body is retried.
+        const chunks: Buffer[] = [];
+        for await (const chunk of response.readableStreamBody ?? []) chunks.push(chunk as Buffer);
+        const bytes = Buffer.concat(chunks);
+        return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       },
-      signal,
-    );
-
-  return {
-    async list(directory, callOptions = {}) {
-      const { container, key, base } = locate(directory);
-      const prefix = key ? `${key}/` : '';
-      const files: DeltaFileInfo[] = [];
-      let found = false;
-      let token: string | undefined;
-      do {
-        const page = await listPage(directory, container, prefix, 5000, callOptions.signal, token);
-        if (page.blobs.length > 0 || page.prefixes.length > 0) found = true;
-        for (const blob of page.blobs) {
-          if (blob.name.endsWith('/')) continue;
-          files.push({
-            path: `${base}/${blob.name}`,
-            name: blob.name.slice(prefix.length),
-            size: blob.properties.contentLength ?? 0,
-            modificationTime: blob.properties.lastModified?.getTime() ?? 0,
-          });
-        }
-        token = page.continuationToken;
-      } while (token);
-      return found ? files : undefined;
-    },
-
-    async read(target, callOptions = {}) {
-      const { container, key } = locate(target);
-      const { range, signal } = callOptions;
-      if (range && range.end <= range.start) return new Uint8Array(0);
-      return requests.run(
-        target,
-        async () => {
-          const blob = container.getBlobClient(key);
-          const offset = range?.start ?? 0;
-          const count = range ? range.end - range.start : undefined;
-          const response = await blob.download(offset, count, { abortSignal: signal });
-          // Reading the body is part of the request: a connection dropped mid-body is retried.
-          const chunks: Buffer[] = [];
-          for await (const chunk of response.readableStreamBody ?? []) chunks.push(chunk as Buffer);
-          const bytes = Buffer.concat(chunks);
-          return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        },
-        signal,
-      );
-    },
-
-    async stat(target, callOptions = {}) {
-      const { container, key } = locate(target);
-      try {
-        const properties = await requests.run(
-          target,
-          () => container.getBlobClient(key).getProperties({ abortSignal: callOptions.signal }),
-          callOptions.signal,
-        );
+      async head({ container, key }, target, signal) {
+        const properties = await container
+          .getBlobClient(key)
+          .getProperties({ abortSignal: signal });
         return {
           path: target,
           name: key.slice(key.lastIndexOf('/') + 1),
           size: properties.contentLength ?? 0,
           modificationTime: properties.lastModified?.getTime() ?? 0,
         };
-      } catch (error) {
-        if ((error as { reason?: unknown }).reason === 'file-missing') return undefined;
-        throw error;
-      }
+      },
     },
-
-    async isDirectory(target, callOptions = {}) {
-      const { container, key } = locate(target);
-      const page = await listPage(target, container, key ? `${key}/` : '', 1, callOptions.signal);
-      return page.blobs.length > 0 || page.prefixes.length > 0;
-    },
-
-    resolve: resolveObjectPath,
-    rangedReads: true,
-  };
+    requests,
+  );
 }

@@ -1,9 +1,9 @@
 import {
+  createObjectFileSystem,
   createStoreRequests,
   type DeltaFileInfo,
   type DeltaFileSystem,
   parseObjectUri,
-  resolveObjectPath,
   type StoreRequestOptions,
 } from '@drift-spark/source-delta/store';
 import { Storage, type StorageOptions } from '@google-cloud/storage';
@@ -61,98 +61,52 @@ export function createGcsFileSystem(options: GcsFileSystemOptions = {}): DeltaFi
   };
   const requests = createStoreRequests({ ...options, classify: classifyGcsError });
 
-  const listPage = async (
-    bucket: string,
-    prefix: string,
-    page: { pageToken?: string; startOffset?: string; maxResults?: number },
-    signal?: AbortSignal,
-  ) =>
-    requests.run(
-      `gs://${bucket}/${prefix}`,
-      async () => {
-        const [files, next, response] = await client()
+  return createObjectFileSystem(
+    {
+      locate,
+      listPage: ({ bucket }, prefix, page, signal) =>
+        requests.run(
+          `gs://${bucket}/${prefix}`,
+          async () => {
+            const [files, next, response] = await client()
+              .bucket(bucket)
+              .getFiles({
+                prefix,
+                delimiter: '/',
+                autoPaginate: false,
+                // A directory probe asks for one result; a listing pages on from a token and a start.
+                ...(page.maxKeys === undefined
+                  ? { pageToken: page.token, startOffset: page.startAfter }
+                  : { maxResults: page.maxKeys }),
+              });
+            const prefixes = (response as { prefixes?: string[] } | undefined)?.prefixes ?? [];
+            const infos = files.map((file) =>
+              info(bucket, prefix, file.metadata as GcsObjectMetadata),
+            );
+            return {
+              files: infos.filter((file) => file.name !== '' && !file.name.endsWith('/')),
+              found: infos.length > 0 || prefixes.length > 0,
+              next: (next as { pageToken?: string } | null)?.pageToken,
+            };
+          },
+          signal,
+        ),
+      async read({ bucket, key }, range) {
+        const [bytes] = await client()
           .bucket(bucket)
-          .getFiles({
-            prefix,
-            delimiter: '/',
-            autoPaginate: false,
-            ...page,
+          .file(key)
+          .download({
+            validation: false,
+            ...(range ? { start: range.start, end: range.end - 1 } : {}),
           });
-        const prefixes = (response as { prefixes?: string[] } | undefined)?.prefixes ?? [];
-        return {
-          files: files.map((file) => info(bucket, prefix, file.metadata as GcsObjectMetadata)),
-          prefixes,
-          pageToken: (next as { pageToken?: string } | null)?.pageToken,
-        };
+        return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       },
-      signal,
-    );
-
-  return {
-    async list(directory, callOptions = {}) {
-      const { bucket, key } = locate(directory);
-      const prefix = key ? `${key}/` : '';
-      const files: DeltaFileInfo[] = [];
-      let found = false;
-      let pageToken: string | undefined;
-      const startOffset = callOptions.startAfter ? prefix + callOptions.startAfter : undefined;
-      do {
-        const page = await listPage(bucket, prefix, { pageToken, startOffset }, callOptions.signal);
-        if (page.files.length > 0 || page.prefixes.length > 0) found = true;
-        files.push(...page.files.filter((file) => file.name !== '' && !file.name.endsWith('/')));
-        pageToken = page.pageToken;
-      } while (pageToken);
-      return found ? files : undefined;
-    },
-
-    async read(target, callOptions = {}) {
-      const { bucket, key } = locate(target);
-      const { range, signal } = callOptions;
-      if (range && range.end <= range.start) return new Uint8Array(0);
-      return requests.run(
-        target,
-        async () => {
-          const [bytes] = await client()
-            .bucket(bucket)
-            .file(key)
-            .download({
-              validation: false,
-              ...(range ? { start: range.start, end: range.end - 1 } : {}),
-            });
-          return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        },
-        signal,
-      );
-    },
-
-    async stat(target, callOptions = {}) {
-      const { bucket, key } = locate(target);
-      try {
-        const metadata = await requests.run(
-          target,
-          async () => (await client().bucket(bucket).file(key).getMetadata())[0],
-          callOptions.signal,
-        );
+      async head({ bucket, key }) {
+        const [metadata] = await client().bucket(bucket).file(key).getMetadata();
         const slash = key.lastIndexOf('/');
         return info(bucket, key.slice(0, slash + 1), metadata as GcsObjectMetadata);
-      } catch (error) {
-        if ((error as { reason?: unknown }).reason === 'file-missing') return undefined;
-        throw error;
-      }
+      },
     },
-
-    async isDirectory(target, callOptions = {}) {
-      const { bucket, key } = locate(target);
-      const page = await listPage(
-        bucket,
-        key ? `${key}/` : '',
-        { maxResults: 1 },
-        callOptions.signal,
-      );
-      return page.files.length > 0 || page.prefixes.length > 0;
-    },
-
-    resolve: resolveObjectPath,
-    rangedReads: true,
-  };
+    requests,
+  );
 }

@@ -7,11 +7,11 @@ import {
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3';
 import {
+  createObjectFileSystem,
   createStoreRequests,
   type DeltaFileInfo,
   type DeltaFileSystem,
   parseObjectUri,
-  resolveObjectPath,
   type StoreRequestOptions,
 } from '@drift-spark/source-delta/store';
 import { createS3Client, type S3ClientLike, type S3ClientSettings } from './s3-client.js';
@@ -50,41 +50,28 @@ export function createS3FileSystem(options: S3FileSystemOptions = {}): DeltaFile
   };
   const requests = createStoreRequests({ ...options, classify: classifyS3Error });
 
-  const listPage = (
-    bucket: string,
-    prefix: string,
-    page: { token?: string; startAfter?: string; maxKeys?: number },
-    signal?: AbortSignal,
-  ) =>
-    requests.run(
-      `s3://${bucket}/${prefix}`,
-      () =>
-        getClient().send(
-          new ListObjectsV2Command({
-            Bucket: bucket,
-            Prefix: prefix,
-            Delimiter: '/',
-            ContinuationToken: page.token,
-            StartAfter: page.startAfter,
-            MaxKeys: page.maxKeys,
-          }),
-          { abortSignal: signal },
-        ) as Promise<ListObjectsV2CommandOutput>,
-      signal,
-    );
-
-  return {
-    async list(directory, callOptions = {}) {
-      const { bucket, key } = locate(directory);
-      const prefix = key ? `${key}/` : '';
-      const files: DeltaFileInfo[] = [];
-      let found = false;
-      let token: string | undefined;
-      do {
-        const startAfter = callOptions.startAfter ? prefix + callOptions.startAfter : undefined;
-        const page = await listPage(bucket, prefix, { token, startAfter }, callOptions.signal);
-        if ((page.KeyCount ?? 0) > 0 || (page.CommonPrefixes?.length ?? 0) > 0) found = true;
-        for (const object of page.Contents ?? []) {
+  return createObjectFileSystem(
+    {
+      locate,
+      async listPage({ bucket }, prefix, page, signal) {
+        const output = await requests.run(
+          `s3://${bucket}/${prefix}`,
+          () =>
+            getClient().send(
+              new ListObjectsV2Command({
+                Bucket: bucket,
+                Prefix: prefix,
+                Delimiter: '/',
+                ContinuationToken: page.token,
+                StartAfter: page.startAfter,
+                MaxKeys: page.maxKeys,
+              }),
+              { abortSignal: signal },
+            ) as Promise<ListObjectsV2CommandOutput>,
+          signal,
+        );
+        const files: DeltaFileInfo[] = [];
+        for (const object of output.Contents ?? []) {
           if (!object.Key || object.Key.endsWith('/')) continue;
           files.push({
             path: `s3://${bucket}/${object.Key}`,
@@ -93,63 +80,36 @@ export function createS3FileSystem(options: S3FileSystemOptions = {}): DeltaFile
             modificationTime: object.LastModified?.getTime() ?? 0,
           });
         }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
-      return found ? files : undefined;
-    },
-
-    async read(target, callOptions = {}) {
-      const { bucket, key } = locate(target);
-      const { range, signal } = callOptions;
-      if (range && range.end <= range.start) return new Uint8Array(0);
-      return requests.run(
-        target,
-        async () => {
-          const output = (await getClient().send(
-            new GetObjectCommand({
-              Bucket: bucket,
-              Key: key,
-              Range: range ? `bytes=${range.start}-${range.end - 1}` : undefined,
-            }),
-            { abortSignal: signal },
-          )) as GetObjectCommandOutput;
-          // Reading the body is part of the request: a connection dropped mid-body is retried.
-          return output.Body ? await output.Body.transformToByteArray() : new Uint8Array(0);
-        },
-        signal,
-      );
-    },
-
-    async stat(target, callOptions = {}) {
-      const { bucket, key } = locate(target);
-      try {
-        const head = await requests.run(
-          target,
-          () =>
-            getClient().send(new HeadObjectCommand({ Bucket: bucket, Key: key }), {
-              abortSignal: callOptions.signal,
-            }) as Promise<HeadObjectCommandOutput>,
-          callOptions.signal,
-        );
+        return {
+          files,
+          found: (output.KeyCount ?? 0) > 0 || (output.CommonPrefixes?.length ?? 0) > 0,
+          next: output.IsTruncated ? output.NextContinuationToken : undefined,
+        };
+      },
+      async read({ bucket, key }, range, signal) {
+        const output = (await getClient().send(
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Range: range ? `bytes=${range.start}-${range.end - 1}` : undefined,
+          }),
+          { abortSignal: signal },
+        )) as GetObjectCommandOutput;
+        // Reading the body is part of the request: a connection dropped mid-body is retried.
+        return output.Body ? await output.Body.transformToByteArray() : new Uint8Array(0);
+      },
+      async head({ bucket, key }, target, signal) {
+        const head = (await getClient().send(new HeadObjectCommand({ Bucket: bucket, Key: key }), {
+          abortSignal: signal,
+        })) as HeadObjectCommandOutput;
         return {
           path: target,
           name: key.slice(key.lastIndexOf('/') + 1),
           size: head.ContentLength ?? 0,
           modificationTime: head.LastModified?.getTime() ?? 0,
         };
-      } catch (error) {
-        if ((error as { reason?: unknown }).reason === 'file-missing') return undefined;
-        throw error;
-      }
+      },
     },
-
-    async isDirectory(target, callOptions = {}) {
-      const { bucket, key } = locate(target);
-      const page = await listPage(bucket, key ? `${key}/` : '', { maxKeys: 1 }, callOptions.signal);
-      return (page.KeyCount ?? 0) > 0 || (page.CommonPrefixes?.length ?? 0) > 0;
-    },
-
-    resolve: resolveObjectPath,
-    rangedReads: true,
-  };
+    requests,
+  );
 }

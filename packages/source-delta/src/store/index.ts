@@ -15,6 +15,12 @@ export {
   resolveObjectPath,
 } from '../file-system/table-uri.js';
 export {
+  createObjectFileSystem,
+  type ObjectListPage,
+  type ObjectListRequest,
+  type ObjectStoreCalls,
+} from './object-file-system.js';
+export {
   droppedConnectionCode,
   kindOfStatus,
   type StoreFailure,
