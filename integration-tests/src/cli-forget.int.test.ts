@@ -1,22 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pointId } from '@drift-spark/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  parseJson,
-  pythonPath,
-  runDrift,
-  sha256,
-  type TicketRow,
-} from './cli-harness.js';
+import { describe, expect, it } from 'vitest';
+import { dimensions, model, shadowArgs } from './cli-args.js';
+import { parseJson, sha256, type TicketRow } from './cli-harness.js';
 import { pgvectorSink, qdrantSink, type SinkUnderTest } from './cli-sink-access.js';
+import { useCliWorkspace } from './cli-workspace.js';
 
-const model = 'openai/text-embedding-3-small';
-const dimensions = 1536;
 const databaseUrl = process.env.DATABASE_URL;
 const qdrantUrl = process.env.QDRANT_URL;
 
@@ -30,28 +20,16 @@ function ledgerBytes(path: string): string {
 
 /** Issue 13, "drift forget": erasure across every sink, with receipts, through the built binary. */
 describe('drift forget erases rows from every sink the ledger knows, through the built binary', () => {
-  let work: string;
-  let writer: DeltaWriter;
+  const space = useCliWorkspace('forget', {
+    writer: true,
+    services: ['DATABASE_URL', 'QDRANT_URL'],
+  });
   const token = Math.random().toString(36).slice(2, 8);
 
-  beforeAll(() => {
-    assertBuilt();
-    if (!databaseUrl || !qdrantUrl)
-      throw new Error(
-        'DATABASE_URL and QDRANT_URL must be set: run under DRIFT_SERVICES="postgres qdrant" bash scripts/with-services.sh.',
-      );
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-forget-'));
-    writer = new DeltaWriter(pythonPath());
-  });
-  afterAll(() => {
-    writer?.close();
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
-  });
-
   it('forget of 10 keys: no sink returns them, the ledger file holds none of their texts or hashes, the receipt names every sink; embed skips them', async () => {
+    const { work, writer } = space;
     const table = join(work, 'people');
     const ledger = join(work, 'ledger.db');
-    const env = childEnv(work);
     const rows: TicketRow[] = Array.from({ length: 20 }, (_, i) => ({
       id: i + 1,
       body: `customer ${i + 1} (${token}) wrote: my address is ${1000 + i} Elm Street, call me`,
@@ -70,20 +48,11 @@ describe('drift forget erases rows from every sink the ledger knows, through the
       qdrantSink(qdrantUrl!, `drift_forget_${token}`),
     ];
     const drift = async (args: string[], expectCode = 0) => {
-      const run = await runDrift([...args, '--ledger', ledger, '--json'], { cwd: work, env });
+      const run = await space.drift([...args, '--ledger', ledger, '--json']);
       expect(run.code, run.stderr).toBe(expectCode);
       return parseJson(run);
     };
-    const embedArgs = (uri: string) => [
-      'embed',
-      '--table',
-      table,
-      '--text-col',
-      'body',
-      '--shadow-mode',
-      '--sink',
-      uri,
-    ];
+    const embedArgs = (uri: string) => shadowArgs('embed', table, '--sink', uri);
     let sourceId = '';
     const sinkIds: string[] = [];
     for (const sink of sinks) {

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type OpenAIEmbeddingsRequestBody,
@@ -9,20 +8,12 @@ import {
   type TestServer,
 } from '@drift-spark/provider-test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  parseJson,
-  pythonPath,
-  runDrift,
-  type TicketRow,
-} from './cli-harness.js';
+import { dimensions, model } from './cli-args.js';
+import { parseJson, type TicketRow } from './cli-harness.js';
 import { pool } from './cli-random-table.js';
 import { expectedPoints, ledgerPointCount, readSink } from './cli-state.js';
+import { useCliWorkspace } from './cli-workspace.js';
 
-const model = 'openai/text-embedding-3-small';
-const dimensions = 1536;
 const ticket = (id: number, body?: string): TicketRow => ({
   id,
   body: body ?? `ticket ${id}: ${pool[id % pool.length]}`,
@@ -40,34 +31,26 @@ const logFile = (table: string, version: number) =>
  * `embed --adopt-sink` rebuilds a lost ledger from the sink without a provider call.
  */
 describe('drift watch --recover and drift embed --adopt-sink', () => {
-  let work: string;
-  let writer: DeltaWriter;
+  const space = useCliWorkspace('recover', { writer: true });
   let server: TestServer;
 
   beforeAll(async () => {
-    assertBuilt();
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-recover-'));
-    writer = new DeltaWriter(pythonPath());
     server = await startTestServer({ [openAIEmbeddingsRoute]: openAIEmbeddingsHandler() });
   });
   afterAll(async () => {
-    writer?.close();
     await server?.close();
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
   });
 
   /** A 40-row table with the Change Data Feed on, bootstrapped into its own sink and ledger. */
   async function followedTable(name: string) {
+    const { work, writer } = space;
     const table = join(work, name);
     const rows = new Map(Array.from({ length: 40 }, (_, i) => [i + 1, ticket(i + 1)]));
     let version = (await writer.request({ op: 'create', path: table, rows: [...rows.values()] }))
       .version;
     const sink = `pglite://${join(work, `${name}-sink`)}?table=tickets`;
     const ledger = join(work, `${name}.db`);
-    const env = childEnv(work, {
-      OPENAI_API_KEY: 'sk-test-recover',
-      OPENAI_BASE_URL: `${server.url}/v1`,
-    });
+    const env = { OPENAI_API_KEY: 'sk-test-recover', OPENAI_BASE_URL: `${server.url}/v1` };
     const args = (...extra: string[]) => [
       ...extra,
       '--table',
@@ -84,7 +67,7 @@ describe('drift watch --recover and drift embed --adopt-sink', () => {
     ];
     const drift = async (...extra: string[]) => {
       const before = server.requestsTo(openAIEmbeddingsRoute).length;
-      const run = await runDrift(args(...extra), { cwd: work, env });
+      const run = await space.drift(args(...extra), env);
       const inputs = server
         .requestsTo(openAIEmbeddingsRoute)
         .slice(before)
@@ -121,6 +104,7 @@ describe('drift watch --recover and drift embed --adopt-sink', () => {
   }
 
   it('versions vacuumed past the checkpoint: exit 1 saying so; --recover embeds only the changed rows', async () => {
+    const { writer } = space;
     const t = await followedTable('vacuumed');
     const first = await t.merge([ticket(1, 'vacuumed: a new text for one')], [3]);
     await t.merge([ticket(2, 'vacuumed: a new text for two'), ticket(41, 'vacuumed: new row')]);
@@ -151,6 +135,7 @@ describe('drift watch --recover and drift embed --adopt-sink', () => {
   });
 
   it('the Change Data Feed switched off for a while: exit 1 saying so; --recover embeds only the changed rows', async () => {
+    const { writer } = space;
     const t = await followedTable('cdf-off');
     await writer.request({ op: 'set_cdf', enabled: false });
     await t.merge([ticket(5, 'cdf off: changed while nobody recorded it')], [6, 7]);
@@ -172,6 +157,7 @@ describe('drift watch --recover and drift embed --adopt-sink', () => {
   });
 
   it('a table recreated at the same place: exit 1 saying so; --recover reuses unchanged vectors and removes the old table', async () => {
+    const { writer } = space;
     const t = await followedTable('recreated');
     rmSync(t.table, { recursive: true, force: true });
     t.rows.set(9, ticket(9, 'recreated: a new text for nine'));

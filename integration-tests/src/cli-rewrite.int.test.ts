@@ -1,17 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  parseJson,
-  pythonPath,
-  runDrift,
-  type TicketRow,
-} from './cli-harness.js';
+import { describe, expect, it } from 'vitest';
+import { dimensions, model, shadowRunArgs } from './cli-args.js';
+import type { TicketRow } from './cli-harness.js';
 import { expectedPoints, readSink } from './cli-state.js';
+import { useCliWorkspace } from './cli-workspace.js';
 
 /**
  * Issue 10, item 0: one commit that deletes and inserts the same key (a delta-rs UPDATE
@@ -19,48 +11,14 @@ import { expectedPoints, readSink } from './cli-state.js';
  * row stays. Before the fix `watch` deleted every rewritten row from the sink.
  */
 
-const model = 'openai/text-embedding-3-small';
-const dimensions = 1536;
-
 describe('drift watch keeps the rows a commit rewrites', () => {
-  let work: string;
-  let writer: DeltaWriter;
-  let env: NodeJS.ProcessEnv;
-
-  beforeAll(() => {
-    assertBuilt();
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-rewrite-'));
-    writer = new DeltaWriter(pythonPath());
-    env = childEnv(work);
-  });
-  afterAll(() => {
-    writer?.close();
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
-  });
+  const space = useCliWorkspace('rewrite', { writer: true });
 
   function args(command: string, tablePath: string, sinkUri: string, ...extra: string[]) {
-    const ledger = join(work, `${sinkUri.split('?table=')[1]}.db`);
-    return [
-      command,
-      '--table',
-      tablePath,
-      '--text-col',
-      'body',
-      '--shadow-mode',
-      '--sink',
-      sinkUri,
-      '--ledger',
-      ledger,
-      '--json',
-      ...extra,
-    ];
+    const ledger = join(space.work, `${sinkUri.split('?table=')[1]}.db`);
+    return shadowRunArgs(command, { table: tablePath, sink: sinkUri, ledger }, ...extra);
   }
-
-  async function drift(argv: string[]): Promise<Record<string, unknown>> {
-    const run = await runDrift(argv, { cwd: work, env });
-    expect(run.code, run.stderr).toBe(0);
-    return parseJson(run);
-  }
+  const drift = space.driftJson;
 
   async function expectSinkHolds(sinkUri: string, sourceId: string, rows: Iterable<TicketRow>) {
     const expected = expectedPoints(sourceId, rows);
@@ -72,6 +30,7 @@ describe('drift watch keeps the rows a commit rewrites', () => {
   }
 
   it('the issue reproduction: a no-op UPDATE (no cdc files) after `embed --version 0` leaves all 10 rows in the sink', async () => {
+    const { work, writer } = space;
     const tablePath = join(work, 'noop');
     const sinkUri = `pglite://${join(work, 'sink-noop')}?table=noop`;
     const rows: TicketRow[] = Array.from({ length: 10 }, (_, index) => ({
@@ -104,6 +63,7 @@ describe('drift watch keeps the rows a commit rewrites', () => {
   });
 
   it('an overwrite and a predicate overwrite keep the rows they write again, and apply what they change', async () => {
+    const { work, writer } = space;
     const tablePath = join(work, 'overwrite');
     const sinkUri = `pglite://${join(work, 'sink-overwrite')}?table=overwrite`;
     const model = new Map<number, TicketRow>();

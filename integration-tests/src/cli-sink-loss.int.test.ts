@@ -1,21 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  parseJson,
-  pythonPath,
-  runDrift,
-  type TicketRow,
-} from './cli-harness.js';
+import { describe, expect, it } from 'vitest';
+import { dimensions, model, shadowRunArgs } from './cli-args.js';
+import { parseJson, type TicketRow } from './cli-harness.js';
 import { pgvectorSink, qdrantSink, type SinkUnderTest } from './cli-sink-access.js';
-import { expectedPoints, ledgerPointCount } from './cli-state.js';
+import { expectedPoints, expectSinkEqualsTable, ledgerPointCount } from './cli-state.js';
+import { useCliWorkspace } from './cli-workspace.js';
 
-const model = 'openai/text-embedding-3-small';
-const dimensions = 1536;
 const databaseUrl = process.env.DATABASE_URL;
 const qdrantUrl = process.env.QDRANT_URL;
 
@@ -25,26 +15,16 @@ const qdrantUrl = process.env.QDRANT_URL;
  * which used to answer "unchanged" on the ledger's word and leave it empty.
  */
 describe('a sink that lost its points is repaired by the next run, through the built drift binary', () => {
-  let work: string;
-  let writer: DeltaWriter;
+  const space = useCliWorkspace('loss', { writer: true, services: ['DATABASE_URL', 'QDRANT_URL'] });
   const token = Math.random().toString(36).slice(2, 8);
 
-  beforeAll(() => {
-    assertBuilt();
-    if (!databaseUrl || !qdrantUrl)
-      throw new Error(
-        'DATABASE_URL and QDRANT_URL must be set: run under DRIFT_SERVICES="postgres qdrant" bash scripts/with-services.sh.',
-      );
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-loss-'));
-    writer = new DeltaWriter(pythonPath());
-  });
-  afterAll(() => {
-    writer?.close();
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
-  });
-
   const sinks = (): SinkUnderTest[] => [
-    pgvectorSink('pglite', `pglite://${join(work, 'pglite')}?table=tickets`, model, dimensions),
+    pgvectorSink(
+      'pglite',
+      `pglite://${join(space.work, 'pglite')}?table=tickets`,
+      model,
+      dimensions,
+    ),
     pgvectorSink(
       'postgres',
       `${databaseUrl!.replace(/\?.*$/, '')}?table=drift_loss_${token}`,
@@ -56,10 +36,10 @@ describe('a sink that lost its points is repaired by the next run, through the b
 
   for (const index of [0, 1, 2]) {
     it(`sink ${['pglite', 'postgres', 'qdrant'][index]}: dropped, then partly deleted; watch and embed write back what it lost`, async () => {
+      const { work, writer } = space;
       const sink = sinks()[index]!;
       const table = join(work, `table-${sink.name}`);
       const ledger = join(work, `ledger-${sink.name}.db`);
-      const env = childEnv(work);
       const rows: TicketRow[] = Array.from({ length: 12 }, (_, i) => ({
         id: i + 1,
         // Rows 11 and 12 share a text: a lost one is copied from the other when it is there.
@@ -68,30 +48,11 @@ describe('a sink that lost its points is repaired by the next run, through the b
         n: i,
       }));
       await writer.request({ op: 'create', path: table, rows });
-      const args = (command: string) => [
-        command,
-        '--table',
-        table,
-        '--text-col',
-        'body',
-        '--shadow-mode',
-        '--sink',
-        sink.uri,
-        '--ledger',
-        ledger,
-        '--json',
-      ];
-      const drift = async (command: string) => {
-        const run = await runDrift(args(command), { cwd: work, env });
-        expect(run.code, run.stderr).toBe(0);
-        return parseJson(run);
-      };
+      const drift = (command: string) =>
+        space.driftJson(shadowRunArgs(command, { table, sink: sink.uri, ledger }));
       const expectInStep = async (what: string, sourceId: string, sinkId: string) => {
         const expected = expectedPoints(sourceId, rows);
-        const actual = await sink.read();
-        expect(new Set(actual.keys()), `${what}: point ids`).toEqual(new Set(expected.keys()));
-        for (const [id, point] of expected)
-          expect(actual.get(id), `${what}: key ${point.key}`).toEqual(point);
+        await expectSinkEqualsTable(sink, expected, what);
         expect(await ledgerPointCount(ledger, sinkId), `${what}: ledger`).toBe(expected.size);
       };
 
@@ -143,10 +104,7 @@ describe('a sink that lost its points is repaired by the next run, through the b
       expect(idle).toMatchObject({ rowsDeduped: 12, rowsEmbedded: 0 });
       expect(idle.sinkLoss).toBeUndefined();
       const status = parseJson(
-        await runDrift(['status', '--sink', sink.uri, '--ledger', ledger, '--json'], {
-          cwd: work,
-          env,
-        }),
+        await space.drift(['status', '--sink', sink.uri, '--ledger', ledger, '--json']),
       );
       expect(status).toMatchObject({ sinkPoints: 12, ledgerPoints: 12, inStep: true });
       // PGlite builds no index by default: status says so, with what one search costs.

@@ -1,6 +1,8 @@
 import { pointId } from '@drift-spark/core';
 import { createSqliteLedger } from '@drift-spark/ledger';
 import { createPgvectorSinkFromUri } from '@drift-spark/sink-pgvector';
+import { expect } from 'vitest';
+import { dimensions, model } from './cli-args.js';
 import { embeddable, sha256, type TicketRow } from './cli-harness.js';
 import { readLancedbTable } from './cli-lancedb.js';
 
@@ -58,5 +60,25 @@ export async function ledgerPointCount(path: string, sinkId: string): Promise<nu
     return await ledger.countPoints(sinkId);
   } finally {
     await ledger.close();
+  }
+}
+
+/**
+ * The sink (a URI readSink reads, or a sink under test) holds exactly the expected points: the same ids, each with its key, hash and
+ * text (`compare: 'hash'`: only its hash). `label` names the round in a failure.
+ */
+export async function expectSinkEqualsTable(
+  sink: string | { read(): Promise<Map<string, { contentHash: string }>> },
+  expected: ReturnType<typeof expectedPoints>,
+  label: string,
+  compare: 'point' | 'hash' = 'point',
+): Promise<void> {
+  const actual =
+    typeof sink === 'string' ? await readSink(sink, model, dimensions) : await sink.read();
+  expect(new Set(actual.keys()), `${label}: point ids`).toEqual(new Set(expected.keys()));
+  for (const [id, point] of expected) {
+    const message = `${label}: point of key ${point.key}`;
+    if (compare === 'hash') expect(actual.get(id)?.contentHash, message).toBe(point.contentHash);
+    else expect(actual.get(id), message).toEqual(point);
   }
 }

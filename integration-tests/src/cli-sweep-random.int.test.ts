@@ -1,79 +1,42 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pointId } from '@drift-spark/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  parseJson,
-  pythonPath,
-  runDrift,
-  seededRandom,
-} from './cli-harness.js';
+import { describe, expect, it } from 'vitest';
+import { shadowRunArgs } from './cli-args.js';
+import { parseJson } from './cli-harness.js';
 import { RandomTable } from './cli-random-table.js';
-import { expectedPoints, ledgerPointCount, readSink } from './cli-state.js';
-
-const model = 'openai/text-embedding-3-small';
-const dimensions = 1536;
+import { expectedPoints, expectSinkEqualsTable, ledgerPointCount } from './cli-state.js';
+import { testSeed, useCliWorkspace } from './cli-workspace.js';
 
 /** Issue 13, mark and sweep: `embed` alone converges to a table without a change feed. */
 describe('drift embed sweeps the points of rows gone from a table without a change feed', () => {
-  let work: string;
-  let writer: DeltaWriter;
-
-  beforeAll(() => {
-    assertBuilt();
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-sweep-'));
-    writer = new DeltaWriter(pythonPath());
-  });
-  afterAll(() => {
-    writer?.close();
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
-  });
+  const space = useCliWorkspace('sweep', { writer: true });
 
   it('after every embed: the sink holds exactly the rows with text, and the swept count is the rows gone', async () => {
-    const seed = Number(process.env.DRIFT_TEST_SEED ?? Math.floor(Math.random() * 1e9));
-    console.info(`cli-sweep-random seed ${seed} (replay with DRIFT_TEST_SEED=${seed})`);
-    const random = seededRandom(seed);
+    const { work, writer } = space;
+    const { seed, random } = testSeed('cli-sweep-random');
     const tablePath = join(work, 'tickets');
     const sinkUri = `pglite://${join(work, 'sink')}?table=tickets`;
     const ledger = join(work, 'ledger.db');
-    const env = childEnv(work);
     const table = new RandomTable(random, writer);
     await table.create(tablePath, 40, undefined, false);
-    const args = [
+    const args = shadowRunArgs(
       'embed',
-      '--table',
-      tablePath,
-      '--text-col',
-      'body',
-      '--shadow-mode',
-      '--sink',
-      sinkUri,
-      '--ledger',
-      ledger,
+      { table: tablePath, sink: sinkUri, ledger },
       '--batch-size',
       '8',
-      '--json',
-    ];
+    );
     let before = new Set<number>();
     let sourceId = '';
     for (let round = 0; round < 6; round++) {
       if (round > 0) await table.randomCommits(3);
-      const run = await runDrift(args, { cwd: work, env });
+      const run = await space.drift(args);
       expect(run.code, run.stderr).toBe(0);
       const result = parseJson(run);
       sourceId = String(result.source);
       const expected = expectedPoints(sourceId, table.rows.values());
       const gone = [...before].filter((id) => !table.rows.has(id)).length;
       expect(result.rowsSwept, `round ${round} (seed ${seed})`).toBe(gone);
-      const actual = await readSink(sinkUri, model, dimensions);
-      expect(new Set(actual.keys()), `round ${round} (seed ${seed})`).toEqual(
-        new Set(expected.keys()),
-      );
-      for (const [id, point] of expected) expect(actual.get(id), `key ${point.key}`).toEqual(point);
+      await expectSinkEqualsTable(sinkUri, expected, `round ${round} (seed ${seed})`);
       expect(await ledgerPointCount(ledger, String(result.sink))).toBe(expected.size);
       before = new Set(
         [...table.rows.values()]

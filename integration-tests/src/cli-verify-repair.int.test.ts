@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pointId } from '@drift-spark/core';
 import { createSqliteLedger } from '@drift-spark/ledger';
@@ -11,50 +9,35 @@ import {
   type TestServer,
 } from '@drift-spark/provider-test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dimensions, model } from './cli-args.js';
 import { type Planter, pgvectorPlanter, qdrantPlanter } from './cli-drift-plant.js';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  parseJson,
-  pythonPath,
-  runDrift,
-  type TicketRow,
-} from './cli-harness.js';
+import { parseJson, type TicketRow } from './cli-harness.js';
 import { pgvectorSink, qdrantSink, type SinkUnderTest } from './cli-sink-access.js';
 import { expectedPoints, ledgerPointCount } from './cli-state.js';
+import { useCliWorkspace } from './cli-workspace.js';
 
-const model = 'openai/text-embedding-3-small';
-const dimensions = 1536;
 const databaseUrl = process.env.DATABASE_URL;
 const qdrantUrl = process.env.QDRANT_URL;
 
 /** Issue 13, "drift verify and drift repair": each planted kind of drift found and repaired. */
 describe('drift verify finds planted drift and drift repair brings it to zero, through the built binary', () => {
-  let work: string;
-  let writer: DeltaWriter;
+  const space = useCliWorkspace('verify', {
+    writer: true,
+    services: ['DATABASE_URL', 'QDRANT_URL'],
+  });
   let server: TestServer;
   const token = Math.random().toString(36).slice(2, 8);
 
   beforeAll(async () => {
-    assertBuilt();
-    if (!databaseUrl || !qdrantUrl)
-      throw new Error(
-        'DATABASE_URL and QDRANT_URL must be set: run under DRIFT_SERVICES="postgres qdrant" bash scripts/with-services.sh.',
-      );
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-verify-'));
-    writer = new DeltaWriter(pythonPath());
     server = await startTestServer();
     server.setRoute(openAIEmbeddingsRoute, openAIEmbeddingsHandler());
   });
   afterAll(async () => {
-    writer?.close();
     await server?.close();
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
   });
 
   const cases = (): { sink: SinkUnderTest; planter: Planter }[] => {
-    const pglite = `pglite://${join(work, 'pglite')}?table=tickets`;
+    const pglite = `pglite://${join(space.work, 'pglite')}?table=tickets`;
     const postgres = `${databaseUrl!.replace(/\?.*$/, '')}?table=drift_verify_${token}`;
     return [
       {
@@ -74,13 +57,11 @@ describe('drift verify finds planted drift and drift repair brings it to zero, t
 
   for (const index of [0, 1, 2]) {
     it(`sink ${['pglite', 'postgres', 'qdrant'][index]}: a deleted point, an orphan, an altered hash, a lost ledger row`, async () => {
+      const { work, writer } = space;
       const { sink, planter } = cases()[index]!;
       const table = join(work, `table-${sink.name}`);
       const ledger = join(work, `ledger-${sink.name}.db`);
-      const env = childEnv(work, {
-        OPENAI_API_KEY: 'sk-test-verify',
-        OPENAI_BASE_URL: `${server.url}/v1`,
-      });
+      const env = { OPENAI_API_KEY: 'sk-test-verify', OPENAI_BASE_URL: `${server.url}/v1` };
       const rows: TicketRow[] = Array.from({ length: 12 }, (_, i) => ({
         id: i + 1,
         body: `ticket ${i + 1} (${sink.name}): the invoice total is wrong by ${i} euros`,
@@ -89,7 +70,7 @@ describe('drift verify finds planted drift and drift repair brings it to zero, t
       }));
       await writer.request({ op: 'create', path: table, rows });
       const drift = async (command: string, extra: string[], expectCode = 0) => {
-        const run = await runDrift(
+        const run = await space.drift(
           [
             command,
             '--table',
@@ -103,7 +84,7 @@ describe('drift verify finds planted drift and drift repair brings it to zero, t
             '--json',
             ...extra,
           ],
-          { cwd: work, env },
+          env,
         );
         expect(run.code, run.stderr).toBe(expectCode);
         return parseJson(run);

@@ -1,64 +1,31 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  parseJson,
-  pythonPath,
-  runDrift,
-  seededRandom,
-} from './cli-harness.js';
+import { describe, expect, it } from 'vitest';
+import { shadowRunArgs } from './cli-args.js';
+import { parseJson, runDrift } from './cli-harness.js';
 import { RandomTable } from './cli-random-table.js';
-import { expectedPoints, ledgerPointCount, readSink } from './cli-state.js';
-
-const model = 'openai/text-embedding-3-small';
-const dimensions = 1536;
+import { expectedPoints, expectSinkEqualsTable, ledgerPointCount } from './cli-state.js';
+import { testSeed, useCliWorkspace } from './cli-workspace.js';
 
 describe('drift watch killed with SIGKILL at random moments', () => {
-  let work: string;
-  let writer: DeltaWriter;
-
-  beforeAll(() => {
-    assertBuilt();
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-kill-'));
-    writer = new DeltaWriter(pythonPath());
-  });
-  afterAll(() => {
-    writer?.close();
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
-  });
+  const space = useCliWorkspace('kill', { writer: true });
 
   it('a re-run after each kill converges to one point per live row with text, and the ledger agrees', async () => {
-    const seed = Number(process.env.DRIFT_TEST_SEED ?? Math.floor(Math.random() * 1e9));
-    console.info(`cli-watch-kill seed ${seed} (replay with DRIFT_TEST_SEED=${seed})`);
-    const random = seededRandom(seed);
+    const { work, writer, env } = space;
+    const { seed, random } = testSeed('cli-watch-kill');
     const tablePath = join(work, 'tickets');
     // A real PostgreSQL when the test services run one; the embedded PGlite otherwise.
     const sinkUri = process.env.DATABASE_URL
       ? `${process.env.DATABASE_URL.replace(/\?.*$/, '')}?table=drift_cli_kill_${seed}`
       : `pglite://${join(work, 'sink')}?table=tickets`;
     const ledger = join(work, 'ledger.db');
-    const env = childEnv(work);
     const table = new RandomTable(random, writer);
     await table.create(tablePath, 400);
-    const watchArgs = [
+    const watchArgs = shadowRunArgs(
       'watch',
-      '--table',
-      tablePath,
-      '--text-col',
-      'body',
-      '--shadow-mode',
-      '--sink',
-      sinkUri,
-      '--ledger',
-      ledger,
+      { table: tablePath, sink: sinkUri, ledger },
       '--batch-size',
       '25',
-      '--json',
-    ];
+    );
 
     // How long a whole run takes here, so kills land inside runs on slow and fast machines alike.
     let runMs = 3000;
@@ -80,7 +47,7 @@ describe('drift watch killed with SIGKILL at random moments', () => {
         if (random() < 0.3) await table.randomCommits(1);
       }
       const started = performance.now();
-      const run = await runDrift(watchArgs, { cwd: work, env });
+      const run = await space.drift(watchArgs);
       runMs = Math.max(1000, performance.now() - started);
       expect(run.code, `${kills.join('\n')}\n${run.stderr}`).toBe(0);
       const result = parseJson(run);
@@ -91,15 +58,7 @@ describe('drift watch killed with SIGKILL at random moments', () => {
       });
 
       const expected = expectedPoints(String(result.source), table.rows.values());
-      const actual = await readSink(sinkUri, model, dimensions);
-      expect(new Set(actual.keys()), `round ${round}: point ids\n${kills.join('\n')}`).toEqual(
-        new Set(expected.keys()),
-      );
-      for (const [id, point] of expected) {
-        expect(actual.get(id)?.contentHash, `round ${round}: hash of key ${point.key}`).toBe(
-          point.contentHash,
-        );
-      }
+      await expectSinkEqualsTable(sinkUri, expected, `round ${round}\n${kills.join('\n')}`, 'hash');
       expect(
         await ledgerPointCount(ledger, String(result.sink)),
         `round ${round}: ledger count`,
@@ -108,19 +67,22 @@ describe('drift watch killed with SIGKILL at random moments', () => {
     console.info(kills.join('\n'));
 
     const status = parseJson(
-      await runDrift(['status', '--sink', sinkUri, '--ledger', ledger, '--json'], {
-        cwd: work,
-        env,
-      }),
+      await space.drift(['status', '--sink', sinkUri, '--ledger', ledger, '--json']),
     );
     expect(status).toMatchObject({ inStep: true });
     expect(status.checkpoints).toEqual([expect.objectContaining({ version: table.version })]);
     // Killed runs are in the ledger too, as running (their process is gone) or failed.
     const runs = parseJson(
-      await runDrift(['runs', '--sink', sinkUri, '--ledger', ledger, '--limit', '100', '--json'], {
-        cwd: work,
-        env,
-      }),
+      await space.drift([
+        'runs',
+        '--sink',
+        sinkUri,
+        '--ledger',
+        ledger,
+        '--limit',
+        '100',
+        '--json',
+      ]),
     ).runs as { status: string }[];
     expect(runs.filter((run) => run.status === 'succeeded').length).toBeGreaterThanOrEqual(4);
   });

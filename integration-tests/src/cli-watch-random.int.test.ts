@@ -1,36 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  parseJson,
-  pythonPath,
-  runDrift,
-  seededRandom,
-  type TicketRow,
-} from './cli-harness.js';
+import { describe, expect, it } from 'vitest';
+import { shadowRunArgs } from './cli-args.js';
+import { parseJson, type TicketRow } from './cli-harness.js';
 import { RandomTable } from './cli-random-table.js';
-import { expectedPoints, ledgerPointCount, readSink } from './cli-state.js';
-
-const model = 'openai/text-embedding-3-small';
-const dimensions = 1536;
+import { expectedPoints, expectSinkEqualsTable, ledgerPointCount } from './cli-state.js';
+import { testSeed, useCliWorkspace } from './cli-workspace.js';
 
 describe('drift watch follows a table that a real Delta writer keeps changing', () => {
-  let work: string;
-  let writer: DeltaWriter;
-
-  beforeAll(() => {
-    assertBuilt();
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-random-'));
-    writer = new DeltaWriter(pythonPath());
-  });
-  afterAll(() => {
-    writer?.close();
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
-  });
+  const space = useCliWorkspace('random', { writer: true });
 
   it.each([
     ['pglite', (work: string) => `pglite://${join(work, 'sink')}?table=tickets`],
@@ -38,33 +15,23 @@ describe('drift watch follows a table that a real Delta writer keeps changing', 
   ])(
     'into %s, after every watch: one point per live row with text, with its current hash, nothing else; the provider saw only new texts; ledger = sink',
     async (_name, sinkFor) => {
-      const seed = Number(process.env.DRIFT_TEST_SEED ?? Math.floor(Math.random() * 1e9));
-      console.info(`cli-watch-random seed ${seed} (replay with DRIFT_TEST_SEED=${seed})`);
-      const random = seededRandom(seed);
+      const { work, writer } = space;
+      const { random } = testSeed('cli-watch-random');
       const tablePath = join(work, `tickets-${_name}`);
       const sinkUri = sinkFor(work);
       const ledger = join(work, `ledger-${_name}.db`);
-      const env = childEnv(work);
       const table = new RandomTable(random, writer);
       await table.create(tablePath, 40);
       // A few versions before the first watch: it bootstraps from a snapshot of the latest.
       await table.randomCommits(2);
 
-      const watchArgs = [
+      const target = { table: tablePath, sink: sinkUri, ledger };
+      const watchArgs = shadowRunArgs(
         'watch',
-        '--table',
-        tablePath,
-        '--text-col',
-        'body',
-        '--shadow-mode',
-        '--sink',
-        sinkUri,
-        '--ledger',
-        ledger,
+        target,
         '--batch-size',
         process.env.DRIFT_TEST_BATCH_SIZE ?? '16',
-        '--json',
-      ];
+      );
       let before = new Map<string, { key: string; contentHash: string }>();
       let sourceId = '';
       let sinkId = '';
@@ -72,7 +39,7 @@ describe('drift watch follows a table that a real Delta writer keeps changing', 
       for (let round = 0; round < rounds; round++) {
         if (round > 0) await table.randomCommits(1 + Math.floor(random() * 3));
         await table.verify();
-        const run = await runDrift(watchArgs, { cwd: work, env });
+        const run = await space.drift(watchArgs);
         expect(run.stderr, `round ${round}`).not.toMatch(/drift:/);
         expect(run.code, `round ${round}: ${run.stderr}`).toBe(0);
         const result = parseJson(run);
@@ -86,17 +53,7 @@ describe('drift watch follows a table that a real Delta writer keeps changing', 
         sinkId = String(result.sink);
 
         const expected = expectedPoints(sourceId, table.rows.values());
-        const actual = await readSink(sinkUri, model, dimensions);
-        expect(new Set(actual.keys()), `round ${round}: point ids`).toEqual(
-          new Set(expected.keys()),
-        );
-        for (const [id, point] of expected) {
-          expect(actual.get(id), `round ${round}: point of key ${point.key}`).toEqual({
-            key: point.key,
-            contentHash: point.contentHash,
-            content: point.content,
-          });
-        }
+        await expectSinkEqualsTable(sinkUri, expected, `round ${round}`);
         expect(await ledgerPointCount(ledger, sinkId), `round ${round}: ledger count`).toBe(
           expected.size,
         );
@@ -130,7 +87,7 @@ describe('drift watch follows a table that a real Delta writer keeps changing', 
 
         if (round === 4) {
           // Nothing new: nothing read, nothing embedded.
-          const idle = parseJson(await runDrift(watchArgs, { cwd: work, env }));
+          const idle = parseJson(await space.drift(watchArgs));
           expect(idle).toMatchObject({
             status: 'succeeded',
             rowsProcessed: 0,
@@ -141,10 +98,7 @@ describe('drift watch follows a table that a real Delta writer keeps changing', 
       }
 
       const status = parseJson(
-        await runDrift(['status', '--sink', sinkUri, '--ledger', ledger, '--json'], {
-          cwd: work,
-          env,
-        }),
+        await space.drift(['status', '--sink', sinkUri, '--ledger', ledger, '--json']),
       );
       expect(status).toMatchObject({
         sinkPoints: before.size,
@@ -156,24 +110,7 @@ describe('drift watch follows a table that a real Delta writer keeps changing', 
       ]);
 
       // An embed over the same table and sink now finds every row unchanged.
-      const embed = parseJson(
-        await runDrift(
-          [
-            'embed',
-            '--table',
-            tablePath,
-            '--text-col',
-            'body',
-            '--shadow-mode',
-            '--sink',
-            sinkUri,
-            '--ledger',
-            ledger,
-            '--json',
-          ],
-          { cwd: work, env },
-        ),
-      );
+      const embed = parseJson(await space.drift(shadowRunArgs('embed', target)));
       expect(embed).toMatchObject({
         status: 'succeeded',
         rowsEmbedded: 0,

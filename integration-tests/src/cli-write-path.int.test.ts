@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   estimateTokensByBytes,
@@ -11,22 +9,12 @@ import {
   type TestServer,
 } from '@drift-spark/provider-test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  type DriftRun,
-  parseJson,
-  pythonPath,
-  runDrift,
-  sha256,
-  type TicketRow,
-} from './cli-harness.js';
+import { dimensions, model } from './cli-args.js';
+import { type DriftRun, parseJson, sha256, type TicketRow } from './cli-harness.js';
 import { pgvectorSink, sql } from './cli-sink-access.js';
 import { ledgerPointCount } from './cli-state.js';
+import { useCliWorkspace } from './cli-workspace.js';
 
-const model = 'openai/text-embedding-3-small';
-const dimensions = 1536;
 const databaseUrl = process.env.DATABASE_URL;
 
 const row = (id: number, body: string | null): TicketRow => ({ id, body, category: null, n: id });
@@ -36,29 +24,18 @@ const row = (id: number, body: string | null): TicketRow => ({ id, body, categor
  * limit just above one call, and empty vectors from a provider — through the built binary.
  */
 describe('the write path keeps every good row, through the built drift binary', () => {
-  let work: string;
-  let writer: DeltaWriter;
+  const space = useCliWorkspace('write', { writer: true, services: ['DATABASE_URL'] });
   let server: TestServer;
   const token = Math.random().toString(36).slice(2, 8);
 
   beforeAll(async () => {
-    assertBuilt();
-    if (!databaseUrl)
-      throw new Error(
-        'DATABASE_URL must be set: run under DRIFT_SERVICES="postgres qdrant" bash scripts/with-services.sh.',
-      );
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-write-'));
-    writer = new DeltaWriter(pythonPath());
     server = await startTestServer();
   });
   afterAll(async () => {
-    writer?.close();
     await server?.close();
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
   });
 
-  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
-    runDrift(args, { cwd: work, env: childEnv(work, extra) });
+  const run = space.drift;
   const argsFor = (command: string, table: string, sinkUri: string, ledger: string) => [
     command,
     '--table',
@@ -74,6 +51,7 @@ describe('the write path keeps every good row, through the built drift binary', 
 
   for (const engine of ['pglite', 'postgres'] as const) {
     it(`${engine}: a text with NUL is stored without it; a row the table refuses fails alone; deletes land`, async () => {
+      const { work, writer } = space;
       const tableName = `drift_nul_${token}`;
       const uri =
         engine === 'pglite'
@@ -147,6 +125,7 @@ describe('the write path keeps every good row, through the built drift binary', 
   }
 
   it('--max-cost just above one call: what the provider was paid for is recorded and written', async () => {
+    const { work, writer } = space;
     server.setRoute(openAIEmbeddingsRoute, openAIEmbeddingsHandler({ delayMs: 1500 }));
     const billedBefore = server.requestsTo(openAIEmbeddingsRoute).length;
     const table = join(work, 'cost');
@@ -180,6 +159,7 @@ describe('the write path keeps every good row, through the built drift binary', 
   });
 
   it('an all-zero vector from the provider is one failed row, never stored; the next run asks again', async () => {
+    const { work, writer } = space;
     const plain = openAIEmbeddingsHandler();
     let zero = true;
     server.setRoute(openAIEmbeddingsRoute, async (request, context) => {
