@@ -4,7 +4,8 @@ import { createMemoryLedger } from '../memory/index.js';
 import { DuplicateKeys } from './engine-duplicates.js';
 import type { DriftEvent } from './engine-events.js';
 import { planEmbed } from './engine-plan.js';
-import { embed, sync } from './engine-run.js';
+import { embed } from './engine-run.js';
+import { sync } from './engine-sync.js';
 import {
   createArraySource,
   createFailingSink,

@@ -4,7 +4,7 @@ import { createMemoryLedger } from '../memory/index.js';
 import { adoptSink } from './engine-adopt.js';
 import { recover } from './engine-recover.js';
 import { RecoveryNeededError } from './engine-recovery-need.js';
-import { sync } from './engine-run.js';
+import { sync } from './engine-sync.js';
 import {
   commit,
   createArraySource,

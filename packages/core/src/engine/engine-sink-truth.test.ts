@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pointId } from '../identity/point-id.js';
 import { createMemoryLedger, createMemorySink, createMemorySinkStore } from '../memory/index.js';
-import { embed, sync } from './engine-run.js';
+import { embed } from './engine-run.js';
+import { sync } from './engine-sync.js';
 import {
   commit,
   createArraySource,

@@ -4,7 +4,8 @@ import { pointId } from '../identity/point-id.js';
 import { createMemoryLedger } from '../memory/index.js';
 import { planSync } from './engine-plan.js';
 import { changeItems } from './engine-reader.js';
-import { embed, sync } from './engine-run.js';
+import { embed } from './engine-run.js';
+import { sync } from './engine-sync.js';
 import {
   commit,
   createArraySource,

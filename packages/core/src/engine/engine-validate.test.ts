@@ -32,15 +32,29 @@ describe('text columns must hold text', () => {
       'timestamp_ntz',
     ]) {
       expect(isTextType(type), type).toBe(false);
-      expect(() => assertColumns(description(type), { textColumn: 'body' }), type).toThrow(
-        `The text column "body" of source "delta://t" is of type ${type}, not a string`,
-      );
+      expect(
+        () =>
+          assertColumns(description(type), {
+            textColumn: 'body',
+            keyColumns: ['id'],
+            metadataColumns: undefined,
+          }),
+        type,
+      ).toThrow(`The text column "body" of source "delta://t" is of type ${type}, not a string`);
     }
   });
 
   it("accepts Delta's string and a custom source's own text type names", () => {
     for (const type of ['string', 'STRING', 'varchar(20)', 'char(3)', 'text', 'utf8'])
-      expect(() => assertColumns(description(type), { textColumn: 'body' }), type).not.toThrow();
+      expect(
+        () =>
+          assertColumns(description(type), {
+            textColumn: 'body',
+            keyColumns: ['id'],
+            metadataColumns: undefined,
+          }),
+        type,
+      ).not.toThrow();
   });
 
   it('refuses a structured or binary value at run time too, when a source declares it as text', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { PointRejectedError, SinkError } from '../errors/index.js';
 import { createMemoryLedger, createMemorySink } from '../memory/index.js';
 import type { Point, SinkV1 } from '../spec/sink-v1.js';
-import { embed, sync } from './engine-run.js';
+import { embed } from './engine-run.js';
+import { sync } from './engine-sync.js';
 import {
   commit,
   createArraySource,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sync } from '../engine/engine-run.js';
+import { sync } from '../engine/engine-sync.js';
 import { createFailingSink, sinkContents } from '../engine/engine-test-fakes.js';
 import { createMemoryLedger } from '../memory/index.js';
 import { createShadowEmbedder } from '../shadow/index.js';
