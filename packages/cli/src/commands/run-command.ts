@@ -20,6 +20,7 @@ import {
 import type { CliIo } from '../cli-io.js';
 import { coreFunction } from '../core-api.js';
 import { ExitCode, usageError } from '../errors/cli-error.js';
+import { inCliTerms } from '../errors/cli-flags.js';
 import { describeError } from '../errors/describe-error.js';
 import { announceSinkOpen } from '../output/embedded-database-stage.js';
 import { formatDuration, formatInt, formatUsd, shellQuote } from '../output/format.js';
@@ -146,8 +147,7 @@ export async function runPipelineCommand(
     if (source.close) closers.push(() => source.close?.());
 
     const description = await source.describe({ signal: io.signal });
-    checkColumns(description, options.textCol, keyColumns, metadataColumns, options.table);
-    checkVersions(kind, description, options);
+    checkVersions(description, options);
 
     const ledger = await openLedger(ledgerPath(options.ledger, io.env, io.cwd), io.importer);
     closers.push(() => ledger.close());
@@ -178,6 +178,8 @@ export async function runPipelineCommand(
       location: redactUri(target.location),
       signal: io.signal,
       onEvent: progress.onEvent,
+      // finalizeSink below builds the deferred index, showing its progress.
+      finalize: false,
     };
     if (kind === 'embed') runOptions.version = options.version;
     else {
@@ -311,45 +313,7 @@ function splitColumns(value: string, flag: string): string[] {
   return columns;
 }
 
-function checkColumns(
-  description: SourceDescription,
-  textColumn: string,
-  keyColumns: string[],
-  metadataColumns: string[],
-  table: string,
-): void {
-  const names = description.columns.map((column) => column.name);
-  const known = new Set(names);
-  const list = names.join(', ');
-  if (!known.has(textColumn)) {
-    throw usageError(
-      `Column "${textColumn}" (--text-col) is not in ${table}; its columns are: ${list}.`,
-    );
-  }
-  for (const key of keyColumns) {
-    if (!known.has(key)) {
-      const hint =
-        keyColumns.length === 1 && key === 'id'
-          ? ' (--key-col defaults to id: pass the column that identifies a row)'
-          : '';
-      throw usageError(
-        `Key column "${key}" (--key-col) is not in ${table}${hint}; its columns are: ${list}.`,
-      );
-    }
-  }
-  for (const column of metadataColumns) {
-    if (!known.has(column))
-      throw usageError(
-        `Column "${column}" (--metadata-col) is not in ${table}; its columns are: ${list}.`,
-      );
-  }
-}
-
-function checkVersions(
-  kind: RunKindFlag,
-  description: SourceDescription,
-  options: RunCommandOptions,
-): void {
+function checkVersions(description: SourceDescription, options: RunCommandOptions): void {
   const latest = description.latestVersion;
   const check = (flag: string, value: number | undefined) => {
     if (value !== undefined && latest !== undefined && value > latest) {
@@ -366,11 +330,6 @@ function checkVersions(
   ) {
     throw usageError(
       `--since-version ${options.sinceVersion} is after --to-version ${options.toVersion}.`,
-    );
-  }
-  if (kind === 'watch' && !description.changeFeed) {
-    throw usageError(
-      `${options.table} has no Change Data Feed, which drift watch follows: enable it (ALTER TABLE … SET TBLPROPERTIES (delta.enableChangeDataFeed = true)), or use drift embed for a full scan.`,
     );
   }
 }
@@ -421,7 +380,7 @@ function resultObject(
       ...failure,
       reason: redactSecrets(failure.reason),
     }));
-  if (result.error) object.error = redactSecrets(result.error);
+  if (result.error) object.error = inCliTerms(redactSecrets(result.error));
   return object;
 }
 
@@ -478,7 +437,7 @@ function printResult(
     `  sink: ${redactUri(context.sink.id)}${context.sinkIsDefault ? ' (the embedded default; choose another with --sink)' : ''}`,
   );
   if (context.migration) output.line(`  ${describeDualWrite(context.migration)}`);
-  if (result.error) output.line(`  ${c.red('error:')} ${redactSecrets(result.error)}`);
+  if (result.error) output.line(`  ${c.red('error:')} ${inCliTerms(redactSecrets(result.error))}`);
   for (const failure of result.failures.slice(0, 5))
     output.line(
       `  ${c.yellow('failed row')} ${failure.key}: ${failure.code}: ${redactSecrets(failure.reason)}`,

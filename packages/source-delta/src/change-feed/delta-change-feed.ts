@@ -1,4 +1,4 @@
-import type { ChangeType, Row } from '@drift-spark/core';
+import { type ChangeType, NoChangeFeedError, type Row } from '@drift-spark/core';
 import { loadDeletionVector } from '../deletion-vectors/deletion-vector.js';
 import { deltaError } from '../delta-errors.js';
 import type {
@@ -53,8 +53,7 @@ const changeTypeAliases: Record<string, ChangeType> = {
 };
 
 function cdfOffError(version: number, fromVersion: number, toVersion: number): Error {
-  return deltaError(
-    'cdf-not-enabled',
+  return new NoChangeFeedError(
     `The Change Data Feed is not enabled at version ${version} of the table, so changes for versions ${fromVersion}..${toVersion} were not recorded. Read changes only from versions where delta.enableChangeDataFeed is true (after version ${version}), or take a snapshot instead.`,
   );
 }
