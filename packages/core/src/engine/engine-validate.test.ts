@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryLedger } from '../memory/index.js';
+import { createMemorySink } from '../memory/memory-sink.js';
 import { createArraySource } from '../testkit/array-source.js';
+import { createRecordingEmbedder } from '../testkit/recording-embedder.js';
 import { textOf } from './engine-items.js';
 import { embed } from './engine-run.js';
-import { createFailingSink, createRecordingEmbedder } from './engine-test-fakes.js';
+
 import { assertColumns, isTextType } from './engine-validate.js';
 
 const description = (type: string) => ({
@@ -71,12 +73,13 @@ describe('text columns must hold text', () => {
       columns: ['id', { name: 'body', type: 'struct<a:string>', nullable: true }],
       versions: [[{ id: 1, body: { a: 'x' } }]],
     });
-    const sink = createFailingSink();
+    const sink = createMemorySink();
     const ledger = createMemoryLedger();
     await expect(
       embed({ source, sink, ledger, embedder: createRecordingEmbedder(), textColumn: 'body' }),
     ).rejects.toThrow(/type struct<a:string>, not a string/);
-    expect(sink.upserted).toEqual([]);
+    await sink.open({ dimensions: 8, distance: 'cosine', model: 'test/recording' });
+    expect(await sink.count()).toBe(0);
     expect(await ledger.recentRuns()).toEqual([]);
   });
 });
