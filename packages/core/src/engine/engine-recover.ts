@@ -10,14 +10,7 @@ import { checkpointRef } from './engine-resume.js';
 import { withRetry } from './engine-retry.js';
 import { SeenPoints } from './engine-seen-points.js';
 import { readerContext } from './engine-settings.js';
-import {
-  guardPlugins,
-  newRunState,
-  openSink,
-  prepareRun,
-  scanRowCount,
-  sinkLoss,
-} from './engine-start.js';
+import { guardPlugins, newRunState, openForRun, prepareRun, scanRowCount } from './engine-start.js';
 import type { RunState } from './engine-state.js';
 import { markSeen } from './engine-sweep.js';
 import type { SyncResult, SyncRunOptions } from './engine-types.js';
@@ -61,7 +54,7 @@ export async function recover(input: RecoverRunOptions): Promise<RecoverResult> 
   const ref = checkpointRef(options);
   const previous = await previousSourceIds(options.ledger, ref, options.location);
   const reason = options.reason ?? (previous.length > 0 ? 'table-recreated' : 'versions-vacuumed');
-  const loss = await sinkLoss(options, await openSink(options));
+  const loss = await openForRun(options);
   const state = newRunState('sync', options.runId ?? randomUUID(), options, settings, loss);
   const duplicates = new DuplicateKeys();
   const seen = new SeenPoints();

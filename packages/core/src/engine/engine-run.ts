@@ -6,14 +6,7 @@ import { runPipeline } from './engine-pipeline.js';
 import { scanItems } from './engine-reader.js';
 import { SeenPoints } from './engine-seen-points.js';
 import { readerContext } from './engine-settings.js';
-import {
-  guardPlugins,
-  newRunState,
-  openSink,
-  prepareRun,
-  scanRowCount,
-  sinkLoss,
-} from './engine-start.js';
+import { guardPlugins, newRunState, openForRun, prepareRun, scanRowCount } from './engine-start.js';
 import { markSeen, maySweep, sweepUnseen } from './engine-sweep.js';
 import type { EmbedRunOptions, RunResult } from './engine-types.js';
 
@@ -32,7 +25,7 @@ export async function embed(input: EmbedRunOptions): Promise<RunResult> {
   const options = guardPlugins(input);
   const { description, settings } = await prepareRun(options);
   const version = options.version ?? description.latestVersion;
-  const loss = await sinkLoss(options, await openSink(options));
+  const loss = await openForRun(options);
   const state = newRunState('embed', options.runId ?? randomUUID(), options, settings, loss);
   const duplicates = new DuplicateKeys();
   const seen = new SeenPoints();

@@ -48,6 +48,11 @@ export async function openSink(options: RunOptions): Promise<SinkOpenResult | un
   })) as SinkOpenResult | undefined;
 }
 
+/** Opens the sink, and says whether it lost points the ledger records (see `sinkLoss`). */
+export async function openForRun(options: RunOptions): Promise<SinkLoss | undefined> {
+  return sinkLoss(options, await openSink(options));
+}
+
 /** With dedup on, whether the sink lost points the ledger records (it then checks every row). */
 export function sinkLoss(
   options: RunOptions,

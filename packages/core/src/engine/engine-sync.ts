@@ -18,14 +18,7 @@ import {
 import { checkpointRef, resumeVersion } from './engine-resume.js';
 import { readerContext } from './engine-settings.js';
 import { noItems, thenReconcile } from './engine-sink-truth.js';
-import {
-  guardPlugins,
-  newRunState,
-  openSink,
-  prepareRun,
-  scanRowCount,
-  sinkLoss,
-} from './engine-start.js';
+import { guardPlugins, newRunState, openForRun, prepareRun, scanRowCount } from './engine-start.js';
 import type { SyncResult, SyncRunOptions } from './engine-types.js';
 
 /**
@@ -53,7 +46,7 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
     await assertNotRecreated(options.ledger, ref, options.location);
   const runId = options.runId ?? randomUUID();
   // Opened before the "nothing new" answer: a sink that lost its points is repaired even then.
-  const loss = await sinkLoss(options, await openSink(options));
+  const loss = await openForRun(options);
   const feedEmpty = fromVersion !== undefined && fromVersion > toVersion;
   // Nothing new: no run is recorded (a watch loop polls often) and no lock is taken.
   if (feedEmpty && !loss) return upToDate(runId, toVersion);
