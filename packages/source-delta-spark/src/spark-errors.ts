@@ -1,4 +1,4 @@
-import { AbortedError, SourceError } from '@drift-spark/core';
+import { AbortedError, NoChangeFeedError, SourceError } from '@drift-spark/core';
 import type { SparkConnectError } from '@drift-spark/spark-connect';
 
 /**
@@ -106,8 +106,7 @@ export function toSourceError(error: unknown, table: string): unknown {
       'DELTA_CHANGE_TABLE_FEED_DISABLED',
     )
   ) {
-    return sparkDeltaError(
-      'cdf-not-enabled',
+    return new NoChangeFeedError(
       `The Change Data Feed of ${table} does not cover the requested versions: ${error.message} Enable it with ALTER TABLE … SET TBLPROPERTIES (delta.enableChangeDataFeed = true), and read changes only from versions after that.`,
       options,
     );

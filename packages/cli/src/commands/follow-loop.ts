@@ -2,6 +2,7 @@ import {
   DriftError,
   type DriftEvent,
   type EmbedRunOptions,
+  NoChangeFeedError,
   RecoveryNeededError,
   redactSecrets,
   type Source,
@@ -177,6 +178,7 @@ export async function followLoop(context: FollowContext): Promise<number> {
           continue;
         }
         if (DriftError.isInstance(error) && fatalCodes.has(error.code)) throw error;
+        if (NoChangeFeedError.is(error)) throw error;
         if (error instanceof Error && (error as { exitCode?: number }).exitCode !== undefined)
           throw error;
         failuresInRow++;

@@ -18,45 +18,7 @@ export function checkRunFlags(kind: RunKindFlag, options: RunCommandOptions): vo
   }
 }
 
-export function checkColumns(
-  description: SourceDescription,
-  textColumn: string,
-  keyColumns: string[],
-  metadataColumns: string[],
-  table: string,
-): void {
-  const names = description.columns.map((column) => column.name);
-  const known = new Set(names);
-  const list = names.join(', ');
-  if (!known.has(textColumn)) {
-    throw usageError(
-      `Column "${textColumn}" (--text-col) is not in ${table}; its columns are: ${list}.`,
-    );
-  }
-  for (const key of keyColumns) {
-    if (!known.has(key)) {
-      const hint =
-        keyColumns.length === 1 && key === 'id'
-          ? ' (--key-col defaults to id: pass the column that identifies a row)'
-          : '';
-      throw usageError(
-        `Key column "${key}" (--key-col) is not in ${table}${hint}; its columns are: ${list}.`,
-      );
-    }
-  }
-  for (const column of metadataColumns) {
-    if (!known.has(column))
-      throw usageError(
-        `Column "${column}" (--metadata-col) is not in ${table}; its columns are: ${list}.`,
-      );
-  }
-}
-
-export function checkVersions(
-  kind: RunKindFlag,
-  description: SourceDescription,
-  options: RunCommandOptions,
-): void {
+export function checkVersions(description: SourceDescription, options: RunCommandOptions): void {
   const latest = description.latestVersion;
   const check = (flag: string, value: number | undefined) => {
     if (value !== undefined && latest !== undefined && value > latest) {
@@ -73,11 +35,6 @@ export function checkVersions(
   ) {
     throw usageError(
       `--since-version ${options.sinceVersion} is after --to-version ${options.toVersion}.`,
-    );
-  }
-  if (kind === 'watch' && !description.changeFeed) {
-    throw usageError(
-      `${options.table} has no Change Data Feed, which drift watch follows: enable it (ALTER TABLE … SET TBLPROPERTIES (delta.enableChangeDataFeed = true)), or use drift embed for a full scan.`,
     );
   }
 }

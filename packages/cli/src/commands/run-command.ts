@@ -17,7 +17,7 @@ import { printPlan } from './dry-run-output.js';
 import { followLoop } from './follow-loop.js';
 import { dualWatch, dualWriteTarget } from './migrate/migrate-watch.js';
 import { recoveryRemedy, runEmbed, runWatch } from './recovery-run.js';
-import { checkColumns, checkRunFlags, checkVersions } from './run-checks.js';
+import { checkRunFlags, checkVersions } from './run-checks.js';
 import { type RunEventsSeen, reportRunError } from './run-error-output.js';
 import { resolveRunEmbedder, runColumns, toRunOptions } from './run-options.js';
 import { printResult, type SummaryContext } from './run-summary.js';
@@ -92,8 +92,7 @@ export async function runPipelineCommand(
     if (source.close) closers.push(() => source.close?.());
 
     const description = await source.describe({ signal: io.signal });
-    checkColumns(description, options.textCol, keyColumns, metadataColumns, options.table);
-    checkVersions(kind, description, options);
+    checkVersions(description, options);
 
     const ledger = await openLedger(ledgerPath(options.ledger, io.env, io.cwd), io.importer);
     closers.push(() => ledger.close());

@@ -75,6 +75,8 @@ export function toRunOptions(
     storeContent: options.storeContent,
     maxCostUsd: options.maxCost,
     includeForgotten: options.includeForgotten === true,
+    // run-command's finalizeSink builds the deferred index, showing its progress.
+    finalize: false,
   };
   if (kind === 'embed') runOptions.version = options.version;
   else {

@@ -8,6 +8,7 @@ import {
   type Source,
   type SyncResult,
 } from '@drift-spark/core';
+import { inCliTerms } from '../errors/cli-flags.js';
 import { formatDuration, formatInt, formatUsd, shellQuote } from '../output/format.js';
 import type { Output } from '../output/output.js';
 import { describeDualWrite } from './migrate/migrate-watch.js';
@@ -73,7 +74,7 @@ function resultObject(
       ...failure,
       reason: redactSecrets(failure.reason),
     }));
-  if (result.error) object.error = redactSecrets(result.error);
+  if (result.error) object.error = inCliTerms(redactSecrets(result.error));
   return object;
 }
 
@@ -131,7 +132,7 @@ export function printResult(
     `  sink: ${redactUri(context.sink.id)}${context.sinkIsDefault ? ' (the embedded default; choose another with --sink)' : ''}`,
   );
   if (context.migration) output.line(`  ${describeDualWrite(context.migration)}`);
-  if (result.error) output.line(`  ${c.red('error:')} ${redactSecrets(result.error)}`);
+  if (result.error) output.line(`  ${c.red('error:')} ${inCliTerms(redactSecrets(result.error))}`);
   for (const failure of result.failures.slice(0, 5))
     output.line(
       `  ${c.yellow('failed row')} ${failure.key}: ${failure.code}: ${redactSecrets(failure.reason)}`,

@@ -1,5 +1,12 @@
-import { DriftError, ErrorCode, redactSecrets, secretsFromEnv } from '@drift-spark/core';
+import {
+  DriftError,
+  ErrorCode,
+  NoChangeFeedError,
+  redactSecrets,
+  secretsFromEnv,
+} from '@drift-spark/core';
 import { CliError, ExitCode } from './cli-error.js';
+import { inCliTerms } from './cli-flags.js';
 
 export interface DescribedError {
   /** One line that says what went wrong and what to do. */
@@ -55,10 +62,13 @@ function describeUnredacted(error: unknown, context: ErrorContext): DescribedErr
   }
   if (DriftError.isInstance(error)) {
     const exitCode =
-      error.code === ErrorCode.InvalidInput || error.code === ErrorCode.CostLimit
+      error.code === ErrorCode.InvalidInput ||
+      error.code === ErrorCode.CostLimit ||
+      // Thrown only before a run starts: `drift watch` pointed at a table it cannot follow.
+      NoChangeFeedError.is(error)
         ? ExitCode.Usage
         : ExitCode.Failed;
-    return { message: original, exitCode, code: error.code };
+    return { message: inCliTerms(original), exitCode, code: error.code };
   }
   const message = error instanceof Error ? error.message : String(error);
   return {

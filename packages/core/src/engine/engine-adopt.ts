@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { pointId } from '../identity/point-id.js';
 import type { LedgerBatch } from '../spec/ledger-v1.js';
 import type { StoredPoint } from '../spec/sink-v1.js';
-import { execute, guardPlugins, openSink } from './engine-run.js';
-import { RunState } from './engine-state.js';
+import { execute } from './engine-execute.js';
+import { guardPlugins, newRunState, openSink, prepareRun } from './engine-start.js';
 import type { RunOptions } from './engine-types.js';
 
 export interface AdoptResult {
@@ -30,13 +30,13 @@ const adoptBatch = 1000;
  */
 export async function adoptSink(input: RunOptions): Promise<AdoptResult> {
   const options = guardPlugins(input);
-  await options.source.describe(options.signal ? { signal: options.signal } : {});
+  const { settings } = await prepareRun(options);
   await openSink(options);
-  const state = new RunState('embed', options.runId ?? randomUUID(), options);
+  const state = newRunState('embed', options.runId ?? randomUUID(), options, settings, undefined);
   const counts = { scanned: 0, adopted: 0, known: 0, foreign: 0 };
   await execute(
     state,
-    { fromVersion: undefined, toVersion: undefined, columns: [], recovered: 'adopted-sink' },
+    { fromVersion: undefined, toVersion: undefined, recovered: 'adopted-sink' },
     async () => {
       for await (const points of state.sink.scan({ batchSize: adoptBatch, signal: state.signal })) {
         counts.scanned += points.length;

@@ -1,31 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { pointId } from '../identity/point-id.js';
-import { createMemoryLedger } from '../memory/index.js';
 import { DuplicateKeys } from './engine-duplicates.js';
-import type { DriftEvent } from './engine-events.js';
 import { planEmbed } from './engine-plan.js';
-import { embed, sync } from './engine-run.js';
-import {
-  createArraySource,
-  createFailingSink,
-  createRecordingEmbedder,
-  sinkContents,
-} from './engine-test-fakes.js';
+import { embed } from './engine-run.js';
+import { sync } from './engine-sync.js';
+import { contentsByKey, engineSetup } from './engine-test-table.js';
 
-function setup(rows: { id: number; text: string }[]) {
-  const source = createArraySource({ rows: rows.map((row) => ({ tag: 'x', ...row })) });
-  const sink = createFailingSink();
-  const events: DriftEvent[] = [];
-  const options = {
-    source,
-    sink,
-    embedder: createRecordingEmbedder(),
-    ledger: createMemoryLedger(),
-    textColumn: 'text',
-    onEvent: (event: DriftEvent) => events.push(event),
-  };
-  return { sink, events, options };
-}
+const setup = (rows: { id: number; text: string }[]) => engineSetup(rows);
 
 /** Key 1 three times (in the same batch and in later ones), key 2 twice with the same text. */
 const duplicated = [
@@ -52,10 +33,7 @@ describe('duplicate keys in one snapshot', () => {
       expect(events.findIndex((event) => event.type === 'run-end')).toBeGreaterThan(
         events.indexOf(warning!),
       );
-      const points = await sinkContents(sink);
-      expect(
-        Object.fromEntries([...points.values()].map((point) => [point.key, point.content])),
-      ).toEqual({ 1: 'last of one', 2: 'two', 3: 'three' });
+      expect(await contentsByKey(sink)).toEqual({ 1: 'last of one', 2: 'two', 3: 'three' });
     }
   });
 

@@ -1,3 +1,5 @@
+import type { RunState } from './engine-state.js';
+
 /** How many duplicate keys a run names in its warning. */
 const exampleCount = 5;
 
@@ -50,4 +52,15 @@ export class DuplicateKeys {
     for (let at = 0; at < old.length; at += 2)
       if (old[at + 1] !== 0) this.#insert(old[at]!, old[at + 1]!);
   }
+}
+
+/** Tells the caller that the key columns do not identify a row (before the run ends). */
+export function warnDuplicates(state: RunState, duplicates: DuplicateKeys): void {
+  if (duplicates.count === 0) return;
+  state.emit({
+    type: 'duplicate-keys',
+    runId: state.runId,
+    count: duplicates.count,
+    examples: [...duplicates.examples],
+  });
 }

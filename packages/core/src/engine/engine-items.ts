@@ -46,7 +46,7 @@ export function textOf(value: CellValue | undefined, column = 'text'): string | 
             ? 'array'
             : 'struct';
     throw new InvalidInputError(
-      `The text column "${column}" holds ${kind === 'array' ? 'an' : 'a'} ${kind} value, not a string: Drift embeds text. Choose a string column with --text-col (textColumn), or add one to the table that holds the text.`,
+      `The text column "${column}" holds ${kind === 'array' ? 'an' : 'a'} ${kind} value, not a string: Drift embeds text. Choose a string column as \`textColumn\`, or add one to the table that holds the text.`,
     );
   }
   const text = typeof value === 'string' ? value : String(value);

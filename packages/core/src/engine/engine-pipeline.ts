@@ -1,6 +1,7 @@
 import type { WorkItem } from './engine-items.js';
 import { type PreparedBatch, prepareBatch } from './engine-prepare.js';
 import { abortError } from './engine-retry.js';
+import { prepareContext } from './engine-settings.js';
 import type { RunState } from './engine-state.js';
 import { resolveVectors } from './engine-vectors.js';
 import { writeBatch } from './engine-write.js';
@@ -59,15 +60,11 @@ export async function runPipeline(
         )
       )
         await lastWrite;
-      const prepared = await prepareBatch(batch, items, {
-        ledger: state.dedupLedger,
-        sinkId: state.sinkId,
-        fingerprint: state.fingerprint,
-        dedup: state.dedup,
-        refreshChanged: state.metadataColumns !== undefined,
-        ...erasedLookup(state),
-        signal: state.signal,
-      });
+      const prepared = await prepareBatch(
+        batch,
+        items,
+        prepareContext(state, state.settings, state.dedupLedger),
+      );
       const vectors = prepared.groups.length > 0 ? resolveVectors(state, prepared) : undefined;
       const writing = writtenIds(prepared);
       const hashes = prepared.groups.map((group) => group.hash);
@@ -95,13 +92,6 @@ export async function runPipeline(
     await closeQuietly(iterator);
   }
   await Promise.all(window);
-}
-
-/** The erased-rows lookup, unless the run re-embeds forgotten rows or the ledger cannot tell. */
-function erasedLookup(state: RunState) {
-  const ledger = state.ledger;
-  if (state.includeForgotten || typeof ledger.erasedPoints !== 'function') return {};
-  return { erasedPoints: (ids: string[]) => ledger.erasedPoints!(ids) };
 }
 
 function writtenIds(prepared: PreparedBatch): string[] {

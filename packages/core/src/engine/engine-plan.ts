@@ -1,20 +1,23 @@
 import { DuplicateKeys } from './engine-duplicates.js';
-import { ledgerDescribesSink } from './engine-ephemeral.js';
 import type { WorkItem } from './engine-items.js';
 import { prepareBatch } from './engine-prepare.js';
-import { changeItems, type ReaderContext, scanItems } from './engine-reader.js';
-import { guardPlugins, prepareRun, resumeVersion } from './engine-run.js';
+import { changeItems, scanItems } from './engine-reader.js';
+import { checkpointRef, resumeVersion } from './engine-resume.js';
+import { prepareContext, type RunSettings, readerContext } from './engine-settings.js';
+import { guardPlugins, prepareRun } from './engine-start.js';
+import { assertChangeFeed } from './engine-sync.js';
 import type { EmbedRunOptions, PlanResult, RunOptions, SyncRunOptions } from './engine-types.js';
 
 /** What `embed` would do: the same dedup, no provider call, no write, no lock. */
 export async function planEmbed(input: EmbedRunOptions): Promise<PlanResult> {
   const options = guardPlugins(input);
-  const { description, columns } = await prepareRun(options);
+  const { description, settings } = await prepareRun(options);
   const version = options.version ?? description.latestVersion;
   const duplicates = new DuplicateKeys();
   return plan(
     options,
-    scanItems({ ...context(options, columns), duplicates }, version),
+    settings,
+    scanItems({ ...readerContext(options, settings), duplicates }, version),
     duplicates,
   );
 }
@@ -22,20 +25,18 @@ export async function planEmbed(input: EmbedRunOptions): Promise<PlanResult> {
 /** What `sync` would do from the checkpoint (or a bootstrap), without doing it. */
 export async function planSync(input: SyncRunOptions): Promise<PlanResult> {
   const options = guardPlugins(input);
-  const { description, columns } = await prepareRun(options);
+  const { description, settings } = await prepareRun(options);
+  assertChangeFeed(options.source, description);
   const toVersion = options.toVersion ?? description.latestVersion;
-  const ref = {
-    sourceId: options.source.id,
-    sinkId: options.sink.id,
-    fingerprint: options.embedder.fingerprint,
-  };
-  const fromVersion = options.fromVersion ?? (await resumeVersion(options.ledger, ref));
+  const fromVersion =
+    options.fromVersion ?? (await resumeVersion(options.ledger, checkpointRef(options)));
   if (toVersion === undefined || (fromVersion !== undefined && fromVersion > toVersion))
-    return plan(options, empty());
-  const reader = context(options, columns);
+    return plan(options, settings, empty());
+  const reader = readerContext(options, settings);
   const duplicates = new DuplicateKeys();
   return plan(
     options,
+    settings,
     fromVersion === undefined
       ? scanItems({ ...reader, duplicates }, toVersion)
       : changeItems(reader, fromVersion, toVersion),
@@ -45,20 +46,9 @@ export async function planSync(input: SyncRunOptions): Promise<PlanResult> {
 
 async function* empty(): AsyncGenerator<WorkItem[]> {}
 
-function context(options: RunOptions, columns: string[]): ReaderContext {
-  return {
-    source: options.source,
-    sourceId: options.source.id,
-    keyColumns: options.keyColumns && options.keyColumns.length > 0 ? options.keyColumns : ['id'],
-    textColumn: options.textColumn,
-    columns,
-    batchSize: Math.max(1, Math.floor(options.batchSize ?? 1000)),
-    ...(options.signal ? { signal: options.signal } : {}),
-  };
-}
-
 async function plan(
   options: RunOptions,
+  settings: RunSettings,
   batches: AsyncIterable<WorkItem[]>,
   duplicates?: DuplicateKeys,
 ): Promise<PlanResult> {
@@ -77,19 +67,17 @@ async function plan(
     usdPerMillionTokens: embedder.price.usdPerMillionTokens,
   };
   let batch = 0;
-  const prepareContext = {
-    ledger: options.ledger,
-    sinkId: options.sink.id,
-    fingerprint: embedder.fingerprint,
-    dedup: (options.dedup ?? true) && ledgerDescribesSink(options.sink),
-    refreshChanged: (options.metadataColumns?.length ?? 0) > 0,
-    ...(options.includeForgotten || typeof options.ledger.erasedPoints !== 'function'
-      ? {}
-      : { erasedPoints: (ids: string[]) => options.ledger.erasedPoints!(ids) }),
-    ...(options.signal ? { signal: options.signal } : {}),
-  };
+  const context = prepareContext(
+    {
+      ledger: options.ledger,
+      sinkId: options.sink.id,
+      fingerprint: embedder.fingerprint,
+      signal: options.signal,
+    },
+    settings,
+  );
   for await (const items of batches) {
-    const prepared = await prepareBatch(++batch, items, prepareContext);
+    const prepared = await prepareBatch(++batch, items, context);
     result.rowsProcessed += prepared.rows;
     result.rowsDeduped += prepared.deduped;
     result.rowsSkipped += prepared.skipped;

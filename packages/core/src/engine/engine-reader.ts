@@ -1,4 +1,5 @@
 import { SourceError } from '../errors/errors.js';
+import { NoChangeFeedError } from '../errors/no-change-feed-error.js';
 import { encodeKey } from '../identity/key-encoding.js';
 import type { Source } from '../spec/source-v1.js';
 import type { DuplicateKeys } from './engine-duplicates.js';
@@ -59,9 +60,8 @@ export async function* changeItems(
 ): AsyncGenerator<WorkItem[]> {
   const changes = context.source.changes;
   if (!changes)
-    throw new SourceError(
-      'no-change-feed',
-      `Source "${context.source.id}" has no change feed; run \`drift embed\` instead, or enable the Change Data Feed on the table.`,
+    throw new NoChangeFeedError(
+      `Source "${context.source.id}" has no change feed; use \`embed\` instead, or enable the Change Data Feed on the table.`,
     );
   const net = new NetEffect();
   let flushedUpTo = Number.NEGATIVE_INFINITY;
@@ -78,7 +78,7 @@ export async function* changeItems(
       if (change.commitVersion <= flushedUpTo) {
         throw new SourceError(
           'changes-out-of-order',
-          `Source "${context.source.id}" returned a change of version ${change.commitVersion} after version ${flushedUpTo} was applied; a change feed must come in commit-version order. Re-run with a smaller range (--since-version/--to-version).`,
+          `Source "${context.source.id}" returned a change of version ${change.commitVersion} after version ${flushedUpTo} was applied; a change feed must come in commit-version order. Run again with a smaller range (\`fromVersion\`/\`toVersion\`).`,
         );
       }
       if (net.size >= flushAt && net.ordered && change.commitVersion > net.maxVersion) {

@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../errors/index.js';
 import { createMemoryLedger } from '../memory/index.js';
+import { createMemorySink } from '../memory/memory-sink.js';
+import type { Sink } from '../spec/sink-v1.js';
+import type { Source } from '../spec/source-v1.js';
+import { createRecordingEmbedder } from '../testkit/recording-embedder.js';
 import { adoptSink } from './engine-adopt.js';
 import { recover } from './engine-recover.js';
 import { RecoveryNeededError } from './engine-recovery-need.js';
-import { sync } from './engine-run.js';
-import {
-  commit,
-  createArraySource,
-  createFailingSink,
-  createRecordingEmbedder,
-  type FakeSource,
-} from './engine-test-fakes.js';
+import { sync } from './engine-sync.js';
+import { testTable } from './engine-test-table.js';
 
 const rows = () => [
   { id: 1, text: 'one', tag: 'a' },
@@ -20,8 +18,9 @@ const rows = () => [
 ];
 
 function setup() {
-  const source = createArraySource({ id: 'table-v1', rows: rows(), version: 1 });
-  const sink = createFailingSink();
+  const table = testTable(rows(), { id: 'table-v1', version: 1 });
+  const source = table.source;
+  const sink = createMemorySink({ id: 'memory://engine-test' });
   const embedder = createRecordingEmbedder();
   const ledger = createMemoryLedger();
   const base = {
@@ -32,10 +31,10 @@ function setup() {
     location: '/data/tickets',
     retry: { initialDelayMs: 1, maxDelayMs: 5 },
   };
-  return { source, sink, embedder, ledger, base };
+  return { table, source, sink, embedder, ledger, base };
 }
 
-async function keysAndSources(sink: ReturnType<typeof createFailingSink>) {
+async function keysAndSources(sink: Sink) {
   const found: string[] = [];
   for await (const points of sink.scan())
     for (const { payload } of points)
@@ -44,7 +43,7 @@ async function keysAndSources(sink: ReturnType<typeof createFailingSink>) {
 }
 
 /** A feed that lost its first versions: what the Delta reader says after log cleanup. */
-function vacuumed(source: FakeSource): FakeSource {
+function vacuumed(source: Source): Source {
   return {
     ...source,
     changes() {
@@ -55,14 +54,14 @@ function vacuumed(source: FakeSource): FakeSource {
 
 describe('recover', () => {
   it('a feed with vacuumed versions: sync says so; recover embeds only changed rows, deletes gone ones, moves the checkpoint', async () => {
-    const { source, sink, embedder, ledger, base } = setup();
+    const { table, source, sink, embedder, ledger, base } = setup();
     await sync({ ...base, source });
-    commit(source, [{ type: 'update_postimage', row: { id: 2, text: 'two, changed', tag: 'a' } }]);
-    commit(source, [{ type: 'delete', row: { id: 3, text: 'three', tag: 'a' } }]);
+    table.commit([{ type: 'upsert', row: { id: 2, text: 'two, changed', tag: 'a' } }]);
+    table.commit([{ type: 'delete', row: { id: 3 } }]);
     const stuck = await sync({ ...base, source: vacuumed(source) });
     expect(stuck).toMatchObject({ status: 'failed', recoveryNeeded: 'versions-vacuumed' });
 
-    embedder.embedded.length = 0;
+    embedder.reset();
     const recovered = await recover({ ...base, source });
     expect(recovered).toMatchObject({
       status: 'succeeded',
@@ -72,7 +71,7 @@ describe('recover', () => {
       updated: 1,
       deleted: 1,
     });
-    expect(embedder.embedded).toEqual(['two, changed']);
+    expect(embedder.embeddedTexts()).toEqual(['two, changed']);
     expect(await keysAndSources(sink)).toEqual(['table-v1:1:one', 'table-v1:2:two, changed']);
     const ref = { sourceId: source.id, sinkId: sink.id, fingerprint: embedder.fingerprint };
     expect((await ledger.getCheckpoint(ref))?.version).toBe(3);
@@ -82,20 +81,15 @@ describe('recover', () => {
   it('a table recreated at the same location: sync refuses to bootstrap beside it; recover reuses vectors and removes the old points', async () => {
     const { source, sink, embedder, ledger, base } = setup();
     await sync({ ...base, source });
-    const recreated = createArraySource({
-      id: 'table-v2',
-      rows: [
-        rows()[0]!,
-        { id: 2, text: 'two, rewritten', tag: 'a' },
-        { id: 4, text: 'four', tag: 'a' },
-      ],
-      version: 0,
-    });
+    const recreated = testTable(
+      [rows()[0]!, { id: 2, text: 'two, rewritten', tag: 'a' }, { id: 4, text: 'four', tag: 'a' }],
+      { id: 'table-v2' },
+    ).source;
     const refused = await sync({ ...base, source: recreated }).catch((error: unknown) => error);
     expect(RecoveryNeededError.isRecoveryNeeded(refused)).toBe(true);
     expect(refused).toMatchObject({ recovery: 'table-recreated', previousSourceIds: ['table-v1'] });
 
-    embedder.embedded.length = 0;
+    embedder.reset();
     const recovered = await recover({ ...base, source: recreated });
     expect(recovered).toMatchObject({
       status: 'succeeded',
@@ -103,7 +97,7 @@ describe('recover', () => {
       rowsReused: 1,
       pointsSwept: 3,
     });
-    expect(embedder.embedded.sort()).toEqual(['four', 'two, rewritten']);
+    expect(embedder.embeddedTexts().sort()).toEqual(['four', 'two, rewritten']);
     expect(await keysAndSources(sink)).toEqual([
       'table-v2:1:one',
       'table-v2:2:two, rewritten',
@@ -111,7 +105,7 @@ describe('recover', () => {
     ]);
     expect(await ledger.countPoints(sink.id)).toBe(3);
     // Another table elsewhere is not a recreation.
-    const elsewhere = createArraySource({ id: 'other', rows: rows(), version: 0 });
+    const elsewhere = testTable(rows(), { id: 'other' }).source;
     await expect(
       sync({ ...base, location: '/data/other', source: elsewhere }),
     ).resolves.toMatchObject({
@@ -122,20 +116,20 @@ describe('recover', () => {
 
 describe('sync with deletesOnly', () => {
   it('applies deletes, embeds nothing and leaves the checkpoint for the upserts', async () => {
-    const { source, sink, embedder, ledger, base } = setup();
+    const { table, source, sink, embedder, ledger, base } = setup();
     await sync({ ...base, source });
-    commit(source, [
-      { type: 'delete', row: { id: 1, text: 'one', tag: 'a' } },
-      { type: 'insert', row: { id: 5, text: 'five', tag: 'a' } },
+    table.commit([
+      { type: 'delete', row: { id: 1 } },
+      { type: 'upsert', row: { id: 5, text: 'five', tag: 'a' } },
     ]);
-    embedder.embedded.length = 0;
+    embedder.reset();
     const paused = await sync({ ...base, source, deletesOnly: true });
     expect(paused).toMatchObject({ status: 'succeeded', deleted: 1, rowsEmbedded: 0 });
-    expect(embedder.embedded).toEqual([]);
+    expect(embedder.embeddedTexts()).toEqual([]);
     const ref = { sourceId: source.id, sinkId: sink.id, fingerprint: embedder.fingerprint };
     expect((await ledger.getCheckpoint(ref))?.version).toBe(1);
     await sync({ ...base, source });
-    expect(embedder.embedded).toEqual(['five']);
+    expect(embedder.embeddedTexts()).toEqual(['five']);
     expect(await keysAndSources(sink)).toEqual([
       'table-v1:2:two',
       'table-v1:3:three',
@@ -152,7 +146,7 @@ describe('adoptSink', () => {
     const adopted = await adoptSink({ ...base, ledger: fresh, source });
     expect(adopted).toMatchObject({ scanned: 3, adopted: 3, known: 0, foreign: 0 });
     expect(await fresh.countPoints(sink.id)).toBe(3);
-    embedder.embedded.length = 0;
+    embedder.reset();
     const again = await sync({ ...base, ledger: fresh, source, fromVersion: 1 });
     expect(again).toMatchObject({ rowsEmbedded: 0 });
     const twice = await adoptSink({ ...base, ledger: fresh, source });

@@ -1,23 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../errors/errors.js';
-import { DuplicateKeys } from './engine-duplicates.js';
-import type { WorkItem } from './engine-items.js';
+import { DuplicateKeys, warnDuplicates } from './engine-duplicates.js';
+import { execute } from './engine-execute.js';
+import { finalizeSink } from './engine-finalize.js';
 import { runPipeline } from './engine-pipeline.js';
 import { scanItems } from './engine-reader.js';
 import { previousSourceIds, type RecoveryReason } from './engine-recovery-need.js';
+import { checkpointRef } from './engine-resume.js';
 import { withRetry } from './engine-retry.js';
-import {
-  execute,
-  guardPlugins,
-  openSink,
-  prepareRun,
-  readerContext,
-  scanRowCount,
-  sinkLoss,
-  warnDuplicates,
-} from './engine-run.js';
-import { checkAgainstSink } from './engine-sink-truth.js';
-import { RunState } from './engine-state.js';
+import { SeenPoints } from './engine-seen-points.js';
+import { readerContext } from './engine-settings.js';
+import { guardPlugins, newRunState, openForRun, prepareRun, scanRowCount } from './engine-start.js';
+import type { RunState } from './engine-state.js';
+import { markSeen } from './engine-sweep.js';
 import type { SyncResult, SyncRunOptions } from './engine-types.js';
 import { retryHooks } from './engine-vectors.js';
 
@@ -50,37 +45,31 @@ const sweepBatch = 1000;
  */
 export async function recover(input: RecoverRunOptions): Promise<RecoverResult> {
   const options = guardPlugins(input);
-  const { description, columns } = await prepareRun(options);
+  const { description, settings } = await prepareRun(options);
   const toVersion = options.toVersion ?? description.latestVersion;
   if (toVersion === undefined)
     throw new InvalidInputError(
-      `Source "${options.source.id}" is not versioned, so there is no checkpoint to recover; use embed.`,
+      `Source "${options.source.id}" is not versioned, so there is no checkpoint to recover; use \`embed\`.`,
     );
-  const ref = {
-    sourceId: options.source.id,
-    sinkId: options.sink.id,
-    fingerprint: options.embedder.fingerprint,
-  };
+  const ref = checkpointRef(options);
   const previous = await previousSourceIds(options.ledger, ref, options.location);
   const reason = options.reason ?? (previous.length > 0 ? 'table-recreated' : 'versions-vacuumed');
-  const loss = await sinkLoss(options, await openSink(options));
-  const state = new RunState('sync', options.runId ?? randomUUID(), options);
-  checkAgainstSink(state, loss);
+  const loss = await openForRun(options);
+  const state = newRunState('sync', options.runId ?? randomUUID(), options, settings, loss);
   const duplicates = new DuplicateKeys();
-  const seen = new Set<string>();
+  const seen = new SeenPoints();
   let pointsSwept = 0;
   const result = await execute(
     state,
     {
       fromVersion: toVersion,
       toVersion,
-      columns,
       bootstrapped: true,
       recovered: reason,
       totalRows: scanRowCount(description, toVersion),
     },
     async () => {
-      const scan = scanItems({ ...readerContext(state, columns), duplicates }, toVersion);
+      const scan = scanItems({ ...readerContext(state, settings), duplicates }, toVersion);
       await runPipeline(state, markSeen(scan, seen));
       warnDuplicates(state, duplicates);
       if (state.stopped) return;
@@ -89,6 +78,7 @@ export async function recover(input: RecoverRunOptions): Promise<RecoverResult> 
         await options.ledger.setCheckpoint({ ...ref, version: toVersion, runId: state.runId });
     },
   );
+  await finalizeSink(options, result);
   return {
     ...result,
     duplicateKeys: duplicates.count,
@@ -104,22 +94,12 @@ export async function recover(input: RecoverRunOptions): Promise<RecoverResult> 
   };
 }
 
-async function* markSeen(
-  batches: AsyncIterable<WorkItem[]>,
-  seen: Set<string>,
-): AsyncGenerator<WorkItem[]> {
-  for await (const items of batches) {
-    for (const item of items) seen.add(item.pointId);
-    yield items;
-  }
-}
-
 /**
  * Deletes, from sink and ledger, the points of `sourceIds` that the snapshot did not
  * hold. The sink is scanned (it is the truth of what applications read); the ids are
  * gathered first so the deletes do not move the scan's cursor.
  */
-async function sweep(state: RunState, sourceIds: Set<string>, seen: Set<string>) {
+async function sweep(state: RunState, sourceIds: Set<string>, seen: SeenPoints) {
   const stale: { pointId: string; sourceId: string; key: string }[] = [];
   for await (const points of state.sink.scan({ batchSize: sweepBatch, signal: state.signal })) {
     for (const point of points) {
@@ -132,7 +112,7 @@ async function sweep(state: RunState, sourceIds: Set<string>, seen: Set<string>)
     const ids = deletes.map((entry) => entry.pointId);
     await withRetry(
       () => state.sink.delete(ids, { signal: state.signal }),
-      state.retry,
+      state.settings.retry,
       retryHooks(state),
     );
     await state.ledger.commitBatch({

@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { pointId } from '../identity/point-id.js';
 import { createMemoryLedger, createMemorySink, createMemorySinkStore } from '../memory/index.js';
-import { embed, sync } from './engine-run.js';
-import {
-  commit,
-  createArraySource,
-  createRecordingEmbedder,
-  sinkContents,
-} from './engine-test-fakes.js';
+import { createRecordingEmbedder } from '../testkit/recording-embedder.js';
+import { embed } from './engine-run.js';
+import { sync } from './engine-sync.js';
+import { sinkContents, testTable } from './engine-test-table.js';
 
 /** A memory sink on a store of its own; `lose()` gives the same sink id on a new, empty store. */
 function setup(
@@ -17,7 +14,8 @@ function setup(
     { id: 3, text: 'one', tag: 'a' },
   ],
 ) {
-  const source = createArraySource({ rows, version: 1 });
+  const table = testTable(rows, { version: 1 });
+  const source = table.source;
   const embedder = createRecordingEmbedder();
   const ledger = createMemoryLedger();
   const id = 'memory://lost';
@@ -40,7 +38,7 @@ function setup(
     return Object.fromEntries([...points.values()].map((point) => [point.key, point.content]));
   };
   const held = () => store.points;
-  return { source, embedder, ledger, options, lose, contents, held };
+  return { table, source, embedder, ledger, options, lose, contents, held };
 }
 
 describe('a sink that lost points the ledger records', () => {
@@ -48,7 +46,7 @@ describe('a sink that lost points the ledger records', () => {
     const { options, lose, contents, embedder } = setup();
     expect((await embed(options())).status).toBe('succeeded');
     lose();
-    embedder.calls.length = 0;
+    embedder.reset();
     const again = await embed(options());
     expect(again).toMatchObject({
       status: 'succeeded',
@@ -71,7 +69,7 @@ describe('a sink that lost points the ledger records', () => {
       await embed(options());
       // Whichever of the two the ledger names for the text, the one the sink holds is copied.
       held().delete(pointId(source.id, lostKey));
-      embedder.calls.length = 0;
+      embedder.reset();
       const repaired = await embed(options());
       expect(repaired).toMatchObject({
         status: 'succeeded',
@@ -123,12 +121,12 @@ describe('a sink that lost points the ledger records', () => {
   });
 
   it('a watch after a loss applies the feed (deletes included) and reconciles the rest', async () => {
-    const { options, lose, contents, source, ledger } = setup();
+    const { options, lose, contents, table, ledger } = setup();
     await sync(options());
-    commit(source, [
-      { type: 'delete', row: { id: 1, text: 'one', tag: 'a' } },
-      { type: 'update_postimage', row: { id: 2, text: 'deux', tag: 'a' } },
-      { type: 'insert', row: { id: 4, text: 'four', tag: 'a' } },
+    table.commit([
+      { type: 'delete', row: { id: 1 } },
+      { type: 'upsert', row: { id: 2, text: 'deux', tag: 'a' } },
+      { type: 'upsert', row: { id: 4, text: 'four', tag: 'a' } },
     ]);
     lose();
     const repaired = await sync(options());
@@ -144,7 +142,7 @@ describe('a sink that lost points the ledger records', () => {
     expect(await ledger.countPoints('memory://lost')).toBe(3);
   });
 
-  it('--no-dedup needs no check: it writes every row anyway', async () => {
+  it('dedup: false needs no check: it writes every row anyway', async () => {
     const { options, lose, contents } = setup();
     await embed(options());
     lose();

@@ -96,7 +96,12 @@ export function sinkCheckedLedger(
 export function checkAgainstSink(state: RunState, loss: SinkLoss | undefined): void {
   if (!loss) return;
   state.sinkLoss = loss;
-  state.dedupLedger = sinkCheckedLedger(state.ledger, state.sink, state.retry, retryHooks(state));
+  state.dedupLedger = sinkCheckedLedger(
+    state.ledger,
+    state.sink,
+    state.settings.retry,
+    retryHooks(state),
+  );
 }
 
 export async function* noItems(): AsyncGenerator<never> {}

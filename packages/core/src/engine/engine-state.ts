@@ -5,9 +5,8 @@ import type { Ledger, RunCounters, RunKind } from '../spec/ledger-v1.js';
 import type { Sink } from '../spec/sink-v1.js';
 import type { Source } from '../spec/source-v1.js';
 import { AdaptiveLimiter } from './engine-concurrency.js';
-import { ledgerDescribesSink } from './engine-ephemeral.js';
 import type { DriftEvent } from './engine-events.js';
-import { type ResolvedRetryOptions, resolveRetryOptions } from './engine-retry.js';
+import type { RunSettings } from './engine-settings.js';
 import type { DedupLedger, SinkLoss } from './engine-sink-truth.js';
 import type { RowFailure, RunOptions } from './engine-types.js';
 
@@ -21,7 +20,10 @@ export interface ChangeCounters {
   deleted: number;
 }
 
-/** Everything one run shares between its stages. */
+/**
+ * One run as its stages share it: who and what (ids, plugins), the settings fixed
+ * before it starts, the counters it adds up, and how it stops.
+ */
 export class RunState {
   readonly runId: string;
   readonly kind: RunKind;
@@ -34,16 +36,8 @@ export class RunState {
   readonly fingerprint: string;
   readonly model: string;
   readonly usdPerToken: number;
-  readonly textColumn: string;
-  readonly keyColumns: string[];
-  readonly metadataColumns: string[] | undefined;
-  readonly batchSize: number;
-  readonly dedup: boolean;
-  readonly storeContent: boolean;
-  readonly maxCostUsd: number | undefined;
-  readonly location: string | undefined;
-  readonly maxPointsPerWrite: number;
-  readonly retry: ResolvedRetryOptions;
+  /** The options with their defaults applied (columns, batch size, dedup, limits, retry). */
+  readonly settings: RunSettings;
   readonly limiter: AdaptiveLimiter;
   /** The caller's signal: aborts everything, writes included. */
   readonly userSignal: AbortSignal | undefined;
@@ -62,13 +56,11 @@ export class RunState {
   batches = 0;
   /** Rows skipped because they were erased on request (`drift forget`). */
   forgotten = 0;
-  /** Whether rows erased on request are embedded again (`includeForgotten`). */
-  readonly includeForgotten: boolean;
   stopError: unknown = undefined;
   stopKind: StopKind | undefined = undefined;
   readonly #onEvent: ((event: DriftEvent) => void) | undefined;
 
-  constructor(kind: RunKind, runId: string, options: RunOptions) {
+  constructor(kind: RunKind, runId: string, options: RunOptions, settings: RunSettings) {
     this.kind = kind;
     this.runId = runId;
     this.source = options.source;
@@ -81,28 +73,8 @@ export class RunState {
     this.fingerprint = options.embedder.fingerprint;
     this.model = options.embedder.id;
     this.usdPerToken = options.embedder.price.usdPerMillionTokens / 1e6;
-    this.textColumn = options.textColumn;
-    this.keyColumns =
-      options.keyColumns && options.keyColumns.length > 0 ? [...options.keyColumns] : ['id'];
-    this.metadataColumns =
-      options.metadataColumns && options.metadataColumns.length > 0
-        ? [...options.metadataColumns]
-        : undefined;
-    this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 1000));
-    this.dedup = (options.dedup ?? true) && ledgerDescribesSink(options.sink);
-    this.storeContent = options.storeContent ?? true;
-    this.includeForgotten = options.includeForgotten ?? false;
-    this.maxCostUsd = options.maxCostUsd;
-    this.location = options.location;
-    const maxPoints = options.sink.capabilities?.maxPointsPerWrite;
-    this.maxPointsPerWrite =
-      maxPoints !== undefined && maxPoints > 0 ? Math.floor(maxPoints) : Number.POSITIVE_INFINITY;
-    this.retry = resolveRetryOptions(options.retry);
-    const concurrency = Math.max(
-      1,
-      Math.min(options.concurrency ?? 4, options.embedder.limits.maxConcurrentCalls || 1),
-    );
-    this.limiter = new AdaptiveLimiter(concurrency, (limit) =>
+    this.settings = settings;
+    this.limiter = new AdaptiveLimiter(settings.concurrency, (limit) =>
       this.emit({ type: 'concurrency-change', runId, concurrency: limit }),
     );
     this.userSignal = options.signal;

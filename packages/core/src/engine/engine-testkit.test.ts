@@ -8,8 +8,9 @@ import { InputRejectedError } from '../errors/index.js';
 import { pointId } from '../identity/point-id.js';
 import { createMemoryLedger, createMemorySink } from '../memory/index.js';
 import { createArraySource, createFailingSink, createRecordingEmbedder } from '../testkit/index.js';
-import { embed, sync } from './engine-run.js';
-import { sinkContents } from './engine-test-fakes.js';
+import { embed } from './engine-run.js';
+import { sync } from './engine-sync.js';
+import { sinkContents } from './engine-test-table.js';
 
 const v0 = Array.from({ length: 60 }, (_, index) => ({
   id: index + 1,

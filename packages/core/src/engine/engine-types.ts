@@ -35,6 +35,12 @@ export interface RunOptions {
    * Default false: they are skipped and counted in `rowsForgotten` (the request wins).
    */
   includeForgotten?: boolean;
+  /**
+   * Build what the sink deferred to the end of a load (its `finalize`, e.g. pgvector's
+   * search index) after the run's last write, before the run resolves. Default true;
+   * pass false to call `sink.finalize()` yourself (the CLI does, to show its progress).
+   */
+  finalize?: boolean;
   /** Use this run id instead of a new one. */
   runId?: string;
   /**

@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../errors/errors.js';
 import { assertSpecificationVersion } from '../spec/assert-specification.js';
 import type { SourceDescription } from '../spec/source-v1.js';
+import type { RunSettings } from './engine-settings.js';
 import type { RunOptions } from './engine-types.js';
 
 /** Refuses plugins of an unknown specification version. */
@@ -13,45 +14,46 @@ export function assertPlugins(
   assertSpecificationVersion(options.ledger, 'ledger');
 }
 
-/** The text, key and metadata columns must exist; the message lists the ones there are. */
+/**
+ * The text, key and metadata columns must exist, and the text column hold text. The
+ * message names the option (`textColumn`, `keyColumns`, `metadataColumns`) and lists
+ * the columns there are; the CLI says its flags instead.
+ */
 export function assertColumns(
   description: SourceDescription,
-  options: Pick<RunOptions, 'textColumn' | 'keyColumns' | 'metadataColumns'>,
+  settings: Pick<RunSettings, 'textColumn' | 'keyColumns' | 'metadataColumns'>,
 ): void {
-  if (typeof options.textColumn !== 'string' || options.textColumn.length === 0) {
+  const { textColumn } = settings;
+  if (typeof textColumn !== 'string' || textColumn.length === 0) {
     throw new InvalidInputError(
-      'No text column given: say which column holds the text to embed (--text-col).',
+      'No text column given: say which column holds the text to embed (`textColumn`).',
     );
   }
   const names = new Set(description.columns.map((column) => column.name));
   const there = description.columns.map((column) => column.name).join(', ') || '(none)';
-  const check = (column: string, what: string, flag: string) => {
+  const check = (column: string, what: string, option: string, hint = '') => {
     if (!names.has(column)) {
       throw new InvalidInputError(
-        `The ${what} column "${column}" is not in source "${description.id}". Its columns are: ${there}. Choose one of them with ${flag}.`,
+        `${what} "${column}" (\`${option}\`) is not in source "${description.id}"${hint}; its columns are: ${there}.`,
       );
     }
   };
-  check(options.textColumn, 'text', '--text-col');
-  const textType = description.columns.find((column) => column.name === options.textColumn)!.type;
+  check(textColumn, 'Column', 'textColumn');
+  const textType = description.columns.find((column) => column.name === textColumn)!.type;
   if (!isTextType(textType)) {
     throw new InvalidInputError(
-      `The text column "${options.textColumn}" of source "${description.id}" is of type ${textType}, not a string: Drift embeds text. Choose a string column with --text-col, or add one to the table that holds the text (e.g. to_json(${options.textColumn}) for a struct).`,
+      `The text column "${textColumn}" of source "${description.id}" is of type ${textType}, not a string: Drift embeds text. Choose a string column as \`textColumn\`, or add one to the table that holds the text (e.g. to_json(${textColumn}) for a struct).`,
     );
   }
-  for (const column of options.keyColumns && options.keyColumns.length > 0
-    ? options.keyColumns
-    : ['id'])
-    check(column, 'key', '--key-col');
-  for (const column of options.metadataColumns ?? []) check(column, 'metadata', '--metadata-col');
-}
-
-/** Columns a run reads: keys, text, metadata, each once. */
-export function projectedColumns(
-  options: Pick<RunOptions, 'textColumn' | 'keyColumns' | 'metadataColumns'>,
-): string[] {
-  const keys = options.keyColumns && options.keyColumns.length > 0 ? options.keyColumns : ['id'];
-  return [...new Set([...keys, options.textColumn, ...(options.metadataColumns ?? [])])];
+  const defaultKey = settings.keyColumns.length === 1 && settings.keyColumns[0] === 'id';
+  for (const column of settings.keyColumns)
+    check(
+      column,
+      'Key column',
+      'keyColumns',
+      defaultKey ? ' (`keyColumns` defaults to id: name the column that identifies a row)' : '',
+    );
+  for (const column of settings.metadataColumns ?? []) check(column, 'Column', 'metadataColumns');
 }
 
 /** Type names (Delta's, Spark's, SQL's) of values that have no text of their own. */

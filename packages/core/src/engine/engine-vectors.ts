@@ -45,7 +45,7 @@ async function reuseVectors(
   const ids = [...new Set(candidates.map((group) => group.reuseFrom!.pointId))];
   const stored = await withRetry(
     () => state.sink.retrieve(ids, { withVectors: true, signal: state.signal }),
-    state.retry,
+    state.settings.retry,
     retryHooks(state),
   );
   const byId = new Map(stored.map((point) => [point.id, point]));
@@ -207,11 +207,11 @@ async function callEmbedder(
   const result = await withRetry(
     async (attempt) => {
       if (
-        state.maxCostUsd !== undefined &&
-        state.counters.costUsd + state.reservedCostUsd + estimateUsd > state.maxCostUsd
+        state.settings.maxCostUsd !== undefined &&
+        state.counters.costUsd + state.reservedCostUsd + estimateUsd > state.settings.maxCostUsd
       ) {
         throw new CostLimitError(
-          `Stopped before spending more than $${state.maxCostUsd}: $${state.counters.costUsd.toFixed(6)} spent, the next call would cost about $${estimateUsd.toFixed(6)}. Raise --max-cost to go on; what was done is kept and the next run starts where this one stopped.`,
+          `Stopped before spending more than $${state.settings.maxCostUsd}: $${state.counters.costUsd.toFixed(6)} spent, the next call would cost about $${estimateUsd.toFixed(6)}. Raise \`maxCostUsd\` to go on; what was done is kept and the next run starts where this one stopped.`,
         );
       }
       // Reserved before the first await, so calls started together cannot all pass the check.
@@ -231,7 +231,10 @@ async function callEmbedder(
         } catch (error) {
           // Holds every new call until the provider's retry-after (or the backoff) has passed.
           if (DriftError.hasCode(error, ErrorCode.RateLimited))
-            state.limiter.rateLimited(generation, retryDelayMs(error, attempt, state.retry));
+            state.limiter.rateLimited(
+              generation,
+              retryDelayMs(error, attempt, state.settings.retry),
+            );
           throw error;
         } finally {
           state.limiter.release();
@@ -240,7 +243,7 @@ async function callEmbedder(
         state.reservedCostUsd -= estimateUsd;
       }
     },
-    state.retry,
+    state.settings.retry,
     retryHooks(state),
   );
   // The guarded embedder has already refused a result without one vector of `dimensions` per input.

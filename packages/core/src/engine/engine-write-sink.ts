@@ -14,11 +14,11 @@ function hooks(state: RunState) {
 
 /** Removes points from the sink, split to its limit, each call retried. */
 export async function deletePoints(state: RunState, ids: string[]): Promise<void> {
-  for (let start = 0; start < ids.length; start += state.maxPointsPerWrite) {
-    const chunk = ids.slice(start, start + state.maxPointsPerWrite);
+  for (let start = 0; start < ids.length; start += state.settings.maxPointsPerWrite) {
+    const chunk = ids.slice(start, start + state.settings.maxPointsPerWrite);
     await withRetry(
       () => state.sink.delete(chunk, { signal: state.userSignal }),
-      state.retry,
+      state.settings.retry,
       hooks(state),
     );
   }
@@ -31,11 +31,11 @@ export async function deletePoints(state: RunState, ids: string[]): Promise<void
  */
 export async function upsertPoints(state: RunState, points: Point[]): Promise<Rejections> {
   const rejected: Rejections = new Map();
-  for (let start = 0; start < points.length; start += state.maxPointsPerWrite) {
+  for (let start = 0; start < points.length; start += state.settings.maxPointsPerWrite) {
     const chunk =
-      points.length <= state.maxPointsPerWrite
+      points.length <= state.settings.maxPointsPerWrite
         ? points
-        : points.slice(start, start + state.maxPointsPerWrite);
+        : points.slice(start, start + state.settings.maxPointsPerWrite);
     await upsertIsolating(state, chunk, rejected);
   }
   return rejected;
@@ -49,7 +49,7 @@ async function upsertIsolating(
   try {
     await withRetry(
       () => state.sink.upsert(points, { signal: state.userSignal }),
-      state.retry,
+      state.settings.retry,
       hooks(state),
     );
   } catch (error) {

@@ -2,14 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { PointRejectedError, SinkError } from '../errors/index.js';
 import { createMemoryLedger, createMemorySink } from '../memory/index.js';
 import type { Point, SinkV1 } from '../spec/sink-v1.js';
-import { embed, sync } from './engine-run.js';
-import {
-  commit,
-  createArraySource,
-  createRecordingEmbedder,
-  fakeVector,
-  sinkContents,
-} from './engine-test-fakes.js';
+import { createRecordingEmbedder } from '../testkit/recording-embedder.js';
+import { embed } from './engine-run.js';
+import { sync } from './engine-sync.js';
+import { sinkContents, testTable } from './engine-test-table.js';
 
 /** A memory sink that refuses, as a store would, points whose text holds "BAD"; or every upsert when `down`. */
 function pickySink() {
@@ -46,7 +42,7 @@ async function keys(sink: SinkV1): Promise<string[]> {
 describe('writing a batch', () => {
   it('a point the sink refuses fails alone: found by splitting the write, the rest written', async () => {
     const { sink, state } = pickySink();
-    const source = createArraySource({ rows: rows(16, [7]) });
+    const source = testTable(rows(16, [7])).source;
     const ledger = createMemoryLedger();
     const embedder = createRecordingEmbedder();
     const result = await embed({ source, sink, ledger, embedder, textColumn: 'text' });
@@ -74,12 +70,10 @@ describe('writing a batch', () => {
       if (refused) throw new PointRejectedError('refused');
       await inner(points, options);
     };
-    const source = createArraySource({
-      rows: [
-        { id: 1, text: 'same', tag: null },
-        { id: 2, text: 'same', tag: null },
-      ],
-    });
+    const source = testTable([
+      { id: 1, text: 'same', tag: null },
+      { id: 2, text: 'same', tag: null },
+    ]).source;
     const ledger = createMemoryLedger();
     const embedder = createRecordingEmbedder();
     const result = await embed({ source, sink, ledger, embedder, textColumn: 'text' });
@@ -90,7 +84,8 @@ describe('writing a batch', () => {
 
   it('deletes are applied and recorded even when the upserts of the same batch fail', async () => {
     const { sink, state } = pickySink();
-    const source = createArraySource({ rows: rows(3), version: 1 });
+    const table = testTable(rows(3), { version: 1 });
+    const source = table.source;
     const ledger = createMemoryLedger();
     const embedder = createRecordingEmbedder();
     const options = {
@@ -102,9 +97,9 @@ describe('writing a batch', () => {
       retry: { maxAttempts: 1 },
     };
     await sync(options);
-    commit(source, [
-      { type: 'delete', row: { id: 1, text: 'text 1', tag: null } },
-      { type: 'update_postimage', row: { id: 2, text: 'changed', tag: null } },
+    table.commit([
+      { type: 'delete', row: { id: 1 } },
+      { type: 'upsert', row: { id: 2, text: 'changed', tag: null } },
     ]);
     state.down = true;
     const failed = await sync(options);
@@ -118,13 +113,11 @@ describe('writing a batch', () => {
 
   it('an all-zero or non-finite vector from the provider is one failed row, never stored', async () => {
     const sink = createMemorySink();
-    const source = createArraySource({
-      rows: [
-        { id: 1, text: 'fine', tag: null },
-        { id: 2, text: 'zero', tag: null },
-        { id: 3, text: 'nan', tag: null },
-      ],
-    });
+    const source = testTable([
+      { id: 1, text: 'fine', tag: null },
+      { id: 2, text: 'zero', tag: null },
+      { id: 3, text: 'nan', tag: null },
+    ]).source;
     const ledger = createMemoryLedger();
     const embedder = createRecordingEmbedder();
     const real = embedder.embed.bind(embedder);
@@ -142,28 +135,28 @@ describe('writing a batch', () => {
       ['2', 'invalid-vector'],
       ['3', 'invalid-vector'],
     ]);
-    expect(result.failures[0]?.reason).toMatch(/fake\/model returned/);
+    expect(result.failures[0]?.reason).toMatch(`${embedder.id} returned`);
     expect(await keys(sink)).toEqual(['1']);
     // The next run asks again for the failed rows only.
     embedder.embed = real;
-    embedder.calls.length = 0;
+    embedder.reset();
     expect(await embed({ source, sink, ledger, embedder, textColumn: 'text' })).toMatchObject({
       status: 'succeeded',
       rowsEmbedded: 2,
     });
-    expect(embedder.calls.flat().sort()).toEqual(['nan', 'zero']);
+    expect(embedder.embeddedTexts().sort()).toEqual(['nan', 'zero']);
   });
 
-  it('with --max-cost just above one call, every call the provider was sent is recorded and written', async () => {
+  it('with maxCostUsd just above one call, every call the provider was sent is recorded and written', async () => {
     const sink = createMemorySink();
-    const source = createArraySource({ rows: rows(8) });
+    const source = testTable(rows(8)).source;
     const ledger = createMemoryLedger();
     // 2 inputs per call, 4 rows per batch: two calls per batch, two batches in flight.
     const embedder = createRecordingEmbedder({
-      usdPerMillionTokens: 1_000_000,
+      price: { usdPerMillionTokens: 1_000_000, source: 'test' },
       limits: { maxInputsPerCall: 2 },
+      delayMs: 30,
     });
-    embedder.delayMs = 30;
     const oneCall = 2 * embedder.countTokens('text 1');
     const result = await embed({
       source,
@@ -176,7 +169,7 @@ describe('writing a batch', () => {
     });
     expect(result.status).toBe('failed');
     expect(result.error).toMatch(/cost-limit/);
-    const sent = embedder.calls.flat();
+    const sent = embedder.calls.flatMap((call) => call.texts);
     const sentTokens = sent.reduce((sum, text) => sum + embedder.countTokens(text), 0);
     expect(sent.length).toBeGreaterThan(0);
     expect(result.tokens).toBe(sentTokens);
@@ -184,7 +177,9 @@ describe('writing a batch', () => {
     expect((await ledger.cost({ by: 'run' }))[0]?.tokens).toBe(sentTokens);
     const stored = [...(await sinkContents(sink)).values()].map((point) => point.content).sort();
     expect(stored).toEqual([...sent].sort());
+    // Each point holds the vector of its own text (a deterministic embedder, asked again).
+    const reference = createRecordingEmbedder();
     for (const point of (await sinkContents(sink)).values())
-      expect(point.vector).toEqual(fakeVector(point.content!, embedder.dimensions));
+      expect(point.vector).toEqual((await reference.embed([point.content!])).vectors[0]);
   });
 });

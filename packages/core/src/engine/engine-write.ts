@@ -103,11 +103,11 @@ function pointOf(
     payload: {
       key: item.key,
       source: state.sourceId,
-      content: state.storeContent ? text : null,
+      content: state.settings.storeContent ? text : null,
       content_hash: hash,
       model: state.model,
       run_id: state.runId,
-      metadata: metadataOf(item.row, state.metadataColumns),
+      metadata: metadataOf(item.row, state.settings.metadataColumns),
     },
   };
 }

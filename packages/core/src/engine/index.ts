@@ -8,6 +8,7 @@ export {
   recoveryReasonOf,
   recreatedFrom,
 } from './engine-recovery-need.js';
-export { embed, sync } from './engine-run.js';
+export { embed } from './engine-run.js';
 export { findSinkLoss, type SinkLoss } from './engine-sink-truth.js';
+export { sync } from './engine-sync.js';
 export * from './engine-types.js';

@@ -1,3 +1,4 @@
 export * from './drift-error.js';
 export * from './error-codes.js';
 export * from './errors.js';
+export * from './no-change-feed-error.js';

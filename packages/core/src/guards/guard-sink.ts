@@ -11,6 +11,7 @@ import { isGuarded, markGuarded } from './guard-marker.js';
 import { createInFlight } from './in-flight.js';
 import { invoke } from './invoke.js';
 import { createLimiter, type Limiter } from './limiter.js';
+import { assertOpenOptions } from './sink-open-options.js';
 
 /**
  * The sink as the engine uses it: checked specification version; opened once (and
@@ -18,7 +19,8 @@ import { createLimiter, type Limiter } from './limiter.js';
  * close idempotent and waiting for calls in flight; one call at a time when the sink
  * says `concurrentWrites: false` (its writes may not overlap any other call; a scan
  * takes its turn per batch, so writing while scanning cannot deadlock); an aborted
- * signal stops a call before it starts.
+ * signal stops a call before it starts; `open()` arguments checked (see
+ * `assertOpenOptions`); the optional `finalize` passed on when the sink has one.
  */
 export function guardSink(sink: Sink): SinkV1 {
   if (isGuarded(sink)) return sink;
@@ -89,6 +91,11 @@ export function guardSink(sink: Sink): SinkV1 {
         return opening.promise.then((): SinkOpenResult => ({}));
       }
       if (options.signal?.aborted) return Promise.reject(new AbortedError());
+      try {
+        assertOpenOptions(sink.id, options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       const promise = invoke(() => sink.open(options)).then(
         (result): SinkOpenResult => {
           if (state === 'new') state = 'open';
@@ -132,6 +139,13 @@ export function guardSink(sink: Sink): SinkV1 {
     count(options) {
       return call('count', options?.signal, () => sink.count(options));
     },
+    ...(typeof sink.finalize === 'function'
+      ? {
+          finalize(options?: Parameters<NonNullable<SinkV1['finalize']>>[0]) {
+            return call('finalize', options?.signal, () => sink.finalize!(options));
+          },
+        }
+      : {}),
     close() {
       if (closing) return closing;
       state = 'closed';

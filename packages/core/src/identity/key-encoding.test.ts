@@ -26,7 +26,7 @@ describe('key encoding', () => {
   });
 
   it('refuses a null key with a message that says what to do', () => {
-    expect(() => encodeKey({ id: null }, ['id'])).toThrow(/--key-col/);
+    expect(() => encodeKey({ id: null }, ['id'])).toThrow(/`keyColumns`/);
   });
 });
 

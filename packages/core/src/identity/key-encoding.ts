@@ -15,7 +15,7 @@ import type { CellValue, Row } from '../spec/source-v1.js';
 export function encodeKeyPart(value: CellValue, column: string): string {
   if (value === null || value === undefined) {
     throw new InvalidInputError(
-      `Key column "${column}" is null; every row needs a key. Choose key columns that are never null (--key-col).`,
+      `Key column "${column}" is null; every row needs a key. Choose key columns that are never null (\`keyColumns\`).`,
     );
   }
   if (typeof value === 'string') return value;

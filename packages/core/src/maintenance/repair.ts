@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { planEmbed } from '../engine/engine-plan.js';
-import { embed, guardPlugins } from '../engine/engine-run.js';
+import { embed } from '../engine/engine-run.js';
+import { guardPlugins } from '../engine/engine-start.js';
 import type { EmbedRunOptions, PlanResult, RunResult } from '../engine/engine-types.js';
 import { zeroCounters } from '../ledger-support/ledger-support.js';
 import type { Ledger, LedgerBatch, LivePoint } from '../spec/ledger-v1.js';

@@ -1,5 +1,6 @@
 import { scanItems } from '../engine/engine-reader.js';
 import { throwIfAborted } from '../engine/engine-retry.js';
+import { batchSizeOf, keyColumnsOf } from '../engine/engine-settings.js';
 import { InvalidInputError } from '../errors/errors.js';
 import { guardLedger, guardSink, guardSource } from '../guards/index.js';
 import type { Ledger } from '../spec/ledger-v1.js';
@@ -110,8 +111,8 @@ async function compare(
   throwIfAborted(signal);
   const description = await source.describe(signal ? { signal } : {});
   const version = input.version ?? description.latestVersion;
-  const keyColumns = input.keyColumns?.length ? input.keyColumns : ['id'];
-  const batchSize = Math.max(1, Math.floor(input.batchSize ?? 2000));
+  const keyColumns = keyColumnsOf(input.keyColumns);
+  const batchSize = batchSizeOf(input.batchSize, 2000);
   await sink.open({
     dimensions: input.dimensions,
     distance: 'cosine',

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { sync } from '../engine/engine-run.js';
-import { createFailingSink, sinkContents } from '../engine/engine-test-fakes.js';
-import { createMemoryLedger } from '../memory/index.js';
+import { sync } from '../engine/engine-sync.js';
+import { sinkContents } from '../engine/engine-test-table.js';
+import { createMemoryLedger, createMemorySink } from '../memory/index.js';
 import { createShadowEmbedder } from '../shadow/index.js';
+import type { Sink } from '../spec/sink-v1.js';
 import { createArraySource } from '../testkit/array-source.js';
 import { backfillMigration, syncMigration } from './migrate-sync.js';
 import { shareChangeFeed } from './shared-change-feed.js';
@@ -18,18 +19,18 @@ function setup() {
   });
   const ledger = createMemoryLedger();
   const a = {
-    sink: createFailingSink({ id: 'memory://a' }),
+    sink: createMemorySink({ id: 'memory://a' }),
     embedder: createShadowEmbedder({ model: 'openai/text-embedding-ada-002' }),
   };
   const b = {
-    sink: createFailingSink({ id: 'memory://b' }),
+    sink: createMemorySink({ id: 'memory://b' }),
     embedder: createShadowEmbedder({ model: 'bedrock/amazon.titan-embed-text-v2:0' }),
   };
   const common = { source, ledger, textColumn: 'text', batchSize: 2 };
   return { source, ledger, a, b, common };
 }
 
-async function keysAndDimensions(sink: ReturnType<typeof createFailingSink>) {
+async function keysAndDimensions(sink: Sink) {
   const points = [...(await sinkContents(sink)).values()];
   return points.map((point) => `${point.key}:${point.content}:${point.vector?.length}`).sort();
 }

@@ -1,5 +1,7 @@
+import { resumeVersion } from '../engine/engine-resume.js';
 import { sleep } from '../engine/engine-retry.js';
-import { embed, resumeVersion, sync } from '../engine/engine-run.js';
+import { embed } from '../engine/engine-run.js';
+import { sync } from '../engine/engine-sync.js';
 import type { RunOptions, RunResult, SyncResult, SyncRunOptions } from '../engine/engine-types.js';
 import { DriftError } from '../errors/drift-error.js';
 import { ErrorCode } from '../errors/error-codes.js';

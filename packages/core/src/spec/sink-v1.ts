@@ -129,6 +129,7 @@ export interface SinkV1 {
    * store; callers move names first. Needs an open sink.
    */
   drop?(options?: SinkCallOptions): Promise<void>;
+  finalize?(options?: { signal?: AbortSignal; onProgress?: (p: unknown) => void }): Promise<void>;
   close(): Promise<void>;
 }
 

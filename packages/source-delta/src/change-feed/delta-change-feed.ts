@@ -1,3 +1,4 @@
+import { NoChangeFeedError } from '@drift-spark/core';
 import { deltaError } from '../delta-errors.js';
 import type { DeltaAction, MetadataAction, ProtocolAction } from '../log/delta-actions.js';
 import type { DeltaLog } from '../log/delta-log.js';
@@ -23,8 +24,7 @@ export interface ChangeFeedPlan {
 }
 
 function cdfOffError(version: number, fromVersion: number, toVersion: number): Error {
-  return deltaError(
-    'cdf-not-enabled',
+  return new NoChangeFeedError(
     `The Change Data Feed is not enabled at version ${version} of the table, so changes for versions ${fromVersion}..${toVersion} were not recorded. Read changes only from versions where delta.enableChangeDataFeed is true (after version ${version}), or take a snapshot instead.`,
   );
 }

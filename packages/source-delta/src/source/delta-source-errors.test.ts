@@ -91,7 +91,7 @@ describe('errors say what happened and what to do', () => {
 
   test('a table without the Change Data Feed', async () => {
     const error = await failure(readChanges(fixture('basic_partitioned'), { fromVersion: 0 }));
-    expect(error).toMatchObject({ reason: 'cdf-not-enabled' });
+    expect(error).toMatchObject({ name: 'NoChangeFeedError', reason: 'cdf-not-enabled' });
     expect(error.message).toContain('version 0');
     expect(
       await createDeltaSource({ path: fixture('basic_partitioned') }).describe(),
