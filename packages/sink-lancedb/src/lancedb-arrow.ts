@@ -1,5 +1,5 @@
 import {
-  InvalidInputError,
+  assertStorablePoint,
   type Point,
   type PointPayload,
   type StoredPoint,
@@ -32,10 +32,6 @@ export const PAYLOAD_COLUMNS = [
   'metadata',
 ] as const;
 const NULLABLE = new Set(['content', 'run_id', 'metadata']);
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (id: unknown): id is string =>
-  typeof id === 'string' && UUID_PATTERN.test(id);
 
 /** Schema metadata keys that say which model and size a Drift table holds. */
 export const MODEL_KEY = 'drift_model';
@@ -84,7 +80,7 @@ export function pointsToArrow(
   };
   for (let row = 0; row < length; row++) {
     const point = points[row] as Point;
-    checkPoint(point, dimensions);
+    assertStorablePoint(point, dimensions, 'the table');
     values.set(point.vector, row * dimensions);
     const payload = point.payload;
     columns.id[row] = point.id.toLowerCase();
@@ -95,12 +91,6 @@ export function pointsToArrow(
     columns.model[row] = payload.model;
     columns.run_id[row] = payload.run_id ?? null;
     columns.metadata[row] = payload.metadata == null ? null : JSON.stringify(payload.metadata);
-  }
-  for (let index = 0; index < values.length; index++) {
-    if (!Number.isFinite(values[index] as number)) {
-      const point = points[Math.floor(index / dimensions)] as Point;
-      throw new InvalidInputError(`Point ${point.id} has a non-finite value in its vector.`);
-    }
   }
   const now = BigInt(Date.now());
   const vectorType = schema.fields.find((field) => field.name === VECTOR_COLUMN)!.type;
@@ -121,19 +111,6 @@ export function pointsToArrow(
   ];
   const struct = makeData({ type: new Struct(schema.fields), length, nullCount: 0, children });
   return new Table([new RecordBatch(schema, struct)]);
-}
-
-function checkPoint(point: Point, dimensions: number): void {
-  if (!isUuid(point.id)) {
-    throw new InvalidInputError(
-      `Point id "${String(point.id).slice(0, 40)}" is not a UUID: derive point ids with pointId(source, key).`,
-    );
-  }
-  if (!point.vector || point.vector.length !== dimensions) {
-    throw new InvalidInputError(
-      `Point ${point.id} has a vector of ${point.vector?.length ?? 0} dimensions; the table holds ${dimensions}.`,
-    );
-  }
 }
 
 type Row = Record<string, unknown>;

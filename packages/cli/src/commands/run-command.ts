@@ -23,7 +23,7 @@ import { ExitCode, usageError } from '../errors/cli-error.js';
 import { describeError } from '../errors/describe-error.js';
 import { announceSinkOpen } from '../output/embedded-database-stage.js';
 import { formatDuration, formatInt, formatUsd, shellQuote } from '../output/format.js';
-import { type FinalizeCall, indexBuildNotes } from '../output/index-build-notes.js';
+import { indexBuildNotes } from '../output/index-build-notes.js';
 import { Output } from '../output/output.js';
 import { ProgressDisplay } from '../output/progress.js';
 import { defaultModel, resolveEmbedder } from '../resolve/resolve-embedder.js';
@@ -286,12 +286,10 @@ async function finalizeSink(
   output: Output,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const finalize = (sink as Sink & { finalize?: (options?: FinalizeCall) => Promise<void> })
-    .finalize;
-  if (typeof finalize !== 'function') return;
+  if (!sink.finalize) return;
   if (output.showProgress) output.note(output.errorColors.dim('building the search index…'));
   try {
-    await finalize.call(sink, {
+    await sink.finalize({
       signal,
       ...(output.json ? {} : { onProgress: indexBuildNotes(output, output.progressIntervalMs) }),
     });
