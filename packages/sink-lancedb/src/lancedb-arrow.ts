@@ -1,8 +1,8 @@
 import {
   assertStorablePoint,
   type Point,
-  type PointPayload,
   type StoredPoint,
+  toPointPayload,
 } from '@drift-spark/core';
 import {
   Field,
@@ -115,21 +115,6 @@ export function pointsToArrow(
 
 type Row = Record<string, unknown>;
 
-/** The payload of a row read back, under the contract's names. */
-export function rowPayload(row: Row): PointPayload {
-  const metadata = row.metadata;
-  return {
-    key: String(row.key ?? ''),
-    source: String(row.source ?? ''),
-    content: typeof row.content === 'string' ? row.content : null,
-    content_hash: String(row.content_hash ?? ''),
-    model: String(row.model ?? ''),
-    run_id: typeof row.run_id === 'string' ? row.run_id : '',
-    metadata:
-      typeof metadata === 'string' ? (JSON.parse(metadata) as PointPayload['metadata']) : null,
-  };
-}
-
 /** The points of an Arrow table read back (the vector column only when it was selected). */
 export function arrowToPoints(table: Table | RecordBatch): StoredPoint[] {
   const ids = table.getChild('id');
@@ -139,7 +124,7 @@ export function arrowToPoints(table: Table | RecordBatch): StoredPoint[] {
   for (let row = 0; row < table.numRows; row++) {
     const values: Row = {};
     for (const [name, column] of columns) values[name] = column?.get(row) ?? null;
-    const point: StoredPoint = { id: String(ids?.get(row)), payload: rowPayload(values) };
+    const point: StoredPoint = { id: String(ids?.get(row)), payload: toPointPayload(values) };
     if (vectors) {
       const value = vectors.get(row) as { toArray(): Float32Array } | null;
       if (value) point.vector = Float32Array.from(value.toArray());

@@ -4,8 +4,9 @@ import {
   type SearchHit,
   type SinkV1,
   type StoredPoint,
+  toPointPayload,
 } from '@drift-spark/core';
-import { arrowToPoints, PAYLOAD_COLUMNS, rowPayload, VECTOR_COLUMN } from './lancedb-arrow.js';
+import { arrowToPoints, PAYLOAD_COLUMNS, VECTOR_COLUMN } from './lancedb-arrow.js';
 import { ID_CHUNK, idPredicate, type LancedbContext } from './lancedb-context.js';
 
 /** Search breadth on an IVF-PQ index: partitions probed, and candidates re-ranked exactly. */
@@ -74,7 +75,7 @@ export function lancedbReader(
           (row): SearchHit => ({
             id: String(row.id),
             score: 1 - Number(row._distance),
-            payload: rowPayload(row),
+            payload: toPointPayload(row),
           }),
         );
       } catch (error) {

@@ -1,9 +1,14 @@
-import { assertSearchArgs, isPointId, type SearchHit, type SinkV1 } from '@drift-spark/core';
+import {
+  assertSearchArgs,
+  isPointId,
+  type SearchHit,
+  type SinkV1,
+  toPointPayload,
+} from '@drift-spark/core';
 import type { PgvectorContext } from './pgvector-context.js';
 import {
   type Row,
   SELECT_PAYLOAD,
-  toPayload,
   toStoredPoint,
   uuidArray,
   vectorLiteral,
@@ -76,7 +81,7 @@ export function pgvectorReader(
           (row): SearchHit => ({
             id: row.id,
             score: 1 - Number(row.distance),
-            payload: toPayload(row),
+            payload: toPointPayload(row),
           }),
         );
       } catch (error) {

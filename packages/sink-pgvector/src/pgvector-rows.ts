@@ -1,4 +1,4 @@
-import { InvalidInputError, type PointPayload, type StoredPoint } from '@drift-spark/core';
+import { InvalidInputError, type StoredPoint, toPointPayload } from '@drift-spark/core';
 
 /** The payload columns as `retrieve`, `scan` and `search` select them. */
 export const SELECT_PAYLOAD =
@@ -18,23 +18,8 @@ export interface Row {
   distance?: number | string;
 }
 
-export function toPayload(row: Row): PointPayload {
-  return {
-    key: row.key,
-    source: row.source,
-    content: row.content,
-    content_hash: row.content_hash,
-    model: row.model,
-    run_id: row.run_id ?? '',
-    metadata:
-      typeof row.metadata === 'string'
-        ? (JSON.parse(row.metadata) as Record<string, unknown>)
-        : row.metadata,
-  };
-}
-
 export function toStoredPoint(row: Row, withVectors: boolean): StoredPoint {
-  const point: StoredPoint = { id: row.id, payload: toPayload(row) };
+  const point: StoredPoint = { id: row.id, payload: toPointPayload(row) };
   if (withVectors && row.embedding !== undefined) point.vector = parseVector(row.embedding);
   return point;
 }

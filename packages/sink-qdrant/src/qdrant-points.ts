@@ -1,8 +1,8 @@
 import {
   assertStorablePoint,
   type Point,
-  type PointPayload,
   type StoredPoint,
+  toPointPayload,
 } from '@drift-spark/core';
 import type { QdrantPointRecord } from './qdrant-client-subset.js';
 
@@ -25,24 +25,8 @@ export function toQdrantPoint(point: Point, dimensions: number, storeContent: bo
   };
 }
 
-export function toPayload(payload: Record<string, unknown> | null | undefined): PointPayload {
-  const value = payload ?? {};
-  return {
-    key: String(value.key ?? ''),
-    source: String(value.source ?? ''),
-    content: typeof value.content === 'string' ? value.content : null,
-    content_hash: String(value.content_hash ?? ''),
-    model: String(value.model ?? ''),
-    run_id: typeof value.run_id === 'string' ? value.run_id : '',
-    metadata:
-      value.metadata && typeof value.metadata === 'object'
-        ? (value.metadata as Record<string, unknown>)
-        : null,
-  };
-}
-
 export function toStoredPoint(record: QdrantPointRecord, withVectors: boolean): StoredPoint {
-  const point: StoredPoint = { id: String(record.id), payload: toPayload(record.payload) };
+  const point: StoredPoint = { id: String(record.id), payload: toPointPayload(record.payload) };
   if (withVectors && Array.isArray(record.vector))
     point.vector = Float32Array.from(record.vector as number[]);
   return point;

@@ -1,7 +1,13 @@
-import { assertSearchArgs, isPointId, type SearchHit, type SinkV1 } from '@drift-spark/core';
+import {
+  assertSearchArgs,
+  isPointId,
+  type SearchHit,
+  type SinkV1,
+  toPointPayload,
+} from '@drift-spark/core';
 import type { QdrantPointRecord } from './qdrant-client-subset.js';
 import type { QdrantContext } from './qdrant-context.js';
-import { toPayload, toStoredPoint } from './qdrant-points.js';
+import { toStoredPoint } from './qdrant-points.js';
 
 /** The read side of the Qdrant sink: `retrieve`, `scan` (scroll pages), `search`, `count`. */
 export function qdrantReader(
@@ -65,7 +71,7 @@ export function qdrantReader(
           (point): SearchHit => ({
             id: String(point.id),
             score: point.score,
-            payload: toPayload(point.payload),
+            payload: toPointPayload(point.payload),
           }),
         );
       } catch (error) {
