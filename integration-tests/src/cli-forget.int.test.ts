@@ -1,24 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pointId } from '@drift-spark/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  parseJson,
-  pythonPath,
-  runDrift,
-  sha256,
-  type TicketRow,
-} from './cli-harness.js';
-import { pgvectorSink, qdrantSink, type SinkUnderTest } from './cli-sink-access.js';
+import { describe, expect, it } from 'vitest';
+import { childEnv, parseJson, runDrift, sha256, type TicketRow } from './cli-harness.js';
+import { sinksOfEveryKind } from './cli-sink-access.js';
+import { useCliWork } from './cli-work.js';
 
 const model = 'openai/text-embedding-3-small';
 const dimensions = 1536;
-const databaseUrl = process.env.DATABASE_URL;
-const qdrantUrl = process.env.QDRANT_URL;
 
 /** The ledger file and its write-ahead log, as bytes read by anyone with the file. */
 function ledgerBytes(path: string): string {
@@ -30,25 +19,14 @@ function ledgerBytes(path: string): string {
 
 /** Issue 13, "drift forget": erasure across every sink, with receipts, through the built binary. */
 describe('drift forget erases rows from every sink the ledger knows, through the built binary', () => {
-  let work: string;
-  let writer: DeltaWriter;
+  const setup = useCliWork('drift-cli-forget-', {
+    needs: ['DATABASE_URL', 'QDRANT_URL'],
+    writer: true,
+  });
   const token = Math.random().toString(36).slice(2, 8);
 
-  beforeAll(() => {
-    assertBuilt();
-    if (!databaseUrl || !qdrantUrl)
-      throw new Error(
-        'DATABASE_URL and QDRANT_URL must be set: run under DRIFT_SERVICES="postgres qdrant" bash scripts/with-services.sh.',
-      );
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-forget-'));
-    writer = new DeltaWriter(pythonPath());
-  });
-  afterAll(() => {
-    writer?.close();
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
-  });
-
   it('forget of 10 keys: no sink returns them, the ledger file holds none of their texts or hashes, the receipt names every sink; embed skips them', async () => {
+    const { work, writer } = setup;
     const table = join(work, 'people');
     const ledger = join(work, 'ledger.db');
     const env = childEnv(work);
@@ -59,16 +37,13 @@ describe('drift forget erases rows from every sink the ledger knows, through the
       n: i,
     }));
     await writer.request({ op: 'create', path: table, rows });
-    const sinks: SinkUnderTest[] = [
-      pgvectorSink('pglite', `pglite://${join(work, 'pglite')}?table=people`, model, dimensions),
-      pgvectorSink(
-        'postgres',
-        `${databaseUrl!.replace(/\?.*$/, '')}?table=drift_forget_${token}`,
-        model,
-        dimensions,
-      ),
-      qdrantSink(qdrantUrl!, `drift_forget_${token}`),
-    ];
+    const sinks = sinksOfEveryKind(
+      join(work, 'pglite'),
+      'people',
+      `drift_forget_${token}`,
+      model,
+      dimensions,
+    );
     const drift = async (args: string[], expectCode = 0) => {
       const run = await runDrift([...args, '--ledger', ledger, '--json'], { cwd: work, env });
       expect(run.code, run.stderr).toBe(expectCode);

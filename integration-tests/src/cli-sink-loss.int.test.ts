@@ -1,23 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  parseJson,
-  pythonPath,
-  runDrift,
-  type TicketRow,
-} from './cli-harness.js';
-import { pgvectorSink, qdrantSink, type SinkUnderTest } from './cli-sink-access.js';
+import { describe, expect, it } from 'vitest';
+import { childEnv, parseJson, runDrift, type TicketRow } from './cli-harness.js';
+import { sinksOfEveryKind } from './cli-sink-access.js';
 import { expectedPoints, ledgerPointCount } from './cli-state.js';
+import { useCliWork } from './cli-work.js';
 
 const model = 'openai/text-embedding-3-small';
 const dimensions = 1536;
-const databaseUrl = process.env.DATABASE_URL;
-const qdrantUrl = process.env.QDRANT_URL;
 
 /**
  * Issue 10, item 1: a sink that lost its points (a dropped table, a deleted collection, a
@@ -25,38 +14,19 @@ const qdrantUrl = process.env.QDRANT_URL;
  * which used to answer "unchanged" on the ledger's word and leave it empty.
  */
 describe('a sink that lost its points is repaired by the next run, through the built drift binary', () => {
-  let work: string;
-  let writer: DeltaWriter;
+  const setup = useCliWork('drift-cli-loss-', {
+    needs: ['DATABASE_URL', 'QDRANT_URL'],
+    writer: true,
+  });
   const token = Math.random().toString(36).slice(2, 8);
 
-  beforeAll(() => {
-    assertBuilt();
-    if (!databaseUrl || !qdrantUrl)
-      throw new Error(
-        'DATABASE_URL and QDRANT_URL must be set: run under DRIFT_SERVICES="postgres qdrant" bash scripts/with-services.sh.',
-      );
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-loss-'));
-    writer = new DeltaWriter(pythonPath());
-  });
-  afterAll(() => {
-    writer?.close();
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
-  });
-
-  const sinks = (): SinkUnderTest[] => [
-    pgvectorSink('pglite', `pglite://${join(work, 'pglite')}?table=tickets`, model, dimensions),
-    pgvectorSink(
-      'postgres',
-      `${databaseUrl!.replace(/\?.*$/, '')}?table=drift_loss_${token}`,
-      model,
-      dimensions,
-    ),
-    qdrantSink(qdrantUrl!, `drift_loss_${token}`),
-  ];
+  const sinks = (work: string) =>
+    sinksOfEveryKind(join(work, 'pglite'), 'tickets', `drift_loss_${token}`, model, dimensions);
 
   for (const index of [0, 1, 2]) {
     it(`sink ${['pglite', 'postgres', 'qdrant'][index]}: dropped, then partly deleted; watch and embed write back what it lost`, async () => {
-      const sink = sinks()[index]!;
+      const { work, writer } = setup;
+      const sink = sinks(work)[index]!;
       const table = join(work, `table-${sink.name}`);
       const ledger = join(work, `ledger-${sink.name}.db`);
       const env = childEnv(work);

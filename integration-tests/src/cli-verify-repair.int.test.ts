@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pointId } from '@drift-spark/core';
 import { createSqliteLedger } from '@drift-spark/ledger';
@@ -12,17 +10,10 @@ import {
 } from '@drift-spark/provider-test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Planter, pgvectorPlanter, qdrantPlanter } from './cli-drift-plant.js';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  parseJson,
-  pythonPath,
-  runDrift,
-  type TicketRow,
-} from './cli-harness.js';
+import { childEnv, parseJson, runDrift, type TicketRow } from './cli-harness.js';
 import { pgvectorSink, qdrantSink, type SinkUnderTest } from './cli-sink-access.js';
 import { expectedPoints, ledgerPointCount } from './cli-state.js';
+import { useCliWork } from './cli-work.js';
 
 const model = 'openai/text-embedding-3-small';
 const dimensions = 1536;
@@ -31,29 +22,23 @@ const qdrantUrl = process.env.QDRANT_URL;
 
 /** Issue 13, "drift verify and drift repair": each planted kind of drift found and repaired. */
 describe('drift verify finds planted drift and drift repair brings it to zero, through the built binary', () => {
-  let work: string;
-  let writer: DeltaWriter;
+  const setup = useCliWork('drift-cli-verify-', {
+    needs: ['DATABASE_URL', 'QDRANT_URL'],
+    writer: true,
+  });
   let server: TestServer;
   const token = Math.random().toString(36).slice(2, 8);
 
   beforeAll(async () => {
-    assertBuilt();
-    if (!databaseUrl || !qdrantUrl)
-      throw new Error(
-        'DATABASE_URL and QDRANT_URL must be set: run under DRIFT_SERVICES="postgres qdrant" bash scripts/with-services.sh.',
-      );
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-verify-'));
-    writer = new DeltaWriter(pythonPath());
     server = await startTestServer();
     server.setRoute(openAIEmbeddingsRoute, openAIEmbeddingsHandler());
   });
   afterAll(async () => {
-    writer?.close();
     await server?.close();
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
   });
 
   const cases = (): { sink: SinkUnderTest; planter: Planter }[] => {
+    const { work } = setup;
     const pglite = `pglite://${join(work, 'pglite')}?table=tickets`;
     const postgres = `${databaseUrl!.replace(/\?.*$/, '')}?table=drift_verify_${token}`;
     return [
@@ -75,6 +60,7 @@ describe('drift verify finds planted drift and drift repair brings it to zero, t
   for (const index of [0, 1, 2]) {
     it(`sink ${['pglite', 'postgres', 'qdrant'][index]}: a deleted point, an orphan, an altered hash, a lost ledger row`, async () => {
       const { sink, planter } = cases()[index]!;
+      const { work, writer } = setup;
       const table = join(work, `table-${sink.name}`);
       const ledger = join(work, `ledger-${sink.name}.db`);
       const env = childEnv(work, {
