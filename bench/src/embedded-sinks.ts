@@ -29,9 +29,8 @@ const queries = Number(process.env.QUERIES ?? 20);
 const url = process.env.DATABASE_URL;
 const out = fileURLToPath(new URL(`../out/embedded-${total}/`, import.meta.url));
 type Store = 'lancedb' | 'pglite' | 'postgres';
-type Finalizing = Sink & { finalize?: () => Promise<void> };
 
-function makeSink(store: Store, folder: string, index: 'auto' | 'never'): Finalizing {
+function makeSink(store: Store, folder: string, index: 'auto' | 'never'): Sink {
   if (store === 'lancedb') return createLancedbSink({ path: folder, table: 'bench', index });
   if (store === 'pglite') return createPgliteSink({ dataDir: folder, table: 'bench', index });
   return createPgvectorSink({ connectionString: url!, table: 'bench_sink', index });

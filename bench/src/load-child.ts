@@ -14,10 +14,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createShadowEmbedder, type Point } from '@drift-spark/core';
-import { createPgvectorSink, encodeBinaryCopy } from '@drift-spark/sink-pgvector';
+import { createPgvectorSink } from '@drift-spark/sink-pgvector';
 import { createDeltaSource } from '@drift-spark/source-delta';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
+// The sink's own encoder, by path: it is not part of the package's public surface.
+import { encodeBinaryCopy } from '../../packages/sink-pgvector/src/pgvector-binary-copy.js';
 
 const [mode, deltaTable, databaseUrl, table] = process.argv.slice(2) as [
   'raw' | 'sink',

@@ -21,11 +21,13 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Point, Sink } from '@drift-spark/core';
-import { createPgliteSink, createPgvectorSink, encodeBinaryCopy } from '@drift-spark/sink-pgvector';
+import { createPgliteSink, createPgvectorSink } from '@drift-spark/sink-pgvector';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
+// The sink's own encoder, by path: it is not part of the package's public surface.
+import { encodeBinaryCopy } from '../../packages/sink-pgvector/src/pgvector-binary-copy.js';
 
 const dimensions = 1536;
 const batchSize = 1000;

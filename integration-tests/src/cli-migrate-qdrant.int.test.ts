@@ -1,19 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  parseJson,
-  pythonPath,
-  runDrift,
-  seededRandom,
-} from './cli-harness.js';
+import { describe, expect, it } from 'vitest';
+import { childEnv, parseJson, runDrift, seededRandom } from './cli-harness.js';
 import { readQdrantCollection } from './cli-qdrant.js';
 import { RandomTable } from './cli-random-table.js';
 import { expectedPoints } from './cli-state.js';
+import { useCliWork } from './cli-work.js';
 
 const modelA = 'openai/text-embedding-ada-002';
 const modelB = 'bedrock/amazon.titan-embed-text-v2:0';
@@ -38,23 +29,10 @@ async function throughAlias(url: string, alias: string) {
 }
 
 describe('drift migrate on Qdrant: the collection alias follows cutover and rollback', () => {
-  let work: string;
-  let writer: DeltaWriter;
-  beforeAll(() => {
-    assertBuilt();
-    if (!process.env.QDRANT_URL)
-      throw new Error(
-        'This test needs a Qdrant server (or the stand-in): run it through scripts/with-services.sh with DRIFT_SERVICES=qdrant.',
-      );
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-migrate-qdrant-'));
-    writer = new DeltaWriter(pythonPath());
-  });
-  afterAll(() => {
-    writer?.close();
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
-  });
+  const setup = useCliWork('drift-cli-migrate-qdrant-', { needs: ['QDRANT_URL'], writer: true });
 
   it('migrates, keeps both collections equal to the table, moves the alias and drops the old collection', async () => {
+    const { work, writer } = setup;
     const seed = Number(process.env.DRIFT_TEST_SEED ?? Math.floor(Math.random() * 1e9));
     console.info(`cli-migrate-qdrant seed ${seed} (replay with DRIFT_TEST_SEED=${seed})`);
     const url = process.env.QDRANT_URL!.replace(/\/+$/, '');
@@ -67,15 +45,10 @@ describe('drift migrate on Qdrant: the collection alias follows cutover and roll
     const table = new RandomTable(seededRandom(seed), writer);
     await table.create(tablePath, 300);
     const common = ['--table', tablePath, '--text-col', 'body', '--shadow-mode'];
-    const embedded = await drift([
-      'embed',
-      ...common,
-      '--model',
-      modelA,
-      '--sink',
-      `${base}/${collectionA}`,
-      '--json',
-    ]);
+    /** `embed` or `watch` of the table into collection A, with model A. */
+    const intoA = (command: string) =>
+      drift([command, ...common, '--model', modelA, '--sink', `${base}/${collectionA}`, '--json']);
+    const embedded = await intoA('embed');
     expect(embedded.code, embedded.stderr).toBe(0);
     const sourceId = parseJson(embedded).source as string;
     const started = await drift([
@@ -96,15 +69,7 @@ describe('drift migrate on Qdrant: the collection alias follows cutover and roll
     expect(await throughAlias(url, alias)).toMatchObject({ model: modelA });
 
     await table.bulkMerge(20, 15, 10);
-    const watched = await drift([
-      'watch',
-      ...common,
-      '--model',
-      modelA,
-      '--sink',
-      `${base}/${collectionA}`,
-      '--json',
-    ]);
+    const watched = await intoA('watch');
     expect(watched.code, watched.stderr).toBe(0);
     const truth = [...expectedPoints(sourceId, table.rows.values())].map(
       ([id, point]) => [id, { key: point.key, contentHash: point.contentHash }] as const,

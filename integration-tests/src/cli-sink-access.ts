@@ -126,3 +126,22 @@ export function qdrantSink(baseUrl: string, collection: string): SinkUnderTest {
       })),
   };
 }
+
+/**
+ * The three sinks a test checks alike: PGlite in `folder` (table `pgliteTable`), and a
+ * PostgreSQL table and a Qdrant collection both named `name` (DATABASE_URL, QDRANT_URL).
+ */
+export function sinksOfEveryKind(
+  folder: string,
+  pgliteTable: string,
+  name: string,
+  model: string,
+  dimensions: number,
+): SinkUnderTest[] {
+  const databaseUrl = process.env.DATABASE_URL!.replace(/\?.*$/, '');
+  return [
+    pgvectorSink('pglite', `pglite://${folder}?table=${pgliteTable}`, model, dimensions),
+    pgvectorSink('postgres', `${databaseUrl}?table=${name}`, model, dimensions),
+    qdrantSink(process.env.QDRANT_URL!, name),
+  ];
+}

@@ -1,16 +1,9 @@
-import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  type DriftRun,
-  parseJson,
-  repoRoot,
-  runDrift,
-} from './cli-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { childEnv, type DriftRun, parseJson, repoRoot, runDrift } from './cli-harness.js';
 import { readSink } from './cli-state.js';
+import { useCliWork } from './cli-work.js';
 
 const tickets = `${repoRoot}examples/tickets`;
 const model = 'openai/text-embedding-3-small';
@@ -19,6 +12,7 @@ const dimensions = 1536;
 // The ledger keys dedup and checkpoints on the sink id, so a URI that names other storage
 // must give another id, and a store that starts empty in every process none to trust.
 describe('which sink a URI names, through the built drift binary', () => {
+  const setup = useCliWork('drift-cli-identity-', { needs: ['DATABASE_URL'] });
   let work: string;
   let env: NodeJS.ProcessEnv;
   let ledger: string;
@@ -26,10 +20,11 @@ describe('which sink a URI names, through the built drift binary', () => {
   let points = 0;
   const written = (result: Record<string, unknown>) =>
     Number(result.rowsEmbedded) + Number(result.rowsReused);
-  const embed = (sink: string, ...more: string[]) =>
+  /** `embed` or `watch` of the example table into `sink`. */
+  const drift = (command: string, sink: string, ...more: string[]) =>
     runDrift(
       [
-        'embed',
+        command,
         '--table',
         tickets,
         '--text-col',
@@ -44,26 +39,19 @@ describe('which sink a URI names, through the built drift binary', () => {
       ],
       { cwd: work, env },
     );
+  const embed = (sink: string, ...more: string[]) => drift('embed', sink, ...more);
   const succeeded = (run: DriftRun) => {
     expect(run.code, run.stderr).toBe(0);
     return parseJson(run);
   };
 
   beforeAll(async () => {
-    assertBuilt();
-    if (!process.env.DATABASE_URL)
-      throw new Error(
-        'DATABASE_URL is not set: run under scripts/with-services.sh (DRIFT_SERVICES=postgres).',
-      );
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-identity-'));
+    work = setup.work;
     env = childEnv(work);
     ledger = join(work, 'ledger.db');
     // How many points the example table makes: what a fresh sink must receive.
     points = written(succeeded(await embed('pglite://memory?table=count')));
     expect(points).toBeGreaterThan(10);
-  });
-  afterAll(() => {
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
   });
 
   async function expectTwoSchemas(base: string): Promise<void> {
@@ -97,24 +85,7 @@ describe('which sink a URI names, through the built drift binary', () => {
       expect([written(result), result.rowsDeduped]).toEqual([points, 0]);
     }
     // A watch resumes after the last embed of a persistent sink; this one has nothing to resume.
-    const watched = succeeded(
-      await runDrift(
-        [
-          'watch',
-          '--table',
-          tickets,
-          '--text-col',
-          'body',
-          '--shadow-mode',
-          '--sink',
-          sink,
-          '--ledger',
-          ledger,
-          '--json',
-        ],
-        { cwd: work, env },
-      ),
-    );
+    const watched = succeeded(await drift('watch', sink));
     expect([written(watched), watched.rowsDeduped]).toEqual([points, 0]);
   });
 

@@ -1,8 +1,8 @@
 import {
-  InvalidInputError,
+  assertStorablePoint,
   type Point,
-  type PointPayload,
   type StoredPoint,
+  toPointPayload,
 } from '@drift-spark/core';
 import {
   Field,
@@ -32,10 +32,6 @@ export const PAYLOAD_COLUMNS = [
   'metadata',
 ] as const;
 const NULLABLE = new Set(['content', 'run_id', 'metadata']);
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (id: unknown): id is string =>
-  typeof id === 'string' && UUID_PATTERN.test(id);
 
 /** Schema metadata keys that say which model and size a Drift table holds. */
 export const MODEL_KEY = 'drift_model';
@@ -84,7 +80,7 @@ export function pointsToArrow(
   };
   for (let row = 0; row < length; row++) {
     const point = points[row] as Point;
-    checkPoint(point, dimensions);
+    assertStorablePoint(point, dimensions, 'the table');
     values.set(point.vector, row * dimensions);
     const payload = point.payload;
     columns.id[row] = point.id.toLowerCase();
@@ -95,12 +91,6 @@ export function pointsToArrow(
     columns.model[row] = payload.model;
     columns.run_id[row] = payload.run_id ?? null;
     columns.metadata[row] = payload.metadata == null ? null : JSON.stringify(payload.metadata);
-  }
-  for (let index = 0; index < values.length; index++) {
-    if (!Number.isFinite(values[index] as number)) {
-      const point = points[Math.floor(index / dimensions)] as Point;
-      throw new InvalidInputError(`Point ${point.id} has a non-finite value in its vector.`);
-    }
   }
   const now = BigInt(Date.now());
   const vectorType = schema.fields.find((field) => field.name === VECTOR_COLUMN)!.type;
@@ -123,35 +113,7 @@ export function pointsToArrow(
   return new Table([new RecordBatch(schema, struct)]);
 }
 
-function checkPoint(point: Point, dimensions: number): void {
-  if (!isUuid(point.id)) {
-    throw new InvalidInputError(
-      `Point id "${String(point.id).slice(0, 40)}" is not a UUID: derive point ids with pointId(source, key).`,
-    );
-  }
-  if (!point.vector || point.vector.length !== dimensions) {
-    throw new InvalidInputError(
-      `Point ${point.id} has a vector of ${point.vector?.length ?? 0} dimensions; the table holds ${dimensions}.`,
-    );
-  }
-}
-
 type Row = Record<string, unknown>;
-
-/** The payload of a row read back, under the contract's names. */
-export function rowPayload(row: Row): PointPayload {
-  const metadata = row.metadata;
-  return {
-    key: String(row.key ?? ''),
-    source: String(row.source ?? ''),
-    content: typeof row.content === 'string' ? row.content : null,
-    content_hash: String(row.content_hash ?? ''),
-    model: String(row.model ?? ''),
-    run_id: typeof row.run_id === 'string' ? row.run_id : '',
-    metadata:
-      typeof metadata === 'string' ? (JSON.parse(metadata) as PointPayload['metadata']) : null,
-  };
-}
 
 /** The points of an Arrow table read back (the vector column only when it was selected). */
 export function arrowToPoints(table: Table | RecordBatch): StoredPoint[] {
@@ -162,7 +124,7 @@ export function arrowToPoints(table: Table | RecordBatch): StoredPoint[] {
   for (let row = 0; row < table.numRows; row++) {
     const values: Row = {};
     for (const [name, column] of columns) values[name] = column?.get(row) ?? null;
-    const point: StoredPoint = { id: String(ids?.get(row)), payload: rowPayload(values) };
+    const point: StoredPoint = { id: String(ids?.get(row)), payload: toPointPayload(values) };
     if (vectors) {
       const value = vectors.get(row) as { toArray(): Float32Array } | null;
       if (value) point.vector = Float32Array.from(value.toArray());

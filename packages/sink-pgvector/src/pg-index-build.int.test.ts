@@ -1,11 +1,8 @@
+import type { SinkBuildProgress } from '@drift-spark/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgDriver } from './pg-driver.js';
-import {
-  buildHnswIndex,
-  buildMemoryBytes,
-  type IndexBuildProgress,
-} from './pgvector-index-build.js';
+import { buildHnswIndex, buildMemoryBytes } from './pgvector-index-build.js';
 
 // A real PostgreSQL with pgvector: scripts/services/postgres.sh starts one and exports DATABASE_URL.
 const databaseUrl = process.env.DATABASE_URL;
@@ -39,7 +36,7 @@ afterAll(async () => {
 describe('HNSW index build on PostgreSQL', () => {
   it('builds the index, telling where it is while it runs, with settings local to the build', async () => {
     const driver = await createPgDriver({ connectionString: databaseUrl });
-    const progress: IndexBuildProgress[] = [];
+    const progress: SinkBuildProgress[] = [];
     try {
       await buildHnswIndex(driver, {
         table: 'index_build_progress',

@@ -2,7 +2,8 @@ import { DriftError } from '@drift-spark/core';
 import { conformancePoint, testSink, unitVector } from '@drift-spark/core/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgvectorSink, createPgvectorSinkFromUri, quoteIdentifier } from './index.js';
+import { createPgvectorSink, createPgvectorSinkFromUri } from './index.js';
+import { quoteIdentifier } from './pgvector-identifiers.js';
 
 // A real PostgreSQL with pgvector: scripts/services/postgres.sh starts one and exports DATABASE_URL.
 const databaseUrl = process.env.DATABASE_URL;

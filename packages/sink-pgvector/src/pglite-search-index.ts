@@ -1,14 +1,5 @@
-import type { SinkCallOptions } from '@drift-spark/core';
+import type { SinkSearchIndex } from '@drift-spark/core';
 import type { PgvectorSink } from './pgvector-sink.js';
-
-/** What `drift status` shows about how a sink searches: its ANN index, or none (exact scan). */
-export interface SearchIndexInfo {
-  index: string | null;
-  /** Rows from which the sink builds one (absent when it never does by itself). */
-  buildsAt?: number;
-  /** What to do to get one. */
-  hint?: string;
-}
 
 /**
  * PGlite builds its HNSW index only when the URI says `index=hnsw` (inside WASM the build
@@ -18,9 +9,9 @@ export interface SearchIndexInfo {
 export function withPgliteSearchIndex(
   sink: PgvectorSink,
   index: 'auto' | 'never' | undefined,
-): PgvectorSink & { searchIndex(options?: SinkCallOptions): Promise<SearchIndexInfo> } {
+): PgvectorSink & Required<Pick<PgvectorSink, 'searchIndex'>> {
   return Object.assign(sink, {
-    async searchIndex(): Promise<SearchIndexInfo> {
+    async searchIndex(): Promise<SinkSearchIndex> {
       if (index !== 'never') return { index: 'HNSW' };
       return {
         index: null,

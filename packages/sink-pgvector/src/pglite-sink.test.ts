@@ -3,7 +3,8 @@ import { conformancePoint, testSink, unitVector } from '@drift-spark/core/testki
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPgliteSink, createPgvectorSinkFromUri, quoteIdentifier } from './index.js';
+import { createPgliteSink, createPgvectorSinkFromUri } from './index.js';
+import { quoteIdentifier } from './pgvector-identifiers.js';
 
 // One in-memory PGlite for this file: starting one costs seconds, and the conformance
 // suite opens a second sink on the same table to check that it sees the first one's rows.

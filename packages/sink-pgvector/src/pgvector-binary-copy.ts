@@ -1,14 +1,9 @@
 import { endianness } from 'node:os';
-import { InvalidInputError, type Point } from '@drift-spark/core';
+import { assertStorablePoint, InvalidInputError, type Point } from '@drift-spark/core';
 
 /** Microseconds between the Unix epoch and PostgreSQL's epoch (2000-01-01). */
 const POSTGRES_EPOCH_MICROS = 946_684_800_000_000n;
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return typeof value === 'string' && UUID_PATTERN.test(value);
-}
 
 export interface BinaryCopyOptions {
   dimensions: number;
@@ -131,24 +126,7 @@ function writeText(buffer: Buffer, offset: number, value: Buffer): number {
 }
 
 function validatePoint(point: Point, dimensions: number): void {
-  if (!isUuid(point.id)) {
-    throw new InvalidInputError(
-      `Point id "${String(point.id).slice(0, 40)}" is not a UUID: derive point ids with pointId(source, key).`,
-    );
-  }
-  const vector = point.vector;
-  if (!vector || vector.length !== dimensions) {
-    throw new InvalidInputError(
-      `Point ${point.id} has a vector of ${vector?.length ?? 0} dimensions; this table holds ${dimensions}: embed with the model the table was created for.`,
-    );
-  }
-  for (let index = 0; index < dimensions; index++) {
-    if (!Number.isFinite(vector[index])) {
-      throw new InvalidInputError(
-        `Point ${point.id} has a non-finite value at dimension ${index}; pgvector stores only finite numbers.`,
-      );
-    }
-  }
+  assertStorablePoint(point, dimensions, 'this table');
   const payload = point.payload;
   for (const name of ['key', 'source', 'content_hash', 'model'] as const) {
     if (typeof payload?.[name] !== 'string')

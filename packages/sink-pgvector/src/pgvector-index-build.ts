@@ -1,13 +1,5 @@
+import type { SinkBuildProgress } from '@drift-spark/core';
 import type { SqlDriver, SqlExecutor } from './pgvector-driver.js';
-
-/** Where a running HNSW build is, from `pg_stat_progress_create_index`. */
-export interface IndexBuildProgress {
-  /** PostgreSQL's phase, e.g. "building index: loading tuples". */
-  phase: string;
-  /** Rows put in the graph so far, and of how many (a parallel build: heap blocks scanned; 0 while unknown). */
-  done: number;
-  total: number;
-}
 
 export interface HnswBuildOptions {
   /** The table and the index name, both quoted. */
@@ -18,8 +10,12 @@ export interface HnswBuildOptions {
   memory?: string;
   /** Parallel workers; default what the server allows (`max_parallel_maintenance_workers`). */
   workers?: number;
-  /** Called every `progressEveryMs` (default 2 s) while the build runs, when the driver has a second connection. */
-  onProgress?: (progress: IndexBuildProgress) => void;
+  /**
+   * Called every `progressEveryMs` (default 2 s) while the build runs, when the driver has
+   * a second connection: PostgreSQL's phase, and rows put in the graph of how many (a
+   * parallel build: heap blocks scanned; 0 while unknown).
+   */
+  onProgress?: (progress: SinkBuildProgress) => void;
   progressEveryMs?: number;
 }
 

@@ -5,7 +5,7 @@ import type { CliIo } from '../cli-io.js';
 import { coreFunction } from '../core-api.js';
 import { ExitCode, usageError } from '../errors/cli-error.js';
 import { announceSinkOpen } from '../output/embedded-database-stage.js';
-import { type FinalizeCall, indexBuildNotes } from '../output/index-build-notes.js';
+import { indexBuildNotes } from '../output/index-build-notes.js';
 import { Output } from '../output/output.js';
 import { ProgressDisplay } from '../output/progress.js';
 import { defaultModel } from '../resolve/resolve-embedder.js';
@@ -206,12 +206,10 @@ async function finalizeSink(
   output: Output,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const finalize = (sink as Sink & { finalize?: (options?: FinalizeCall) => Promise<void> })
-    .finalize;
-  if (typeof finalize !== 'function') return;
+  if (!sink.finalize) return;
   if (output.showProgress) output.note(output.errorColors.dim('building the search index…'));
   try {
-    await finalize.call(sink, {
+    await sink.finalize({
       signal,
       ...(output.json ? {} : { onProgress: indexBuildNotes(output, output.progressIntervalMs) }),
     });

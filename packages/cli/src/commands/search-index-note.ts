@@ -1,11 +1,5 @@
 import type { Sink } from '@drift-spark/core';
 
-interface SearchIndexInfo {
-  index: string | null;
-  buildsAt?: number;
-  hint?: string;
-}
-
 export interface SearchIndexNote {
   /** The ANN index searches use, or null: every search scans every point. */
   index: string | null;
@@ -28,9 +22,8 @@ export async function searchIndexNote(
   points: number | undefined,
   signal?: AbortSignal,
 ): Promise<SearchIndexNote | undefined> {
-  const describe = (sink as Sink & { searchIndex?: () => Promise<SearchIndexInfo> }).searchIndex;
-  if (typeof describe !== 'function' || !dimensions) return undefined;
-  const info = await describe.call(sink);
+  if (!sink.searchIndex || !dimensions) return undefined;
+  const info = await sink.searchIndex({ signal });
   const note: SearchIndexNote = {
     index: info.index,
     ...(info.buildsAt === undefined ? {} : { buildsAt: info.buildsAt }),

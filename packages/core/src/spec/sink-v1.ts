@@ -63,6 +63,30 @@ export interface SinkCallOptions {
   signal?: AbortSignal;
 }
 
+/** Where a sink's long deferred build is (pgvector: from `pg_stat_progress_create_index`). */
+export interface SinkBuildProgress {
+  /** The store's own phase name, e.g. "building index: loading tuples". */
+  phase: string;
+  /** Work done so far, and of how much (0 while unknown). */
+  done: number;
+  total: number;
+}
+
+export interface SinkFinalizeOptions extends SinkCallOptions {
+  /** Told now and then where a long build is (a sink that cannot tell never calls it). */
+  onProgress?: (progress: SinkBuildProgress) => void;
+}
+
+/** How a sink searches, for `drift status`. */
+export interface SinkSearchIndex {
+  /** The ANN index searches use (e.g. `HNSW`, `IVF_PQ`), or null: each search scans every point. */
+  index: string | null;
+  /** Rows from which the sink builds one by itself (absent when it never does). */
+  buildsAt?: number;
+  /** What to do to get one. */
+  hint?: string;
+}
+
 export interface SinkCapabilities {
   /** Whether upsert/delete may be called while another call is in flight. */
   concurrentWrites: boolean;
@@ -129,7 +153,14 @@ export interface SinkV1 {
    * store; callers move names first. Needs an open sink.
    */
   drop?(options?: SinkCallOptions): Promise<void>;
-  finalize?(options?: { signal?: AbortSignal; onProgress?: (p: unknown) => void }): Promise<void>;
+  /**
+   * Optional: does now the work the sink deferred during a bulk load (pgvector and LanceDB
+   * build their search index after a first load). The engine calls it after the last
+   * write of `embed()`; without it, `close()` does the same. Idempotent; needs an open sink.
+   */
+  finalize?(options?: SinkFinalizeOptions): Promise<void>;
+  /** Optional: which search index the sink uses, or that it scans (see `SinkSearchIndex`). May need an open sink. */
+  searchIndex?(options?: SinkCallOptions): Promise<SinkSearchIndex>;
   close(): Promise<void>;
 }
 
