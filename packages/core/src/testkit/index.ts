@@ -11,7 +11,9 @@ export { type TestLedgerOptions, testLedger } from './test-ledger.js';
 export {
   type TestSinkCapabilities,
   type TestSinkContext,
+  type TestSinkHarness,
   type TestSinkOptions,
+  type TestSinkSkip,
   testSink,
 } from './test-sink.js';
 export { type ExpectedChange, type TestSourceOptions, testSource } from './test-source.js';
