@@ -1,4 +1,5 @@
 export { type ArraySource, type ArraySourceOptions, createArraySource } from './array-source.js';
+export type { EmbedderHarness as TestEmbedderHarness } from './embedder-rules.js';
 export { createFailingSink, type FailingSink, type FailingSinkOptions } from './failing-sink.js';
 export {
   createRecordingEmbedder,

@@ -1,4 +1,3 @@
-import { DriftError } from '../errors/drift-error.js';
 import type { Point, Sink, SinkOpenOptions } from '../spec/sink-v1.js';
 import { collect, conformancePoint, randomToken, unitVector } from './testkit-helpers.js';
 
@@ -58,9 +57,6 @@ export interface SinkHarness {
   /** Closes the sinks and drops the stores this harness made. */
   cleanup(): Promise<void>;
 }
-
-/** A predicate for `rejects.toSatisfy`: a DriftError with this code. */
-export const hasCode = (code: string) => (error: unknown) => DriftError.hasCode(error, code);
 
 export function createSinkHarness(options: SinkHarnessOptions): SinkHarness {
   const dimensions = options.dimensions ?? 8;

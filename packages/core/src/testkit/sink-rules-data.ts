@@ -49,7 +49,7 @@ export const dataRules: SinkRule[] = [
       const { sink } = await h.fresh();
       const written = unicodeTexts.map((text, index) =>
         conformancePoint(
-          `ключ-${index}-${text.slice(0, 12)}`,
+          `ключ-${index}-${Array.from(text).slice(0, 12).join('')}`,
           unitVector(h.dimensions, index + 40),
           {
             content: text,

@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import type { Point, Sink } from '../spec/sink-v1.js';
 import { expectStored, idsOf, scanAll } from './sink-assertions.js';
-import { hasCode, type SinkRule } from './sink-harness.js';
-import { collect, unitVector } from './testkit-helpers.js';
+import type { SinkRule } from './sink-harness.js';
+import { collect, hasCode, unitVector } from './testkit-helpers.js';
 
 /** Every call but open and close, on `point`, each given `signal`. */
 function everyCall(sink: Sink, point: Point, signal?: AbortSignal) {

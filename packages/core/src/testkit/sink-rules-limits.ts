@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import { DriftError } from '../errors/drift-error.js';
 import { expectStored, idsOf, scanAll, upsertInWrites } from './sink-assertions.js';
-import { hasCode, type SinkRule } from './sink-harness.js';
-import { conformancePoint, unitVector } from './testkit-helpers.js';
+import type { SinkRule } from './sink-harness.js';
+import { conformancePoint, hasCode, unitVector } from './testkit-helpers.js';
 
 /** Points per `largeBatch` run, and the most points a declared-limit test writes at once. */
 const largeBatch = 5000;

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { expectStored, idsOf } from './sink-assertions.js';
-import { hasCode, type SinkRule } from './sink-harness.js';
-import { collect, unitVector } from './testkit-helpers.js';
+import type { SinkRule } from './sink-harness.js';
+import { collect, hasCode, unitVector } from './testkit-helpers.js';
 
 /** The store: what `open` makes or verifies, what outlives a sink, `close`. */
 export const storeRules: SinkRule[] = [

@@ -53,7 +53,7 @@ export function testSink(options: TestSinkOptions): void {
 
   describe(options.title ?? 'sink conformance', () => {
     const harness = createSinkHarness(options);
-    afterEach(() => harness.cleanup());
+    afterEach(() => harness.cleanup(), timeout);
     for (const rule of sinkRules) {
       const skip = rule.needs !== undefined && skipped.has(rule.needs);
       it.skipIf(skip)(rule.name, () => rule.run(harness), timeout);

@@ -1,3 +1,4 @@
+import { DriftError } from '../errors/drift-error.js';
 import { pointId } from '../identity/point-id.js';
 import type { Point, PointPayload } from '../spec/sink-v1.js';
 
@@ -76,3 +77,6 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function randomToken(): string {
   return Math.random().toString(36).slice(2, 8);
 }
+
+/** A predicate for `rejects.toSatisfy`: a DriftError with this code. */
+export const hasCode = (code: string) => (error: unknown) => DriftError.hasCode(error, code);
