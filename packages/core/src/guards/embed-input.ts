@@ -1,5 +1,5 @@
 import { AbortedError, InvalidInputError, LimitExceededError } from '../errors/errors.js';
-import type { EmbedderV1, EmbedOptions, EmbedResult } from '../spec/embedder-v1.js';
+import type { EmbedderLimits, EmbedOptions, EmbedResult } from '../spec/embedder-v1.js';
 
 /**
  * The checks every embedder makes on a call before it sends anything, in one place: the
@@ -8,7 +8,7 @@ import type { EmbedderV1, EmbedOptions, EmbedResult } from '../spec/embedder-v1.
  * (`limit-exceeded`) and an empty text (`invalid-input`: callers skip those).
  */
 export function checkEmbedInput(
-  embedder: Pick<EmbedderV1, 'id' | 'limits'>,
+  embedder: { readonly id: string; readonly limits: Pick<EmbedderLimits, 'maxInputsPerCall'> },
   texts: readonly string[],
   options?: EmbedOptions,
 ): void {

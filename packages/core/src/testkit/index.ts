@@ -7,6 +7,7 @@ export {
   type RecordingEmbedder,
   type RecordingEmbedderOptions,
 } from './recording-embedder.js';
+export type { SourceHarness as TestSourceHarness } from './source-rules.js';
 export { type TestEmbedderOptions, testEmbedder } from './test-embedder.js';
 export { type TestLedgerOptions, testLedger } from './test-ledger.js';
 export {
@@ -18,4 +19,10 @@ export {
   testSink,
 } from './test-sink.js';
 export { type ExpectedChange, type TestSourceOptions, testSource } from './test-source.js';
-export { axisVector, collect, conformancePoint, unitVector } from './testkit-helpers.js';
+export {
+  axisVector,
+  caughtDriftError,
+  collect,
+  conformancePoint,
+  unitVector,
+} from './testkit-helpers.js';

@@ -80,3 +80,19 @@ export function randomToken(): string {
 
 /** A predicate for `rejects.toSatisfy`: a DriftError with this code. */
 export const hasCode = (code: string) => (error: unknown) => DriftError.hasCode(error, code);
+
+/**
+ * The DriftError a promise rejects with; fails when it resolves or rejects with anything
+ * else. `T` names the subclass expected (e.g. `InputRejectedError`, to read `inputIndex`).
+ */
+export async function caughtDriftError<T extends Error = DriftError>(
+  promise: Promise<unknown>,
+): Promise<T> {
+  try {
+    await promise;
+  } catch (error) {
+    if (DriftError.isInstance(error)) return error as unknown as T;
+    throw error;
+  }
+  throw new Error('expected the call to fail with a DriftError');
+}
