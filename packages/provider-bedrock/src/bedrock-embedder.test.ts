@@ -1,5 +1,6 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { DriftError, ErrorCode, type InputRejectedError } from '@drift-spark/core';
+import { ErrorCode, type InputRejectedError } from '@drift-spark/core';
+import { caughtDriftError } from '@drift-spark/core/testkit';
 import {
   bedrockEmbeddingsHandler,
   bedrockError,
@@ -46,16 +47,6 @@ function embedder(options: Partial<BedrockEmbedderOptions> = {}) {
   });
 }
 
-async function caught(promise: Promise<unknown>): Promise<DriftError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (DriftError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
 const sent = (index = 0) => server.requests[index]?.json as Record<string, unknown>;
 
 describe('Titan Text Embeddings v2', () => {
@@ -82,13 +73,13 @@ describe('Titan Text Embeddings v2', () => {
     const model = embedder();
     expect(model.limits).toMatchObject({ maxInputsPerCall: 1, maxTokensPerInput: 8192 });
     expect(model.limits.maxConcurrentCalls).toBeGreaterThan(1);
-    expect((await caught(model.embed(['a', 'b']))).code).toBe(ErrorCode.LimitExceeded);
+    expect((await caughtDriftError(model.embed(['a', 'b']))).code).toBe(ErrorCode.LimitExceeded);
     expect(server.requests).toHaveLength(0);
   });
 
   it('refuses dimensions Titan does not have, at use and not at construction', async () => {
     const model = embedder({ dimensions: 768 });
-    expect((await caught(model.embed(['a']))).code).toBe(ErrorCode.Fatal);
+    expect((await caughtDriftError(model.embed(['a']))).code).toBe(ErrorCode.Fatal);
   });
 
   it('cuts a text over 50 000 characters and reports it', async () => {
@@ -98,7 +89,7 @@ describe('Titan Text Embeddings v2', () => {
   });
 
   it('never sends an empty input', async () => {
-    expect((await caught(embedder().embed(['']))).code).toBe(ErrorCode.InvalidInput);
+    expect((await caughtDriftError(embedder().embed(['']))).code).toBe(ErrorCode.InvalidInput);
     expect(server.requests).toHaveLength(0);
   });
 });
@@ -141,7 +132,8 @@ describe('Cohere Embed v3', () => {
   it('throws LimitExceededError beyond 96 texts', async () => {
     const model = embedder({ model: 'cohere.embed-english-v3' });
     expect(
-      (await caught(model.embed(Array.from({ length: 97 }, (_, index) => `t${index}`)))).code,
+      (await caughtDriftError(model.embed(Array.from({ length: 97 }, (_, index) => `t${index}`))))
+        .code,
     ).toBe(ErrorCode.LimitExceeded);
     expect(server.requests).toHaveLength(0);
   });
@@ -159,7 +151,7 @@ describe('Bedrock errors, one request each (SDK retries off)', () => {
         : bedrockEmbeddingsHandler()(request, context),
     );
     const model = embedder();
-    const error = await caught(model.embed(['x']));
+    const error = await caughtDriftError(model.embed(['x']));
     expect(error.code).toBe(ErrorCode.RateLimited);
     expect(error.isRetryable).toBe(true);
     expect(server.requests).toHaveLength(1);
@@ -173,18 +165,18 @@ describe('Bedrock errors, one request each (SDK retries off)', () => {
       [408, 'ModelTimeoutException'],
     ] as const) {
       server.setRoute(bedrockInvokeRoute, bedrockError(status, type, 'try later'));
-      expect((await caught(embedder().embed(['x']))).code).toBe(ErrorCode.Transient);
+      expect((await caughtDriftError(embedder().embed(['x']))).code).toBe(ErrorCode.Transient);
     }
     expect(server.requests).toHaveLength(3);
   });
 
   it('turns a slow answer and a dropped connection into transient errors', async () => {
     server.setRoute(bedrockInvokeRoute, { delayMs: 2000, body: {} });
-    expect((await caught(embedder({ client: realClient(100) }).embed(['x']))).code).toBe(
+    expect((await caughtDriftError(embedder({ client: realClient(100) }).embed(['x']))).code).toBe(
       ErrorCode.Transient,
     );
     server.setRoute(bedrockInvokeRoute, { destroy: true });
-    expect((await caught(embedder().embed(['x']))).code).toBe(ErrorCode.Transient);
+    expect((await caughtDriftError(embedder().embed(['x']))).code).toBe(ErrorCode.Transient);
   });
 
   it('turns ValidationException into InputRejectedError (input 0 for a one-text call, unknown for Cohere)', async () => {
@@ -194,14 +186,14 @@ describe('Bedrock errors, one request each (SDK retries off)', () => {
         reject: (text) => (text === 'bad' ? 'Malformed input request: bad text' : undefined),
       }),
     );
-    const titan = await caught(embedder().embed(['bad']));
+    const titan = await caughtDriftError<InputRejectedError>(embedder().embed(['bad']));
     expect(titan.code).toBe(ErrorCode.InputRejected);
-    expect((titan as InputRejectedError).inputIndex).toBe(0);
-    const cohere = await caught(
+    expect(titan.inputIndex).toBe(0);
+    const cohere = await caughtDriftError<InputRejectedError>(
       embedder({ model: 'cohere.embed-english-v3' }).embed(['good', 'bad']),
     );
     expect(cohere.code).toBe(ErrorCode.InputRejected);
-    expect((cohere as InputRejectedError).inputIndex).toBeUndefined();
+    expect(cohere.inputIndex).toBeUndefined();
   });
 
   it('turns AccessDenied and UnrecognizedClient into fatal errors that carry no credential', async () => {
@@ -213,7 +205,7 @@ describe('Bedrock errors, one request each (SDK retries off)', () => {
         "You don't have access to the model with the specified model ID.",
       ),
     );
-    expect((await caught(embedder().embed(['x']))).code).toBe(ErrorCode.Fatal);
+    expect((await caughtDriftError(embedder().embed(['x']))).code).toBe(ErrorCode.Fatal);
     server.setRoute(
       bedrockInvokeRoute,
       bedrockError(
@@ -222,7 +214,7 @@ describe('Bedrock errors, one request each (SDK retries off)', () => {
         `The security token included in the request is invalid. Credential=${fakeCredentials.accessKeyId}/20261126/us-east-1`,
       ),
     );
-    const error = await caught(embedder().embed(['x']));
+    const error = await caughtDriftError(embedder().embed(['x']));
     expect(error.code).toBe(ErrorCode.Fatal);
     expect(error.message).toContain('credentials');
     const everything = `${error.message} ${error.stack} ${JSON.stringify(error)}`;
@@ -241,7 +233,7 @@ describe('Bedrock errors, one request each (SDK retries off)', () => {
     process.env.AWS_SECRET_ACCESS_KEY = fakeCredentials.secretAccessKey;
     try {
       server.setRoute(bedrockInvokeRoute, bedrockError(500, 'InternalServerException', 'boom'));
-      expect((await caught(model.embed(['x']))).code).toBe(ErrorCode.Transient);
+      expect((await caughtDriftError(model.embed(['x']))).code).toBe(ErrorCode.Transient);
       expect(server.requests).toHaveLength(1);
       server.setRoute(bedrockInvokeRoute, bedrockEmbeddingsHandler());
       expect((await model.embed(['x'])).vectors[0]).toHaveLength(1024);

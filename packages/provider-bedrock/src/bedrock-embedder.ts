@@ -1,22 +1,19 @@
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import {
-  BedrockRuntimeClient,
-  InvokeModelCommand,
-  type InvokeModelCommandOutput,
-} from '@aws-sdk/client-bedrock-runtime';
-import {
-  AbortedError,
+  checkEmbedInput,
   type EmbedderLimits,
-  type EmbedderPrice,
   type EmbedderV1,
   type EmbedOptions,
   type EmbedResult,
   embedderFingerprint,
+  emptyEmbedResult,
   FatalError,
-  InvalidInputError,
-  LimitExceededError,
-  TransientError,
 } from '@drift-spark/core';
-import { toDriftError } from './bedrock-errors.js';
+import type {
+  BedrockEmbedderOptions,
+  BedrockRuntimeClientLike,
+} from './bedrock-embedder-options.js';
+import { invokeBedrock } from './bedrock-invoke.js';
 import {
   type BedrockModelInfo,
   bedrockModelName,
@@ -24,49 +21,13 @@ import {
   estimateBedrockTokens,
 } from './bedrock-models.js';
 import { bedrockPrice } from './bedrock-prices.js';
+import { readBedrockVectors } from './bedrock-response.js';
 
-/** The subset of `BedrockRuntimeClient` Drift uses; inject a real client (any endpoint, credentials) or a fake. */
-export interface BedrockRuntimeClientLike {
-  send(
-    command: InvokeModelCommand,
-    options?: { abortSignal?: AbortSignal },
-  ): Promise<InvokeModelCommandOutput>;
-}
-
-export type CohereInputType = 'search_document' | 'search_query' | 'classification' | 'clustering';
-
-export interface BedrockEmbedderOptions {
-  /** `bedrock/amazon.titan-embed-text-v2:0`, `bedrock/cohere.embed-english-v3`, `bedrock/cohere.embed-multilingual-v3`. */
-  model: string;
-  /** Default from the AWS default chain (AWS_REGION, the profile), at the first call. */
-  region?: string;
-  /** An endpoint instead of Bedrock's regional one (a VPC endpoint). */
-  endpoint?: string;
-  /** A client (or a function that makes one); credentials otherwise come from the AWS default chain. */
-  client?:
-    | BedrockRuntimeClientLike
-    | (() => BedrockRuntimeClientLike | Promise<BedrockRuntimeClientLike>);
-  /** Titan v2: 256, 512 or 1024 (default). Cohere v3: 1024. Part of the fingerprint. */
-  dimensions?: number;
-  /** Titan v2: unit-length vectors. Default true. Part of the fingerprint. */
-  normalize?: boolean;
-  /** Cohere v3: default `search_document` (what an index stores). Part of the fingerprint. */
-  inputType?: CohereInputType;
-  /** USD per 1M tokens (or a full price with its source), instead of the list price. */
-  price?: number | EmbedderPrice;
-  /**
-   * Over-long inputs: `truncate` (default) cuts Titan inputs at 50 000 characters and asks
-   * Cohere to cut at 512 tokens (`truncate: END`), counting them in `truncated` (for Cohere
-   * by estimate); `reject` sends them whole and lets Bedrock refuse them.
-   */
-  overlong?: 'truncate' | 'reject';
-  /** Calls the engine may keep in flight. Default 8. */
-  maxConcurrentCalls?: number;
-  /** Milliseconds one call may take before it counts as a transient failure. Default 60 000. */
-  timeoutMs?: number;
-}
-
-const tokenCountHeader = 'x-amzn-bedrock-input-token-count';
+export type {
+  BedrockEmbedderOptions,
+  BedrockRuntimeClientLike,
+  CohereInputType,
+} from './bedrock-embedder-options.js';
 
 /**
  * A Bedrock embedder: Titan Text Embeddings v2 (one text per InvokeModel) or Cohere Embed
@@ -168,21 +129,8 @@ export function createBedrockEmbedder(
     async embed(texts: string[], embedOptions: EmbedOptions = {}): Promise<EmbedResult> {
       const info = model();
       const dimensions = resolveDimensions();
-      if (embedOptions.signal?.aborted)
-        throw new AbortedError(`The call to ${id} was aborted before it was sent.`);
-      if (texts.length === 0) return { vectors: [], tokens: 0, tokensPerInput: [], truncated: 0 };
-      if (texts.length > limits.maxInputsPerCall) {
-        throw new LimitExceededError(
-          `${id} takes at most ${limits.maxInputsPerCall} input${limits.maxInputsPerCall === 1 ? '' : 's'} per call; got ${texts.length}. Split the call.`,
-        );
-      }
-      for (const [index, text] of texts.entries()) {
-        if (typeof text !== 'string' || text.length === 0) {
-          throw new InvalidInputError(
-            `Input ${index} is empty; empty texts are never sent to ${id} (skip them before embedding).`,
-          );
-        }
-      }
+      checkEmbedInput({ id, limits }, texts, embedOptions);
+      if (texts.length === 0) return emptyEmbedResult();
 
       let body: Record<string, unknown>;
       let truncated = 0;
@@ -198,111 +146,12 @@ export function createBedrockEmbedder(
         body = { texts, input_type: inputType, truncate: overlong === 'truncate' ? 'END' : 'NONE' };
       }
 
-      const command = new InvokeModelCommand({
-        modelId: modelName,
-        contentType: 'application/json',
-        accept: 'application/json',
-        body: new TextEncoder().encode(JSON.stringify(body)),
+      const answer = await invokeBedrock(getClient, modelName, body, {
+        inputs: texts.length,
+        signal: embedOptions.signal,
       });
-      // Bedrock reports the billed input tokens in a response header that the SDK does not
-      // model; read it on the way through.
-      let headerTokens: number | undefined;
-      command.middlewareStack.add(
-        (next) => async (args) => {
-          const result = await next(args);
-          const value = (result.response as { headers?: Record<string, string> } | undefined)
-            ?.headers?.[tokenCountHeader];
-          if (value !== undefined && Number.isFinite(Number(value))) headerTokens = Number(value);
-          return result;
-        },
-        { step: 'deserialize', name: 'driftInputTokenCount' },
-      );
-
-      let output: InvokeModelCommandOutput;
-      try {
-        output = await (await getClient()).send(command, { abortSignal: embedOptions.signal });
-      } catch (error) {
-        throw toDriftError(error, {
-          model: modelName,
-          inputs: texts.length,
-          aborted: embedOptions.signal?.aborted,
-        });
-      }
-
-      let parsed: Record<string, unknown>;
-      try {
-        parsed = JSON.parse(new TextDecoder().decode(output.body)) as Record<string, unknown>;
-      } catch (error) {
-        throw new TransientError(
-          `${id} answered a body that is not JSON; the call will be tried again.`,
-          { cause: error },
-        );
-      }
-
-      let vectors: Float32Array[];
-      let tokens: number;
-      let tokensPerInput: number[];
-      if (info.family === 'titan') {
-        const embedding = (parsed.embedding ??
-          (parsed.embeddingsByType as { float?: unknown } | undefined)?.float) as
-          | number[]
-          | undefined;
-        if (!Array.isArray(embedding))
-          throw new TransientError(
-            `${id} answered without an embedding; the call will be tried again.`,
-          );
-        vectors = [Float32Array.from(embedding)];
-        const counted =
-          typeof parsed.inputTextTokenCount === 'number'
-            ? parsed.inputTextTokenCount
-            : (headerTokens ?? estimateBedrockTokens(texts[0] as string));
-        tokens = counted;
-        tokensPerInput = [counted];
-      } else {
-        const raw = parsed.embeddings;
-        const list = (Array.isArray(raw) ? raw : (raw as { float?: unknown } | undefined)?.float) as
-          | number[][]
-          | undefined;
-        if (!Array.isArray(list) || list.length !== texts.length) {
-          throw new TransientError(
-            `${id} answered ${Array.isArray(list) ? list.length : 'no'} embeddings for ${texts.length} inputs; the call will be tried again.`,
-          );
-        }
-        vectors = list.map((embedding) => Float32Array.from(embedding));
-        const estimates = texts.map((text) =>
-          Math.min(estimateBedrockTokens(text), info.maxTokensPerInput),
-        );
-        tokens = headerTokens ?? estimates.reduce((sum, count) => sum + count, 0);
-        tokensPerInput = apportion(tokens, estimates);
-      }
-      for (const vector of vectors) {
-        if (vector.length !== dimensions) {
-          throw new FatalError(
-            `${id} returned vectors of ${vector.length} dimensions, not ${dimensions}.`,
-          );
-        }
-      }
-      return { vectors, tokens, tokensPerInput, truncated };
+      const read = readBedrockVectors(id, info, answer, texts, dimensions);
+      return { ...read, truncated };
     },
   };
-}
-
-/** Splits `total` into integers proportional to `weights` that add up to exactly `total`. */
-export function apportion(total: number, weights: number[]): number[] {
-  if (weights.length === 0) return [];
-  const weightSum = weights.reduce((sum, weight) => sum + weight, 0);
-  const exact = weights.map((weight) =>
-    weightSum === 0 ? total / weights.length : (weight / weightSum) * total,
-  );
-  const parts = exact.map(Math.floor);
-  let left = total - parts.reduce((sum, part) => sum + part, 0);
-  const order = exact
-    .map((value, index) => ({ index, remainder: value - Math.floor(value) }))
-    .sort((a, b) => b.remainder - a.remainder);
-  for (const { index } of order) {
-    if (left <= 0) break;
-    parts[index] = (parts[index] as number) + 1;
-    left--;
-  }
-  return parts;
 }

@@ -1,15 +1,14 @@
 import { join } from 'node:path';
 import {
-  AbortedError,
+  checkEmbedInput,
   type EmbedderLimits,
   type EmbedderPrice,
   type EmbedderV1,
   type EmbedOptions,
   type EmbedResult,
   embedderFingerprint,
+  emptyEmbedResult,
   FatalError,
-  InvalidInputError,
-  LimitExceededError,
 } from '@drift-spark/core';
 import {
   defaultModelsDir,
@@ -118,22 +117,11 @@ export function createLocalEmbedder(
     },
 
     async embed(texts: string[], embedOptions: EmbedOptions = {}): Promise<EmbedResult> {
-      if (texts.length === 0) return { vectors: [], tokens: 0, tokensPerInput: [], truncated: 0 };
-      if (embedOptions.signal?.aborted)
-        throw new AbortedError(`The call to ${id} was aborted before it ran.`);
-      if (texts.length > batchSize) {
-        throw new LimitExceededError(
-          `${id} takes at most ${batchSize} inputs per call; got ${texts.length}. Split the call.`,
-        );
-      }
+      checkEmbedInput({ id, limits: { maxInputsPerCall: batchSize } }, texts, embedOptions);
+      if (texts.length === 0) return emptyEmbedResult();
       const tokensPerInput: number[] = [];
       let truncated = 0;
-      for (const [index, text] of texts.entries()) {
-        if (typeof text !== 'string' || text.length === 0) {
-          throw new InvalidInputError(
-            `Input ${index} is empty; empty texts are never embedded by ${id} (skip them before embedding).`,
-          );
-        }
+      for (const text of texts) {
         const counted = tokensOf(text);
         tokensPerInput.push(counted.tokens);
         if (counted.truncated) truncated++;

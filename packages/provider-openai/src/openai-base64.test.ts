@@ -1,8 +1,8 @@
+import { apportionTokens as apportion } from '@drift-spark/core';
 import { fakeVector, float32ToBase64 } from '@drift-spark/provider-test-server';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64Float32 } from './openai-base64.js';
 import { parseResetDuration, retryAfterMsFromHeaders } from './openai-errors.js';
-import { apportion } from './openai-tokenizer.js';
 
 describe('decodeBase64Float32', () => {
   it('gives back every float32 bit for bit, edge values included', () => {
@@ -73,7 +73,7 @@ describe('rate-limit headers', () => {
   });
 });
 
-describe('apportion', () => {
+describe('apportionTokens, as the embedder splits usage', () => {
   it('splits a total by weights into integers that add up to it', () => {
     expect(apportion(10, [1, 1, 2])).toEqual([3, 2, 5]);
     const parts = apportion(101, [3, 7, 11, 13]);

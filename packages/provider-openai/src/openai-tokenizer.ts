@@ -134,25 +134,3 @@ export function truncateToTokens(tokens: number[], maxTokens: number): string {
 export function estimateTokensByBytes(text: string): number {
   return Math.ceil(Buffer.byteLength(text, 'utf8') / 4);
 }
-
-/** Splits `total` into integers proportional to `weights` that add up to exactly `total`. */
-export function apportion(total: number, weights: number[]): number[] {
-  const weightSum = weights.reduce((sum, weight) => sum + weight, 0);
-  if (weights.length === 0) return [];
-  if (weightSum === 0) {
-    const share = Math.floor(total / weights.length);
-    return weights.map((_, index) => share + (index < total - share * weights.length ? 1 : 0));
-  }
-  const exact = weights.map((weight) => (weight / weightSum) * total);
-  const parts = exact.map(Math.floor);
-  let left = total - parts.reduce((sum, part) => sum + part, 0);
-  const byRemainder = exact
-    .map((value, index) => ({ index, remainder: value - Math.floor(value) }))
-    .sort((a, b) => b.remainder - a.remainder);
-  for (const { index } of byRemainder) {
-    if (left <= 0) break;
-    parts[index] = (parts[index] as number) + 1;
-    left--;
-  }
-  return parts;
-}

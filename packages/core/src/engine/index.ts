@@ -1,3 +1,4 @@
+export { apportionTokens } from './engine-packing.js';
 export { type AdoptResult, adoptSink } from './engine-adopt.js';
 export * from './engine-events.js';
 export { planEmbed, planSync } from './engine-plan.js';

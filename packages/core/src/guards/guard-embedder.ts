@@ -1,18 +1,14 @@
-import {
-  AbortedError,
-  FatalError,
-  InvalidInputError,
-  LimitExceededError,
-} from '../errors/errors.js';
+import { AbortedError, FatalError, InvalidInputError } from '../errors/errors.js';
 import { assertSpecificationVersion } from '../spec/assert-specification.js';
 import type { Embedder, EmbedderV1, EmbedResult } from '../spec/embedder-v1.js';
+import { checkEmbedInput } from './embed-input.js';
 import { isGuarded, markGuarded } from './guard-marker.js';
 import { createLimiter } from './limiter.js';
 
 /**
  * The embedder as the engine uses it: checked specification version and limits; at
  * most `limits.maxConcurrentCalls` calls at once (one at a time when it says 1); a call
- * over `maxInputsPerCall` refused before it reaches the plugin; and a result that does
+ * over `maxInputsPerCall`, or with an empty text, refused before it reaches the plugin; and a result that does
  * not hold one vector of `dimensions` floats per input refused as a plugin bug.
  */
 export function guardEmbedder(embedder: Embedder): EmbedderV1 {
@@ -56,12 +52,7 @@ export function guardEmbedder(embedder: Embedder): EmbedderV1 {
       return embedder.countTokens(text);
     },
     async embed(texts, options) {
-      if (options?.signal?.aborted) throw new AbortedError();
-      if (texts.length > limits.maxInputsPerCall) {
-        throw new LimitExceededError(
-          `${texts.length} inputs in one call; the embedder ${embedder.id} takes at most ${limits.maxInputsPerCall}.`,
-        );
-      }
+      checkEmbedInput(embedder, texts, options);
       return limiter.run(async () => {
         if (options?.signal?.aborted) throw new AbortedError();
         const result = await embedder.embed(texts, options);

@@ -1,3 +1,4 @@
+export { checkEmbedInput, emptyEmbedResult } from './embed-input.js';
 export { guardEmbedder } from './guard-embedder.js';
 export { guardLedger } from './guard-ledger.js';
 export { guardSink } from './guard-sink.js';

@@ -114,9 +114,10 @@ describe('shadow embedder', () => {
     );
   });
 
-  it('gives the empty text and non-Latin text unit vectors too', async () => {
+  it('gives non-Latin text unit vectors, and refuses the empty text as a provider does', async () => {
     const embedder = createShadowEmbedder({ model: 'x/y', dimensions: 64 });
-    const { vectors } = await embedder.embed(['', 'Привет мир', '東京の天気']);
+    const { vectors } = await embedder.embed(['Привет мир', '東京の天気']);
     for (const vector of vectors) expect(norm(vector)).toBeCloseTo(1, 5);
+    await expect(embedder.embed(['a', ''])).rejects.toThrow(/Input 1 is empty/);
   });
 });

@@ -1,9 +1,5 @@
-import {
-  AbortedError,
-  InputRejectedError,
-  InvalidInputError,
-  LimitExceededError,
-} from '../errors/errors.js';
+import { InputRejectedError, InvalidInputError, LimitExceededError } from '../errors/errors.js';
+import { checkEmbedInput } from '../guards/embed-input.js';
 import { embedderFingerprint } from '../identity/fingerprint.js';
 import type {
   EmbedderLimits,
@@ -92,13 +88,8 @@ export function createShadowEmbedder(options: ShadowEmbedderOptions): EmbedderV1
     price: shadowPrice,
     countTokens,
     async embed(texts: string[], embedOptions?: EmbedOptions): Promise<EmbedResult> {
-      if (embedOptions?.signal?.aborted) throw new AbortedError();
+      checkEmbedInput({ id: options.model, limits }, texts, embedOptions);
       const { dimensions, seed } = resolve();
-      if (texts.length > limits.maxInputsPerCall) {
-        throw new LimitExceededError(
-          `${texts.length} inputs in one call; ${options.model} takes at most ${limits.maxInputsPerCall}. Split the call.`,
-        );
-      }
       const tokensPerInput = new Array<number>(texts.length);
       let tokens = 0;
       for (let index = 0; index < texts.length; index++) {

@@ -1,9 +1,8 @@
 import { createMemoryLedger } from '../memory/memory-ledger.js';
-import { createMemorySink } from '../memory/memory-sink.js';
-import { createMemorySinkStore, type MemorySinkStore } from '../memory/memory-sink-store.js';
 import { shadowMode } from '../middleware/shadow-mode.js';
 import { createShadowEmbedder } from '../shadow/shadow-embedder.js';
 import { createArraySource } from './array-source.js';
+import { memorySinks } from './broken-sinks.js';
 import { createRecordingEmbedder } from './recording-embedder.js';
 import { testEmbedder } from './test-embedder.js';
 import { testLedger } from './test-ledger.js';
@@ -12,19 +11,7 @@ import { testSource } from './test-source.js';
 
 // The in-memory plugins must pass the suites every plugin package runs.
 
-const stores = new Map<string, MemorySinkStore>();
-testSink({
-  title: 'memory sink conformance',
-  create: ({ name }) => {
-    let store = stores.get(name);
-    if (!store) {
-      store = createMemorySinkStore({ id: `memory://${name}` });
-      stores.set(name, store);
-    }
-    return createMemorySink({ store });
-  },
-  destroy: ({ name }) => void stores.delete(name),
-});
+testSink({ title: 'memory sink conformance', ...memorySinks() });
 
 const abandoned = new Set<string>();
 testLedger({

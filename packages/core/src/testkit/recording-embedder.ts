@@ -5,6 +5,7 @@ import {
   LimitExceededError,
   RateLimitedError,
 } from '../errors/errors.js';
+import { checkEmbedInput } from '../guards/embed-input.js';
 import { embedderFingerprint } from '../identity/fingerprint.js';
 import { hashedFeatureVector, spaceSeed } from '../shadow/feature-hashing.js';
 import type {
@@ -77,12 +78,7 @@ export function createRecordingEmbedder(options: RecordingEmbedderOptions = {}):
   let maxInFlight = 0;
 
   const run = async (texts: string[], signal: AbortSignal | undefined): Promise<EmbedResult> => {
-    if (signal?.aborted) throw new AbortedError();
-    if (texts.length > limits.maxInputsPerCall) {
-      throw new LimitExceededError(
-        `${texts.length} inputs in one call; ${id} takes at most ${limits.maxInputsPerCall}.`,
-      );
-    }
+    checkEmbedInput({ id, limits }, texts, { signal });
     const tokensPerInput = texts.map(countTokens);
     const tokens = tokensPerInput.reduce((total, count) => total + count, 0);
     if (tokens > limits.maxTokensPerCall) {

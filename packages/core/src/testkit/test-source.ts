@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeKey } from '../identity/key-encoding.js';
 import type { ChangeType, Row, Source } from '../spec/source-v1.js';
+import { type SourceHarness, sourceRules } from './source-rules.js';
 import { collect } from './testkit-helpers.js';
 
 export interface ExpectedChange {
@@ -37,6 +38,8 @@ export interface TestSourceOptions {
   timeoutMs?: number;
   /** Suite title; default `source conformance`. */
   title?: string;
+  /** Registers tests of the source's own (vitest `it`) inside the suite. */
+  additionalTests?: (harness: SourceHarness) => void;
 }
 
 /**
@@ -59,7 +62,10 @@ export function testSource(options: TestSourceOptions): void {
     }
   };
 
+  const harness: SourceHarness = { create: options.create, columns: options.columns, batchSize };
+
   describe(options.title ?? 'source conformance', () => {
+    for (const rule of sourceRules) it(rule.name, () => rule.run(harness), timeout);
     it(
       'describes itself',
       async () => {
@@ -166,6 +172,7 @@ export function testSource(options: TestSourceOptions): void {
         timeout,
       );
     }
+    options.additionalTests?.(harness);
   });
 }
 

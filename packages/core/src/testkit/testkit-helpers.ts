@@ -1,3 +1,4 @@
+import { DriftError } from '../errors/drift-error.js';
 import { pointId } from '../identity/point-id.js';
 import type { Point, PointPayload } from '../spec/sink-v1.js';
 
@@ -75,4 +76,23 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** A short random token for unique names in one test run. */
 export function randomToken(): string {
   return Math.random().toString(36).slice(2, 8);
+}
+
+/** A predicate for `rejects.toSatisfy`: a DriftError with this code. */
+export const hasCode = (code: string) => (error: unknown) => DriftError.hasCode(error, code);
+
+/**
+ * The DriftError a promise rejects with; fails when it resolves or rejects with anything
+ * else. `T` names the subclass expected (e.g. `InputRejectedError`, to read `inputIndex`).
+ */
+export async function caughtDriftError<T extends Error = DriftError>(
+  promise: Promise<unknown>,
+): Promise<T> {
+  try {
+    await promise;
+  } catch (error) {
+    if (DriftError.isInstance(error)) return error as unknown as T;
+    throw error;
+  }
+  throw new Error('expected the call to fail with a DriftError');
 }
