@@ -23,6 +23,7 @@ import {
   parseVersion,
 } from './options/parse-options.js';
 import { colorsEnabled } from './output/output.js';
+import { projectCommands } from './project/project-commands.js';
 import { defaultModel } from './resolve/resolve-embedder.js';
 
 export const cliVersion = '0.1.0';
@@ -328,6 +329,7 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     search,
     ...maintenance,
     migrate,
+    ...projectCommands(io, state),
   ]) {
     configure(command as unknown as Command);
     program.addCommand(command as unknown as Command);
