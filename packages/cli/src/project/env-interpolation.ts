@@ -24,7 +24,7 @@ export function interpolateEnv(
     if (malformed.test(value.replace(reference, ''))) {
       problems.push({
         path,
-        message: 'a ${…} reference must read ${env:NAME} (NAME: letters, digits and _)',
+        message: `a \${…} reference must read \${env:NAME} (NAME: letters, digits and _)`,
       });
       return value;
     }
@@ -63,8 +63,7 @@ export function literalSecrets(raw: unknown, problems: FieldProblem[]): void {
     if (password && !/^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/.test(password))
       problems.push({
         path: ['indexes', name, 'sink'],
-        message:
-          'the URI has a password written in the file: write ${env:NAME} in its place and set NAME in the environment',
+        message: `the URI has a password written in the file: write \${env:NAME} in its place and set NAME in the environment`,
       });
   }
 }

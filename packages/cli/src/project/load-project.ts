@@ -76,7 +76,8 @@ export async function loadProject(
   literalSecrets(raw, problems);
   const interpolated = interpolateEnv(raw, env, problems);
   const parsed = projectSchema.safeParse(interpolated);
-  if (!parsed.success) problems.push(...parsed.error.issues.flatMap(problemOfIssue));
+  if (!parsed.success)
+    problems.push(...parsed.error.issues.flatMap((issue) => problemOfIssue(issue, interpolated)));
   if (problems.length > 0 || !parsed.success) throw projectFileError(label, problems, locate);
   return {
     file,

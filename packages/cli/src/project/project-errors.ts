@@ -11,9 +11,13 @@ export function fieldPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-/** A zod issue as a problem at a field, in words a person reads: no "Invalid input". */
-export function problemOfIssue(issue: core.$ZodIssue): FieldProblem[] {
+/** A zod issue as a problem at a field of `data`, in words a person reads: no "Invalid input". */
+export function problemOfIssue(issue: core.$ZodIssue, data: unknown): FieldProblem[] {
   const path = issue.path.filter((segment) => typeof segment !== 'symbol') as (string | number)[];
+  const input = path.reduce<unknown>(
+    (value, segment) => (value as Record<string | number, unknown> | undefined)?.[segment],
+    data,
+  );
   if (issue.code === 'unrecognized_keys')
     return issue.keys.map((key) => ({
       path: [...path, key],
@@ -21,10 +25,10 @@ export function problemOfIssue(issue: core.$ZodIssue): FieldProblem[] {
       atKey: true,
     }));
   const custom = !issue.message.startsWith('Invalid input');
-  if (issue.code === 'invalid_type' && issue.input === undefined)
+  if (issue.code === 'invalid_type' && input === undefined)
     return [{ path, message: `missing: expected ${article(issue.expected)}` }];
   if (issue.code === 'invalid_type' && !custom)
-    return [{ path, message: `expected ${article(issue.expected)}, got ${describe(issue.input)}` }];
+    return [{ path, message: `expected ${article(issue.expected)}, got ${describe(input)}` }];
   return [{ path, message: issue.message.replace(/^Invalid input: /, '') }];
 }
 

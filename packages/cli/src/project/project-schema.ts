@@ -91,11 +91,6 @@ export type DriftConfig = z.input<typeof projectSchema>;
 export type Project = z.output<typeof projectSchema>;
 export type IndexConfig = z.output<typeof indexSchema>;
 
-/** Typed `drift.config.ts`: `export default defineConfig({ indexes: { … } })`. */
-export function defineConfig(config: DriftConfig): DriftConfig {
-  return config;
-}
-
 /** The published JSON Schema, generated from the zod schema (what `drift.yaml` editors validate against). */
 export function projectJsonSchema(): Record<string, unknown> {
   return {
