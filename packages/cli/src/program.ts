@@ -23,6 +23,7 @@ import {
   parseVersion,
 } from './options/parse-options.js';
 import { colorsEnabled } from './output/output.js';
+import { projectArgs } from './project/project-args.js';
 import { projectCommands } from './project/project-commands.js';
 import { defaultModel } from './resolve/resolve-embedder.js';
 
@@ -345,8 +346,10 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     program.outputHelp();
     return ExitCode.Usage;
   }
+  const withProject = await projectArgs(args, io);
+  if (typeof withProject === 'number') return withProject;
   try {
-    await program.parseAsync(args, { from: 'user' });
+    await program.parseAsync(withProject, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       if (
