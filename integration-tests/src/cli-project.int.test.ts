@@ -162,7 +162,7 @@ describe('a project file: drift init, plan and apply through the built binary', 
       'drift: drift.yaml:15: indexes.support.source.textColum: unknown key "textColum"\n',
     );
     edit(/ {6}textColum: body[^\n]*\n/, '');
-    edit(/sink: pglite:\S+/, 'sink: qdrant://localhost:6333/${env:DRIFT_TEST_COLLECTION}');
+    edit(/sink: pglite:\S+/, `sink: qdrant://localhost:6333/\${env:DRIFT_TEST_COLLECTION}`);
     const missing = await run(['apply']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(

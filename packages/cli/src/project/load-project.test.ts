@@ -78,10 +78,10 @@ describe('loading drift.yaml', () => {
     ]);
   });
 
-  it('${env:NAME} is replaced; a missing variable is an error, never an empty value', async () => {
+  it(`\${env:NAME} is replaced; a missing variable is an error, never an empty value`, async () => {
     const text = valid.replace(
       'pglite://./.drift/docs?table=docs',
-      'postgres://me:${env:PGPASS}@db/app?table=docs',
+      `postgres://me:\${env:PGPASS}@db/app?table=docs`,
     );
     const loaded = await loadProject(project('drift.yaml', text), { PGPASS: 's3cret' }, tmpdir());
     expect(loaded.project.indexes.docs?.sink).toBe('postgres://me:s3cret@db/app?table=docs');

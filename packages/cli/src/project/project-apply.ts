@@ -6,6 +6,7 @@ import { formatInt, formatUsd } from '../output/format.js';
 import type { Output } from '../output/output.js';
 import { renderTable } from '../output/table.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
+import { applyBudget } from './apply-budget.js';
 import { sinkIdOf } from './index-state.js';
 import type { LoadedProject } from './load-project.js';
 import { type IndexPlan, migrateOptions } from './plan-index.js';
@@ -44,11 +45,22 @@ export async function applyPlans(
   const applied: Applied[] = [];
   for (const plan of plans) {
     if (plan.action === 'none') continue;
+    const budget = await applyBudget(loaded, plan.index, io);
+    if (budget.exhausted) {
+      output.note(
+        `drift apply: ${plan.index}: skipped, its budget.maxCostPerDay is spent for today (UTC); it applies again after 00:00 UTC.`,
+      );
+      applied.push({ index: plan.index, action: plan.action, exitCode: ExitCode.Partial });
+      continue;
+    }
     if (!flags.json)
       output.note(output.errorColors.bold(`drift apply: ${plan.index} (${plan.action})`));
     const capture = capturingIo(projectIo(io, loaded));
     const runIo = flags.json ? capture.io : projectIo(io, loaded);
-    const options = runOptionsOf(loaded, plan.index, { json: flags.json === true });
+    const options = runOptionsOf(loaded, plan.index, {
+      json: flags.json === true,
+      ...(budget.maxCost === undefined ? {} : { maxCost: budget.maxCost }),
+    });
     const kind = plan.action === 'rebuild' || !plan.changeFeed ? 'embed' : 'watch';
     const exitCode =
       plan.action === 'migrate'

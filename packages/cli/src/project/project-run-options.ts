@@ -25,8 +25,8 @@ export function runOptionsOf(
     price: embedder.price,
     batchSize: index.batchSize,
     concurrency: index.concurrency,
+    // maxCostPerDay caps each apply (apply-budget.ts): `--max-cost-per-day` is for --follow only.
     maxCost: budget?.maxCostPerRun,
-    maxCostPerDay: budget?.maxCostPerDay,
     ledger: loaded.project.ledger,
     ...extra,
   };
