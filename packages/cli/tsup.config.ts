@@ -3,7 +3,12 @@ import { defineConfig } from 'tsup';
 
 // One build so `clean` never races a second config; `bin` keeps its shebang and is made executable.
 export default defineConfig({
-  entry: { index: 'src/index.ts', bin: 'src/bin.ts' },
+  entry: {
+    index: 'src/index.ts',
+    bin: 'src/bin.ts',
+    // What `@drift-spark/cli` means inside a drift.config.ts (see project/load-config-ts.ts).
+    'define-config': 'src/project/define-config.ts',
+  },
   format: ['esm', 'cjs'],
   dts: { entry: { index: 'src/index.ts' } },
   clean: true,

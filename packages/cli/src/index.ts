@@ -10,6 +10,8 @@ export {
   sinkPlugins,
 } from './plugins/plugin-registry.js';
 export { cliVersion, createProgram, runCli } from './program.js';
+export { defineConfig } from './project/define-config.js';
+export type { DriftConfig } from './project/project-schema.js';
 export { defaultModel, parseModel, resolveEmbedder } from './resolve/resolve-embedder.js';
 export { ledgerPath } from './resolve/resolve-ledger.js';
 export { createSinkFromUri, defaultSinkUri, sanitizeName } from './resolve/resolve-sink.js';

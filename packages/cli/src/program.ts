@@ -8,6 +8,8 @@ import { lookupCommands } from './program/lookup-commands.js';
 import { maintenanceCommands } from './program/maintenance-commands.js';
 import { reportCommands } from './program/report-commands.js';
 import { runCommands } from './program/run-commands.js';
+import { projectArgs } from './project/project-args.js';
+import { projectCommands } from './project/project-commands.js';
 
 export const cliVersion = '0.1.0';
 
@@ -42,6 +44,7 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
     ...lookupCommands(context),
     ...maintenanceCommands(context),
     migrateProgram(io, state, configure),
+    ...projectCommands(io, state),
   ];
   for (const command of commands) {
     configure(command as unknown as Command);
@@ -58,8 +61,10 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     program.outputHelp();
     return ExitCode.Usage;
   }
+  const withProject = await projectArgs(args, io);
+  if (typeof withProject === 'number') return withProject;
   try {
-    await program.parseAsync(args, { from: 'user' });
+    await program.parseAsync(withProject, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       if (

@@ -41,6 +41,7 @@ export async function planSync(input: SyncRunOptions): Promise<PlanResult> {
       ? scanItems({ ...reader, duplicates }, toVersion)
       : changeItems(reader, fromVersion, toVersion),
     duplicates,
+    { inserted: 0, updated: 0, deleted: 0 },
   );
 }
 
@@ -51,6 +52,7 @@ async function plan(
   settings: RunSettings,
   batches: AsyncIterable<WorkItem[]>,
   duplicates?: DuplicateKeys,
+  changes?: NonNullable<PlanResult['changes']>,
 ): Promise<PlanResult> {
   const { embedder } = options;
   const result: PlanResult = {
@@ -83,6 +85,7 @@ async function plan(
     result.rowsSkipped += prepared.skipped;
     result.rowsForgotten += prepared.forgotten;
     result.rowsToDelete += prepared.deletes.length;
+    if (changes) countChanges(changes, prepared);
     for (const group of prepared.groups) {
       if (group.reuseFrom) {
         result.rowsToReuse += group.items.length;
@@ -96,7 +99,22 @@ async function plan(
       );
     }
   }
+  if (changes) result.changes = changes;
   result.duplicateKeys = duplicates?.count ?? 0;
   result.estimatedCostUsd = (result.estimatedTokens * embedder.price.usdPerMillionTokens) / 1e6;
   return result;
+}
+
+/** A sync's net effect as the run would count it: an upsert of a live point is an update. */
+function countChanges(
+  changes: NonNullable<PlanResult['changes']>,
+  prepared: Awaited<ReturnType<typeof prepareBatch>>,
+): void {
+  for (const group of prepared.groups)
+    for (const item of group.items) {
+      if (prepared.existing.has(item.pointId)) changes.updated++;
+      else changes.inserted++;
+    }
+  changes.updated += prepared.unchanged;
+  changes.deleted += prepared.deletes.length;
 }

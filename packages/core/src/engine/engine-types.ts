@@ -161,4 +161,6 @@ export interface PlanResult {
   estimatedTokens: number;
   estimatedCostUsd: number;
   usdPerMillionTokens: number;
+  /** A sync's plan: the net effect of the change feed, as the run would count it. */
+  changes?: { inserted: number; updated: number; deleted: number };
 }

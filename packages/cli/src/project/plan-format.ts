@@ -1,0 +1,81 @@
+import { formatInt, formatUsd } from '../output/format.js';
+import type { Output } from '../output/output.js';
+import type { IndexPlan } from './plan-index.js';
+import type { ProjectPlan } from './project-plan.js';
+
+const plural = (count: number, one: string, many = `${one}s`) =>
+  `${formatInt(count)} ${count === 1 ? one : many}`;
+
+/** A readable diff: `+` a new index, `~` one that changes, `=` one in step; and the total. */
+export function printProjectPlan(
+  output: Output,
+  plan: ProjectPlan,
+  options: { next: boolean },
+): void {
+  const c = output.colors;
+  output.line(
+    `${c.bold('drift plan')}: ${plan.file}, ${plural(plan.indexes.length, 'index', 'indexes')}`,
+  );
+  for (const index of plan.indexes) {
+    const [mark, color] =
+      index.action === 'create'
+        ? ['+', c.green]
+        : index.action === 'none'
+          ? ['=', c.dim]
+          : ['~', c.yellow];
+    output.line(`${color(`${mark} ${index.index}`)}: ${headline(index)}`);
+    for (const detail of details(index)) output.line(`    ${detail}`);
+  }
+  if (!plan.changed) {
+    output.line('No changes: every index is in step with its table.');
+    return;
+  }
+  output.line(`Total: about ${formatUsd(plan.totalCostUsd)}`);
+  if (options.next)
+    output.line(
+      c.dim(
+        '  next: drift apply (or drift plan --out plan.json, then drift apply --plan plan.json)',
+      ),
+    );
+}
+
+function headline(index: IndexPlan): string {
+  switch (index.action) {
+    case 'create':
+      return `new index, a full embed with ${index.model} into ${index.sink}`;
+    case 'none':
+      return `no changes (table at version ${index.tableVersion ?? '?'})`;
+    case 'update':
+      return index.versionsBehind === undefined
+        ? 'rows to bring in step (a full scan: the table has no checkpoint yet)'
+        : `${plural(index.versionsBehind, 'version')} behind (checkpoint ${index.checkpointVersion}, table ${index.tableVersion})`;
+    case 'rebuild':
+      return `rebuild: ${index.reason}, a full embed`;
+    case 'migrate':
+      return `migration: ${index.reason}`;
+  }
+}
+
+function details(index: IndexPlan): string[] {
+  const cost = `about ${formatInt(index.tokens)} tokens, ${formatUsd(index.costUsd)}`;
+  if (index.action === 'none') return [];
+  if (index.action === 'migrate') {
+    const migration = index.migration ?? {};
+    const adapter = migration.adapter as { pairs?: number; costUsd?: number } | undefined;
+    return [
+      `a full re-embed into ${String(migration.toSink ?? 'a new sink')}: ${plural(index.rowsToEmbed, 'text')}, ${cost}`,
+      ...(adapter
+        ? [
+            `or an adapter: ${plural(adapter.pairs ?? 0, 'paired sample')}, ${formatUsd(adapter.costUsd ?? 0)}`,
+          ]
+        : []),
+      `never written into ${index.sink} (the old model's index): drift apply --allow-migrate starts the migration (drift migrate)`,
+    ];
+  }
+  const changes = index.changes
+    ? `${formatInt(index.changes.inserted)} inserted, ${formatInt(index.changes.updated)} updated, ${formatInt(index.changes.deleted)} deleted: `
+    : '';
+  return [
+    `${changes}${plural(index.rowsToEmbed, 'row')} to embed, ${plural(index.rowsToDelete, 'point')} to delete, ${formatInt(index.rowsUnchanged)} unchanged; ${cost}`,
+  ];
+}
