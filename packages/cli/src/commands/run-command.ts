@@ -155,7 +155,8 @@ export async function runPipelineCommand(
         );
       const follow = { intervalMs: options.interval ?? 30_000, recover: options.recover };
       return await followLoop({
-        runOptions,
+        // No summary to wait for: each sync that wrote builds the deferred index itself.
+        runOptions: { ...runOptions, finalize: true },
         source,
         table: options.table,
         output,

@@ -1,6 +1,7 @@
 import { scanItems } from '../engine/engine-reader.js';
 import { throwIfAborted } from '../engine/engine-retry.js';
 import { batchSizeOf, keyColumnsOf } from '../engine/engine-settings.js';
+import { assertColumns } from '../engine/engine-validate.js';
 import { InvalidInputError } from '../errors/errors.js';
 import { guardLedger, guardSink, guardSource } from '../guards/index.js';
 import type { Ledger } from '../spec/ledger-v1.js';
@@ -112,6 +113,11 @@ async function compare(
   const description = await source.describe(signal ? { signal } : {});
   const version = input.version ?? description.latestVersion;
   const keyColumns = keyColumnsOf(input.keyColumns);
+  assertColumns(description, {
+    textColumn: input.textColumn,
+    keyColumns,
+    metadataColumns: undefined,
+  });
   const batchSize = batchSizeOf(input.batchSize, 2000);
   await sink.open({
     dimensions: input.dimensions,
