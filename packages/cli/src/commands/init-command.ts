@@ -5,8 +5,9 @@ import { ExitCode, usageError } from '../errors/cli-error.js';
 import { starterFile } from '../project/starter-file.js';
 import { suggestColumns } from '../project/suggest-columns.js';
 import { sanitizeName } from '../resolve/resolve-sink.js';
-import { createSource, parseTable } from '../resolve/resolve-table.js';
+import { parseTable } from '../resolve/resolve-table.js';
 import { withCommand } from './command-context.js';
+import { openTable } from './maintenance-source.js';
 
 export interface InitCommandOptions {
   table?: string;
@@ -24,12 +25,7 @@ export function initCommand(options: InitCommandOptions, io: CliIo): Promise<num
     if (!options.table)
       throw usageError('drift init needs --table <table>: the Delta table of the first index.');
     const target = parseTable(options.table, io.cwd);
-    const source = await createSource({
-      target,
-      ...(options.spark ? { sparkRemote: options.spark } : {}),
-      importer: io.importer,
-    });
-    if (source.close) track.close(() => source.close?.());
+    const { source } = await openTable(options.table, options.spark, io, track.close);
     const description = await source.describe({ signal: io.signal });
     const columns = await suggestColumns(source, description.columns, io.signal);
     writeFileSync(

@@ -26,6 +26,10 @@ export function printProjectPlan(
     output.line(`${color(`${mark} ${index.index}`)}: ${headline(index)}`);
     for (const detail of details(index)) output.line(`    ${detail}`);
   }
+  for (const removed of plan.removed ?? [])
+    output.line(
+      `${c.red(`- ${removed.sink}`)}: no index of ${plan.file} declares it; the ledger holds ${plural(removed.points, 'point')} of it (${removed.model}). drift apply leaves it: drop it yourself (drift forget, or the store's own tools)`,
+    );
   if (!plan.changed) {
     output.line('No changes: every index is in step with its table.');
     return;

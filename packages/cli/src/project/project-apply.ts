@@ -116,9 +116,10 @@ export function printApplySummary(output: Output, applied: Applied[]): void {
     index,
     action,
     exitCode === ExitCode.Done ? 'done' : `exit ${exitCode}`,
-    formatInt(Number(result?.rowsEmbedded ?? 0)),
-    formatInt(Number(result?.rowsDeleted ?? 0)),
-    formatUsd(Number(result?.costUsd ?? 0)),
+    // A migration reports in its own lines above (SINK_B's backfill), not here.
+    result ? formatInt(Number(result.rowsEmbedded ?? 0)) : '-',
+    result ? formatInt(Number(result.rowsDeleted ?? 0)) : '-',
+    result ? formatUsd(Number(result.costUsd ?? 0)) : '-',
   ]);
   output.line(
     renderTable(['index', 'action', 'status', 'embedded', 'deleted', 'cost'], rows, {

@@ -3,6 +3,7 @@ import type { CliIo } from '../cli-io.js';
 import { type IndexState, readIndexState } from './index-state.js';
 import type { LoadedProject } from './load-project.js';
 import { type IndexPlan, planIndex } from './plan-index.js';
+import { type RemovedIndex, removedIndexes } from './removed-indexes.js';
 
 /** The inputs a plan was made from: a saved plan is refused when any of them moved. */
 export interface PlanInputs {
@@ -21,6 +22,8 @@ export interface ProjectPlan {
   file: string;
   inputs: PlanInputs;
   indexes: IndexPlan[];
+  /** Sinks the ledger holds that the file no longer declares (not dropped by apply yet). */
+  removed: RemovedIndex[];
   totalCostUsd: number;
   changed: boolean;
 }
@@ -57,6 +60,10 @@ export async function planProject(
     file,
     inputs,
     indexes: plans,
+    removed:
+      names.length === Object.keys(loaded.project.indexes).length
+        ? await removedIndexes(loaded, io)
+        : [],
     totalCostUsd: plans.reduce((sum, plan) => sum + plan.costUsd, 0),
     changed: plans.some((plan) => plan.action !== 'none'),
   };

@@ -44,6 +44,7 @@ describe('a saved plan', () => {
       file: 'drift.yaml',
       inputs,
       indexes: [],
+      removed: [],
       totalCostUsd: 0,
       changed: false,
     };
