@@ -1,4 +1,5 @@
-import { DriftError, ErrorCode, redactSecrets, secretsFromEnv } from '@drift-spark/core';
+import { DriftError, ErrorCode, redactSecrets } from '@drift-spark/core';
+import { secretsFromEnv } from '@drift-spark/core/internal';
 import { CliError, ExitCode } from './cli-error.js';
 
 export interface DescribedError {
