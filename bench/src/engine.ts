@@ -19,7 +19,6 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   contentHash,
-  createDiscardingSink,
   createMemoryLedger,
   createShadowEmbedder,
   type DriftEvent,
@@ -29,6 +28,7 @@ import {
   type RowBatch,
   type SourceV1,
 } from '@drift-spark/core';
+import { createDiscardingSink } from '@drift-spark/core/internal';
 import { createSqliteLedger } from '@drift-spark/ledger';
 
 const firstRows = Number(process.env.FIRST_ROWS ?? 200_000);

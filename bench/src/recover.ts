@@ -23,12 +23,11 @@ import { fileURLToPath } from 'node:url';
 import {
   createMemoryLedger,
   createMemorySink,
-  createMemorySinkStore,
   createShadowEmbedder,
   type Embedder,
-  recover,
   sync,
 } from '@drift-spark/core';
+import { createMemorySinkStore, recover } from '@drift-spark/core/internal';
 import { createSqliteLedger } from '@drift-spark/ledger';
 import { openDeltaSource } from '@drift-spark/source-delta';
 

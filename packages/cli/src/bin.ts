@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { constants } from 'node:os';
-import { redactSecrets, secretsFromEnv } from '@drift-spark/core';
+import { redactSecrets } from '@drift-spark/core';
+import { secretsFromEnv } from '@drift-spark/core/internal';
 import { processIo } from './cli-io.js';
 import { runCli } from './program.js';
 

@@ -1,19 +1,17 @@
 import type {
-  AdoptResult,
   CheckpointRef,
   Embedder,
   EmbedRunOptions,
   Ledger,
   PlanResult,
-  RecoverResult,
-  RecoverRunOptions,
   RunOptions,
   RunResult,
   Sink,
   SyncResult,
   SyncRunOptions,
 } from '@drift-spark/core';
-import * as core from '@drift-spark/core';
+import type { AdoptResult, RecoverResult, RecoverRunOptions } from '@drift-spark/core/internal';
+import * as core from '@drift-spark/core/internal';
 import { CliError } from './errors/cli-error.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { ErasureReceipt, LivePoint, LivePointsQuery } from '@drift-spark/core';
+import type { LivePoint } from '@drift-spark/core';
+import type { ErasureReceipt, LivePointsQuery } from '@drift-spark/core/internal';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { LedgerNames } from './sqlite-ledger-names.js';
 import { pointColumns, toLivePoint } from './sqlite-ledger-rows.js';

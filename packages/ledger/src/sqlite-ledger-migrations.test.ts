@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { zeroCounters } from '@drift-spark/core';
+import { zeroCounters } from '@drift-spark/core/internal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteLedger, type SqliteLedger } from './sqlite-ledger.js';
 

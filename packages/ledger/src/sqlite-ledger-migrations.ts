@@ -1,13 +1,13 @@
-import {
-  LedgerError,
-  type MigrationRecord,
-  type MigrationRunRole,
-  type MigrationSpend,
-  type MigrationStart,
-  type MigrationState,
-  type MigrationStep,
-  type MigrationUpdate,
-} from '@drift-spark/core';
+import { LedgerError } from '@drift-spark/core';
+import type {
+  MigrationRecord,
+  MigrationRunRole,
+  MigrationSpend,
+  MigrationStart,
+  MigrationState,
+  MigrationStep,
+  MigrationUpdate,
+} from '@drift-spark/core/internal';
 import type Database from 'better-sqlite3';
 import type { LedgerNames } from './sqlite-ledger-names.js';
 import { scrubOptions } from './sqlite-ledger-options.js';

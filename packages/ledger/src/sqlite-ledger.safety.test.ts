@@ -2,13 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  contentHash,
-  type LedgerV1,
-  pointId,
-  type RunStart,
-  zeroCounters,
-} from '@drift-spark/core';
+import { contentHash, type LedgerV1, pointId, type RunStart } from '@drift-spark/core';
+import { zeroCounters } from '@drift-spark/core/internal';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteLedger } from './sqlite-ledger.js';

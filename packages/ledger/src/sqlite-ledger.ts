@@ -9,7 +9,6 @@ import {
   LedgerError,
   type LedgerV1,
   type LivePoint,
-  type MigrationStoreV1,
   PluginStateError,
   type Provenance,
   type ProvenanceQuery,
@@ -17,8 +16,8 @@ import {
   type RunRecord,
   type RunStart,
   redactSecrets,
-  validateLedgerBatch,
 } from '@drift-spark/core';
+import { type MigrationStoreV1, validateLedgerBatch } from '@drift-spark/core/internal';
 import Database from 'better-sqlite3';
 import { isLockStale, isProcessAlive, type LockHolder, lockedError } from './sqlite-ledger-lock.js';
 import { maintenanceQueries } from './sqlite-ledger-maintenance.js';

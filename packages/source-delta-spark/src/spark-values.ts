@@ -1,4 +1,5 @@
-import { type CellValue, formatTimestampMicros } from '@drift-spark/core';
+import type { CellValue } from '@drift-spark/core';
+import { formatTimestampMicros } from '@drift-spark/core/internal';
 
 /** A converter from the Arrow value of a projected column to the native reader's canonical form. */
 export type SparkValueConverter = (value: unknown) => CellValue;

@@ -1,4 +1,5 @@
-import { type ErasureReceipt, forget, keyDigest, redactUri } from '@drift-spark/core';
+import { forget, redactUri } from '@drift-spark/core';
+import { type ErasureReceipt, keyDigest } from '@drift-spark/core/internal';
 import type { CliIo } from '../cli-io.js';
 import { ExitCode, usageError } from '../errors/cli-error.js';
 import { formatDate, formatInt } from '../output/format.js';

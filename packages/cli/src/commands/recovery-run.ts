@@ -1,11 +1,11 @@
 import {
   type EmbedRunOptions,
   RecoveryNeededError,
-  type RecoveryReason,
   type RunResult,
   type SyncResult,
   type SyncRunOptions,
 } from '@drift-spark/core';
+import type { RecoveryReason } from '@drift-spark/core/internal';
 import { coreFunction } from '../core-api.js';
 import { CliError } from '../errors/cli-error.js';
 import type { Output } from '../output/output.js';

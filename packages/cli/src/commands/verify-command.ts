@@ -1,4 +1,5 @@
-import { driftKinds, redactUri, type VerifyResult, verify } from '@drift-spark/core';
+import { redactUri, type VerifyResult, verify } from '@drift-spark/core';
+import { driftKinds } from '@drift-spark/core/internal';
 import type { CliIo } from '../cli-io.js';
 import { CliError, ExitCode } from '../errors/cli-error.js';
 import { formatDuration, formatInt } from '../output/format.js';

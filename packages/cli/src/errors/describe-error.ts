@@ -1,10 +1,5 @@
-import {
-  DriftError,
-  ErrorCode,
-  NoChangeFeedError,
-  redactSecrets,
-  secretsFromEnv,
-} from '@drift-spark/core';
+import { DriftError, ErrorCode, NoChangeFeedError, redactSecrets } from '@drift-spark/core';
+import { secretsFromEnv } from '@drift-spark/core/internal';
 import { CliError, ExitCode } from './cli-error.js';
 import { inCliTerms } from './cli-flags.js';
 

@@ -1,9 +1,5 @@
-import {
-  type Embedder,
-  type EmbedderPrice,
-  knownDimensions,
-  knownModelDimensions,
-} from '@drift-spark/core';
+import type { Embedder, EmbedderPrice } from '@drift-spark/core';
+import { knownDimensions, knownModelDimensions } from '@drift-spark/core/internal';
 import { coreFunction } from '../core-api.js';
 import { CliError, usageError } from '../errors/cli-error.js';
 import { loadPluginFactory, type ModuleImporter } from '../plugins/load-plugin.js';

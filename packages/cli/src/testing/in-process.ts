@@ -1,11 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import {
-  createMemoryLedger,
-  createMemorySink,
-  createMemorySinkStore,
-  type Ledger,
-  type MemorySinkStore,
-} from '@drift-spark/core';
+import { createMemoryLedger, createMemorySink, type Ledger } from '@drift-spark/core';
+import { createMemorySinkStore, type MemorySinkStore } from '@drift-spark/core/testkit';
 import type { CliIo } from '../cli-io.js';
 import type { ModuleImporter } from '../plugins/load-plugin.js';
 import { runCli } from '../program.js';

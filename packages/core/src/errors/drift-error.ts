@@ -1,5 +1,6 @@
 const marker = Symbol.for('drift-spark.error');
 
+/** What every Drift error may carry besides its code and message. */
 export interface DriftErrorOptions {
   cause?: unknown;
   /** Whether trying again the same call may succeed. */

@@ -1,6 +1,7 @@
 import { DriftError, type DriftErrorOptions } from './drift-error.js';
 import { ErrorCode } from './error-codes.js';
 
+/** "Too many requests": retryable, after `retryAfterMs` when the other side said how long. */
 export class RateLimitedError extends DriftError {
   constructor(message: string, options: DriftErrorOptions = {}) {
     super(ErrorCode.RateLimited, message, { ...options, isRetryable: true });
@@ -8,6 +9,7 @@ export class RateLimitedError extends DriftError {
   }
 }
 
+/** A failure that may pass on its own (a timeout, a 5xx, a dropped connection): retryable. */
 export class TransientError extends DriftError {
   constructor(message: string, options: DriftErrorOptions = {}) {
     super(ErrorCode.Transient, message, { ...options, isRetryable: true });
@@ -15,6 +17,7 @@ export class TransientError extends DriftError {
   }
 }
 
+/** The provider refused one input of a call: that row fails alone, the run goes on. */
 export class InputRejectedError extends DriftError {
   /** Index of the rejected input within the call, when the provider said which. */
   readonly inputIndex: number | undefined;
@@ -46,6 +49,7 @@ export class PointRejectedError extends DriftError {
   }
 }
 
+/** A failure no retry mends (bad credentials, a wrong model name): the run stops. */
 export class FatalError extends DriftError {
   constructor(message: string, options: DriftErrorOptions = {}) {
     super(ErrorCode.Fatal, message, { ...options, isRetryable: false });
@@ -53,6 +57,7 @@ export class FatalError extends DriftError {
   }
 }
 
+/** A plugin was handed more than its declared limits allow (inputs, tokens, points per write). */
 export class LimitExceededError extends DriftError {
   constructor(message: string, options: DriftErrorOptions = {}) {
     super(ErrorCode.LimitExceeded, message, options);
@@ -60,6 +65,7 @@ export class LimitExceededError extends DriftError {
   }
 }
 
+/** The store holds vectors of another size than the embedder makes: refused at `open()`. */
 export class DimensionMismatchError extends DriftError {
   constructor(message: string, options: DriftErrorOptions = {}) {
     super(ErrorCode.DimensionMismatch, message, options);
@@ -67,6 +73,7 @@ export class DimensionMismatchError extends DriftError {
   }
 }
 
+/** Another run holds the lock on this (source, sink): wait for it, or stop it. */
 export class LockedError extends DriftError {
   /** The run that holds the lock. */
   readonly holderRunId: string;
@@ -78,6 +85,7 @@ export class LockedError extends DriftError {
   }
 }
 
+/** A plugin implements a `specificationVersion` this version of core does not know. */
 export class UnsupportedSpecificationError extends DriftError {
   constructor(message: string, options: DriftErrorOptions = {}) {
     super(ErrorCode.UnsupportedSpecification, message, options);
@@ -85,6 +93,7 @@ export class UnsupportedSpecificationError extends DriftError {
   }
 }
 
+/** A plugin was used out of order: before `open()`, after `close()`, or opened twice. */
 export class PluginStateError extends DriftError {
   constructor(message: string, options: DriftErrorOptions = {}) {
     super(ErrorCode.PluginState, message, options);
@@ -92,6 +101,7 @@ export class PluginStateError extends DriftError {
   }
 }
 
+/** The caller's `AbortSignal` fired: the call stopped without finishing. */
 export class AbortedError extends DriftError {
   constructor(message = 'The run was aborted.', options: DriftErrorOptions = {}) {
     super(ErrorCode.Aborted, message, options);
@@ -99,6 +109,7 @@ export class AbortedError extends DriftError {
   }
 }
 
+/** The run would spend more than its `maxCostUsd`: it stopped before the call that crossed it. */
 export class CostLimitError extends DriftError {
   constructor(message: string, options: DriftErrorOptions = {}) {
     super(ErrorCode.CostLimit, message, options);
@@ -106,6 +117,7 @@ export class CostLimitError extends DriftError {
   }
 }
 
+/** An argument or option is wrong (a missing column, a bad URI): fix the call. */
 export class InvalidInputError extends DriftError {
   constructor(message: string, options: DriftErrorOptions = {}) {
     super(ErrorCode.InvalidInput, message, options);
@@ -124,6 +136,7 @@ export class SourceError extends DriftError {
   }
 }
 
+/** A sink failure that is neither retryable nor one refused point (e.g. a table it cannot use). */
 export class SinkError extends DriftError {
   constructor(message: string, options: DriftErrorOptions = {}) {
     super(ErrorCode.Sink, message, options);
@@ -131,6 +144,7 @@ export class SinkError extends DriftError {
   }
 }
 
+/** A ledger failure (a damaged or newer database, a failed write). */
 export class LedgerError extends DriftError {
   constructor(message: string, options: DriftErrorOptions = {}) {
     super(ErrorCode.Ledger, message, options);

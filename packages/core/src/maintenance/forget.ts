@@ -7,6 +7,7 @@ import type { ErasureReceipt, ErasureSinkProof } from '../spec/ledger-maintenanc
 import type { Ledger } from '../spec/ledger-v1.js';
 import type { Sink } from '../spec/sink-v1.js';
 
+/** What `forget` erases: rows of one source by key, from every sink the ledger knows for it. */
 export interface ForgetOptions {
   ledger: Ledger;
   /** The source the rows belong to (a Delta table's id). */
@@ -25,6 +26,7 @@ export interface ForgetOptions {
   signal?: AbortSignal;
 }
 
+/** What `forget` erased, and the receipt that proves it. */
 export interface ForgetResult {
   /** One receipt per key, as saved in the ledger. */
   receipts: ErasureReceipt[];

@@ -7,6 +7,7 @@ import { zeroCounters } from '../ledger-support/ledger-support.js';
 import type { Ledger, LedgerBatch, LivePoint } from '../spec/ledger-v1.js';
 import { type DriftedPoints, type VerifyResult, verifyWithPoints } from './verify.js';
 
+/** The options of `embed` for the table to repair against. */
 export interface RepairOptions extends EmbedRunOptions {
   /** Say what would be done and what it would cost; change nothing. */
   dryRun?: boolean;
@@ -24,6 +25,7 @@ export interface RepairPlan {
   embed: PlanResult;
 }
 
+/** What `repair` found and what it wrote. */
 export interface RepairResult {
   /** What verify found before the repair. */
   found: VerifyResult;

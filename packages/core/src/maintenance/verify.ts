@@ -18,6 +18,7 @@ import {
   TableSide,
 } from './verify-point-table.js';
 
+/** The table, sink and ledger that `verify` holds against each other. */
 export interface VerifyOptions {
   source: Source;
   /** The sink, not yet opened: `verify` opens it for `model` and `dimensions`. */
@@ -48,6 +49,7 @@ export const driftKinds = [
 ] as const;
 export type DriftKind = (typeof driftKinds)[number];
 
+/** What `verify` found: counts of each kind of drift, and a few examples of each. */
 export interface VerifyResult {
   sourceId: string;
   sinkId: string;

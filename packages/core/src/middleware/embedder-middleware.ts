@@ -28,6 +28,7 @@ export interface EmbedderMiddleware {
   }) => Promise<EmbedResult>;
 }
 
+/** The embedder to wrap and the middleware to wrap it in. */
 export interface WrapEmbedderOptions {
   embedder: Embedder;
   /** One middleware, or several: the first is the outermost. */

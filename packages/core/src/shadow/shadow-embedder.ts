@@ -11,6 +11,7 @@ import type {
 import { hashedFeatureVector, spaceSeed } from './feature-hashing.js';
 import { knownDimensions, knownModelDimensions } from './known-models.js';
 
+/** The model a shadow embedder stands in for, and its size when the model is not a known one. */
 export interface ShadowEmbedderOptions {
   /** The model to stand in for, `provider/model`; also the seed of the vector space. */
   model: string;

@@ -4,6 +4,7 @@
  * its limits throws a typed error instead of splitting on its own.
  */
 
+/** What one call may carry and how many calls may run at once; the engine packs to these. */
 export interface EmbedderLimits {
   /** Most inputs one call may carry. */
   maxInputsPerCall: number;
@@ -15,6 +16,7 @@ export interface EmbedderLimits {
   maxConcurrentCalls: number;
 }
 
+/** What an embedder costs; the run records the price it used. */
 export interface EmbedderPrice {
   /** USD per one million input tokens. */
   usdPerMillionTokens: number;
@@ -22,10 +24,12 @@ export interface EmbedderPrice {
   source: string;
 }
 
+/** Options of one `embed` call. */
 export interface EmbedOptions {
   signal?: AbortSignal;
 }
 
+/** The vectors of one `embed` call and the tokens it was billed. */
 export interface EmbedResult {
   /** One vector per input, in input order, each of `dimensions` floats. */
   vectors: Float32Array[];
@@ -37,6 +41,7 @@ export interface EmbedResult {
   truncated?: number;
 }
 
+/** The embedder contract (specification v1): texts in, vectors out, limits and price as data. */
 export interface EmbedderV1 {
   readonly specificationVersion: 'v1';
   /** `provider/model`, e.g. `openai/text-embedding-3-small`. */
@@ -54,4 +59,5 @@ export interface EmbedderV1 {
   embed(texts: string[], options?: EmbedOptions): Promise<EmbedResult>;
 }
 
+/** The current embedder contract. */
 export type Embedder = EmbedderV1;

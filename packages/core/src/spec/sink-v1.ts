@@ -3,6 +3,7 @@
  * applications read directly: the same names in every sink.
  */
 
+/** The similarity a sink ranks by (cosine only, in v1). */
 export type Distance = 'cosine';
 
 /** Stored beside every vector, under these exact names (pgvector columns, Qdrant payload keys). */
@@ -21,6 +22,7 @@ export interface PointPayload {
   metadata: Record<string, unknown> | null;
 }
 
+/** A vector to store, with its stable id and the payload stored beside it. */
 export interface Point {
   /** A UUID (see `pointId`). */
   id: string;
@@ -35,6 +37,7 @@ export interface StoredPoint {
   payload: PointPayload;
 }
 
+/** One result of `search`: the nearest points first. */
 export interface SearchHit {
   id: string;
   /** Cosine similarity, higher is nearer (1 = same direction). */
@@ -42,6 +45,7 @@ export interface SearchHit {
   payload: PointPayload;
 }
 
+/** What the engine asks `open` to create or verify. */
 export interface SinkOpenOptions {
   dimensions: number;
   distance: Distance;
@@ -59,6 +63,7 @@ export interface SinkOpenResult {
   created?: boolean;
 }
 
+/** Options of every sink call after `open`. */
 export interface SinkCallOptions {
   signal?: AbortSignal;
 }
@@ -87,6 +92,7 @@ export interface SinkSearchIndex {
   hint?: string;
 }
 
+/** What a sink declares about itself; the engine paces its writes by it. */
 export interface SinkCapabilities {
   /** Whether upsert/delete may be called while another call is in flight. */
   concurrentWrites: boolean;
@@ -113,6 +119,7 @@ export interface SinkAlias {
   read(name: string, options?: SinkCallOptions): Promise<string | undefined>;
 }
 
+/** The sink contract (specification v1): where vectors and their payloads are kept. */
 export interface SinkV1 {
   readonly specificationVersion: 'v1';
   /** Canonical URI without credentials, e.g. `qdrant://localhost:6333/docs`. */
@@ -164,4 +171,5 @@ export interface SinkV1 {
   close(): Promise<void>;
 }
 
+/** The current sink contract. */
 export type Sink = SinkV1;

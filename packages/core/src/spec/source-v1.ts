@@ -18,6 +18,7 @@ export type CellValue =
 /** One row: column name → value, only the projected columns. */
 export type Row = Record<string, CellValue>;
 
+/** One column of a source, as `describe` reports it. */
 export interface ColumnInfo {
   name: string;
   /** The source's own type name, e.g. `long`, `string`, `timestamp`. */
@@ -25,6 +26,7 @@ export interface ColumnInfo {
   nullable: boolean;
 }
 
+/** What `describe` reports: columns, latest version, whether a change feed exists. */
 export interface SourceDescription {
   /** Same as `Source.id`. */
   id: string;
@@ -40,6 +42,7 @@ export interface SourceDescription {
   rowCount?: number;
 }
 
+/** Options of a full read (`scan`). */
 export interface SourceScanOptions {
   /** Columns to project; the source reads only these. */
   columns: string[];
@@ -50,12 +53,14 @@ export interface SourceScanOptions {
   signal?: AbortSignal;
 }
 
+/** A bounded batch of rows of a scan. */
 export interface RowBatch {
   rows: Row[];
   /** The version the scan reads. */
   version?: number;
 }
 
+/** Options of a change-feed read (`changes`): a range of versions. */
 export interface SourceChangesOptions {
   columns: string[];
   /** First version of the range, inclusive. */
@@ -69,6 +74,7 @@ export interface SourceChangesOptions {
 /** Change types as the Delta Change Data Feed names them. */
 export type ChangeType = 'insert' | 'update_preimage' | 'update_postimage' | 'delete';
 
+/** One row change of the change feed. */
 export interface Change {
   type: ChangeType;
   /** The projected columns of the changed row (post-image for inserts/updates, the deleted row for deletes). */
@@ -78,10 +84,12 @@ export interface Change {
   commitTimestamp: number;
 }
 
+/** A bounded batch of changes, in commit-version order. */
 export interface ChangeBatch {
   changes: Change[];
 }
 
+/** The source contract (specification v1): where rows and their changes come from. */
 export interface SourceV1 {
   readonly specificationVersion: 'v1';
   /**
@@ -105,4 +113,5 @@ export interface SourceV1 {
   close?(): Promise<void>;
 }
 
+/** The current source contract. */
 export type Source = SourceV1;

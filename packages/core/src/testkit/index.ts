@@ -1,3 +1,8 @@
+export {
+  createMemorySinkStore,
+  type MemorySinkStore,
+  type MemoryStoredPoint,
+} from '../memory/memory-sink-store.js';
 export { type ArraySource, type ArraySourceOptions, createArraySource } from './array-source.js';
 export type { EmbedderHarness as TestEmbedderHarness } from './embedder-rules.js';
 export { createFailingSink, type FailingSink, type FailingSinkOptions } from './failing-sink.js';

@@ -1,4 +1,5 @@
-import { type CellValue, formatTimestampMicros } from '@drift-spark/core';
+import type { CellValue } from '@drift-spark/core';
+import { formatTimestampMicros } from '@drift-spark/core/internal';
 import type { ColumnMappingMode, DeltaType } from './delta-schema.js';
 import { physicalNameOf } from './delta-schema.js';
 

@@ -1,4 +1,4 @@
-import { createLimiter } from '@drift-spark/core';
+import { createLimiter } from '@drift-spark/core/internal';
 import { type StoreFailure, storeFailureError } from './store-failure.js';
 
 export interface StoreRequestOptions {

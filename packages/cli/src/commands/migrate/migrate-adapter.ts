@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
-import { type Embedder, zeroCounters } from '@drift-spark/core';
+import type { Embedder } from '@drift-spark/core';
+import { zeroCounters } from '@drift-spark/core/internal';
 import type { CliIo } from '../../cli-io.js';
 import { ExitCode, usageError } from '../../errors/cli-error.js';
 import { formatInt, formatUsd } from '../../output/format.js';

@@ -1,12 +1,5 @@
-import {
-  type Embedder,
-  type Ledger,
-  type MigrationRecord,
-  type MigrationStore,
-  redactUri,
-  type Sink,
-  type Source,
-} from '@drift-spark/core';
+import { type Embedder, type Ledger, redactUri, type Sink, type Source } from '@drift-spark/core';
+import type { MigrationRecord, MigrationStore } from '@drift-spark/core/internal';
 import type { CliIo } from '../../cli-io.js';
 import { CliError, usageError } from '../../errors/cli-error.js';
 import type { Output } from '../../output/output.js';

@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { type Ledger, redactUri, type Sink, type Source } from '@drift-spark/core';
 import {
   backfillMigration,
-  type Ledger,
   type MigrationRecord,
   type MigrationStore,
-  redactUri,
-  type Sink,
-  type Source,
-} from '@drift-spark/core';
+} from '@drift-spark/core/internal';
 import type { CliIo } from '../../cli-io.js';
 import { ExitCode, usageError } from '../../errors/cli-error.js';
 import { formatInt, formatUsd } from '../../output/format.js';

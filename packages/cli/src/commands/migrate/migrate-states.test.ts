@@ -1,4 +1,4 @@
-import type { MigrationRecord, MigrationState } from '@drift-spark/core';
+import type { MigrationRecord, MigrationState } from '@drift-spark/core/internal';
 import { describe, expect, it } from 'vitest';
 import { defaultTargetSinkUri } from './migrate-context.js';
 import { checkStep } from './migrate-states.js';

@@ -1,4 +1,4 @@
-import type { MigrationRecord, MigrationState } from '@drift-spark/core';
+import type { MigrationRecord, MigrationState } from '@drift-spark/core/internal';
 import { CliError } from '../../errors/cli-error.js';
 
 export type MigrationStep = 'start' | 'cutover' | 'rollback' | 'finish' | 'eval' | 'adapter';

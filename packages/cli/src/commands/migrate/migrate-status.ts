@@ -1,10 +1,5 @@
-import {
-  appliedVersion,
-  type Ledger,
-  type MigrationRecord,
-  redactUri,
-  type Source,
-} from '@drift-spark/core';
+import { type Ledger, redactUri, type Source } from '@drift-spark/core';
+import { appliedVersion, type MigrationRecord } from '@drift-spark/core/internal';
 import type { CliIo } from '../../cli-io.js';
 import { ExitCode } from '../../errors/cli-error.js';
 import { formatDate, formatInt, formatUsd } from '../../output/format.js';

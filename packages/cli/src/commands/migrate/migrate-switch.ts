@@ -1,4 +1,5 @@
-import { type MigrationRecord, redactUri } from '@drift-spark/core';
+import { redactUri } from '@drift-spark/core';
+import type { MigrationRecord } from '@drift-spark/core/internal';
 import type { CliIo } from '../../cli-io.js';
 import { CliError, ExitCode, usageError } from '../../errors/cli-error.js';
 import type { Output } from '../../output/output.js';

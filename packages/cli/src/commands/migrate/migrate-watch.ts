@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
-  appliedVersion,
   type Embedder,
   type Ledger,
-  type MigrationRecord,
   redactUri,
   type Sink,
   type Source,
   type SyncResult,
   type SyncRunOptions,
-  syncMigration,
 } from '@drift-spark/core';
+import { appliedVersion, type MigrationRecord, syncMigration } from '@drift-spark/core/internal';
 import type { CliIo } from '../../cli-io.js';
 import { usageError } from '../../errors/cli-error.js';
 import type { Output } from '../../output/output.js';
