@@ -1,6 +1,6 @@
-export { apportionTokens } from './engine-packing.js';
 export { type AdoptResult, adoptSink } from './engine-adopt.js';
 export * from './engine-events.js';
+export { apportionTokens } from './engine-packing.js';
 export { planEmbed, planSync } from './engine-plan.js';
 export { type RecoverResult, type RecoverRunOptions, recover } from './engine-recover.js';
 export {

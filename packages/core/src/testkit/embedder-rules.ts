@@ -97,7 +97,11 @@ export const embedderRules: EmbedderRule[] = [
     name: 'hands out vectors of its own: changing one changes no other, nor a later call',
     async run(h) {
       const embedder = await h.create();
-      const texts = [h.texts[0]!, h.texts[1] ?? h.texts[0]!, h.texts[0]!];
+      // The same text twice in one call, where the embedder takes three inputs.
+      const texts =
+        embedder.limits.maxInputsPerCall >= 3
+          ? [h.texts[0]!, h.texts[1] ?? h.texts[0]!, h.texts[0]!]
+          : [h.texts[0]!];
       const first = await embedder.embed(texts);
       const before = first.vectors.map((vector) => new Float32Array(vector));
       first.vectors[0]!.fill(0.5);
@@ -138,7 +142,8 @@ export const embedderRules: EmbedderRule[] = [
       const none = await embedder.embed([]);
       expect(none.vectors).toEqual([]);
       expect(none.tokens).toBe(0);
-      await expect(embedder.embed([h.texts[0]!, ''])).rejects.toSatisfy(hasCode('invalid-input'));
+      const withEmpty = embedder.limits.maxInputsPerCall >= 2 ? [h.texts[0]!, ''] : [''];
+      await expect(embedder.embed(withEmpty)).rejects.toSatisfy(hasCode('invalid-input'));
     },
   },
   {

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { brokenSinks } from './broken-sinks.js';
 import { createMapSink } from './readme-map-sink.js';
-import { runSinkRule, type SinkRule } from './sink-harness.js';
+import { ruleNamed } from './self-test-helpers.js';
+import { runSinkRule } from './sink-harness.js';
 import { sinkRules, testSink } from './test-sink.js';
 
 // The custom sink of the core README, written from the README alone, passes the strict suite.
@@ -25,7 +26,7 @@ describe('the README map sink', () => {
     for (const { name } of sinkRules) expect(readme, name).toContain(name);
   });
 
-  const rule = (start: string): SinkRule => sinkRules.find((r) => r.name.startsWith(start))!;
+  const rule = (start: string) => ruleNamed(sinkRules, start);
   const create = (
     wrap: (sink: ReturnType<typeof createMapSink>) => ReturnType<typeof createMapSink>,
   ) => ({
