@@ -33,6 +33,7 @@ export type {
 } from './engine/engine-types.js';
 export { DriftError, type DriftErrorOptions } from './errors/drift-error.js';
 export { ErrorCode } from './errors/error-codes.js';
+export { NoChangeFeedError } from './errors/no-change-feed-error.js';
 export {
   AbortedError,
   CostLimitError,
@@ -138,10 +139,13 @@ export type {
   SearchHit,
   Sink,
   SinkAlias,
+  SinkBuildProgress,
   SinkCallOptions,
   SinkCapabilities,
+  SinkFinalizeOptions,
   SinkOpenOptions,
   SinkOpenResult,
+  SinkSearchIndex,
   SinkV1,
   StoredPoint,
 } from './spec/sink-v1.js';

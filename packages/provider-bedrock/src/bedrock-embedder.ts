@@ -1,14 +1,13 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import {
-  checkEmbedInput,
   type EmbedderLimits,
   type EmbedderV1,
   type EmbedOptions,
   type EmbedResult,
   embedderFingerprint,
-  emptyEmbedResult,
   FatalError,
 } from '@drift-spark/core';
+import { checkEmbedInput, emptyEmbedResult } from '@drift-spark/core/internal';
 import type {
   BedrockEmbedderOptions,
   BedrockRuntimeClientLike,

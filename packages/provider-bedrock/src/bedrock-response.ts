@@ -1,4 +1,5 @@
-import { apportionTokens, FatalError, TransientError } from '@drift-spark/core';
+import { FatalError, TransientError } from '@drift-spark/core';
+import { apportionTokens } from '@drift-spark/core/internal';
 import type { BedrockAnswer } from './bedrock-invoke.js';
 import { type BedrockModelInfo, estimateBedrockTokens } from './bedrock-models.js';
 

@@ -1,15 +1,14 @@
 import { join } from 'node:path';
 import {
-  checkEmbedInput,
   type EmbedderLimits,
   type EmbedderPrice,
   type EmbedderV1,
   type EmbedOptions,
   type EmbedResult,
   embedderFingerprint,
-  emptyEmbedResult,
   FatalError,
 } from '@drift-spark/core';
+import { checkEmbedInput, emptyEmbedResult } from '@drift-spark/core/internal';
 import {
   defaultModelsDir,
   type LocalModelInfo,

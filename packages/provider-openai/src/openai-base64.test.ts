@@ -1,4 +1,4 @@
-import { apportionTokens as apportion } from '@drift-spark/core';
+import { apportionTokens as apportion } from '@drift-spark/core/internal';
 import { fakeVector, float32ToBase64 } from '@drift-spark/provider-test-server';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64Float32 } from './openai-base64.js';

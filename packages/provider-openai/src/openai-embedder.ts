@@ -1,13 +1,11 @@
 import {
-  apportionTokens,
-  checkEmbedInput,
   type EmbedderLimits,
   type EmbedderV1,
   type EmbedOptions,
   type EmbedResult,
   embedderFingerprint,
-  emptyEmbedResult,
 } from '@drift-spark/core';
+import { apportionTokens, checkEmbedInput, emptyEmbedResult } from '@drift-spark/core/internal';
 import { lazyOpenAIClient } from './openai-client.js';
 import { resolveOpenAIDimensions } from './openai-dimensions.js';
 import type {

@@ -1,11 +1,5 @@
-import {
-  assertSearchArgs,
-  isPointId,
-  type SearchHit,
-  type SinkV1,
-  type StoredPoint,
-  toPointPayload,
-} from '@drift-spark/core';
+import type { SearchHit, SinkV1, StoredPoint } from '@drift-spark/core';
+import { assertSearchArgs, isPointId, toPointPayload } from '@drift-spark/core/internal';
 import { arrowToPoints, PAYLOAD_COLUMNS, VECTOR_COLUMN } from './lancedb-arrow.js';
 import { ID_CHUNK, idPredicate, type LancedbContext } from './lancedb-context.js';
 

@@ -1,10 +1,10 @@
-import {
-  createSinkHandle,
-  type SinkCallOptions,
-  type SinkFinalizeOptions,
-  type SinkSearchIndex,
-  type SinkV1,
+import type {
+  SinkCallOptions,
+  SinkFinalizeOptions,
+  SinkSearchIndex,
+  SinkV1,
 } from '@drift-spark/core';
+import { createSinkHandle } from '@drift-spark/core/internal';
 import type { Connection, Table } from '@lancedb/lancedb';
 import { VECTOR_COLUMN } from './lancedb-arrow.js';
 import type { LancedbContext } from './lancedb-context.js';

@@ -1,4 +1,5 @@
-import { isPointId, type Point, type SinkV1 } from '@drift-spark/core';
+import type { Point, SinkV1 } from '@drift-spark/core';
+import { isPointId } from '@drift-spark/core/internal';
 import type { Table } from '@lancedb/lancedb';
 import type { Schema } from 'apache-arrow';
 import { pointsToArrow } from './lancedb-arrow.js';

@@ -1,5 +1,6 @@
 import { endianness } from 'node:os';
-import { assertStorablePoint, InvalidInputError, type Point } from '@drift-spark/core';
+import { InvalidInputError, type Point } from '@drift-spark/core';
+import { assertStorablePoint } from '@drift-spark/core/internal';
 
 /** Microseconds between the Unix epoch and PostgreSQL's epoch (2000-01-01). */
 const POSTGRES_EPOCH_MICROS = 946_684_800_000_000n;

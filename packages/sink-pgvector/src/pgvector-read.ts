@@ -1,10 +1,5 @@
-import {
-  assertSearchArgs,
-  isPointId,
-  type SearchHit,
-  type SinkV1,
-  toPointPayload,
-} from '@drift-spark/core';
+import type { SearchHit, SinkV1 } from '@drift-spark/core';
+import { assertSearchArgs, isPointId, toPointPayload } from '@drift-spark/core/internal';
 import type { PgvectorContext } from './pgvector-context.js';
 import {
   type Row,

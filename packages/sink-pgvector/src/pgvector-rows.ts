@@ -1,4 +1,5 @@
-import { InvalidInputError, type StoredPoint, toPointPayload } from '@drift-spark/core';
+import { InvalidInputError, type StoredPoint } from '@drift-spark/core';
+import { toPointPayload } from '@drift-spark/core/internal';
 
 /** The payload columns as `retrieve`, `scan` and `search` select them. */
 export const SELECT_PAYLOAD =

@@ -1,13 +1,12 @@
+import type { SinkBuildProgress, SinkFinalizeOptions } from '@drift-spark/core';
 import {
-  createSinkHandle,
   InvalidInputError,
   type SinkAlias,
-  type SinkBuildProgress,
   type SinkCallOptions,
   type SinkCapabilities,
-  type SinkFinalizeOptions,
   type SinkV1,
 } from '@drift-spark/core';
+import { createSinkHandle } from '@drift-spark/core/internal';
 import { pgvectorAlias } from './pgvector-alias.js';
 import type { PgvectorContext } from './pgvector-context.js';
 import type { SqlDriver } from './pgvector-driver.js';

@@ -1,4 +1,5 @@
-import { isPointId, type Point, type SinkV1 } from '@drift-spark/core';
+import type { Point, SinkV1 } from '@drift-spark/core';
+import { isPointId } from '@drift-spark/core/internal';
 import { encodeBinaryCopy } from './pgvector-binary-copy.js';
 import type { PgvectorContext } from './pgvector-context.js';
 import { toWriteError } from './pgvector-errors.js';

@@ -1,9 +1,5 @@
-import {
-  assertStorablePoint,
-  type Point,
-  type StoredPoint,
-  toPointPayload,
-} from '@drift-spark/core';
+import type { Point, StoredPoint } from '@drift-spark/core';
+import { assertStorablePoint, toPointPayload } from '@drift-spark/core/internal';
 import type { QdrantPointRecord } from './qdrant-client-subset.js';
 
 /** A point as Qdrant takes it: a lower-case UUID, the vector as an array (a copy), the payload. */

@@ -1,10 +1,5 @@
-import {
-  assertSearchArgs,
-  isPointId,
-  type SearchHit,
-  type SinkV1,
-  toPointPayload,
-} from '@drift-spark/core';
+import type { SearchHit, SinkV1 } from '@drift-spark/core';
+import { assertSearchArgs, isPointId, toPointPayload } from '@drift-spark/core/internal';
 import type { QdrantPointRecord } from './qdrant-client-subset.js';
 import type { QdrantContext } from './qdrant-context.js';
 import { toStoredPoint } from './qdrant-points.js';

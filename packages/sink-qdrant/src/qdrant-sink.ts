@@ -1,9 +1,5 @@
-import {
-  createSinkHandle,
-  InvalidInputError,
-  type SinkCapabilities,
-  type SinkV1,
-} from '@drift-spark/core';
+import { InvalidInputError, type SinkCapabilities, type SinkV1 } from '@drift-spark/core';
+import { createSinkHandle } from '@drift-spark/core/internal';
 import { needs, qdrantAlias } from './qdrant-alias.js';
 import type { QdrantClientSubset } from './qdrant-client-subset.js';
 import { openCollection } from './qdrant-collection.js';

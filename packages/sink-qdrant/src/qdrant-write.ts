@@ -1,4 +1,5 @@
-import { AbortedError, isPointId, type Point, type SinkV1 } from '@drift-spark/core';
+import { AbortedError, type Point, type SinkV1 } from '@drift-spark/core';
+import { isPointId } from '@drift-spark/core/internal';
 import type { QdrantContext } from './qdrant-context.js';
 import { toQdrantPoint } from './qdrant-points.js';
 
