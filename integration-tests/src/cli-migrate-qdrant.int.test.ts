@@ -4,7 +4,7 @@ import { childEnv, parseJson, runDrift, seededRandom } from './cli-harness.js';
 import { readQdrantCollection } from './cli-qdrant.js';
 import { RandomTable } from './cli-random-table.js';
 import { expectedPoints } from './cli-state.js';
-import { useCliWork } from './cli-work.js';
+import { useCliWorkspace } from './cli-workspace.js';
 
 const modelA = 'openai/text-embedding-ada-002';
 const modelB = 'bedrock/amazon.titan-embed-text-v2:0';
@@ -29,7 +29,7 @@ async function throughAlias(url: string, alias: string) {
 }
 
 describe('drift migrate on Qdrant: the collection alias follows cutover and rollback', () => {
-  const setup = useCliWork('drift-cli-migrate-qdrant-', { needs: ['QDRANT_URL'], writer: true });
+  const setup = useCliWorkspace('migrate-qdrant', { services: ['QDRANT_URL'], writer: true });
 
   it('migrates, keeps both collections equal to the table, moves the alias and drops the old collection', async () => {
     const { work, writer } = setup;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, type DriftRun, parseJson, repoRoot, runDrift } from './cli-harness.js';
 import { readSink } from './cli-state.js';
-import { useCliWork } from './cli-work.js';
+import { useCliWorkspace } from './cli-workspace.js';
 
 const tickets = `${repoRoot}examples/tickets`;
 const model = 'openai/text-embedding-3-small';
@@ -12,7 +12,7 @@ const dimensions = 1536;
 // The ledger keys dedup and checkpoints on the sink id, so a URI that names other storage
 // must give another id, and a store that starts empty in every process none to trust.
 describe('which sink a URI names, through the built drift binary', () => {
-  const setup = useCliWork('drift-cli-identity-', { needs: ['DATABASE_URL'] });
+  const setup = useCliWorkspace('identity', { services: ['DATABASE_URL'] });
   let work: string;
   let env: NodeJS.ProcessEnv;
   let ledger: string;
