@@ -1,4 +1,3 @@
-import { createMemoryLedger } from '../memory/memory-ledger.js';
 import { createMemorySink } from '../memory/memory-sink.js';
 import { createMemorySinkStore, type MemorySinkStore } from '../memory/memory-sink-store.js';
 import { shadowMode } from '../middleware/shadow-mode.js';
@@ -6,7 +5,6 @@ import { createShadowEmbedder } from '../shadow/shadow-embedder.js';
 import { createArraySource } from './array-source.js';
 import { createRecordingEmbedder } from './recording-embedder.js';
 import { testEmbedder } from './test-embedder.js';
-import { testLedger } from './test-ledger.js';
 import { testSink } from './test-sink.js';
 import { testSource } from './test-source.js';
 
@@ -24,13 +22,6 @@ testSink({
     return createMemorySink({ store });
   },
   destroy: ({ name }) => void stores.delete(name),
-});
-
-const abandoned = new Set<string>();
-testLedger({
-  title: 'memory ledger conformance',
-  create: () => createMemoryLedger({ isHolderAlive: (holder) => !abandoned.has(holder.runId) }),
-  abandonLock: (_ledger, runId) => void abandoned.add(runId),
 });
 
 testEmbedder({

@@ -7,7 +7,7 @@ export {
   type RecordingEmbedderOptions,
 } from './recording-embedder.js';
 export { type TestEmbedderOptions, testEmbedder } from './test-embedder.js';
-export { type TestLedgerOptions, testLedger } from './test-ledger.js';
+export { type LedgerKit, type TestLedgerOptions, testLedger } from './test-ledger.js';
 export {
   type TestSinkCapabilities,
   type TestSinkContext,
