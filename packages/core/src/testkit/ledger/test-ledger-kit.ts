@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DriftError } from '../../errors/drift-error.js';
+import { ledgerReportMethods } from '../../ledger-support/ledger-capabilities.js';
 import { zeroCounters } from '../../ledger-support/ledger-support.js';
 import type { LedgerReportsV1 } from '../../spec/ledger-reports-v1.js';
 import type { Ledger, LedgerBatch, RunFinish, RunStart } from '../../spec/ledger-v1.js';
@@ -75,7 +76,7 @@ export function createLedgerKit(options: TestLedgerOptions): LedgerKit {
     },
     reports(ledger) {
       const candidate = ledger as Ledger & Partial<LedgerReportsV1>;
-      for (const name of ['cost', 'provenance', 'getRun', 'failures'] as const)
+      for (const name of ledgerReportMethods)
         if (typeof candidate[name] !== 'function')
           throw new Error(`The ledger has no ${name}(): implement LedgerReports or skip.reports.`);
       return candidate as Ledger & LedgerReportsV1;
