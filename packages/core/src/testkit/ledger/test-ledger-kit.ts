@@ -15,7 +15,7 @@ export interface TestLedgerOptions {
   abandonLock: (ledger: Ledger, runId: string) => Promise<void> | void;
   /**
    * A second instance on the same store as `ledger`, opened while `ledger` is still open
-   * (as after a crash, or from another process). Without it the durability tests skip.
+   * (as after a crash, or from another process). Without it those tests are not registered.
    */
   reopen?: (ledger: Ledger) => Promise<Ledger> | Ledger;
   /**
