@@ -21,6 +21,7 @@ import {
   type Source,
   type StoredPoint,
   verify,
+  zeroCounters,
 } from '@drift-spark/core';
 import { createSqliteLedger } from '@drift-spark/ledger';
 
@@ -131,17 +132,7 @@ async function fillLedger(path: string): Promise<void> {
   }
   await ledger.finishRun(runId, {
     status: 'succeeded',
-    counters: {
-      rowsProcessed: rows,
-      rowsDeduped: 0,
-      rowsEmbedded: 0,
-      rowsReused: 0,
-      rowsSkipped: 0,
-      rowsFailed: 0,
-      rowsDeleted: 0,
-      tokens: 0,
-      costUsd: 0,
-    },
+    counters: { ...zeroCounters(), rowsProcessed: rows },
     finishedAt: new Date(),
   });
   await ledger.close();

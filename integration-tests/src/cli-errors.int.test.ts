@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zeroCounters } from '@drift-spark/core';
 import { createSqliteLedger } from '@drift-spark/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -204,17 +205,7 @@ describe('the errors a new user hits, through the built drift binary and the rea
     } finally {
       await ledger.finishRun(runId, {
         status: 'failed',
-        counters: {
-          rowsProcessed: 0,
-          rowsDeduped: 0,
-          rowsEmbedded: 0,
-          rowsReused: 0,
-          rowsSkipped: 0,
-          rowsFailed: 0,
-          rowsDeleted: 0,
-          tokens: 0,
-          costUsd: 0,
-        },
+        counters: zeroCounters(),
         finishedAt: new Date(),
         error: 'test lock released',
       });

@@ -3,4 +3,3 @@ export {
   type SqliteLedger,
   type SqliteLedgerOptions,
 } from './sqlite-ledger.js';
-export { ledgerSchemaVersion } from './sqlite-ledger-schema.js';

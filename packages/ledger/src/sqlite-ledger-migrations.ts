@@ -1,15 +1,15 @@
-import { LedgerError } from '@drift-spark/core';
-import type {
-  MigrationRecord,
-  MigrationRunRole,
-  MigrationSpend,
-  MigrationStart,
-  MigrationState,
-  MigrationStep,
-  MigrationUpdate,
-} from '@drift-spark/core/internal';
-import type Database from 'better-sqlite3';
-import type { LedgerNames } from './sqlite-ledger-names.js';
+import {
+  LedgerError,
+  type MigrationRecord,
+  type MigrationRunRole,
+  type MigrationSpend,
+  type MigrationStart,
+  type MigrationState,
+  type MigrationStep,
+  type MigrationStoreV1,
+  type MigrationUpdate,
+} from '@drift-spark/core';
+import type { LazyConnection, SqliteConnection } from './sqlite-ledger-connection.js';
 import { scrubOptions } from './sqlite-ledger-options.js';
 
 const columns =
@@ -53,11 +53,7 @@ function toRecord(row: MigrationRow): MigrationRecord {
   };
 }
 
-/**
- * The migrations between models (schema step 4): records, steps, linked runs and spend.
- * Synchronous; the ledger wraps each call in its error translation.
- */
-export function sqliteMigrationQueries(db: Database.Database, names: LedgerNames) {
+function prepare({ db }: SqliteConnection) {
   const statement = {
     insert: db.prepare(
       `INSERT INTO migrations (${columns}) VALUES (@id, @sourceId, @fromSinkId, @fromModel, @toSinkId, @toModel, @aliasName, 'planned', @backfillVersion, NULL, NULL, NULL, @options, @at, @at)`,
@@ -145,35 +141,62 @@ export function sqliteMigrationQueries(db: Database.Database, names: LedgerNames
     },
   );
 
+  return { statement, get, mustGet, create, update };
+}
+
+/** The migrations between models (schema step 4): records, steps, linked runs and spend. */
+export function sqliteMigrationStore(connection: LazyConnection): MigrationStoreV1 {
+  const prepared = connection.statements(prepare);
   return {
-    create: (migration: MigrationStart) => create.immediate(migration),
-    get,
-    list: (query: { sourceId?: string; sinkId?: string; open?: boolean } = {}) =>
+    create: connection.method('record a migration', (migration: MigrationStart) =>
+      prepared().create.immediate(migration),
+    ),
+    get: connection.method('read a migration', (id: string) => prepared().get(id)),
+    list: connection.method(
+      'list migrations',
+      (query: { sourceId?: string; sinkId?: string; open?: boolean } = {}) =>
+        (
+          prepared().statement.list.all({
+            source: query.sourceId ?? null,
+            sink: query.sinkId ?? null,
+            open: query.open ? 1 : 0,
+          }) as MigrationRow[]
+        ).map(toRecord),
+    ),
+    update: connection.method(
+      'update a migration',
+      (id: string, change: MigrationUpdate, expect?: MigrationState[]) =>
+        prepared().update.immediate(id, change, expect),
+    ),
+    steps: connection.method('read the steps of a migration', (id: string): MigrationStep[] =>
       (
-        statement.list.all({
-          source: query.sourceId ?? null,
-          sink: query.sinkId ?? null,
-          open: query.open ? 1 : 0,
-        }) as MigrationRow[]
-      ).map(toRecord),
-    update: (id: string, change: MigrationUpdate, expect?: MigrationState[]) =>
-      update.immediate(id, change, expect),
-    steps: (id: string): MigrationStep[] =>
-      (statement.steps.all(id) as { state: MigrationState; at: number; note: string | null }[]).map(
-        (row) => ({
-          state: row.state,
-          at: new Date(row.at),
-          ...(row.note === null ? {} : { note: row.note }),
-        }),
-      ),
-    linkRun: (id: string, runId: string, role: MigrationRunRole) => {
-      mustGet(id);
-      statement.linkRun.run(id, runId, role);
-    },
-    runs: (id: string) => statement.runs.all(id) as { runId: string; role: MigrationRunRole }[],
-    recordSpend: (spend: MigrationSpend) => {
+        prepared().statement.steps.all(id) as {
+          state: MigrationState;
+          at: number;
+          note: string | null;
+        }[]
+      ).map((row) => ({
+        state: row.state,
+        at: new Date(row.at),
+        ...(row.note === null ? {} : { note: row.note }),
+      })),
+    ),
+    linkRun: connection.method(
+      'link a run to a migration',
+      (id: string, runId: string, role: MigrationRunRole) => {
+        prepared().mustGet(id);
+        prepared().statement.linkRun.run(id, runId, role);
+      },
+    ),
+    runs: connection.method(
+      'list the runs of a migration',
+      (id: string) =>
+        prepared().statement.runs.all(id) as { runId: string; role: MigrationRunRole }[],
+    ),
+    recordSpend: connection.method('record spend', (spend: MigrationSpend) => {
+      const { names } = connection.get();
       names.ensure([spend.runId, spend.sinkId, spend.sourceId, spend.model]);
-      statement.spend.run(
+      prepared().statement.spend.run(
         names.id(spend.runId),
         names.id(spend.sinkId),
         names.id(spend.sourceId),
@@ -183,6 +206,6 @@ export function sqliteMigrationQueries(db: Database.Database, names: LedgerNames
         spend.embeddings,
         spend.at.getTime(),
       );
-    },
+    }),
   };
 }

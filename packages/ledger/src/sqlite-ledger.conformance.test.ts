@@ -14,6 +14,12 @@ let made = 0;
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+function ledgerAt(path: string): Ledger {
+  const ledger = createSqliteLedger({ path });
+  paths.set(ledger, path);
+  return ledger;
+}
+
 /** The pid of a process that has exited. */
 function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', '0']);
@@ -22,12 +28,9 @@ function deadPid(): number {
 
 testLedger({
   title: 'SQLite ledger conformance (file)',
-  create: () => {
-    const path = join(dir, `ledger-${++made}.db`);
-    const ledger = createSqliteLedger({ path });
-    paths.set(ledger, path);
-    return ledger;
-  },
+  create: () => ledgerAt(join(dir, `ledger-${++made}.db`)),
+  // Another instance on the same file, as another process would open it.
+  reopen: (ledger) => ledgerAt(paths.get(ledger)!),
   // What a SIGKILLed process leaves behind: its lock, under a pid that no longer exists.
   abandonLock: (ledger, runId) => {
     const db = new Database(paths.get(ledger)!);

@@ -1,34 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { contentHash, type LedgerV1, pointId, type RunStart } from '@drift-spark/core';
-import { zeroCounters } from '@drift-spark/core/internal';
+import { contentHash, pointId, type RunStart, zeroCounters } from '@drift-spark/core';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSqliteLedger } from './sqlite-ledger.js';
+import { describe, expect, it } from 'vitest';
 import { migrateLedger } from './sqlite-ledger-schema.js';
+import { readDatabaseBytes, useLedgerDir } from './sqlite-ledger-test-fixtures.js';
 
 /** What the ledger keeps about failures, errors and the processes of runs: no text, no secret. */
 
 const source = 'delta:aaaaaaaa-2222-3333-4444-555555555555';
 const sink = 'pg://drift@db:5432/app?table=docs';
-let dir: string;
-const opened: LedgerV1[] = [];
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'drift-ledger-safety-'));
-});
-afterEach(async () => {
-  for (const ledger of opened.splice(0)) await ledger.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function ledgerAt(path = join(dir, 'ledger.db')): LedgerV1 {
-  const ledger = createSqliteLedger({ path });
-  opened.push(ledger);
-  return ledger;
-}
+const { dir, ledgerAt } = useLedgerDir('drift-ledger-safety-');
 
 function start(runId: string): RunStart {
   return {
@@ -46,9 +30,7 @@ function start(runId: string): RunStart {
 }
 
 function fileBytes(path: string): string {
-  const parts = [readFileSync(path)];
-  if (existsSync(`${path}-wal`)) parts.push(readFileSync(`${path}-wal`));
-  return Buffer.concat(parts).toString('latin1');
+  return readDatabaseBytes(path).toString('latin1');
 }
 
 describe('what the SQLite ledger keeps', () => {
@@ -86,7 +68,7 @@ describe('what the SQLite ledger keeps', () => {
   });
 
   it('no credential from a run error or the run options', async () => {
-    const path = join(dir, 'ledger.db');
+    const path = join(dir(), 'ledger.db');
     const ledger = ledgerAt(path);
     await ledger.startRun(start('r1'));
     await ledger.finishRun('r1', {
@@ -105,7 +87,7 @@ describe('what the SQLite ledger keeps', () => {
   });
 
   it('drops the failure reasons an older ledger kept, which could quote the input', async () => {
-    const path = join(dir, 'old.db');
+    const path = join(dir(), 'old.db');
     const old = new Database(path);
     migrateLedger(old, 2);
     old.prepare("INSERT INTO names (id, name) VALUES (1, 'run'), (2, ?), (3, ?)").run(sink, source);
@@ -124,7 +106,7 @@ describe('what the SQLite ledger keeps', () => {
 
 describe('the process of a run', () => {
   it('is recorded, and a run whose process is gone says so while it stays "running"', async () => {
-    const path = join(dir, 'ledger.db');
+    const path = join(dir(), 'ledger.db');
     const ledger = ledgerAt(path);
     await ledger.startRun(start('mine'));
     const mine = await ledger.getRun('mine');
@@ -149,7 +131,7 @@ describe('the process of a run', () => {
 
 describe('checkIntegrity', () => {
   it('passes on a sound ledger and names the file of a damaged one', async () => {
-    const path = join(dir, 'ledger.db');
+    const path = join(dir(), 'ledger.db');
     const ledger = ledgerAt(path);
     await ledger.startRun(start('r1'));
     await ledger.commitBatch({

@@ -3,6 +3,7 @@ import type { CliIo } from '../cli-io.js';
 import { ExitCode } from '../errors/cli-error.js';
 import { formatInt, formatUsd } from '../output/format.js';
 import { renderTable } from '../output/table.js';
+import { requireLedgerReports } from '../resolve/ledger-reports.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { withCommand } from './command-context.js';
 
@@ -20,7 +21,10 @@ export function costCommand(options: CostOptions, io: CliIo): Promise<number> {
   return withCommand(io, options, async (output, track) => {
     const ledger = await openLedger(ledgerPath(options.ledger, io.env, io.cwd), io.importer);
     track.close(() => ledger.close());
-    const rows = await ledger.cost({ by: options.by, since: options.since });
+    const rows = await requireLedgerReports(ledger, 'drift cost').cost({
+      by: options.by,
+      since: options.since,
+    });
     const total = rows.reduce(
       (sum, row) => ({
         tokens: sum.tokens + row.tokens,

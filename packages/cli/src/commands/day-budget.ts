@@ -1,4 +1,5 @@
 import type { Ledger } from '@drift-spark/core';
+import { requireLedgerReports } from '../resolve/ledger-reports.js';
 
 /** What the sink's embeddings cost today (UTC), against `--max-cost-per-day`. */
 export interface DayBudget {
@@ -25,7 +26,8 @@ export async function readDayBudget(
 ): Promise<DayBudget> {
   const since = startOfUtcDay(now);
   const resetsAt = new Date(since.getTime() + 86_400_000);
-  const rows = await ledger.cost({ by: 'sink', since });
+  const reports = requireLedgerReports(ledger, 'A daily budget (--max-cost-per-day, drift status)');
+  const rows = await reports.cost({ by: 'sink', since });
   const spentUsd = rows.find((row) => row.group === sinkId)?.costUsd ?? 0;
   const remainingUsd = limitUsd === undefined ? Number.POSITIVE_INFINITY : limitUsd - spentUsd;
   return { limitUsd, spentUsd, remainingUsd, exhausted: remainingUsd <= 0, resetsAt };

@@ -3,6 +3,7 @@ import { type ErasureReceipt, keyDigest } from '@drift-spark/core/internal';
 import type { CliIo } from '../cli-io.js';
 import { ExitCode, usageError } from '../errors/cli-error.js';
 import { formatDate, formatInt } from '../output/format.js';
+import { requireLedgerReports } from '../resolve/ledger-reports.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { withCommand } from './command-context.js';
 import { readForgetKeys } from './forget-keys.js';
@@ -33,7 +34,9 @@ export function forgetCommand(options: ForgetCommandOptions, io: CliIo): Promise
     track.close(() => ledger.close());
 
     if (options.receipt !== undefined) {
-      const receipts = (await ledger.erasureReceipts?.(keyDigest(sourceId, options.receipt))) ?? [];
+      const reports = requireLedgerReports(ledger, 'drift forget --receipt');
+      const receipts =
+        (await reports.erasureReceipts?.(keyDigest(sourceId, options.receipt))) ?? [];
       if (output.json) output.result({ receipts: receipts.map(receiptObject) });
       else if (receipts.length === 0)
         output.error(

@@ -3,6 +3,7 @@ import type { CliIo } from '../cli-io.js';
 import { ExitCode, usageError } from '../errors/cli-error.js';
 import { formatDate, formatInt, formatUsd } from '../output/format.js';
 import { renderTable } from '../output/table.js';
+import { requireLedgerReports } from '../resolve/ledger-reports.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { createSource, parseTable } from '../resolve/resolve-table.js';
@@ -57,7 +58,7 @@ export function provenanceCommand(
     }
     const ledger = await openLedger(ledgerPath(options.ledger, io.env, io.cwd), io.importer);
     track.close(() => ledger.close());
-    const found = await ledger.provenance(query);
+    const found = await requireLedgerReports(ledger, 'drift provenance').provenance(query);
 
     if (output.json) {
       output.result({ query, points: found.map(provenanceObject) });

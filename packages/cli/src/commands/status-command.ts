@@ -1,4 +1,4 @@
-import { type Checkpoint, type RunRecord, redactUri } from '@drift-spark/core';
+import { type Checkpoint, hasLedgerReports, type RunRecord, redactUri } from '@drift-spark/core';
 import type { CliIo } from '../cli-io.js';
 import { ExitCode } from '../errors/cli-error.js';
 import { formatDate, formatInt, formatUsd } from '../output/format.js';
@@ -30,7 +30,7 @@ export function statusCommand(options: StatusOptions, io: CliIo): Promise<number
     const ledger = await openLedger(ledgerPath(options.ledger, io.env, io.cwd), io.importer);
     track.close(() => ledger.close());
     // status vouches for the ledger ("in step"): a damaged file fails here, not silently.
-    await ledger.checkIntegrity?.();
+    if (hasLedgerReports(ledger)) await ledger.checkIntegrity?.();
 
     const runs = await ledger.recentRuns({ sinkId: sink.id, limit: options.limit ?? 5 });
     const ledgerPoints = await ledger.countPoints(sink.id);

@@ -1,36 +1,40 @@
 import { PluginStateError } from '../errors/errors.js';
 import { assertSpecificationVersion } from '../spec/assert-specification.js';
+import type { LedgerReportsV1 } from '../spec/ledger-reports-v1.js';
 import type { Ledger, LedgerV1 } from '../spec/ledger-v1.js';
 import { isGuarded, markGuarded } from './guard-marker.js';
 import { createInFlight } from './in-flight.js';
 import { invoke } from './invoke.js';
 
-type LedgerMethod = Exclude<keyof LedgerV1, 'specificationVersion' | 'close'>;
+type LedgerMethod =
+  | Exclude<keyof LedgerV1, 'specificationVersion' | 'close' | 'migrations'>
+  | keyof LedgerReportsV1;
 
+/** The engine contract's required methods. */
 const methods: readonly LedgerMethod[] = [
   'startRun',
   'finishRun',
+  'recentRuns',
   'getPoints',
   'findByContentHash',
+  'countPoints',
   'commitBatch',
   'getCheckpoint',
   'setCheckpoint',
-  'recordErasure',
-  'cost',
-  'provenance',
-  'recentRuns',
-  'getRun',
-  'failures',
-  'countPoints',
 ];
 
-/** Optional members: passed through only when the ledger has them. */
+/** Optional capabilities and the reporting queries: passed through only when the ledger has them. */
 const optionalMethods: readonly LedgerMethod[] = [
-  'checkIntegrity',
   'livePoints',
-  'sinksOfSource',
+  'recordErasure',
   'erasedPoints',
+  'sinksOfSource',
   'saveErasureReceipt',
+  'cost',
+  'provenance',
+  'getRun',
+  'failures',
+  'checkIntegrity',
   'erasureReceipts',
 ];
 
@@ -45,9 +49,13 @@ export function guardLedger(ledger: Ledger): LedgerV1 {
   let closing: Promise<void> | undefined;
   const inFlight = createInFlight();
   const guarded: Record<string, unknown> = { specificationVersion: 'v1' };
-  const present = optionalMethods.filter((name) => typeof ledger[name] === 'function');
+  const present = optionalMethods.filter(
+    (name) => typeof (ledger as Partial<Record<LedgerMethod, unknown>>)[name] === 'function',
+  );
   for (const name of [...methods, ...present]) {
-    const method = ledger[name] as (...args: unknown[]) => Promise<unknown>;
+    const method = (ledger as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[
+      name
+    ]!;
     guarded[name] = (...args: unknown[]) => {
       if (closing) {
         return Promise.reject(

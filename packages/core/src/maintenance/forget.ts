@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { InvalidInputError, SinkError } from '../errors/errors.js';
 import { guardLedger } from '../guards/index.js';
 import { pointId } from '../identity/point-id.js';
+import { type ErasingLedger, hasErasure } from '../ledger-support/ledger-capabilities.js';
 import { zeroCounters } from '../ledger-support/ledger-support.js';
 import type { ErasureReceipt, ErasureSinkProof } from '../spec/ledger-maintenance-v1.js';
 import type { Ledger } from '../spec/ledger-v1.js';
@@ -54,9 +55,9 @@ export function keyDigest(sourceId: string, key: string): string {
  */
 export async function forget(options: ForgetOptions): Promise<ForgetResult> {
   const ledger = guardLedger(options.ledger);
-  if (!ledger.sinksOfSource || !ledger.saveErasureReceipt)
+  if (!hasErasure(ledger))
     throw new InvalidInputError(
-      'This ledger keeps no erasure receipts (sinksOfSource, saveErasureReceipt); use the SQLite ledger of @drift-spark/ledger.',
+      'This ledger cannot erase (recordErasure, erasedPoints, sinksOfSource, saveErasureReceipt); use the SQLite ledger of @drift-spark/ledger.',
     );
   const keys = [...new Set(options.keys)];
   if (keys.length === 0) throw new InvalidInputError('Name at least one key to forget.');
@@ -87,12 +88,12 @@ export async function forget(options: ForgetOptions): Promise<ForgetResult> {
       at,
     }),
   );
-  for (const receipt of receipts) await ledger.saveErasureReceipt!(receipt);
+  for (const receipt of receipts) await ledger.saveErasureReceipt(receipt);
   return { receipts, sinks, runIds, pointsDeleted };
 }
 
 async function forgetInSink(
-  ledger: Ledger,
+  ledger: ErasingLedger,
   options: ForgetOptions,
   sinkId: string,
   keys: string[],

@@ -3,6 +3,7 @@ export {
   createMemoryLedger,
   isLockHolderAlive,
   type LockHolder,
+  type MemoryLedger,
   type MemoryLedgerOptions,
 } from './memory-ledger.js';
 export { createMemorySink, type MemorySinkOptions } from './memory-sink.js';

@@ -1,6 +1,7 @@
 /**
- * What `forget`, `verify`, `repair` and the sweep of a full `embed` read from a ledger:
- * optional members of `LedgerV1` (a ledger without them gets no sweep and no receipts).
+ * What `forget`, `verify` and the sweep of a full `embed` read from a ledger: the
+ * optional capabilities of `LedgerV1` (a ledger without them gets no sweep and no
+ * erasure).
  */
 
 /** A page of the live points of one source in one sink, in point-id order. */

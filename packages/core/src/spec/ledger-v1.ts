@@ -1,11 +1,10 @@
-import type { MigrationStoreV1 } from './migration-v1.js';
-
 /**
  * The Ledger is Drift's memory: runs, one row per live point, an append-only history,
  * checkpoints and failures. It never stores raw text or credentials.
  */
 
 import type { ErasureReceipt, LivePointsQuery } from './ledger-maintenance-v1.js';
+import type { MigrationStoreV1 } from './migration-v1.js';
 
 export type RunKind = 'embed' | 'sync' | 'migrate' | 'forget' | 'repair';
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
@@ -140,36 +139,28 @@ export interface Checkpoint extends CheckpointRef {
   updatedAt: Date;
 }
 
-export type CostDimension = 'model' | 'sink' | 'source' | 'run';
-
-export interface CostRow {
-  /** The model id, sink id, source id or run id, per the dimension asked for. */
-  group: string;
-  tokens: number;
-  costUsd: number;
-  /** Embeddings paid for (reuses and dedups excluded). */
-  embeddings: number;
-  runs: number;
+/** One erased point, as `recordErasure` takes it. */
+export interface ErasureEntry {
+  sinkId: string;
+  pointId: string;
+  sourceId: string;
+  key: string;
+  runId: string;
+  /** A request reference given by the user, never the text. */
+  reason?: string;
 }
 
-export interface CostQuery {
-  by: CostDimension;
-  since?: Date;
-  until?: Date;
-}
-
-export type ProvenanceQuery =
-  | { pointId: string }
-  | { key: string; sourceId?: string; sinkId?: string };
-
-export interface Provenance {
-  point?: LivePoint;
-  /** The point's history, oldest first. */
-  history: HistoryEntry[];
-  /** The run that wrote the live point. */
-  run?: RunRecord;
-}
-
+/**
+ * The engine contract: what `embed`, `sync`, `recover`, `forget`, `verify` and `repair`
+ * write to and read from a ledger, and all a custom ledger must implement (the
+ * reporting queries of the CLI are a second interface, `LedgerReportsV1`).
+ *
+ * Required: runs and the (source, sink) lock, live points, atomic batches and
+ * checkpoints. Optional capabilities, each checked before use: `livePoints` (the sweep
+ * of a full `embed`, and `verify`), the erasure group (`recordErasure`, `erasedPoints`,
+ * `sinksOfSource`, `saveErasureReceipt`: all four or none, for `forget`) and
+ * `migrations` (`drift migrate`). The core README has the table of what each must guarantee.
+ */
 export interface LedgerV1 {
   readonly specificationVersion: 'v1';
   /**
@@ -180,6 +171,12 @@ export interface LedgerV1 {
   startRun(run: RunStart): Promise<void>;
   /** Records the outcome and releases the lock. */
   finishRun(runId: string, finish: RunFinish): Promise<void>;
+  /**
+   * Runs newest first (start time, then start order), of one sink when `sinkId` is
+   * given; at most `limit` (default 20). The engine reads them to resume a sync and to
+   * find a recreated table.
+   */
+  recentRuns(options?: { sinkId?: string; limit?: number }): Promise<RunRecord[]>;
   /** Live points of `sinkId` among `pointIds`: one query per batch. */
   getPoints(sinkId: string, pointIds: string[]): Promise<Map<string, LivePoint>>;
   /** For each content hash, one live point in `sinkId` embedded with `fingerprint` (to reuse its vector). */
@@ -188,43 +185,30 @@ export interface LedgerV1 {
     fingerprint: string,
     contentHashes: string[],
   ): Promise<Map<string, LivePoint>>;
-  /** One transaction: live points, history, failures. */
+  /** Number of live points of a sink (held against the sink's own count: a lost sink is re-checked). */
+  countPoints(sinkId: string): Promise<number>;
+  /** One transaction: live points, history, failures; a batch that fails changes nothing. */
   commitBatch(batch: LedgerBatch): Promise<void>;
   getCheckpoint(ref: CheckpointRef): Promise<Checkpoint | undefined>;
   setCheckpoint(checkpoint: Omit<Checkpoint, 'updatedAt'>): Promise<void>;
-  /** Records that points were erased on request (proof of erasure) and removes them from the live set. */
-  recordErasure(
-    entries: {
-      sinkId: string;
-      pointId: string;
-      sourceId: string;
-      key: string;
-      runId: string;
-      reason?: string;
-    }[],
-  ): Promise<void>;
-  cost(query: CostQuery): Promise<CostRow[]>;
-  provenance(query: ProvenanceQuery): Promise<Provenance[]>;
-  recentRuns(options?: { sinkId?: string; limit?: number }): Promise<RunRecord[]>;
-  getRun(runId: string): Promise<RunRecord | undefined>;
-  failures(options: { runId?: string; sinkId?: string; limit?: number }): Promise<FailureRecord[]>;
-  /** Number of live points of a sink (to hold against the sink's own count). */
-  countPoints(sinkId: string): Promise<number>;
   /**
-   * Optional: reads the whole store and throws a `LedgerError` naming it when it is
-   * damaged (`drift status` calls it, so a corrupt ledger is never reported "in step").
+   * Optional: live points of one source in one sink, a page at a time. Without it a full
+   * `embed` does not delete the points of rows gone from the table (a `sync` over the
+   * change feed still does) and `verify` refuses.
    */
-  checkIntegrity?(): Promise<void>;
-  /** Optional: live points of one source in one sink, a page at a time (sweep, verify). */
   livePoints?(query: LivePointsQuery): Promise<LivePoint[]>;
-  /** Optional: every sink the ledger recorded a run or a point in for this source. */
-  sinksOfSource?(sourceId: string): Promise<string[]>;
-  /** Optional: which of `pointIds` were erased on request (and not written again since). */
+  /**
+   * Optional (erasure group): records that points were erased on request (proof of
+   * erasure) and removes them from the live set, forgetting their content hashes and
+   * failure records.
+   */
+  recordErasure?(entries: ErasureEntry[]): Promise<void>;
+  /** Optional (erasure group): which of `pointIds` were erased on request (and not written again since). */
   erasedPoints?(pointIds: string[]): Promise<Set<string>>;
-  /** Optional: keeps an erasure receipt (no text, no content hash). */
+  /** Optional (erasure group): every sink the ledger recorded a run in for this source. */
+  sinksOfSource?(sourceId: string): Promise<string[]>;
+  /** Optional (erasure group): keeps an erasure receipt (no text, no content hash). */
   saveErasureReceipt?(receipt: ErasureReceipt): Promise<void>;
-  /** Optional: the receipts of a key digest, oldest first. */
-  erasureReceipts?(keyDigest: string): Promise<ErasureReceipt[]>;
   /** Optional: the migrations between models (`drift migrate`), their steps, runs and spend. */
   readonly migrations?: MigrationStoreV1;
   close(): Promise<void>;

@@ -1,24 +1,15 @@
-import { createMemoryLedger } from '../memory/memory-ledger.js';
 import { shadowMode } from '../middleware/shadow-mode.js';
 import { createShadowEmbedder } from '../shadow/shadow-embedder.js';
 import { createArraySource } from './array-source.js';
 import { memorySinks } from './broken-sinks.js';
 import { createRecordingEmbedder } from './recording-embedder.js';
 import { testEmbedder } from './test-embedder.js';
-import { testLedger } from './test-ledger.js';
 import { testSink } from './test-sink.js';
 import { testSource } from './test-source.js';
 
 // The in-memory plugins must pass the suites every plugin package runs.
 
 testSink({ title: 'memory sink conformance', ...memorySinks() });
-
-const abandoned = new Set<string>();
-testLedger({
-  title: 'memory ledger conformance',
-  create: () => createMemoryLedger({ isHolderAlive: (holder) => !abandoned.has(holder.runId) }),
-  abandonLock: (_ledger, runId) => void abandoned.add(runId),
-});
 
 testEmbedder({
   title: 'shadow embedder conformance',

@@ -14,7 +14,7 @@ export {
 } from './recording-embedder.js';
 export type { SourceHarness as TestSourceHarness } from './source-rules.js';
 export { type TestEmbedderOptions, testEmbedder } from './test-embedder.js';
-export { type TestLedgerOptions, testLedger } from './test-ledger.js';
+export { type LedgerKit, type TestLedgerOptions, testLedger } from './test-ledger.js';
 export {
   type TestSinkCapabilities,
   type TestSinkContext,

@@ -4,6 +4,7 @@ import type { CliIo } from '../../cli-io.js';
 import { ExitCode } from '../../errors/cli-error.js';
 import { formatDate, formatInt, formatUsd } from '../../output/format.js';
 import type { Output } from '../../output/output.js';
+import { requireLedgerReports } from '../../resolve/ledger-reports.js';
 import { createSource, parseTable } from '../../resolve/resolve-table.js';
 import { withCommand } from '../command-context.js';
 import { type MigrateStepOptions, openMigrationLedger, settingsOf } from './migrate-context.js';
@@ -51,7 +52,8 @@ export async function summarizeMigration(
   const fromVersion = await version(migration.fromSinkId, migration.fromModel);
   const toVersion = await version(migration.toSinkId, migration.toModel);
   const runIds = new Set((await store.runs(migration.id)).map((run) => run.runId));
-  const costs = (await ledger.cost({ by: 'run' })).filter((row) => runIds.has(row.group));
+  const reports = requireLedgerReports(ledger, 'drift migrate status');
+  const costs = (await reports.cost({ by: 'run' })).filter((row) => runIds.has(row.group));
   return {
     id: migration.id,
     state: migration.state,

@@ -1,0 +1,29 @@
+import type { LedgerReportsV1 } from '../spec/ledger-reports-v1.js';
+import type { Ledger } from '../spec/ledger-v1.js';
+
+/** The required reporting queries, by name, for checks and messages. */
+export const ledgerReportMethods = ['cost', 'provenance', 'getRun', 'failures'] as const;
+
+/** The erasure group of `LedgerV1`: `forget` needs all four. */
+export const ledgerErasureMethods = [
+  'recordErasure',
+  'erasedPoints',
+  'sinksOfSource',
+  'saveErasureReceipt',
+] as const;
+
+/** A ledger with the erasure group. */
+export type ErasingLedger = Ledger & Required<Pick<Ledger, (typeof ledgerErasureMethods)[number]>>;
+
+const hasAll = (target: object, names: readonly string[]) =>
+  names.every((name) => typeof (target as Record<string, unknown>)[name] === 'function');
+
+/** Whether a ledger also answers the reporting queries (`LedgerReportsV1`). */
+export function hasLedgerReports<L extends object>(ledger: L): ledger is L & LedgerReportsV1 {
+  return hasAll(ledger, ledgerReportMethods);
+}
+
+/** Whether a ledger has the whole erasure group (`forget` refuses a ledger without it). */
+export function hasErasure(ledger: Ledger): ledger is ErasingLedger {
+  return hasAll(ledger, ledgerErasureMethods);
+}
