@@ -21,8 +21,8 @@ import {
   type Source,
   type StoredPoint,
   verify,
-  zeroCounters,
 } from '@drift-spark/core';
+import { zeroCounters } from '@drift-spark/core/internal';
 import { createSqliteLedger } from '@drift-spark/ledger';
 
 const rows = Number(process.env.ROWS ?? 1_000_000);

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { zeroCounters } from '@drift-spark/core';
+import { zeroCounters } from '@drift-spark/core/internal';
 import { createSqliteLedger } from '@drift-spark/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -16,7 +16,8 @@ export type {
 export { planEmbed, planSync } from './engine/engine-plan.js';
 // Errors: a stable `code`, `DriftError.isInstance` across copies of this package.
 export { RecoveryNeededError } from './engine/engine-recovery-need.js';
-export { embed, sync } from './engine/engine-run.js';
+export { embed } from './engine/engine-run.js';
+export { sync } from './engine/engine-sync.js';
 export type {
   /** Options of `embed` and `planEmbed`: the run's plugins and columns, and a version to read. */
   EmbedRunOptions,
@@ -33,7 +34,6 @@ export type {
 } from './engine/engine-types.js';
 export { DriftError, type DriftErrorOptions } from './errors/drift-error.js';
 export { ErrorCode } from './errors/error-codes.js';
-export { NoChangeFeedError } from './errors/no-change-feed-error.js';
 export {
   AbortedError,
   CostLimitError,
@@ -53,6 +53,7 @@ export {
   TransientError,
   UnsupportedSpecificationError,
 } from './errors/errors.js';
+export { NoChangeFeedError } from './errors/no-change-feed-error.js';
 // Identity: canonical keys, point ids, content hashes, embedder fingerprints.
 export { contentHash } from './identity/content-hash.js';
 export { embedderFingerprint } from './identity/fingerprint.js';
@@ -65,6 +66,8 @@ export { type VerifyOptions, type VerifyResult, verify } from './maintenance/ver
 // Ready-made plugins: deterministic shadow vectors, embedder middleware, in-memory stores.
 export {
   createMemoryLedger,
+  /** An in-memory ledger: the engine contract and the reports. */
+  type MemoryLedger,
   /** Options of `createMemoryLedger`. */
   type MemoryLedgerOptions,
 } from './memory/memory-ledger.js';
@@ -93,32 +96,40 @@ export type {
   EmbedResult,
 } from './spec/embedder-v1.js';
 export type {
-  /** The last source version fully applied for one (source, sink, fingerprint). */
-  Checkpoint,
-  /** Which checkpoint: one per (source, sink, embedder fingerprint). */
-  CheckpointRef,
   /** What cost is grouped by: `model`, `sink`, `source` or `run`. */
   CostDimension,
   /** A cost report's grouping and time range. */
   CostQuery,
   /** One group of a cost report: tokens and USD. */
   CostRow,
+  /** The reporting queries the CLI asks of a ledger (optional beside `Ledger`). */
+  LedgerReports,
+  /** The reporting interface (specification v1): cost, provenance, runs, failures. */
+  LedgerReportsV1,
+  /** Where a point came from: its live record and its history. */
+  Provenance,
+  /** A provenance lookup: by point id, or by key (and optionally source and sink). */
+  ProvenanceQuery,
+} from './spec/ledger-reports-v1.js';
+export type {
+  /** The last source version fully applied for one (source, sink, fingerprint). */
+  Checkpoint,
+  /** Which checkpoint: one per (source, sink, embedder fingerprint). */
+  CheckpointRef,
+  /** One erased point, recorded by `forget`. */
+  ErasureEntry,
   /** A row that failed in a run, with its reason (never the text). */
   FailureRecord,
   /** What happened to a point: `upsert`, `delete` or `erase`. */
   HistoryAction,
   /** One entry of a point's append-only history. */
   HistoryEntry,
-  /** The current ledger contract. */
+  /** What the engine needs of a ledger: the contract a custom ledger implements. */
   Ledger,
   LedgerBatch,
   /** The ledger contract (specification v1): runs, live points, history, checkpoints, cost. */
   LedgerV1,
   LivePoint,
-  /** Where a point came from: its live record and its history. */
-  Provenance,
-  /** A provenance lookup: by point id, or by key (and optionally source and sink). */
-  ProvenanceQuery,
   RunCounters,
   /** How a run ended: its status, counters and error. */
   RunFinish,

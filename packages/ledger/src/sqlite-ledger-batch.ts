@@ -1,9 +1,5 @@
-import {
-  type LedgerBatch,
-  type LedgerV1,
-  redactSecrets,
-  validateLedgerBatch,
-} from '@drift-spark/core';
+import { type LedgerBatch, type LedgerV1, redactSecrets } from '@drift-spark/core';
+import { validateLedgerBatch } from '@drift-spark/core/internal';
 import type Database from 'better-sqlite3';
 import type { LazyConnection, SqliteConnection } from './sqlite-ledger-connection.js';
 import type { LedgerNames } from './sqlite-ledger-names.js';

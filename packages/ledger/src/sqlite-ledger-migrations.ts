@@ -1,14 +1,14 @@
-import {
-  LedgerError,
-  type MigrationRecord,
-  type MigrationRunRole,
-  type MigrationSpend,
-  type MigrationStart,
-  type MigrationState,
-  type MigrationStep,
-  type MigrationStoreV1,
-  type MigrationUpdate,
-} from '@drift-spark/core';
+import { LedgerError } from '@drift-spark/core';
+import type {
+  MigrationRecord,
+  MigrationRunRole,
+  MigrationSpend,
+  MigrationStart,
+  MigrationState,
+  MigrationStep,
+  MigrationStoreV1,
+  MigrationUpdate,
+} from '@drift-spark/core/internal';
 import type { LazyConnection, SqliteConnection } from './sqlite-ledger-connection.js';
 import { scrubOptions } from './sqlite-ledger-options.js';
 

@@ -1,10 +1,5 @@
-import type {
-  Checkpoint,
-  CheckpointRef,
-  LedgerV1,
-  LivePoint,
-  LivePointsQuery,
-} from '@drift-spark/core';
+import type { Checkpoint, CheckpointRef, LedgerV1, LivePoint } from '@drift-spark/core';
+import type { LivePointsQuery } from '@drift-spark/core/internal';
 import type { LazyConnection, SqliteConnection } from './sqlite-ledger-connection.js';
 import { pointColumns, toLivePoint } from './sqlite-ledger-rows.js';
 

@@ -3,10 +3,10 @@ import {
   type CostRow,
   type FailureRecord,
   LedgerError,
-  type LedgerReportsV1,
   type Provenance,
   type ProvenanceQuery,
 } from '@drift-spark/core';
+import type { LedgerReportsV1 } from '@drift-spark/core/internal';
 import type Database from 'better-sqlite3';
 import type { LazyConnection, SqliteConnection } from './sqlite-ledger-connection.js';
 import {

@@ -1,12 +1,12 @@
 import {
   LedgerError,
-  type LedgerReportsV1,
   type LedgerV1,
   type RunFinish,
   type RunRecord,
   type RunStart,
   redactSecrets,
 } from '@drift-spark/core';
+import type { LedgerReportsV1 } from '@drift-spark/core/internal';
 import type { LazyConnection, SqliteConnection } from './sqlite-ledger-connection.js';
 import { isLockStale, isProcessAlive, type LockHolder, lockedError } from './sqlite-ledger-lock.js';
 import { scrubOptions } from './sqlite-ledger-options.js';

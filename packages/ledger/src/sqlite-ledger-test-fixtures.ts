@@ -2,13 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  contentHash,
-  type LedgerBatch,
-  pointId,
-  type RunStart,
-  zeroCounters,
-} from '@drift-spark/core';
+import { contentHash, type LedgerBatch, pointId, type RunStart } from '@drift-spark/core';
+import { zeroCounters } from '@drift-spark/core/internal';
 import { afterEach, beforeEach } from 'vitest';
 import { createSqliteLedger, type SqliteLedger } from './sqlite-ledger.js';
 

@@ -1,4 +1,5 @@
-import { type Checkpoint, hasLedgerReports, type RunRecord, redactUri } from '@drift-spark/core';
+import { type Checkpoint, type RunRecord, redactUri } from '@drift-spark/core';
+import { hasLedgerReports } from '@drift-spark/core/internal';
 import type { CliIo } from '../cli-io.js';
 import { ExitCode } from '../errors/cli-error.js';
 import { formatDate, formatInt, formatUsd } from '../output/format.js';

@@ -1,4 +1,5 @@
-import { hasLedgerReports, type Ledger, type LedgerReports } from '@drift-spark/core';
+import type { Ledger } from '@drift-spark/core';
+import { hasLedgerReports, type LedgerReports } from '@drift-spark/core/internal';
 import { CliError } from '../errors/cli-error.js';
 
 /**
