@@ -4,6 +4,7 @@ import type { PgvectorContext } from './pgvector-context.js';
 import {
   type Row,
   SELECT_PAYLOAD,
+  selectColumns,
   toStoredPoint,
   uuidArray,
   vectorLiteral,
@@ -19,13 +20,13 @@ export function pgvectorReader(
       const current = ready(call?.signal);
       const valid = ids.filter(isPointId);
       if (valid.length === 0) return [];
-      const withVectors = call?.withVectors ?? false;
+      const columns = selectColumns(call?.withVectors);
       try {
         const rows = await current.query<Row>(
-          `select ${SELECT_PAYLOAD}${withVectors ? ', embedding::text as embedding' : ''} from ${table} where id = any($1::uuid[])`,
+          `select ${columns} from ${table} where id = any($1::uuid[])`,
           [uuidArray(valid)],
         );
-        return rows.map((row) => toStoredPoint(row, withVectors));
+        return rows.map((row) => toStoredPoint(row, call?.withVectors ?? false));
       } catch (error) {
         throw fail(error, `read points from ${table}`);
       }
@@ -34,6 +35,7 @@ export function pgvectorReader(
     async *scan(call) {
       const batchSize = Math.max(1, Math.min(call?.batchSize ?? 500, 10_000));
       const withVectors = call?.withVectors ?? false;
+      const columns = selectColumns(withVectors);
       let after: string | undefined;
       for (;;) {
         const current = ready(call?.signal);
@@ -41,7 +43,7 @@ export function pgvectorReader(
         try {
           // Keyset pagination on the primary key: bounded batches, stable under concurrent writes.
           rows = await current.query<Row>(
-            `select ${SELECT_PAYLOAD}${withVectors ? ', embedding::text as embedding' : ''} from ${table}
+            `select ${columns} from ${table}
              ${after === undefined ? '' : 'where id > $2::uuid'} order by id limit $1`,
             after === undefined ? [batchSize] : [batchSize, after],
           );

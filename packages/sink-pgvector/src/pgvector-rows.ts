@@ -5,6 +5,11 @@ import { toPointPayload } from '@drift-spark/core/internal';
 export const SELECT_PAYLOAD =
   'id::text as id, key, source, content, content_hash, model, metadata, run_id';
 
+/** The columns `retrieve` and `scan` select: the payload, and the vector when asked for. */
+export function selectColumns(withVectors: boolean | undefined): string {
+  return withVectors ? `${SELECT_PAYLOAD}, embedding::text as embedding` : SELECT_PAYLOAD;
+}
+
 /** A row of the Drift table as the drivers return it. */
 export interface Row {
   id: string;
