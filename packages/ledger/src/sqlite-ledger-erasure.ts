@@ -1,5 +1,5 @@
-import type { LedgerV1 } from '@drift-spark/core';
-import type { ErasureEntry, ErasureReceipt, LedgerReportsV1 } from '@drift-spark/core/internal';
+import type { ErasureEntry, LedgerReportsV1, LedgerV1 } from '@drift-spark/core';
+import type { ErasureReceipt } from '@drift-spark/core/internal';
 import { preparePointWrites } from './sqlite-ledger-batch.js';
 import type { LazyConnection, SqliteConnection } from './sqlite-ledger-connection.js';
 

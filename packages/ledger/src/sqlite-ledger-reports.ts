@@ -1,3 +1,4 @@
+import type { LedgerReportsV1 } from '@drift-spark/core';
 import {
   type CostQuery,
   type CostRow,
@@ -6,7 +7,6 @@ import {
   type Provenance,
   type ProvenanceQuery,
 } from '@drift-spark/core';
-import type { LedgerReportsV1 } from '@drift-spark/core/internal';
 import type Database from 'better-sqlite3';
 import type { LazyConnection, SqliteConnection } from './sqlite-ledger-connection.js';
 import {

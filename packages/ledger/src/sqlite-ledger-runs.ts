@@ -1,3 +1,4 @@
+import type { LedgerReportsV1 } from '@drift-spark/core';
 import {
   LedgerError,
   type LedgerV1,
@@ -6,7 +7,6 @@ import {
   type RunStart,
   redactSecrets,
 } from '@drift-spark/core';
-import type { LedgerReportsV1 } from '@drift-spark/core/internal';
 import type { LazyConnection, SqliteConnection } from './sqlite-ledger-connection.js';
 import { isLockStale, isProcessAlive, type LockHolder, lockedError } from './sqlite-ledger-lock.js';
 import { scrubOptions } from './sqlite-ledger-options.js';

@@ -1,5 +1,5 @@
-import type { LedgerV1 } from '@drift-spark/core';
-import type { LedgerReportsV1, MigrationStoreV1 } from '@drift-spark/core/internal';
+import type { LedgerReportsV1, LedgerV1 } from '@drift-spark/core';
+import type { MigrationStoreV1 } from '@drift-spark/core/internal';
 import { sqliteBatch } from './sqlite-ledger-batch.js';
 import { lazyConnection, type SqliteLedgerOptions } from './sqlite-ledger-connection.js';
 import { sqliteErasure } from './sqlite-ledger-erasure.js';

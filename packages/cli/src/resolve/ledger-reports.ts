@@ -1,5 +1,5 @@
-import type { Ledger } from '@drift-spark/core';
-import { hasLedgerReports, type LedgerReports } from '@drift-spark/core/internal';
+import type { Ledger, LedgerReports } from '@drift-spark/core';
+import { hasLedgerReports } from '@drift-spark/core/internal';
 import { CliError } from '../errors/cli-error.js';
 
 /**
