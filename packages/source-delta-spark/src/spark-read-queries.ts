@@ -1,4 +1,8 @@
-import type { SourceChangesOptions, SourceScanOptions } from '@drift-spark/core';
+import {
+  checkChangeRange,
+  type SourceChangesOptions,
+  type SourceScanOptions,
+} from '@drift-spark/core';
 import type { SparkDeltaClient, SparkPushdownOptions } from './spark-delta-source.js';
 import { sparkDeltaError } from './spark-errors.js';
 import { fieldsOf, type Projection, project } from './spark-projection.js';
@@ -57,24 +61,7 @@ export async function changesQuery(
   if (changeOptions.toVersion !== undefined) checkVersion(changeOptions.toVersion, 'end version');
   const latest = await latestVersion(spark, ref, signal);
   const toVersion = changeOptions.toVersion ?? latest;
-  if (fromVersion > latest) {
-    throw sparkDeltaError(
-      'version-out-of-range',
-      `The change range starts at version ${fromVersion}, but the latest version of ${ref.display} is ${latest}: there are no changes to read yet. Start at version ${latest} or earlier.`,
-    );
-  }
-  if (fromVersion > toVersion) {
-    throw sparkDeltaError(
-      'invalid-range',
-      `The change range starts at version ${fromVersion}, after its end version ${toVersion}. Pass a start version that is not greater than the end version.`,
-    );
-  }
-  if (toVersion > latest) {
-    throw sparkDeltaError(
-      'version-out-of-range',
-      `The change range ends at version ${toVersion}, but the latest version of ${ref.display} is ${latest}. End at version ${latest} or earlier, or leave the end out.`,
-    );
-  }
+  checkChangeRange({ fromVersion, toVersion, latest, table: ref.display });
   const relation = tableChangesCall(ref, fromVersion, toVersion);
   const projection = project(
     await fieldsOf(spark, relation, signal),

@@ -5,7 +5,9 @@ import type { ArrowRow } from './arrow-batches.js';
 import type { SparkConnectionSettings } from './connection-string.js';
 import { type SparkField, structFields } from './data-type.js';
 import {
+  type AnalyzePlanRequest,
   AnalyzePlanRequestSchema,
+  type AnalyzePlanResponse,
   AnalyzePlanResponseSchema,
   InterruptRequest_InterruptType,
   InterruptRequestSchema,
@@ -97,13 +99,26 @@ export interface SparkConnectClient {
   close(): Promise<void>;
 }
 
+type AnalyzeRequest = AnalyzePlanRequest['analyze'];
+type AnalyzeCase = Exclude<AnalyzeRequest['case'], undefined> &
+  Exclude<AnalyzePlanResponse['result']['case'], undefined>;
+type AnalyzeValue<K> = Extract<AnalyzeRequest, { case: K }>['value'];
+type AnalyzeResult<K> = Extract<AnalyzePlanResponse['result'], { case: K }>['value'];
+
 /** A Spark Connect client. Lazy: nothing is read, parsed or connected until the first call. */
 export function createSparkConnectClient(
   options: SparkConnectClientOptions = {},
 ): SparkConnectClient {
   const session = createSparkSession(options);
 
-  async function schema(query: string, callOptions: SparkCallOptions = {}): Promise<SparkField[]> {
+  /** One AnalyzePlan call; an answer of another kind than asked is an error. */
+  async function analyze<K extends AnalyzeCase>(
+    kind: K,
+    value: AnalyzeValue<K>,
+    action: string,
+    missing: string,
+    signal?: AbortSignal,
+  ): Promise<AnalyzeResult<K>> {
     const response = await session.unary(
       'AnalyzePlan',
       AnalyzePlanRequestSchema,
@@ -111,38 +126,40 @@ export function createSparkConnectClient(
       (current) =>
         create(AnalyzePlanRequestSchema, {
           ...session.base(current),
-          analyze: { case: 'schema', value: { plan: rootPlan(sqlRelation(query)) } },
+          analyze: { case: kind, value } as AnalyzeRequest,
         }),
-      'reading a query schema',
-      callOptions.signal,
+      action,
+      signal,
     );
-    if (response.result.case !== 'schema')
+    if (response.result.case !== kind)
       throw new SparkConnectError(
         SparkConnectErrorCode.Rpc,
-        'The Spark Connect server answered a schema request without a schema.',
+        `The Spark Connect server answered ${missing}.`,
       );
-    return structFields(response.result.value.schema);
+    // Checked just above; TypeScript does not narrow a union by a generic case.
+    return response.result.value as unknown as AnalyzeResult<K>;
+  }
+
+  async function schema(query: string, callOptions: SparkCallOptions = {}): Promise<SparkField[]> {
+    const result = await analyze(
+      'schema',
+      { plan: rootPlan(sqlRelation(query)) } as AnalyzeValue<'schema'>,
+      'reading a query schema',
+      'a schema request without a schema',
+      callOptions.signal,
+    );
+    return structFields(result.schema);
   }
 
   async function sparkVersion(callOptions: SparkCallOptions = {}): Promise<string> {
-    const response = await session.unary(
-      'AnalyzePlan',
-      AnalyzePlanRequestSchema,
-      AnalyzePlanResponseSchema,
-      (current) =>
-        create(AnalyzePlanRequestSchema, {
-          ...session.base(current),
-          analyze: { case: 'sparkVersion', value: {} },
-        }),
+    const result = await analyze(
+      'sparkVersion',
+      {} as AnalyzeValue<'sparkVersion'>,
       'reading the Spark version',
+      'a version request without a version',
       callOptions.signal,
     );
-    if (response.result.case !== 'sparkVersion')
-      throw new SparkConnectError(
-        SparkConnectErrorCode.Rpc,
-        'The Spark Connect server answered a version request without a version.',
-      );
-    return response.result.value.version;
+    return result.version;
   }
 
   async function interruptAll(callOptions: SparkCallOptions = {}): Promise<string[]> {

@@ -131,14 +131,7 @@ export function createSparkSession(options: SparkConnectClientOptions): SparkSes
     return mapped;
   }
 
-  async function unary<I extends DescMessage, O extends DescMessage>(
-    method: Parameters<SparkTransport['unary']>[0],
-    input: I,
-    output: O,
-    build: (current: Connection) => MessageShape<I>,
-    action: string,
-    signal?: AbortSignal,
-  ): Promise<MessageShape<O>> {
+  const unary: SparkSession['unary'] = async (method, input, output, build, action, signal) => {
     if (signal?.aborted) throw abortError(signal);
     const current = connect();
     try {
@@ -148,7 +141,7 @@ export function createSparkSession(options: SparkConnectClientOptions): SparkSes
     } catch (error) {
       throw await mapError(error, action, signal);
     }
-  }
+  };
 
   async function close(): Promise<void> {
     if (closed) return;

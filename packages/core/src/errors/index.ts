@@ -1,3 +1,4 @@
+export * from './change-range.js';
 export * from './drift-error.js';
 export * from './error-codes.js';
 export * from './errors.js';

@@ -56,31 +56,32 @@ export async function dataChangeReads(
       });
       removes.delete(path);
     } else {
-      const selection: RowSelection = add.deletionVector
-        ? { kind: 'exclude', positions: await load(add.deletionVector) }
-        : { kind: 'all' };
-      reads.push({
-        path,
-        type: 'insert',
-        size: add.size,
-        partitionValues: add.partitionValues,
-        selection,
-      });
+      reads.push(await wholeFileRead(path, 'insert', add, load));
     }
   }
   for (const [path, remove] of removes) {
-    const selection: RowSelection = remove.deletionVector
-      ? { kind: 'exclude', positions: await load(remove.deletionVector) }
-      : { kind: 'all' };
-    reads.push({
-      path,
-      type: 'delete',
-      size: remove.size,
-      partitionValues: remove.partitionValues,
-      selection,
-    });
+    reads.push(await wholeFileRead(path, 'delete', remove, load));
   }
   return reads;
+}
+
+/** Every row of a file added or removed, but those its deletion vector already hides. */
+async function wholeFileRead(
+  path: string,
+  type: ChangeType,
+  action: AddAction | RemoveAction,
+  load: DeletionVectorLoader,
+): Promise<DataChangeRead> {
+  const selection: RowSelection = action.deletionVector
+    ? { kind: 'exclude', positions: await load(action.deletionVector) }
+    : { kind: 'all' };
+  return {
+    path,
+    type,
+    size: action.size,
+    partitionValues: action.partitionValues,
+    selection,
+  };
 }
 
 function difference(left: Set<number>, right: Set<number>): Set<number> {

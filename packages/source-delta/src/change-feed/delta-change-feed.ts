@@ -1,4 +1,5 @@
 import { NoChangeFeedError } from '@drift-spark/core';
+import { checkChangeRange } from '@drift-spark/core/internal';
 import { deltaError } from '../delta-errors.js';
 import type { DeltaAction, MetadataAction, ProtocolAction } from '../log/delta-actions.js';
 import type { DeltaLog } from '../log/delta-log.js';
@@ -56,24 +57,7 @@ export async function planChangeFeed(
       `The change range ${fromVersion}..${toVersion} is not valid: versions are whole numbers from 0.`,
     );
   }
-  if (fromVersion > latest) {
-    throw deltaError(
-      'version-out-of-range',
-      `The change range starts at version ${fromVersion}, but the latest version of the table is ${latest}: there are no changes to read yet. Start at version ${latest} or earlier.`,
-    );
-  }
-  if (fromVersion > toVersion) {
-    throw deltaError(
-      'invalid-range',
-      `The change range starts at version ${fromVersion}, after its end version ${toVersion}. Pass a start version that is not greater than the end version.`,
-    );
-  }
-  if (toVersion > latest) {
-    throw deltaError(
-      'version-out-of-range',
-      `The change range ends at version ${toVersion}, but the latest version of the table is ${latest}. End at version ${latest} or earlier, or leave the end out.`,
-    );
-  }
+  checkChangeRange({ fromVersion, toVersion, latest, table: 'the table' });
   for (let version = fromVersion; version <= toVersion; version++) {
     if (!listing.commits.has(version)) {
       const kept = [...listing.commits.keys()].filter((v) => v >= version);
