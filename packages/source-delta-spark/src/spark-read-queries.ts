@@ -1,8 +1,5 @@
-import {
-  checkChangeRange,
-  type SourceChangesOptions,
-  type SourceScanOptions,
-} from '@drift-spark/core';
+import type { SourceChangesOptions, SourceScanOptions } from '@drift-spark/core';
+import { checkChangeRange } from '@drift-spark/core/internal';
 import type { SparkDeltaClient, SparkPushdownOptions } from './spark-delta-source.js';
 import { sparkDeltaError } from './spark-errors.js';
 import { fieldsOf, type Projection, project } from './spark-projection.js';
