@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dimensions, model, shadowArgs } from './cli-args.js';
 import {
   assertBuilt,
   childEnv,
@@ -15,8 +16,6 @@ import {
 import { readQdrantCollection } from './cli-qdrant.js';
 import { expectedPoints, ledgerPointCount, readSink } from './cli-state.js';
 
-const model = 'openai/text-embedding-3-small';
-const dimensions = 1536;
 const rowsPerTable = 4000;
 
 // Two different tables written into one sink by two `drift embed` processes at the same time:
@@ -61,13 +60,9 @@ describe('two drift embed processes writing one sink at once', () => {
   async function embedBoth(sinkUri: string, ledger: string) {
     const embed = (path: string) =>
       runDrift(
-        [
+        shadowArgs(
           'embed',
-          '--table',
           path,
-          '--text-col',
-          'body',
-          '--shadow-mode',
           '--sink',
           sinkUri,
           '--ledger',
@@ -75,7 +70,7 @@ describe('two drift embed processes writing one sink at once', () => {
           '--batch-size',
           '200',
           '--json',
-        ],
+        ),
         { cwd: work, env },
       );
     const first = embed(tables[0]!.path);
