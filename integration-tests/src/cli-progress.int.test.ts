@@ -64,7 +64,8 @@ describe('progress a person can read: a 20k-row embed through the built drift bi
   const embedArgs = (sinkTable: string, ...extra: string[]) =>
     shadowArgs(
       'embed',
-      join(work, 'tickets'), // One PGlite directory for the whole file: its first start (initdb) is paid once.
+      join(work, 'tickets'),
+      // One PGlite directory for the whole file: its first start (initdb) is paid once.
       '--sink',
       `pglite://./.drift/db?table=${sinkTable}`,
       ...extra,
