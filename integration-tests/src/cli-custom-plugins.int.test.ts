@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shadowArgs } from './cli-args.js';
 import {
   assertBuilt,
   childEnv,
@@ -235,7 +236,7 @@ describe('custom plugins from the CLI, without a fork: package+uri and package+m
   });
 
   it('says in one line what to do when the package is missing or is not a Drift plugin', async () => {
-    const common = ['embed', '--table', table, '--text-col', 'body', '--shadow-mode', '--json'];
+    const common = shadowArgs('embed', table, '--json');
     const missing = await runDrift([...common, '--sink', 'not-installed-sink+x://y'], {
       cwd: project,
       env,

@@ -1,17 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  parseJson,
-  pythonPath,
-  runDrift,
-  type TicketRow,
-} from './cli-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseJson, type TicketRow } from './cli-harness.js';
 import { expectedPoints, readSink } from './cli-state.js';
+import { useCliWorkspace, withDeltaWriter } from './cli-workspace.js';
 
 /**
  * Issue 10, item 7: duplicate keys in one snapshot were silently reduced to the last row
@@ -19,8 +10,7 @@ import { expectedPoints, readSink } from './cli-state.js';
  * the last row read of each key is the one embedded.
  */
 describe('drift warns about duplicate keys in a snapshot', () => {
-  let work: string;
-  let env: NodeJS.ProcessEnv;
+  const space = useCliWorkspace('duplicates');
   let tablePath: string;
   // Key 2 three times, key 4 twice; delta-rs writes one file in this order.
   const rows: TicketRow[] = [
@@ -34,19 +24,8 @@ describe('drift warns about duplicate keys in a snapshot', () => {
   ];
 
   beforeAll(async () => {
-    assertBuilt();
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-duplicates-'));
-    env = childEnv(work);
-    tablePath = join(work, 'dups');
-    const writer = new DeltaWriter(pythonPath());
-    try {
-      await writer.request({ op: 'create', path: tablePath, rows });
-    } finally {
-      writer.close();
-    }
-  });
-  afterAll(() => {
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
+    tablePath = join(space.work, 'dups');
+    await withDeltaWriter((writer) => writer.request({ op: 'create', path: tablePath, rows }));
   });
 
   const args = (command: string, sink: string, ...extra: string[]) => [
@@ -57,20 +36,17 @@ describe('drift warns about duplicate keys in a snapshot', () => {
     'body',
     '--shadow-mode',
     '--sink',
-    `pglite://${join(work, sink)}?table=t`,
+    `pglite://${join(space.work, sink)}?table=t`,
     '--ledger',
-    join(work, `${sink}.db`),
+    join(space.work, `${sink}.db`),
     ...extra,
   ];
 
   it('embed counts them in --json, says so on stderr without it, and keeps the last row of each key', async () => {
-    const plan = await runDrift(args('embed', 'sink-plan', '--dry-run', '--json'), {
-      cwd: work,
-      env,
-    });
+    const plan = await space.drift(args('embed', 'sink-plan', '--dry-run', '--json'));
     expect(parseJson(plan)).toMatchObject({ dryRun: true, duplicateKeys: 3 });
 
-    const json = await runDrift(args('embed', 'sink-json', '--json'), { cwd: work, env });
+    const json = await space.drift(args('embed', 'sink-json', '--json'));
     expect(json.code, json.stderr).toBe(0);
     const result = parseJson(json);
     expect(result).toMatchObject({ status: 'succeeded', duplicateKeys: 3, rowsFailed: 0 });
@@ -78,14 +54,14 @@ describe('drift warns about duplicate keys in a snapshot', () => {
     const winners = new Map(rows.map((row) => [row.id, row]));
     const expected = expectedPoints(String(result.source), winners.values());
     const actual = await readSink(
-      `pglite://${join(work, 'sink-json')}?table=t`,
+      `pglite://${join(space.work, 'sink-json')}?table=t`,
       'openai/text-embedding-3-small',
       1536,
     );
     expect(actual).toEqual(expected);
     expect(actual.size).toBe(4);
 
-    const human = await runDrift(args('embed', 'sink-human'), { cwd: work, env });
+    const human = await space.drift(args('embed', 'sink-human'));
     expect(human.code, human.stderr).toBe(0);
     expect(human.stderr).toMatch(
       /warning: 3 rows repeat the key of an earlier row \(e\.g\. 2, 4\): .*last row read .*--key-col/,
@@ -93,13 +69,9 @@ describe('drift warns about duplicate keys in a snapshot', () => {
   });
 
   it('a watch that bootstraps from the snapshot counts them too; the change feed after it does not', async () => {
-    const first = parseJson(
-      await runDrift(args('watch', 'sink-watch', '--json'), { cwd: work, env }),
-    );
+    const first = parseJson(await space.drift(args('watch', 'sink-watch', '--json')));
     expect(first).toMatchObject({ bootstrapped: true, duplicateKeys: 3 });
-    const idle = parseJson(
-      await runDrift(args('watch', 'sink-watch', '--json'), { cwd: work, env }),
-    );
+    const idle = parseJson(await space.drift(args('watch', 'sink-watch', '--json')));
     expect(idle).toMatchObject({ bootstrapped: false, duplicateKeys: 0, rowsProcessed: 0 });
   });
 });

@@ -1,19 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zeroCounters } from '@drift-spark/core/internal';
 import { createSqliteLedger } from '@drift-spark/ledger';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  type DriftRun,
-  parseJson,
-  pythonPath,
-  repoRoot,
-  runDrift,
-} from './cli-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { shadowArgs } from './cli-args.js';
+import { type DriftRun, parseJson, repoRoot } from './cli-harness.js';
+import { useCliWorkspace, withDeltaWriter } from './cli-workspace.js';
 
 const tickets = `${repoRoot}examples/tickets`;
 
@@ -32,38 +24,30 @@ function expectOneClearLine(run: DriftRun, code: 1 | 2, message: RegExp): void {
 }
 
 describe('the errors a new user hits, through the built drift binary and the real plugins', () => {
-  let work: string;
-  let env: NodeJS.ProcessEnv;
+  const space = useCliWorkspace('errors', {
+    env: (work) => ({ DRIFT_LEDGER: join(work, 'ledger.db') }),
+  });
   let noCdfTable: string;
-  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
-    runDrift(args, { cwd: work, env: { ...env, ...extra } });
+  const run = space.drift;
 
   beforeAll(async () => {
-    assertBuilt();
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-errors-'));
-    env = childEnv(work, { DRIFT_LEDGER: join(work, 'ledger.db') });
+    const { work } = space;
     mkdirSync(join(work, 'plain'));
     writeFileSync(join(work, 'plain', 'tickets.csv'), 'id,body\n1,hello\n');
     noCdfTable = join(work, 'no-cdf');
-    const writer = new DeltaWriter(pythonPath());
-    try {
-      await writer.request({
+    await withDeltaWriter((writer) =>
+      writer.request({
         op: 'create',
         path: noCdfTable,
         rows: [{ id: 1, body: 'hello', category: null, n: 1 }],
         changeDataFeed: false,
-      });
-    } finally {
-      writer.close();
-    }
-  });
-  afterAll(() => {
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
+      }),
+    );
   });
 
   it('a wrong path', async () => {
     expectOneClearLine(
-      await run(['embed', '--table', './tickets', '--text-col', 'body', '--shadow-mode']),
+      await run(shadowArgs('embed', './tickets')),
       2,
       /No table at \.\/tickets.*check --table/,
     );
@@ -71,7 +55,7 @@ describe('the errors a new user hits, through the built drift binary and the rea
 
   it('a folder that is not a Delta table', async () => {
     expectOneClearLine(
-      await run(['embed', '--table', './plain', '--text-col', 'body', '--shadow-mode']),
+      await run(shadowArgs('embed', './plain')),
       2,
       /not a Delta table \(it has no _delta_log/,
     );
@@ -95,30 +79,12 @@ describe('the errors a new user hits, through the built drift binary and the rea
 
   it('an unknown model', async () => {
     expectOneClearLine(
-      await run([
-        'embed',
-        '--table',
-        tickets,
-        '--text-col',
-        'body',
-        '--model',
-        'openai/text-embedding-9',
-        '--shadow-mode',
-      ]),
+      await run(shadowArgs('embed', tickets, '--model', 'openai/text-embedding-9')),
       2,
       /openai\/text-embedding-9.*--dimensions/,
     );
     expectOneClearLine(
-      await run([
-        'embed',
-        '--table',
-        tickets,
-        '--text-col',
-        'body',
-        '--model',
-        'cohere/embed-v4',
-        '--shadow-mode',
-      ]),
+      await run(shadowArgs('embed', tickets, '--model', 'cohere/embed-v4')),
       2,
       /Unknown model provider "cohere"/,
     );
@@ -126,32 +92,21 @@ describe('the errors a new user hits, through the built drift binary and the rea
 
   it('an unknown sink scheme', async () => {
     expectOneClearLine(
-      await run([
-        'embed',
-        '--table',
-        tickets,
-        '--text-col',
-        'body',
-        '--shadow-mode',
-        '--sink',
-        'milvus://localhost:19530/tickets',
-      ]),
+      await run(shadowArgs('embed', tickets, '--sink', 'milvus://localhost:19530/tickets')),
       2,
       /Unknown sink scheme "milvus:\/\/": use one of pglite:\/\//,
     );
   });
 
   it('a sink that cannot be reached', async () => {
-    const unreachable = await run([
-      'embed',
-      '--table',
-      tickets,
-      '--text-col',
-      'body',
-      '--shadow-mode',
-      '--sink',
-      'postgres://drift:secret@127.0.0.1:1/app?table=tickets',
-    ]);
+    const unreachable = await run(
+      shadowArgs(
+        'embed',
+        tickets,
+        '--sink',
+        'postgres://drift:secret@127.0.0.1:1/app?table=tickets',
+      ),
+    );
     expectOneClearLine(
       unreachable,
       1,
@@ -161,23 +116,11 @@ describe('the errors a new user hits, through the built drift binary and the rea
   });
 
   it('a ledger locked by another run on the same table and sink', async () => {
-    const sink = `pglite://${join(work, 'locked')}?table=tickets`;
-    const first = parseJson(
-      await run([
-        'embed',
-        '--table',
-        tickets,
-        '--text-col',
-        'body',
-        '--shadow-mode',
-        '--sink',
-        sink,
-        '--json',
-      ]),
-    );
+    const sink = `pglite://${join(space.work, 'locked')}?table=tickets`;
+    const first = parseJson(await run(shadowArgs('embed', tickets, '--sink', sink, '--json')));
     expect(first.status).toBe('succeeded');
     // This test process takes the lock, as a run still going would.
-    const ledger = createSqliteLedger({ path: join(work, 'ledger.db') });
+    const ledger = createSqliteLedger({ path: join(space.work, 'ledger.db') });
     const runId = '00000000-0000-4000-8000-00000000beef';
     await ledger.startRun({
       runId,
@@ -191,16 +134,7 @@ describe('the errors a new user hits, through the built drift binary and the rea
       startedAt: new Date(),
     });
     try {
-      const locked = await run([
-        'embed',
-        '--table',
-        tickets,
-        '--text-col',
-        'body',
-        '--shadow-mode',
-        '--sink',
-        sink,
-      ]);
+      const locked = await run(shadowArgs('embed', tickets, '--sink', sink));
       expectOneClearLine(locked, 1, new RegExp(runId));
     } finally {
       await ledger.finishRun(runId, {
@@ -212,32 +146,13 @@ describe('the errors a new user hits, through the built drift binary and the rea
       await ledger.close();
     }
     // Released: the next run goes through, with nothing left to embed.
-    const after = parseJson(
-      await run([
-        'embed',
-        '--table',
-        tickets,
-        '--text-col',
-        'body',
-        '--shadow-mode',
-        '--sink',
-        sink,
-        '--json',
-      ]),
-    );
+    const after = parseJson(await run(shadowArgs('embed', tickets, '--sink', sink, '--json')));
     expect(after).toMatchObject({ status: 'succeeded', rowsEmbedded: 0 });
   });
 
   it('a catalog table name without Spark', async () => {
     expectOneClearLine(
-      await run([
-        'watch',
-        '--table',
-        'main.support.tickets',
-        '--text-col',
-        'body',
-        '--shadow-mode',
-      ]),
+      await run(shadowArgs('watch', 'main.support.tickets')),
       2,
       /needs the Spark engine: pass --spark sc:\/\/host:15002/,
     );
@@ -245,7 +160,7 @@ describe('the errors a new user hits, through the built drift binary and the rea
 
   it('watch on a table without Change Data Feed', async () => {
     expectOneClearLine(
-      await run(['watch', '--table', noCdfTable, '--text-col', 'body', '--shadow-mode']),
+      await run(shadowArgs('watch', noCdfTable)),
       2,
       /no Change Data Feed.*delta\.enableChangeDataFeed/,
     );

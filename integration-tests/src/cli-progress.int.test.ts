@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shadowArgs } from './cli-args.js';
 import {
   assertBuilt,
   childEnv,
@@ -60,18 +61,15 @@ const plainLine =
 describe('progress a person can read: a 20k-row embed through the built drift binary', () => {
   let work: string;
   let env: NodeJS.ProcessEnv;
-  const embedArgs = (sinkTable: string, ...extra: string[]) => [
-    'embed',
-    '--table',
-    join(work, 'tickets'),
-    '--text-col',
-    'body',
-    '--shadow-mode',
-    // One PGlite directory for the whole file: its first start (initdb) is paid once.
-    '--sink',
-    `pglite://./.drift/db?table=${sinkTable}`,
-    ...extra,
-  ];
+  const embedArgs = (sinkTable: string, ...extra: string[]) =>
+    shadowArgs(
+      'embed',
+      join(work, 'tickets'),
+      // One PGlite directory for the whole file: its first start (initdb) is paid once.
+      '--sink',
+      `pglite://./.drift/db?table=${sinkTable}`,
+      ...extra,
+    );
 
   beforeAll(async () => {
     assertBuilt();

@@ -9,6 +9,7 @@ import {
   startTestServer,
   type TestServer,
 } from '../../tooling/provider-test-server/src/index.js';
+import { shadowArgs } from './cli-args.js';
 import {
   assertBuilt,
   childEnv,
@@ -179,18 +180,14 @@ describe('runs and tables in odd states, through the built drift binary', () => 
     } finally {
       lockedWriter.close();
     }
-    const embed = [
+    const embed = shadowArgs(
       'embed',
-      '--table',
       locked,
-      '--text-col',
-      'body',
-      '--shadow-mode',
       '--sink',
       'pglite://memory?table=t',
       '--ledger',
       join(work, 'nobody-ledger.db'),
-    ];
+    );
     try {
       chmodSync(locked, 0o700);
       if (!user) chmodSync(locked, 0o000);

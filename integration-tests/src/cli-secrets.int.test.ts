@@ -10,6 +10,7 @@ import {
   type TestServer,
 } from '../../tooling/provider-test-server/src/index.js';
 import { startQdrantStandIn } from '../../tooling/qdrant-stand-in/src/server.mjs';
+import { shadowArgs } from './cli-args.js';
 import {
   assertBuilt,
   childEnv,
@@ -167,16 +168,14 @@ describe('no credential and no refused text in any output or in the ledger', () 
       '--spark',
       `sc://127.0.0.1:1/;token=${secrets.sparkToken};use_ssl=false`,
     ]);
-    await both([
-      'watch',
-      '--table',
-      'main.support.tickets',
-      '--text-col',
-      'body',
-      '--shadow-mode',
-      '--spark',
-      `sc://127.0.0.1:1/;token=${secrets.sparkToken}`,
-    ]);
+    await both(
+      shadowArgs(
+        'watch',
+        'main.support.tickets',
+        '--spark',
+        `sc://127.0.0.1:1/;token=${secrets.sparkToken}`,
+      ),
+    );
 
     const leaks: string[] = [];
     for (const { args, run: result } of runs) {

@@ -1,53 +1,33 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { childEnv, type DriftRun, parseJson, repoRoot, runDrift } from './cli-harness.js';
+import { dimensions, model, shadowArgs } from './cli-args.js';
+import { type DriftRun, parseJson, repoRoot } from './cli-harness.js';
 import { readSink } from './cli-state.js';
 import { useCliWorkspace } from './cli-workspace.js';
 
 const tickets = `${repoRoot}examples/tickets`;
-const model = 'openai/text-embedding-3-small';
-const dimensions = 1536;
 
 // The ledger keys dedup and checkpoints on the sink id, so a URI that names other storage
 // must give another id, and a store that starts empty in every process none to trust.
 describe('which sink a URI names, through the built drift binary', () => {
-  const setup = useCliWorkspace('identity', { services: ['DATABASE_URL'] });
-  let work: string;
-  let env: NodeJS.ProcessEnv;
+  const space = useCliWorkspace('identity', { services: ['DATABASE_URL'] });
   let ledger: string;
   /** Points a fresh sink receives from the example table (texts shared by rows are reused). */
   let points = 0;
   const written = (result: Record<string, unknown>) =>
     Number(result.rowsEmbedded) + Number(result.rowsReused);
-  /** `embed` or `watch` of the example table into `sink`. */
-  const drift = (command: string, sink: string, ...more: string[]) =>
-    runDrift(
-      [
-        command,
-        '--table',
-        tickets,
-        '--text-col',
-        'body',
-        '--shadow-mode',
-        '--sink',
-        sink,
-        '--ledger',
-        ledger,
-        '--json',
-        ...more,
-      ],
-      { cwd: work, env },
+  const embed = (sink: string, ...more: string[]) =>
+    space.drift(
+      shadowArgs('embed', tickets, '--sink', sink, '--ledger', ledger, '--json', ...more),
     );
-  const embed = (sink: string, ...more: string[]) => drift('embed', sink, ...more);
   const succeeded = (run: DriftRun) => {
     expect(run.code, run.stderr).toBe(0);
     return parseJson(run);
   };
 
   beforeAll(async () => {
-    work = setup.work;
-    env = childEnv(work);
+    const { work } = space;
     ledger = join(work, 'ledger.db');
     // How many points the example table makes: what a fresh sink must receive.
     points = written(succeeded(await embed('pglite://memory?table=count')));
@@ -75,7 +55,7 @@ describe('which sink a URI names, through the built drift binary', () => {
   });
 
   it('PGlite: the same table name in two schemas is two sinks', async () => {
-    await expectTwoSchemas(`pglite://${join(work, 'schemas')}?table=tickets`);
+    await expectTwoSchemas(`pglite://${join(space.work, 'schemas')}?table=tickets`);
   });
 
   it('pglite://memory starts empty in every process, so every run embeds every row', async () => {
@@ -85,12 +65,14 @@ describe('which sink a URI names, through the built drift binary', () => {
       expect([written(result), result.rowsDeduped]).toEqual([points, 0]);
     }
     // A watch resumes after the last embed of a persistent sink; this one has nothing to resume.
-    const watched = succeeded(await drift('watch', sink));
+    const watched = succeeded(
+      await space.drift(shadowArgs('watch', tickets, '--sink', sink, '--ledger', ledger, '--json')),
+    );
     expect([written(watched), watched.rowsDeduped]).toEqual([points, 0]);
   });
 
   it('a damaged PGlite folder is one line naming the folder and what to do, and exit 1', async () => {
-    const folder = join(work, 'damaged');
+    const folder = join(space.work, 'damaged');
     const sink = `pglite://${folder}?table=tickets`;
     succeeded(await embed(sink));
     writeFileSync(join(folder, 'global', 'pg_control'), 'not a control file');

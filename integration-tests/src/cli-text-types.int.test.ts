@@ -1,15 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  parseJson,
-  pythonPath,
-  runDrift,
-} from './cli-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseJson } from './cli-harness.js';
+import { useCliWorkspace, withDeltaWriter } from './cli-workspace.js';
 
 /**
  * Issue 10, item 6: a struct, list, binary, map or number column given as the text column
@@ -17,24 +10,12 @@ import {
  * refused before anything is written, with one line naming the column and its type.
  */
 describe('drift refuses a text column that does not hold text', () => {
-  let work: string;
-  let env: NodeJS.ProcessEnv;
+  const space = useCliWorkspace('text-types');
   let tablePath: string;
 
   beforeAll(async () => {
-    assertBuilt();
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-text-types-'));
-    env = childEnv(work);
-    tablePath = join(work, 'typed');
-    const writer = new DeltaWriter(pythonPath());
-    try {
-      await writer.request({ op: 'create_typed', path: tablePath });
-    } finally {
-      writer.close();
-    }
-  });
-  afterAll(() => {
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
+    tablePath = join(space.work, 'typed');
+    await withDeltaWriter((writer) => writer.request({ op: 'create_typed', path: tablePath }));
   });
 
   const args = (command: string, column: string) => [
@@ -45,9 +26,9 @@ describe('drift refuses a text column that does not hold text', () => {
     column,
     '--shadow-mode',
     '--sink',
-    `pglite://${join(work, `sink-${column}`)}?table=t`,
+    `pglite://${join(space.work, `sink-${column}`)}?table=t`,
     '--ledger',
-    join(work, 'ledger.db'),
+    join(space.work, 'ledger.db'),
   ];
 
   const columns: [string, string][] = [
@@ -60,7 +41,7 @@ describe('drift refuses a text column that does not hold text', () => {
 
   it.each(columns)('embed and watch refuse the %s column (%s)', async (column, type) => {
     for (const command of ['embed', 'watch']) {
-      const run = await runDrift(args(command, column), { cwd: work, env });
+      const run = await space.drift(args(command, column));
       const lines = run.stderr.trim().split('\n');
       expect(lines, run.stderr).toHaveLength(1);
       expect(lines[0]).toMatch(/^drift: /);
@@ -70,12 +51,14 @@ describe('drift refuses a text column that does not hold text', () => {
       expect(run.code, `${command} ${column}`).toBe(2);
       expect(run.stdout).not.toMatch(/embedded/);
       // Nothing was written: no sink store was created.
-      expect(existsSync(join(work, `sink-${column}`)), `${command} ${column}: sink`).toBe(false);
+      expect(existsSync(join(space.work, `sink-${column}`)), `${command} ${column}: sink`).toBe(
+        false,
+      );
     }
   });
 
   it('the string column of the same table embeds', async () => {
-    const run = await runDrift([...args('embed', 'body'), '--json'], { cwd: work, env });
+    const run = await space.drift([...args('embed', 'body'), '--json']);
     expect(run.code, run.stderr).toBe(0);
     expect(parseJson(run)).toMatchObject({ status: 'succeeded', rowsEmbedded: 2 });
   });

@@ -1,43 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  childEnv,
-  DeltaWriter,
-  type DriftRun,
-  parseJson,
-  pythonPath,
-  runDrift,
-  type TicketRow,
-} from './cli-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dimensions, model, shadowRunArgs } from './cli-args.js';
+import { type DriftRun, parseJson, type TicketRow } from './cli-harness.js';
 import { readQdrantCollection } from './cli-qdrant.js';
 import { expectedPoints, ledgerPointCount, readSink } from './cli-state.js';
+import { useCliWorkspace, withDeltaWriter } from './cli-workspace.js';
 
-const model = 'openai/text-embedding-3-small';
-const dimensions = 1536;
 const rowsPerTable = 4000;
 
 // Two different tables written into one sink by two `drift embed` processes at the same time:
 // the run lock covers (source, sink), so nothing but the sink itself keeps them apart.
 describe('two drift embed processes writing one sink at once', () => {
-  let work: string;
-  let env: NodeJS.ProcessEnv;
+  const space = useCliWorkspace('two-writers', { services: ['DATABASE_URL', 'QDRANT_URL'] });
   const tables: { path: string; rows: TicketRow[] }[] = [];
 
   beforeAll(async () => {
-    assertBuilt();
-    for (const name of ['DATABASE_URL', 'QDRANT_URL']) {
-      if (!process.env[name])
-        throw new Error(
-          `${name} is not set: run under scripts/with-services.sh (DRIFT_SERVICES="postgres qdrant").`,
-        );
-    }
-    work = mkdtempSync(join(tmpdir(), 'drift-cli-two-writers-'));
-    env = childEnv(work);
-    const writer = new DeltaWriter(pythonPath());
-    try {
+    await withDeltaWriter(async (writer) => {
       for (const name of ['alpha', 'beta']) {
         const rows = Array.from({ length: rowsPerTable }, (_, index) => ({
           id: index + 1,
@@ -45,38 +23,18 @@ describe('two drift embed processes writing one sink at once', () => {
           category: null,
           n: index,
         }));
-        const path = join(work, name);
+        const path = join(space.work, name);
         await writer.request({ op: 'create', path, rows });
         tables.push({ path, rows });
       }
-    } finally {
-      writer.close();
-    }
-  });
-  afterAll(() => {
-    if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
+    });
   });
 
   /** Both embeds at once (the second a moment later); both must succeed and keep every point. */
   async function embedBoth(sinkUri: string, ledger: string) {
     const embed = (path: string) =>
-      runDrift(
-        [
-          'embed',
-          '--table',
-          path,
-          '--text-col',
-          'body',
-          '--shadow-mode',
-          '--sink',
-          sinkUri,
-          '--ledger',
-          ledger,
-          '--batch-size',
-          '200',
-          '--json',
-        ],
-        { cwd: work, env },
+      space.drift(
+        shadowRunArgs('embed', { table: path, sink: sinkUri, ledger }, '--batch-size', '200'),
       );
     const first = embed(tables[0]!.path);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -110,8 +68,8 @@ describe('two drift embed processes writing one sink at once', () => {
   }
 
   it('PGlite: the second process waits for the folder, and the sink holds both tables', async () => {
-    const sinkUri = `pglite://${join(work, 'pglite')}?table=tickets`;
-    const ledger = join(work, 'pglite-ledger.db');
+    const sinkUri = `pglite://${join(space.work, 'pglite')}?table=tickets`;
+    const ledger = join(space.work, 'pglite-ledger.db');
     const { expected, sinkId, runs } = await embedBoth(sinkUri, ledger);
     // Whichever came second said it waited for the other, on stderr.
     const waited = runs.filter((run) =>
@@ -125,7 +83,7 @@ describe('two drift embed processes writing one sink at once', () => {
   it('PostgreSQL: both runs keep every point in one new table', async () => {
     const table = `drift_two_writers_${process.pid}_${Date.now()}`;
     const sinkUri = `${process.env.DATABASE_URL!.replace(/\?.*$/, '')}?table=${table}`;
-    const ledger = join(work, 'pg-ledger.db');
+    const ledger = join(space.work, 'pg-ledger.db');
     const { expected, sinkId } = await embedBoth(sinkUri, ledger);
     expectSame(await readSink(sinkUri, model, dimensions), expected);
     expect(await ledgerPointCount(ledger, sinkId)).toBe(expected.size);
@@ -135,7 +93,7 @@ describe('two drift embed processes writing one sink at once', () => {
     const url = new URL(process.env.QDRANT_URL!);
     const collection = `drift_two_writers_${process.pid}_${Date.now()}`;
     const sinkUri = `qdrant://${url.host}/${collection}`;
-    const ledger = join(work, 'qdrant-ledger.db');
+    const ledger = join(space.work, 'qdrant-ledger.db');
     const { expected, sinkId } = await embedBoth(sinkUri, ledger);
     expectSame(await readQdrantCollection(process.env.QDRANT_URL!, collection), expected);
     expect(await ledgerPointCount(ledger, sinkId)).toBe(expected.size);

@@ -78,3 +78,15 @@ export function testSeed(name: string): { seed: number; random: () => number } {
   console.info(`${name} seed ${seed} (replay with DRIFT_TEST_SEED=${seed})`);
   return { seed, random: seededRandom(seed) };
 }
+
+/** Runs `write` with a Delta writer closed after it: for tables a file writes once, up front. */
+export async function withDeltaWriter(
+  write: (writer: DeltaWriter) => Promise<unknown>,
+): Promise<void> {
+  const writer = new DeltaWriter(pythonPath());
+  try {
+    await write(writer);
+  } finally {
+    writer.close();
+  }
+}
