@@ -30,6 +30,7 @@ import {
 } from '@drift-spark/core';
 import { createDiscardingSink } from '@drift-spark/core/internal';
 import { createSqliteLedger } from '@drift-spark/ledger';
+import { wordStream } from './word-stream.js';
 
 const firstRows = Number(process.env.FIRST_ROWS ?? 200_000);
 const rerunRows = Number(process.env.RERUN_ROWS ?? 1_000_000);
@@ -38,37 +39,7 @@ const sourceId = 'bench://synthetic';
 const model = 'openai/text-embedding-3-small';
 
 // ~1 KB texts: a row prefix and a 1000-character window into a fixed pseudo-random word stream.
-const words = [
-  'delta',
-  'vector',
-  'ledger',
-  'embedding',
-  'table',
-  'stream',
-  'batch',
-  'lake',
-  'query',
-  'model',
-  'point',
-  'cosine',
-  'schema',
-  'commit',
-  'version',
-  'spark',
-  'drift',
-  'index',
-  'token',
-  'price',
-];
-let seed = 42;
-const random = () => {
-  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-  return seed / 0x7fffffff;
-};
-const corpus = Array.from(
-  { length: 40_000 },
-  () => words[Math.floor(random() * words.length)],
-).join(' ');
+const corpus = wordStream(42, 40_000);
 const textOf = (id: number) =>
   `row ${id}: ${corpus.slice((id * 7919) % (corpus.length - 1000), ((id * 7919) % (corpus.length - 1000)) + 1000)}`;
 

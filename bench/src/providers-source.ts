@@ -1,37 +1,8 @@
 /** The providers bench's rows: a fixed word stream and a synthetic source over it (no file, no table). */
 import type { RowBatch, SourceV1 } from '@drift-spark/core';
+import { wordStream } from './word-stream.js';
 
-const words = [
-  'delta',
-  'vector',
-  'ledger',
-  'embedding',
-  'table',
-  'stream',
-  'batch',
-  'lake',
-  'query',
-  'model',
-  'point',
-  'cosine',
-  'schema',
-  'commit',
-  'version',
-  'spark',
-  'drift',
-  'index',
-  'token',
-  'price',
-];
-let seed = 7;
-const random = () => {
-  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-  return seed / 0x7fffffff;
-};
-const corpus = Array.from(
-  { length: 20_000 },
-  () => words[Math.floor(random() * words.length)],
-).join(' ');
+const corpus = wordStream(7, 20_000);
 /** 150 to 270 characters: a row prefix and a window into a fixed word stream. */
 const textOf = (id: number) => {
   const length = 150 + ((id * 37) % 120);
