@@ -25,11 +25,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import {
-  createMemoryLedger,
-  type DriftEvent,
-  embed,
-} from '@drift-spark/core';
+import { createMemoryLedger, type DriftEvent, embed } from '@drift-spark/core';
 import { createDiscardingSink } from '@drift-spark/core/internal';
 import { createOpenAIEmbedder } from '@drift-spark/provider-openai';
 import {
