@@ -16,6 +16,8 @@ version="3.35.0"
 state="$root/.ci-cache/run/azure-$(printf '%s' "$root" | sha256sum | cut -c1-8)"
 account="devstoreaccount1"
 key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+# shellcheck source=service-lib.sh
+source "$root/scripts/services/service-lib.sh"
 log() { echo "azure.sh: $*" >&2; }
 
 start() {
@@ -42,28 +44,8 @@ start() {
     nohup "$cache/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$port" \
       --inMemoryPersistence --skipApiVersionCheck --loose --disableTelemetry > "$state/server.log" 2>&1 < /dev/null &
     echo $! > "$state/pid")
-  for _ in $(seq 1 150); do
-    if curl -s -o /dev/null "http://127.0.0.1:$port/$account?comp=list" 2>/dev/null; then
-      log "Azurite on http://127.0.0.1:$port (pid $(cat "$state/pid"))"
-      echo "export AZURE_STORAGE_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$port/$account;'"
-      return
-    fi
-    if ! kill -0 "$(cat "$state/pid")" 2>/dev/null; then log "Azurite exited; log follows"; cat "$state/server.log" >&2; exit 1; fi
-    sleep 0.1
-  done
-  log "Azurite did not answer on port $port in 15 s"; exit 1
+  wait_for_server Azurite "http://127.0.0.1:$port/$account?comp=list" -s
+  echo "export AZURE_STORAGE_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$port/$account;'"
 }
 
-stop() {
-  local pid
-  pid="$(cat "$state/pid" 2>/dev/null || true)"
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; fi
-  rm -f "$state/pid"
-  [ "${1:-}" = quiet ] || log "stopped"
-}
-
-case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
-esac
+service_main "$@"

@@ -11,6 +11,8 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 venv="$root/.ci-cache/venv-gcs"
 version="gcp-storage-emulator==2026.7.19"
 state="$root/.ci-cache/run/gcs-$(printf '%s' "$root" | sha256sum | cut -c1-8)"
+# shellcheck source=service-lib.sh
+source "$root/scripts/services/service-lib.sh"
 log() { echo "gcs.sh: $*" >&2; }
 
 start() {
@@ -32,28 +34,8 @@ start() {
   # python -m, not the script: its #! names the checkout that made the shared venv
   nohup "$venv/bin/python" -m gcp_storage_emulator start --host 127.0.0.1 --port "$port" --in-memory > "$state/server.log" 2>&1 < /dev/null &
   echo $! > "$state/pid"
-  for _ in $(seq 1 150); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$port/storage/v1/b" 2>/dev/null; then
-      log "GCS emulator on http://127.0.0.1:$port (pid $(cat "$state/pid"))"
-      echo "export STORAGE_EMULATOR_HOST=http://127.0.0.1:$port"
-      return
-    fi
-    if ! kill -0 "$(cat "$state/pid")" 2>/dev/null; then log "the emulator exited; log follows"; cat "$state/server.log" >&2; exit 1; fi
-    sleep 0.1
-  done
-  log "the emulator did not answer on port $port in 15 s"; exit 1
+  wait_for_server "the GCS emulator" "http://127.0.0.1:$port/storage/v1/b" -fsS
+  echo "export STORAGE_EMULATOR_HOST=http://127.0.0.1:$port"
 }
 
-stop() {
-  local pid
-  pid="$(cat "$state/pid" 2>/dev/null || true)"
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; fi
-  rm -f "$state/pid"
-  [ "${1:-}" = quiet ] || log "stopped"
-}
-
-case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
-esac
+service_main "$@"

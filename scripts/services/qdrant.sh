@@ -11,6 +11,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 state="$root/.ci-cache/run/qdrant-$(printf '%s' "$root" | sha256sum | cut -c1-8)"
+# shellcheck source=service-lib.sh
+source "$root/scripts/services/service-lib.sh"
 log() { echo "qdrant.sh: $*" >&2; }
 
 start() {
@@ -39,16 +41,4 @@ start() {
   echo "export QDRANT_URL=$url"
 }
 
-stop() {
-  local pid
-  pid="$(cat "$state/pid" 2>/dev/null || true)"
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; fi
-  rm -f "$state/pid"
-  [ "${1:-}" = quiet ] || log "stopped"
-}
-
-case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
-esac
+service_main "$@"

@@ -6,7 +6,7 @@ import {
   openAIError,
 } from '@drift-spark/provider-test-server';
 import { describe, expect, it } from 'vitest';
-import { embedder, secretKey, server } from './openai-test-setup.js';
+import { embedder, secretKey, server } from './testing/openai-test-setup.js';
 
 describe('createOpenAIEmbedder: errors, one request each (SDK retries off)', () => {
   it('turns a 429 with reset headers into RateLimitedError with retryAfterMs', async () => {

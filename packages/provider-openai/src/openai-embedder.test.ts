@@ -7,7 +7,7 @@ import {
 } from '@drift-spark/provider-test-server';
 import { describe, expect, it } from 'vitest';
 import { createOpenAIEmbedder } from './openai-embedder.js';
-import { embedder, secretKey, sent, server } from './openai-test-setup.js';
+import { embedder, secretKey, sent, server } from './testing/openai-test-setup.js';
 import { encodeTokens } from './openai-tokenizer.js';
 
 describe('createOpenAIEmbedder: what is sent and what comes back', () => {

@@ -7,6 +7,7 @@ import {
   type SourceScanOptions,
   type SourceV1,
 } from '@drift-spark/core';
+import { defaultSourceBatchSize, sourceBatchSize } from '@drift-spark/core/internal';
 import type { SparkConnectClient } from '@drift-spark/spark-connect';
 import { toSourceError } from './spark-errors.js';
 import { toRow } from './spark-projection.js';
@@ -48,14 +49,6 @@ export interface SparkDeltaSource extends SourceV1 {
   readonly table: string;
 }
 
-const defaultBatchSize = 1024;
-
-function batchSizeOf(requested: number | undefined, fallback: number): number {
-  return requested !== undefined && Number.isInteger(requested) && requested > 0
-    ? requested
-    : fallback;
-}
-
 /**
  * The Delta source through Spark Connect: Spark scans and filters, Drift streams the
  * projected columns as Arrow batches. `id` is the Delta table id (`DESCRIBE DETAIL`), the
@@ -63,7 +56,7 @@ function batchSizeOf(requested: number | undefined, fallback: number): number {
  * Lazy: nothing is parsed or connected until the first call.
  */
 export function createSparkDeltaSource(options: SparkDeltaSourceOptions): SparkDeltaSource {
-  const defaultSize = batchSizeOf(options.batchSize, defaultBatchSize);
+  const defaultSize = sourceBatchSize(options.batchSize, defaultSourceBatchSize);
   let reference: SparkTableReference | undefined;
   let clientPromise: Promise<SparkDeltaClient> | undefined;
   let ownsClient = false;
@@ -129,7 +122,7 @@ export function createSparkDeltaSource(options: SparkDeltaSourceOptions): SparkD
     },
 
     async *scan(scanOptions): AsyncGenerator<RowBatch> {
-      const size = batchSizeOf(scanOptions.batchSize, defaultSize);
+      const size = sourceBatchSize(scanOptions.batchSize, defaultSize);
       const prepared = await run(async (spark, ref) => ({
         spark,
         ref,
@@ -148,7 +141,7 @@ export function createSparkDeltaSource(options: SparkDeltaSourceOptions): SparkD
     },
 
     async *changes(changeOptions): AsyncGenerator<ChangeBatch> {
-      const size = batchSizeOf(changeOptions.batchSize, defaultSize);
+      const size = sourceBatchSize(changeOptions.batchSize, defaultSize);
       const prepared = await run(async (spark, ref) => ({
         spark,
         ref,

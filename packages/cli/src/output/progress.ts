@@ -1,4 +1,5 @@
 import type { DriftEvent, RunCounters } from '@drift-spark/core';
+import { zeroCounters } from '@drift-spark/core/internal';
 import cliProgress from 'cli-progress';
 import { formatDuration, formatInt } from './format.js';
 import type { Output } from './output.js';
@@ -8,18 +9,6 @@ import {
   plainProgressLine,
   progressFigures,
 } from './progress-figures.js';
-
-const zero: RunCounters = {
-  rowsProcessed: 0,
-  rowsDeduped: 0,
-  rowsEmbedded: 0,
-  rowsReused: 0,
-  rowsSkipped: 0,
-  rowsFailed: 0,
-  rowsDeleted: 0,
-  tokens: 0,
-  costUsd: 0,
-};
 
 /**
  * Draws the engine's typed events on stderr, never with --json: on a terminal a bar
@@ -34,7 +23,7 @@ export class ProgressDisplay {
   private stageStarted = 0;
   private runStarted = 0;
   private totalRows: number | undefined;
-  private counters: RunCounters = zero;
+  private counters: RunCounters = zeroCounters();
   private failuresShown = 0;
   private readonly output: Output;
 
@@ -112,7 +101,7 @@ export class ProgressDisplay {
     this.stageEnd();
     this.runStarted = Date.now();
     this.totalRows = totalRows;
-    this.counters = zero;
+    this.counters = zeroCounters();
     if (this.output.json) return;
     if (!this.output.showProgress) {
       // CI logs: a line now and every few seconds, so a long run is never silent.

@@ -8,3 +8,4 @@ export { createSinkHandle, type SinkHandle } from './sink-handle.js';
 export { toPointPayload } from './sink-payload.js';
 export { assertStorablePoint, isPointId } from './sink-point-check.js';
 export { assertSearchArgs } from './sink-search-args.js';
+export { defaultSourceBatchSize, sourceBatchSize } from './source-batch-size.js';

@@ -77,6 +77,7 @@ export interface SinkBuildProgress {
   total: number;
 }
 
+/** Options of `finalize`: a signal, and a callback told how a long deferred build progresses. */
 export interface SinkFinalizeOptions extends SinkCallOptions {
   /** Told now and then where a long build is (a sink that cannot tell never calls it). */
   onProgress?: (progress: SinkBuildProgress) => void;

@@ -7,6 +7,7 @@ import {
   type SourceScanOptions,
   type SourceV1,
 } from '@drift-spark/core';
+import { defaultSourceBatchSize, sourceBatchSize } from '@drift-spark/core/internal';
 import { planChangeFeed } from '../change-feed/delta-change-feed.js';
 import { commitTimestampOf, readPlannedChangeFeed } from '../change-feed/read-change-feed.js';
 import type { DeltaFileSystem } from '../file-system/delta-file-system.js';
@@ -49,14 +50,6 @@ export interface DeltaSource extends SourceV1 {
   readonly path: string;
 }
 
-const defaultBatchSize = 1024;
-
-function batchSizeOf(requested: number | undefined, fallback: number): number {
-  return requested !== undefined && Number.isInteger(requested) && requested > 0
-    ? requested
-    : fallback;
-}
-
 /**
  * A native Delta Lake source (no JVM). Lazy: nothing is read until the first call.
  * `id` is the table's `metaData.id`; it is known once `describe()` (or a scan or a change
@@ -65,7 +58,7 @@ function batchSizeOf(requested: number | undefined, fallback: number): number {
 export function createDeltaSource(options: DeltaSourceOptions): DeltaSource {
   const { root, fileSystem } = locate(options);
   const log = new DeltaLog({ fileSystem, root });
-  const defaultSize = batchSizeOf(options.batchSize, defaultBatchSize);
+  const defaultSize = sourceBatchSize(options.batchSize, defaultSourceBatchSize);
   let tableId: string | undefined;
 
   return {
@@ -101,7 +94,7 @@ export function createDeltaSource(options: DeltaSourceOptions): DeltaSource {
       const snapshot = await loadSnapshot(log, { version: scanOptions.version, signal });
       tableId = snapshot.metadata.id;
       const columns = resolveColumns(snapshot.schema, scanOptions.columns);
-      const size = batchSizeOf(scanOptions.batchSize, defaultSize);
+      const size = sourceBatchSize(scanOptions.batchSize, defaultSize);
       const rows = readSnapshotRows(log, snapshot, columns, signal, size);
       for await (const batch of rebatch(rows, size, signal)) {
         yield { rows: batch, version: snapshot.version };
@@ -117,7 +110,7 @@ export function createDeltaSource(options: DeltaSourceOptions): DeltaSource {
         signal,
       });
       tableId = plan.end.metadata.id;
-      const size = batchSizeOf(changeOptions.batchSize, defaultSize);
+      const size = sourceBatchSize(changeOptions.batchSize, defaultSize);
       const changes = readPlannedChangeFeed(log, plan, signal, size);
       for await (const batch of rebatch(changes, size, signal)) {
         yield { changes: batch };

@@ -5,7 +5,7 @@ import {
   type TestServer,
 } from '@drift-spark/provider-test-server';
 import { afterEach, beforeEach } from 'vitest';
-import { createOpenAIEmbedder, type OpenAIEmbedderOptions } from './openai-embedder.js';
+import { createOpenAIEmbedder, type OpenAIEmbedderOptions } from '../openai-embedder.js';
 
 // Shared by the OpenAI embedder's test files: a local server speaking OpenAI's wire format,
 // fresh for each test, and an embedder pointed at it.
