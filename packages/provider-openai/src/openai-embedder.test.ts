@@ -7,8 +7,8 @@ import {
 } from '@drift-spark/provider-test-server';
 import { describe, expect, it } from 'vitest';
 import { createOpenAIEmbedder } from './openai-embedder.js';
-import { embedder, secretKey, sent, server } from './testing/openai-test-setup.js';
 import { encodeTokens } from './openai-tokenizer.js';
+import { embedder, secretKey, sent, server } from './testing/openai-test-setup.js';
 
 describe('createOpenAIEmbedder: what is sent and what comes back', () => {
   it('sends the model, base64 encoding, dimensions and inputs, and decodes each vector exactly', async () => {
