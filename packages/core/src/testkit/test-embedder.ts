@@ -54,11 +54,9 @@ export function testEmbedder(options: TestEmbedderOptions): void {
   const harness = embedderHarness(options);
   describe(options.title ?? 'embedder conformance', () => {
     for (const rule of embedderRules) {
-      it.skipIf(rule.needsDeterministic && !harness.deterministic)(
-        rule.name,
-        () => rule.run(harness),
-        timeout,
-      );
+      // Rules about determinism do not apply to an embedder that says it is not deterministic.
+      if (rule.needsDeterministic && !harness.deterministic) continue;
+      it(rule.name, () => rule.run(harness), timeout);
     }
     options.additionalTests?.(harness);
   });

@@ -24,10 +24,13 @@ export function testLedger(options: TestLedgerOptions): void {
   const timeout = options.timeoutMs ?? 30_000;
   const skip = options.skip ?? {};
   const kit = createLedgerKit(options);
-  const section = (title: string, cases: LedgerCase[], skipped = false) =>
-    describe.skipIf(skipped)(title, () => {
+  // A section the ledger opts out of does not apply to it: left out, not reported as skipped.
+  const section = (title: string, cases: LedgerCase[], skipped = false) => {
+    if (skipped) return;
+    describe(title, () => {
       for (const rule of cases) it(rule.name, () => rule.run(kit), timeout);
     });
+  };
 
   describe(options.title ?? 'ledger conformance', () => {
     afterEach(() => kit.closeAll());

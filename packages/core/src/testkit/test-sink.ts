@@ -55,8 +55,9 @@ export function testSink(options: TestSinkOptions): void {
     const harness = createSinkHarness(options);
     afterEach(() => harness.cleanup(), timeout);
     for (const rule of sinkRules) {
-      const skip = rule.needs !== undefined && skipped.has(rule.needs);
-      it.skipIf(skip)(rule.name, () => rule.run(harness), timeout);
+      // A rule of a capability the sink does not have does not apply: left out, not "skipped".
+      if (rule.needs !== undefined && skipped.has(rule.needs)) continue;
+      it(rule.name, () => rule.run(harness), timeout);
     }
     options.additionalTests?.(harness);
   });
