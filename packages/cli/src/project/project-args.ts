@@ -2,7 +2,7 @@ import type { CliIo } from '../cli-io.js';
 import { usageError } from '../errors/cli-error.js';
 import { describeError } from '../errors/describe-error.js';
 import { Output } from '../output/output.js';
-import { findProjectFile, type LoadedProject, loadProject } from './load-project.js';
+import type { LoadedProject } from './load-project.js';
 
 /** Flags of `status` and `search` that take a value (the word after them is no positional). */
 const valueFlags = new Set([
@@ -27,6 +27,8 @@ export async function projectArgs(args: string[], io: CliIo): Promise<string[] |
   if (command !== 'status' && command !== 'search' && command !== 'cost') return args;
   if (rest.some((arg) => arg === '--help' || arg === '-h' || arg === '--sink')) return args;
   try {
+    // Loaded only here: the project loader brings zod and yaml, which other commands never need.
+    const { findProjectFile, loadProject } = await import('./load-project.js');
     const file = findProjectFile(io.cwd);
     if (!file) return args;
     const loaded = await loadProject(file, io.env, io.cwd);

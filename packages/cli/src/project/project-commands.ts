@@ -1,8 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import type { CliIo } from '../cli-io.js';
-import { applyCommand } from '../commands/apply-command.js';
-import { initCommand } from '../commands/init-command.js';
-import { planCommand } from '../commands/plan-command.js';
+
+// The commands load zod, yaml and jiti: imported when one runs, not at every drift start.
 
 const projectHelp = 'the project file (default: drift.yaml or drift.config.ts in this folder)';
 
@@ -22,6 +21,7 @@ export function projectCommands(io: CliIo, state: { exitCode: number }): Command
     .option('--force', 'overwrite an existing file')
     .addHelpText('after', examples(['drift init --table ./tickets']))
     .action(async (options) => {
+      const { initCommand } = await import('../commands/init-command.js');
       state.exitCode = await initCommand(options, io);
     });
   const plan = new Command('plan')
@@ -37,6 +37,7 @@ export function projectCommands(io: CliIo, state: { exitCode: number }): Command
     .option('--json', 'print the plan as one JSON object on stdout')
     .addHelpText('after', examples(['drift plan', 'drift plan docs --out plan.json']))
     .action(async (names, options) => {
+      const { planCommand } = await import('../commands/plan-command.js');
       state.exitCode = await planCommand(names, options, io);
     });
   const apply = new Command('apply')
@@ -59,6 +60,7 @@ export function projectCommands(io: CliIo, state: { exitCode: number }): Command
       examples(['drift apply', 'drift apply --plan plan.json', 'drift apply --allow-migrate']),
     )
     .action(async (names, options) => {
+      const { applyCommand } = await import('../commands/apply-command.js');
       state.exitCode = await applyCommand(names, options, io);
     });
   return [init, plan, apply] as unknown as Command[];
