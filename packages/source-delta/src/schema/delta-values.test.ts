@@ -8,6 +8,15 @@ import {
 } from './delta-values.js';
 
 describe('canonical values', () => {
+  test('strings decode from a view into a larger page as TextDecoder does, invalid bytes as U+FFFD', () => {
+    const page = Uint8Array.from([0, 0x64, 0xc3, 0xa9, 0xf0, 0x9f, 0x8c, 0x8a, 0xff, 0x61, 9]);
+    const value = page.subarray(1, 10);
+    expect(exactParsers.stringFromBytes(value)).toBe(new TextDecoder().decode(value));
+    expect(exactParsers.stringFromBytes(value)).toBe('dé🌊\ufffda');
+    expect(exactParsers.stringFromBytes(page.subarray(3, 3))).toBe('');
+    expect(exactParsers.stringFromBytes(undefined)).toBeUndefined();
+  });
+
   test('timestamps keep microseconds exactly', () => {
     const micros = exactParsers.timestampFromMicroseconds(1_373_043_660_123_456n);
     expect(converterFor('timestamp', 'none')!(micros)).toBe('2013-07-05T17:01:00.123456Z');
