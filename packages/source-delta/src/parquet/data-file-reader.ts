@@ -4,9 +4,12 @@ import { deltaError, hasReason } from '../delta-errors.js';
 import type { DeltaFileSystem } from '../file-system/delta-file-system.js';
 import type { ColumnMappingMode, DeltaColumn } from '../schema/delta-schema.js';
 import {
+  containsMap,
   converterFor,
   exactParsers,
+  lazyStringParsers,
   parsePartitionValue,
+  utf8String,
   type ValueConverter,
 } from '../schema/delta-values.js';
 import { loadCompressors } from './parquet-compressors.js';
@@ -131,7 +134,9 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
     metadata,
     columns: parquetColumns,
     compressors: await loadCompressors(),
-    parsers: exactParsers,
+    parsers: options.columns.some((column) => containsMap(column.type))
+      ? exactParsers
+      : lazyStringParsers,
     utf8: false,
     useOffsetIndex: true,
   });
@@ -208,7 +213,7 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
           }
         }
         rows.push(row);
-        tags?.push(tagData ? tagData[offset] : null);
+        tags?.push(tagData ? utf8String(tagData[offset]) : null);
         if (rows.length >= chunkRows) {
           yield tags ? { rows, tags } : { rows };
           rows = [];

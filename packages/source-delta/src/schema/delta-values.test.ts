@@ -1,8 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { decodePath } from '../log/delta-snapshot.js';
 import {
+  containsMap,
   converterFor,
   exactParsers,
+  lazyStringParsers,
   parsePartitionValue,
   parseTimestampMicros,
 } from './delta-values.js';
@@ -15,6 +17,37 @@ describe('canonical values', () => {
     expect(exactParsers.stringFromBytes(value)).toBe('dé🌊\ufffda');
     expect(exactParsers.stringFromBytes(page.subarray(3, 3))).toBe('');
     expect(exactParsers.stringFromBytes(undefined)).toBeUndefined();
+  });
+
+  test('a string column takes bytes left undecoded (lazyStringParsers) or strings, nested too', () => {
+    const bytes = new TextEncoder().encode('dé');
+    expect(lazyStringParsers.stringFromBytes(bytes)).toBe(bytes);
+    expect(converterFor('string', 'none')!(bytes)).toBe('dé');
+    expect(converterFor('string', 'none')!('dé')).toBe('dé');
+    expect(converterFor('string', 'none')!(undefined)).toBeNull();
+    const nested = converterFor(
+      {
+        type: 'struct',
+        fields: [
+          {
+            name: 'tags',
+            type: { type: 'array', elementType: 'string', containsNull: true },
+            nullable: true,
+            metadata: {},
+          },
+        ],
+      },
+      'none',
+    )!;
+    expect(nested({ tags: [bytes, null] })).toEqual({ tags: ['dé', null] });
+    expect(containsMap('string')).toBe(false);
+    expect(
+      containsMap({
+        type: 'array',
+        elementType: { type: 'map', keyType: 'string', valueType: 'long', valueContainsNull: true },
+        containsNull: true,
+      }),
+    ).toBe(true);
   });
 
   test('timestamps keep microseconds exactly', () => {

@@ -31,14 +31,17 @@ const utf8Slice = Buffer.prototype.utf8Slice as (
   end: number,
 ) => string;
 
+/** A string column's value from its bytes (invalid UTF-8 becomes U+FFFD, as with TextDecoder). */
+export function utf8String<T>(value: Uint8Array | T): string | T {
+  return value instanceof Uint8Array ? utf8Slice.call(value, 0, value.length) : value;
+}
+
 /**
  * Parquet parsers: timestamps that keep microseconds exact (values arrive as bigint
- * microseconds), and strings decoded straight from the page bytes (invalid UTF-8 becomes
- * U+FFFD, as with TextDecoder).
+ * microseconds), and strings decoded straight from the page bytes.
  */
 export const exactParsers = {
-  stringFromBytes: (bytes: Uint8Array | undefined) =>
-    bytes && utf8Slice.call(bytes, 0, bytes.length),
+  stringFromBytes: (bytes: Uint8Array | undefined) => bytes && utf8String(bytes),
   timestampFromMilliseconds: (millis: bigint) => BigInt(millis) * 1000n,
   timestampFromMicroseconds: (micros: bigint) => BigInt(micros),
   timestampFromNanoseconds: (nanos: bigint) => {
@@ -49,6 +52,23 @@ export const exactParsers = {
   },
   dateFromDays: (days: number) => formatDateFromDays(days),
 };
+
+/**
+ * The same, but strings stay bytes (views into the page) until `converterFor('string')`
+ * decodes them row by row. Decoded eagerly, a column chunk's strings all live at once and
+ * survive young-generation collections (copied, then promoted): in the bench's 1M-row CDF
+ * the scavenges took 1.43 s → 0.54 s.
+ * Not for map columns: hyparquet makes map keys object keys while decoding.
+ */
+export const lazyStringParsers = { ...exactParsers, stringFromBytes: (bytes: unknown) => bytes };
+
+/** Whether a type is or holds a map (whose keys must be strings when decoded). */
+export function containsMap(type: DeltaType): boolean {
+  if (typeof type === 'string') return false;
+  if (type.type === 'map') return true;
+  if (type.type === 'array') return containsMap(type.elementType);
+  return type.fields.some((field) => containsMap(field.type));
+}
 
 /** A converter from a decoded Parquet value to its canonical form; undefined when no work is needed. */
 export type ValueConverter = (value: unknown) => CellValue;
@@ -64,6 +84,8 @@ export function converterFor(type: DeltaType, mode: ColumnMappingMode): ValueCon
       case 'float':
       case 'double':
         return undefined;
+      case 'string':
+        return (value) => (value === undefined ? null : (utf8String(value) as CellValue));
       case 'timestamp':
         return (value) => timestampValue(value, false);
       case 'timestamp_ntz':
