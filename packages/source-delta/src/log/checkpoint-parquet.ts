@@ -101,7 +101,7 @@ export async function readCheckpointParquet(
     size,
     signal,
   );
-  const compressors = await loadCompressors();
+  const compressors = await loadCompressors(metadata);
   const present = new Set(metadata.schema.slice(1).map((element) => element.name));
   const columns = checkpointColumns.filter((column) => present.has(column));
   const scan = await parquetScan({ file, metadata, columns, compressors });

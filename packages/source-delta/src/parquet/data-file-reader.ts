@@ -133,7 +133,7 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
     file,
     metadata,
     columns: parquetColumns,
-    compressors: await loadCompressors(),
+    compressors: await loadCompressors(metadata),
     parsers: options.columns.some((column) => containsMap(column.type))
       ? exactParsers
       : lazyStringParsers,

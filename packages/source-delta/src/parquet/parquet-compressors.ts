@@ -1,39 +1,52 @@
-import { gunzipSync } from 'node:zlib';
-import type { Compressors } from 'hyparquet';
-import { compressors as portable } from 'hyparquet-compressors';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import type { Compressors, FileMetaData } from 'hyparquet';
+import { snappyUncompressor } from 'hysnappy';
 import { ZSTDDecoder } from 'zstddec';
 import { isMostlyLiteral, snappyLiteralDecode } from './snappy-literal.js';
 
-let ready: Promise<Compressors> | undefined;
+let native: Promise<{ compressors: Compressors; zstd: boolean }> | undefined;
+let portable: Promise<Compressors> | undefined;
+
+const bytesOf = (buffer: Buffer) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
 
 /**
  * Decompressors for Parquet pages: ZSTD through a WebAssembly build of the reference
- * decoder (delta-rs writes ZSTD for DML; the pure-JS decoder was the bottleneck),
- * GZIP through node:zlib, Snappy in JavaScript for pages of mostly literals and else
- * hysnappy (snappy-literal.ts), the rest (Brotli, LZ4) from hyparquet-compressors.
- * Falls back to the pure-JS decoders when WebAssembly cannot start.
+ * decoder (delta-rs writes ZSTD for DML; the pure-JS decoder was the bottleneck), GZIP and
+ * Brotli through node:zlib, Snappy in JavaScript for pages of mostly literals and else
+ * through hysnappy (snappy-literal.ts). hyparquet-compressors (LZ4, and pure-JS ZSTD when
+ * WebAssembly cannot start) is imported only for a file that needs it: building its
+ * tables cost every read ~60 ms of start-up.
  */
-export function loadCompressors(): Promise<Compressors> {
-  ready ??= (async (): Promise<Compressors> => {
-    const gzip = (input: Uint8Array) => new Uint8Array(gunzipSync(input));
-    const snappy = (input: Uint8Array, outputLength: number) =>
+export async function loadCompressors(metadata?: FileMetaData): Promise<Compressors> {
+  native ??= loadNative();
+  const { compressors, zstd } = await native;
+  const codecs = new Set(
+    metadata?.row_groups.flatMap((group) => group.columns.map((chunk) => chunk.meta_data?.codec)),
+  );
+  const needsPortable = codecs.has('LZ4') || codecs.has('LZ4_RAW') || (!zstd && codecs.has('ZSTD'));
+  if (!needsPortable) return compressors;
+  portable ??= import('hyparquet-compressors').then((module) => module.compressors);
+  return { ...(await portable), ...compressors };
+}
+
+async function loadNative(): Promise<{ compressors: Compressors; zstd: boolean }> {
+  const wasmSnappy = snappyUncompressor();
+  const compressors: Compressors = {
+    SNAPPY: (input, outputLength) =>
       isMostlyLiteral(input, outputLength)
         ? snappyLiteralDecode(input, outputLength)
-        : portable.SNAPPY!(input, outputLength);
-    try {
-      const decoder = new ZSTDDecoder();
-      await initWithoutFetch(decoder);
-      return {
-        ...portable,
-        GZIP: gzip,
-        SNAPPY: snappy,
-        ZSTD: (input: Uint8Array, outputLength: number) => decoder.decode(input, outputLength),
-      };
-    } catch {
-      return { ...portable, GZIP: gzip, SNAPPY: snappy };
-    }
-  })();
-  return ready;
+        : wasmSnappy(input, outputLength),
+    GZIP: (input) => bytesOf(gunzipSync(input)),
+    BROTLI: (input) => bytesOf(brotliDecompressSync(input)),
+  };
+  try {
+    const decoder = new ZSTDDecoder();
+    await initWithoutFetch(decoder);
+    compressors.ZSTD = (input, outputLength) => decoder.decode(input, outputLength);
+    return { compressors, zstd: true };
+  } catch {
+    return { compressors, zstd: false };
+  }
 }
 
 /**
