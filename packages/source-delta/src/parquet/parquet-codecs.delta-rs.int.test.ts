@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readChanges, readSnapshot, repoRoot } from '../testing/fixtures.js';
+import { readChanges, readSnapshot } from '../testing/fixtures.js';
+import { runPythonScript } from '../testing/python-writer.js';
 
 /**
  * Every page compression delta-rs can write, read back: Snappy pages of mostly literals
@@ -46,21 +46,8 @@ describe('Parquet page compressions written by delta-rs', () => {
   let changes: Record<string, unknown[][]>;
 
   beforeAll(() => {
-    const python = execFileSync('bash', [path.join(repoRoot, 'scripts/python-env.sh')], {
-      encoding: 'utf8',
-    })
-      .trim()
-      .split('\n')
-      .at(-1)!;
     directory = mkdtempSync(path.join(tmpdir(), 'drift-codecs-'));
-    const script = path.join(directory, 'write.py');
-    writeFileSync(script, writer);
-    ({ rows, changes } = JSON.parse(
-      execFileSync(python, [script, directory, ...codecs], {
-        encoding: 'utf8',
-        maxBuffer: 64 << 20,
-      }),
-    ));
+    ({ rows, changes } = JSON.parse(runPythonScript(directory, writer, [directory, ...codecs])));
   });
 
   afterAll(() => {

@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { repoRoot } from '../testing/fixtures.js';
+import { runPythonScript } from '../testing/python-writer.js';
 import { createDeltaSource } from './delta-source.js';
 
 /**
@@ -33,19 +32,9 @@ describe('column mapping id mode', () => {
   let directory: string;
 
   beforeAll(() => {
-    const python = execFileSync('bash', [path.join(repoRoot, 'scripts/python-env.sh')], {
-      encoding: 'utf8',
-    })
-      .trim()
-      .split('\n')
-      .at(-1)!;
     directory = mkdtempSync(path.join(tmpdir(), 'drift-delta-id-'));
     mkdirSync(path.join(directory, '_delta_log'));
-    writeFileSync(path.join(directory, 'write.py'), writer);
-    execFileSync(python, [
-      path.join(directory, 'write.py'),
-      path.join(directory, 'part-0.parquet'),
-    ]);
+    runPythonScript(directory, writer, [path.join(directory, 'part-0.parquet')]);
     const size = statSync(path.join(directory, 'part-0.parquet')).size;
     const schemaString = JSON.stringify({
       type: 'struct',

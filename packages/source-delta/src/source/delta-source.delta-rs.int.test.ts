@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CellValue, Row } from '@drift-spark/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { repoRoot, rowKey, sortRows } from '../testing/fixtures.js';
+import { rowKey, sortRows } from '../testing/fixtures.js';
+import { runPythonScript } from '../testing/python-writer.js';
 import { createDeltaSource } from './delta-source.js';
 
 /**
@@ -96,19 +96,9 @@ describe('delta-rs cross-check (a table written by the deltalake package)', () =
   let expected: Expected;
 
   beforeAll(() => {
-    const python = execFileSync('bash', [path.join(repoRoot, 'scripts/python-env.sh')], {
-      encoding: 'utf8',
-    })
-      .trim()
-      .split('\n')
-      .at(-1)!;
     directory = mkdtempSync(path.join(tmpdir(), 'drift-delta-rs-'));
     table = path.join(directory, 'table');
-    const script = path.join(directory, 'write.py');
-    writeFileSync(script, writer);
-    expected = JSON.parse(
-      execFileSync(python, [script, table], { encoding: 'utf8', maxBuffer: 64 << 20 }),
-    ) as Expected;
+    expected = JSON.parse(runPythonScript(directory, writer, [table])) as Expected;
   });
 
   afterAll(() => {

@@ -1,0 +1,21 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './fixtures.js';
+
+/** The Python of the shared venv (pyarrow, deltalake), installed on first use by scripts/python-env.sh. */
+export function venvPython(): string {
+  return execFileSync('bash', [path.join(repoRoot, 'scripts/python-env.sh')], {
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n')
+    .at(-1)!;
+}
+
+/** Writes `script` into `directory` and runs it with the venv's Python; gives its stdout. */
+export function runPythonScript(directory: string, script: string, args: string[]): string {
+  const file = path.join(directory, 'write.py');
+  writeFileSync(file, script);
+  return execFileSync(venvPython(), [file, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+}
