@@ -7,6 +7,7 @@ import type { Output } from '../output/output.js';
 import { renderTable } from '../output/table.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { applyBudget } from './apply-budget.js';
+import { copySinkVectors } from './copy-sink.js';
 import { sinkIdOf } from './index-state.js';
 import type { LoadedProject } from './load-project.js';
 import { type IndexPlan, migrateOptions } from './plan-index.js';
@@ -44,7 +45,7 @@ export async function applyPlans(
 ): Promise<Applied[]> {
   const applied: Applied[] = [];
   for (const plan of plans) {
-    if (plan.action === 'none') continue;
+    if (plan.action === 'none' || plan.action === 'migrating') continue;
     const budget = await applyBudget(loaded, plan.index, io);
     if (budget.exhausted) {
       output.note(
@@ -57,11 +58,16 @@ export async function applyPlans(
       output.note(output.errorColors.bold(`drift apply: ${plan.index} (${plan.action})`));
     const capture = capturingIo(projectIo(io, loaded));
     const runIo = flags.json ? capture.io : projectIo(io, loaded);
+    const copy = plan.action === 'copy';
+    if (copy) await copySinkVectors(loaded, plan.index, plan.fromSink!, io, output);
     const options = runOptionsOf(loaded, plan.index, {
       json: flags.json === true,
       ...(budget.maxCost === undefined ? {} : { maxCost: budget.maxCost }),
+      // A copy: the ledger learns the copied points from the sink, then only changed rows are paid.
+      ...(copy ? { adoptSink: true } : {}),
+      ...plan.runAs,
     });
-    const kind = plan.action === 'rebuild' || !plan.changeFeed ? 'embed' : 'watch';
+    const kind = plan.action === 'rebuild' || copy || !plan.changeFeed ? 'embed' : 'watch';
     const exitCode =
       plan.action === 'migrate'
         ? await migrateStartCommand(
@@ -91,7 +97,8 @@ async function lastRun(
     io.importer,
   );
   try {
-    const sinkId = await sinkIdOf(loaded, plan.index, io);
+    // After a finished migration the index's runs go to SINK_B (the plan's sink).
+    const sinkId = plan.runAs?.sink ? plan.sink : await sinkIdOf(loaded, plan.index, io);
     const [run] = await ledger.recentRuns({ sinkId, limit: 1 });
     return run ? { status: run.status, ...run.counters } : undefined;
   } finally {

@@ -53,11 +53,20 @@ export function projectCommands(io: CliIo, state: { exitCode: number }): Command
       '--allow-migrate',
       'start a migration (drift migrate) for an index whose model or dimensions changed',
     )
+    .option(
+      '--destroy',
+      'drop the sinks of indexes removed from the file: their points and their ledger rows',
+    )
     .option('--project <file>', projectHelp)
     .option('--json', 'print one JSON object on stdout')
     .addHelpText(
       'after',
-      examples(['drift apply', 'drift apply --plan plan.json', 'drift apply --allow-migrate']),
+      examples([
+        'drift apply',
+        'drift apply --plan plan.json',
+        'drift apply --allow-migrate',
+        'drift apply --destroy',
+      ]),
     )
     .action(async (names, options) => {
       const { applyCommand } = await import('../commands/apply-command.js');
