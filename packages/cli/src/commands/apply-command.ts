@@ -11,6 +11,7 @@ import {
   checkMigrations,
   printApplySummary,
 } from '../project/project-apply.js';
+import { followProject } from '../project/project-follow.js';
 import { inputsOf, type PlanInputs, planProject } from '../project/project-plan.js';
 import type { RemovedIndex } from '../project/removed-indexes.js';
 import { readPlan, staleReason } from '../project/saved-plan.js';
@@ -20,6 +21,9 @@ export interface ApplyCommandOptions {
   plan?: string;
   allowMigrate?: boolean;
   destroy?: boolean;
+  follow?: boolean;
+  /** --follow: milliseconds between polls. */
+  interval?: number;
   json?: boolean;
   project?: string;
 }
@@ -31,6 +35,8 @@ export function applyCommand(
   io: CliIo,
 ): Promise<number> {
   return withCommand(io, options, async (output) => {
+    if (options.interval !== undefined && !options.follow)
+      throw usageError('--interval needs --follow.');
     const loaded = await requireProject(io, options.project);
     const label = projectLabel(loaded, io.cwd);
     let plans: IndexPlan[];
@@ -64,6 +70,7 @@ export function applyCommand(
     const exitCode = applyExitCode(applied);
     output.result({ status: exitCode === 0 ? 'succeeded' : 'failed', exitCode, indexes: applied });
     if (!output.json) printApplySummary(output, applied);
-    return exitCode;
+    if (!options.follow || exitCode !== 0) return exitCode;
+    return followProject(loaded, plans, options, io, output);
   });
 }

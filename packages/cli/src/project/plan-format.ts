@@ -2,6 +2,7 @@ import { formatInt, formatUsd } from '../output/format.js';
 import type { Output } from '../output/output.js';
 import { nextMigrationStep } from './index-migration.js';
 import type { IndexPlan } from './plan-index.js';
+import { formatDuration } from './plan-time.js';
 import type { ProjectPlan } from './project-plan.js';
 
 const plural = (count: number, one: string, many = `${one}s`) =>
@@ -67,7 +68,10 @@ function headline(index: IndexPlan): string {
 }
 
 function details(index: IndexPlan): string[] {
-  const cost = `about ${formatInt(index.tokens)} tokens, ${formatUsd(index.costUsd)}`;
+  const time = index.time
+    ? `, about ${formatDuration(index.time.seconds)} at the provider's ${index.time.limit}`
+    : '';
+  const cost = `about ${formatInt(index.tokens)} tokens, ${formatUsd(index.costUsd)}${time}`;
   if (index.action === 'none' || index.action === 'copy' || index.action === 'migrating') return [];
   if (index.action === 'migrate') {
     const migration = index.migration ?? {};

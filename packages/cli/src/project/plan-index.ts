@@ -1,4 +1,4 @@
-import { redactUri } from '@drift-spark/core';
+import { type Embedder, redactUri } from '@drift-spark/core';
 import type { CliIo } from '../cli-io.js';
 import { type MigrateStartOptions, migratePlanCommand } from '../commands/migrate/migrate-start.js';
 import { type RunKindFlag, runPipelineCommand } from '../commands/run-command.js';
@@ -8,6 +8,7 @@ import { type CopySource, findCopySource } from './copy-candidate.js';
 import type { IndexMigration } from './index-migration.js';
 import type { IndexState } from './index-state.js';
 import type { LoadedProject } from './load-project.js';
+import { type EmbedTime, embedTime } from './plan-time.js';
 import { capturingIo, projectIo, runOptionsOf } from './project-run-options.js';
 
 /**
@@ -52,6 +53,8 @@ export interface IndexPlan {
   changes?: { inserted: number; updated: number; deleted: number };
   /** migrate: what `drift migrate plan` says. */
   migration?: Record<string, unknown>;
+  /** How long embedding `rowsToEmbed` takes at the provider's declared rate limits. */
+  time?: EmbedTime;
   /** The migration to the file's model in progress (or finished) on this index. */
   inProgress?: IndexMigration;
   /**
@@ -77,6 +80,19 @@ export async function planIndex(
     importer: io.importer,
     cwd: loaded.dir,
   });
+  const plan = await planAction(loaded, name, state, declared, io);
+  const time = embedTime(declared.limits, { rows: plan.rowsToEmbed, tokens: plan.tokens });
+  return time ? { ...plan, time } : plan;
+}
+
+async function planAction(
+  loaded: LoadedProject,
+  name: string,
+  state: IndexState,
+  declared: Embedder,
+  io: CliIo,
+): Promise<IndexPlan> {
+  const index = loaded.project.indexes[name]!;
   // A finished migration moved the index to its SINK_B.
   const runAs: IndexPlan['runAs'] = state.sinkUri ? { sink: state.sinkUri } : undefined;
   const base = {
