@@ -1,24 +1,39 @@
 import type { Point } from '@drift-spark/core';
 import type { CliIo } from '../cli-io.js';
+import { type RunCommandOptions, runPipelineCommand } from '../commands/run-command.js';
 import { resolveRunEmbedder } from '../commands/run-options.js';
 import { recordedModel } from '../commands/sink-reading.js';
-import { CliError } from '../errors/cli-error.js';
+import { CliError, ExitCode } from '../errors/cli-error.js';
 import { formatInt } from '../output/format.js';
 import type { Output } from '../output/output.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import type { LoadedProject } from './load-project.js';
+import type { IndexPlan } from './plan-index.js';
 import { projectIo, runOptionsOf } from './project-run-options.js';
 
 /** Points read from the old sink and written to the new one per call. */
 const copyBatch = 500;
 
 /**
- * Copies every vector of `fromSinkId` into the index's (new) sink as it is: same ids,
- * payloads and vectors, no provider call. The caller then runs `drift embed --adopt-sink`,
- * which records them in the ledger at $0 and embeds only rows changed since.
+ * A changed sink, same model: the old sink's vectors copied, then `drift embed --adopt-sink`
+ * records them in the ledger at $0 (embedding only rows changed since) and, on a table with
+ * a change feed, a `drift watch` starts the new sink's checkpoint (every row unchanged).
  */
-export async function copySinkVectors(
+export async function applyCopy(
+  loaded: LoadedProject,
+  plan: IndexPlan,
+  options: RunCommandOptions,
+  context: { runIo: CliIo; io: CliIo; output: Output },
+): Promise<number> {
+  await copySinkVectors(loaded, plan.index, plan.fromSink!, context.io, context.output);
+  const code = await runPipelineCommand('embed', { ...options, adoptSink: true }, context.runIo);
+  if (code !== ExitCode.Done || !plan.changeFeed) return code;
+  return runPipelineCommand('watch', options, context.runIo);
+}
+
+/** Copies every vector of `fromSinkId` into the index's (new) sink as it is: same ids, payloads and vectors. */
+async function copySinkVectors(
   loaded: LoadedProject,
   name: string,
   fromSinkId: string,

@@ -179,13 +179,13 @@ async function migrating(
   const behind =
     base.tableVersion !== undefined && base.checkpointVersion !== undefined
       ? base.tableVersion - base.checkpointVersion
-      : 0;
-  const idle = figures.rowsToEmbed === 0 && figures.rowsToDelete === 0 && behind === 0;
+      : undefined;
+  const idle = figures.rowsToEmbed === 0 && figures.rowsToDelete === 0 && (behind ?? 0) === 0;
   return {
     ...base,
     action: idle ? 'migrating' : 'update',
     runAs,
-    versionsBehind: behind,
+    ...(behind === undefined ? {} : { versionsBehind: behind }),
     ...figures,
   };
 }

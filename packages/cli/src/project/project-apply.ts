@@ -7,7 +7,7 @@ import type { Output } from '../output/output.js';
 import { renderTable } from '../output/table.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { applyBudget } from './apply-budget.js';
-import { copySinkVectors } from './copy-sink.js';
+import { applyCopy } from './copy-sink.js';
 import { sinkIdOf } from './index-state.js';
 import type { LoadedProject } from './load-project.js';
 import { type IndexPlan, migrateOptions } from './plan-index.js';
@@ -58,23 +58,21 @@ export async function applyPlans(
       output.note(output.errorColors.bold(`drift apply: ${plan.index} (${plan.action})`));
     const capture = capturingIo(projectIo(io, loaded));
     const runIo = flags.json ? capture.io : projectIo(io, loaded);
-    const copy = plan.action === 'copy';
-    if (copy) await copySinkVectors(loaded, plan.index, plan.fromSink!, io, output);
     const options = runOptionsOf(loaded, plan.index, {
       json: flags.json === true,
       ...(budget.maxCost === undefined ? {} : { maxCost: budget.maxCost }),
-      // A copy: the ledger learns the copied points from the sink, then only changed rows are paid.
-      ...(copy ? { adoptSink: true } : {}),
       ...plan.runAs,
     });
-    const kind = plan.action === 'rebuild' || copy || !plan.changeFeed ? 'embed' : 'watch';
+    const kind = plan.action === 'rebuild' || !plan.changeFeed ? 'embed' : 'watch';
     const exitCode =
       plan.action === 'migrate'
         ? await migrateStartCommand(
             migrateOptions(options, plan.fromModel ?? plan.model, flags.json === true),
             runIo,
           )
-        : await runPipelineCommand(kind, options, runIo);
+        : plan.action === 'copy'
+          ? await applyCopy(loaded, plan, options, { runIo, io, output })
+          : await runPipelineCommand(kind, options, runIo);
     applied.push({
       index: plan.index,
       action: plan.action,
