@@ -3,7 +3,7 @@ import type { CliIo } from '../cli-io.js';
 import { type RunCommandOptions, runPipelineCommand } from '../commands/run-command.js';
 import { resolveRunEmbedder } from '../commands/run-options.js';
 import { recordedModel } from '../commands/sink-reading.js';
-import { CliError, ExitCode } from '../errors/cli-error.js';
+import { CliError } from '../errors/cli-error.js';
 import { formatInt } from '../output/format.js';
 import type { Output } from '../output/output.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
@@ -17,8 +17,8 @@ const copyBatch = 500;
 
 /**
  * A changed sink, same model: the old sink's vectors copied, then `drift embed --adopt-sink`
- * records them in the ledger at $0 (embedding only rows changed since) and, on a table with
- * a change feed, a `drift watch` starts the new sink's checkpoint (every row unchanged).
+ * records them in the ledger at $0 and embeds only rows changed since (a later watch goes on
+ * from the version it read).
  */
 export async function applyCopy(
   loaded: LoadedProject,
@@ -27,9 +27,7 @@ export async function applyCopy(
   context: { runIo: CliIo; io: CliIo; output: Output },
 ): Promise<number> {
   await copySinkVectors(loaded, plan.index, plan.fromSink!, context.io, context.output);
-  const code = await runPipelineCommand('embed', { ...options, adoptSink: true }, context.runIo);
-  if (code !== ExitCode.Done || !plan.changeFeed) return code;
-  return runPipelineCommand('watch', options, context.runIo);
+  return runPipelineCommand('embed', { ...options, adoptSink: true }, context.runIo);
 }
 
 /** Copies every vector of `fromSinkId` into the index's (new) sink as it is: same ids, payloads and vectors. */

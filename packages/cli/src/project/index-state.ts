@@ -77,7 +77,10 @@ export async function readIndexState(
       sinkId,
       fingerprint: run.fingerprint,
     });
-    if (checkpoint) state.checkpointVersion = checkpoint.version;
+    // A watch after a full embed goes on from the version the embed read (no checkpoint yet).
+    const embedded = run.kind === 'embed' && run.status === 'succeeded' ? run.toVersion : undefined;
+    const applied = checkpoint?.version ?? embedded;
+    if (applied !== undefined) state.checkpointVersion = applied;
     return state;
   } finally {
     await ledger.close();
