@@ -9,9 +9,10 @@ import type { Source, SourceDescription } from '@drift-spark/core';
  */
 export class SharedPoll {
   #last: { at: number; described: Promise<SourceDescription> } | undefined;
-  readonly polls: { count: number } = { count: 0 };
-
-  constructor(private readonly windowMs: number) {}
+  constructor(
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** `source` as a follow loop reads it: its `describe` shared, the rest its own. */
   of(source: Source): Pick<Source, 'describe' | 'commitTime'> {
@@ -22,9 +23,8 @@ export class SharedPoll {
   }
 
   #describe(source: Source, options?: { signal?: AbortSignal }): Promise<SourceDescription> {
-    const now = Date.now();
+    const now = this.now();
     if (!this.#last || now - this.#last.at >= this.windowMs) {
-      this.polls.count++;
       const described = source.describe(options);
       // A failed poll is not shared: the next loop to look asks again.
       described.catch(() => {
