@@ -2,6 +2,7 @@ import type { LedgerReportsV1, LedgerV1 } from '@drift-spark/core';
 import type { MigrationStoreV1 } from '@drift-spark/core/internal';
 import { sqliteBatch } from './sqlite-ledger-batch.js';
 import { lazyConnection, type SqliteLedgerOptions } from './sqlite-ledger-connection.js';
+import { sqliteDrop } from './sqlite-ledger-drop.js';
 import { sqliteErasure } from './sqlite-ledger-erasure.js';
 import { sqliteMigrationStore } from './sqlite-ledger-migrations.js';
 import { sqlitePoints } from './sqlite-ledger-points.js';
@@ -31,6 +32,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions = {}): SqliteLed
     ...sqliteBatch(connection),
     ...sqliteErasure(connection),
     ...sqliteReports(connection),
+    ...sqliteDrop(connection),
     migrations: sqliteMigrationStore(connection),
     close: () => connection.close(),
   };

@@ -21,6 +21,10 @@ export const openAILimits = {
   maxInputsPerCall: 2048,
   maxTokensPerInput: 8192,
   maxTokensPerCall: 300_000,
+  // The embedding models' rate limits at usage tier 1 (platform.openai.com/docs/guides/rate-limits):
+  // the floor every paid account has; higher tiers allow more.
+  tokensPerMinute: 1_000_000,
+  requestsPerMinute: 3_000,
 } as const;
 
 /** `openai/text-embedding-3-small` or `text-embedding-3-small` → `text-embedding-3-small`. */

@@ -18,6 +18,7 @@ import { readDayBudget } from './day-budget.js';
 import { FollowMetrics } from './follow-metrics.js';
 import { readFreshness } from './freshness.js';
 import { recoveryNeededError } from './recovery-run.js';
+import type { SharedPoll } from './shared-poll.js';
 
 export interface FollowOptions {
   intervalMs: number;
@@ -34,6 +35,8 @@ export interface FollowContext {
   output: Output;
   io: CliIo;
   follow: FollowOptions;
+  /** The table's poll, shared with the other loops of it in this process (`apply --follow`). */
+  poll?: SharedPoll;
 }
 
 /** Errors that waiting will not fix: the loop exits 1 on them instead of retrying. */
@@ -102,7 +105,8 @@ export async function followLoop(context: FollowContext): Promise<number> {
     while (!stop?.aborted) {
       let waitMs = follow.intervalMs;
       try {
-        const fresh = await readFreshness(source, runOptions.ledger, ref);
+        const polled = context.poll ? context.poll.of(source) : source;
+        const fresh = await readFreshness(polled, runOptions.ledger, ref);
         metrics.freshness(fresh);
         const read = await readDayBudget(runOptions.ledger, ref.sinkId, follow.maxCostPerDay);
         // The engine stops before a call would pass the budget, so what is left may never reach 0.

@@ -19,7 +19,7 @@ export interface Freshness {
 
 /** Reads the table's latest version and the checkpoint; one commit file per unapplied end. */
 export async function readFreshness(
-  source: Source,
+  source: Pick<Source, 'describe' | 'commitTime'>,
   ledger: Ledger,
   ref: CheckpointRef,
   signal?: AbortSignal,

@@ -21,6 +21,7 @@ import { checkRunFlags, checkVersions } from './run-checks.js';
 import { type RunEventsSeen, reportRunError } from './run-error-output.js';
 import { resolveRunEmbedder, runColumns, toRunOptions } from './run-options.js';
 import { printResult, type SummaryContext } from './run-summary.js';
+import type { SharedPoll } from './shared-poll.js';
 
 /** The flags `embed` and `watch` share. */
 export interface RunCommandOptions {
@@ -56,6 +57,8 @@ export interface RunCommandOptions {
   maxCostPerDay?: number;
   /** embed: rebuild a lost ledger from the sink's payloads instead of re-embedding. */
   adoptSink?: boolean;
+  /** watch --follow: the table's poll shared with other loops (`drift apply --follow`); not a flag. */
+  sharedPoll?: SharedPoll;
 }
 
 export type RunKindFlag = 'embed' | 'watch';
@@ -161,6 +164,7 @@ export async function runPipelineCommand(
         table: options.table,
         output,
         io,
+        ...(options.sharedPoll ? { poll: options.sharedPoll } : {}),
         follow: {
           ...follow,
           metricsPort: options.metricsPort,

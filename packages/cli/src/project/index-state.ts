@@ -3,6 +3,7 @@ import { recordedModel } from '../commands/sink-reading.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { createSource, parseTable } from '../resolve/resolve-table.js';
+import { type IndexMigration, readIndexMigration } from './index-migration.js';
 import type { LoadedProject } from './load-project.js';
 
 /** What the ledger and the table say of one index now: the inputs a saved plan records. */
@@ -22,6 +23,13 @@ export interface IndexState {
   };
   /** Last version applied from the change feed (a watch), with the last run's model. */
   checkpointVersion?: number;
+  /** The last migration from the file's sink (`apply --allow-migrate` started it). */
+  migration?: IndexMigration;
+  /**
+   * Once that migration finished, the index lives in its SINK_B: this URI (and `sinkId`,
+   * `lastRun` and `checkpointVersion` are SINK_B's).
+   */
+  sinkUri?: string;
 }
 
 /** Reads the state of one index: its sink's id, the table's version, the ledger's record. */
@@ -31,7 +39,7 @@ export async function readIndexState(
   io: CliIo,
 ): Promise<IndexState> {
   const index = loaded.project.indexes[name]!;
-  const sinkId = await sinkIdOf(loaded, name, io);
+  let sinkId = await sinkIdOf(loaded, name, io);
   const target = parseTable(index.source.table, loaded.dir);
   const sparkRemote =
     index.source.spark ?? (target.kind === 'catalog' ? io.env.SPARK_REMOTE : undefined);
@@ -42,7 +50,12 @@ export async function readIndexState(
   );
   try {
     const description = await source.describe({ signal: io.signal });
+    const migration = await readIndexMigration(ledger, sinkId);
+    const moved = migration?.state === 'finished' ? migration : undefined;
+    if (moved) sinkId = moved.toSinkId;
     const state: IndexState = {
+      ...(migration ? { migration } : {}),
+      ...(moved ? { sinkUri: moved.toSinkUri } : {}),
       sinkId,
       sourceId: source.id,
       tableVersion: description.latestVersion,
@@ -64,7 +77,10 @@ export async function readIndexState(
       sinkId,
       fingerprint: run.fingerprint,
     });
-    if (checkpoint) state.checkpointVersion = checkpoint.version;
+    // A watch after a full embed goes on from the version the embed read (no checkpoint yet).
+    const embedded = run.kind === 'embed' && run.status === 'succeeded' ? run.toVersion : undefined;
+    const applied = checkpoint?.version ?? embedded;
+    if (applied !== undefined) state.checkpointVersion = applied;
     return state;
   } finally {
     await ledger.close();

@@ -1,6 +1,8 @@
 import { formatInt, formatUsd } from '../output/format.js';
 import type { Output } from '../output/output.js';
+import { nextMigrationStep } from './index-migration.js';
 import type { IndexPlan } from './plan-index.js';
+import { formatDuration } from './plan-time.js';
 import type { ProjectPlan } from './project-plan.js';
 
 const plural = (count: number, one: string, many = `${one}s`) =>
@@ -20,15 +22,16 @@ export function printProjectPlan(
     const [mark, color] =
       index.action === 'create'
         ? ['+', c.green]
-        : index.action === 'none'
+        : index.action === 'none' || index.action === 'migrating'
           ? ['=', c.dim]
           : ['~', c.yellow];
     output.line(`${color(`${mark} ${index.index}`)}: ${headline(index)}`);
-    for (const detail of details(index)) output.line(`    ${detail}`);
+    for (const detail of [...details(index), ...migrationLines(index)])
+      output.line(`    ${detail}`);
   }
   for (const removed of plan.removed ?? [])
     output.line(
-      `${c.red(`- ${removed.sink}`)}: no index of ${plan.file} declares it; the ledger holds ${plural(removed.points, 'point')} of it (${removed.model}). drift apply leaves it: drop it yourself (drift forget, or the store's own tools)`,
+      `${c.red(`- ${removed.sink}`)}: no index of ${plan.file} declares it; the ledger holds ${plural(removed.points, 'point')} of it (${removed.model}). drift apply --destroy drops its points and ledger rows`,
     );
   if (!plan.changed) {
     output.line('No changes: every index is in step with its table.');
@@ -47,6 +50,10 @@ function headline(index: IndexPlan): string {
   switch (index.action) {
     case 'create':
       return `new index, a full embed with ${index.model} into ${index.sink}`;
+    case 'copy':
+      return `sink ${index.fromSink} → ${index.sink}: copy ${plural(index.rowsUnchanged, 'vector')}, ${formatUsd(0)} (same model: no re-embed)`;
+    case 'migrating':
+      return `no changes to make: a migration to ${index.model} is in progress (table at version ${index.tableVersion ?? '?'})`;
     case 'none':
       return `no changes (table at version ${index.tableVersion ?? '?'})`;
     case 'update':
@@ -61,8 +68,11 @@ function headline(index: IndexPlan): string {
 }
 
 function details(index: IndexPlan): string[] {
-  const cost = `about ${formatInt(index.tokens)} tokens, ${formatUsd(index.costUsd)}`;
-  if (index.action === 'none') return [];
+  const time = index.time
+    ? `, about ${formatDuration(index.time.seconds)} at the provider's ${index.time.limit}`
+    : '';
+  const cost = `about ${formatInt(index.tokens)} tokens, ${formatUsd(index.costUsd)}${time}`;
+  if (index.action === 'none' || index.action === 'copy' || index.action === 'migrating') return [];
   if (index.action === 'migrate') {
     const migration = index.migration ?? {};
     const adapter = migration.adapter as { pairs?: number; costUsd?: number } | undefined;
@@ -81,5 +91,20 @@ function details(index: IndexPlan): string[] {
     : '';
   return [
     `${changes}${plural(index.rowsToEmbed, 'row')} to embed, ${plural(index.rowsToDelete, 'point')} to delete, ${formatInt(index.rowsUnchanged)} unchanged; ${cost}`,
+  ];
+}
+
+/** Where the index's migration is: its step from the ledger, and what to run next. */
+function migrationLines(index: IndexPlan): string[] {
+  const migration = index.inProgress;
+  if (!migration) return [];
+  const since = migration.since ? ` since ${migration.since}` : '';
+  if (migration.state === 'finished')
+    return [
+      `migrated to ${migration.toSinkUri} (migration ${migration.id} finished${since}): drift apply keeps that sink in step`,
+    ];
+  return [
+    `migration ${migration.id}: ${migration.state}${since}, into ${migration.toSinkUri}; drift apply keeps both sinks in step`,
+    `next: ${nextMigrationStep[migration.state]}`,
   ];
 }

@@ -1,19 +1,32 @@
+import { type Embedder, redactUri } from '@drift-spark/core';
 import type { CliIo } from '../cli-io.js';
 import { type MigrateStartOptions, migratePlanCommand } from '../commands/migrate/migrate-start.js';
 import { type RunKindFlag, runPipelineCommand } from '../commands/run-command.js';
 import { CliError, ExitCode } from '../errors/cli-error.js';
 import { resolveEmbedder } from '../resolve/resolve-embedder.js';
+import { type CopySource, findCopySource } from './copy-candidate.js';
+import type { IndexMigration } from './index-migration.js';
 import type { IndexState } from './index-state.js';
 import type { LoadedProject } from './load-project.js';
+import { type EmbedTime, embedTime } from './plan-time.js';
 import { capturingIo, projectIo, runOptionsOf } from './project-run-options.js';
 
 /**
  * What `drift apply` would do to one index: `create` (a full embed), `update` (the change
  * feed since the checkpoint), `rebuild` (key or text column changed: a full embed),
+ * `copy` (the sink changed, not the model: the old sink's vectors copied, $0),
  * `migrate` (model or dimensions changed: `drift migrate`, never into the old index),
- * `none` (in step).
+ * `migrating` (a migration to the file's model is in progress and both sinks are in step:
+ * nothing for apply), `none` (in step).
  */
-export type IndexAction = 'create' | 'update' | 'rebuild' | 'migrate' | 'none';
+export type IndexAction =
+  | 'create'
+  | 'copy'
+  | 'update'
+  | 'rebuild'
+  | 'migrate'
+  | 'migrating'
+  | 'none';
 
 export interface IndexPlan {
   index: string;
@@ -21,6 +34,8 @@ export interface IndexPlan {
   /** Why, in words: `model openai/a → openai/b`. */
   reason?: string;
   model: string;
+  /** copy: the sink the vectors are copied from. */
+  fromSink?: string;
   /** migrate: the model the ledger recorded for the sink. */
   fromModel?: string;
   sink: string;
@@ -38,6 +53,15 @@ export interface IndexPlan {
   changes?: { inserted: number; updated: number; deleted: number };
   /** migrate: what `drift migrate plan` says. */
   migration?: Record<string, unknown>;
+  /** How long embedding `rowsToEmbed` takes at the provider's declared rate limits. */
+  time?: EmbedTime;
+  /** The migration to the file's model in progress (or finished) on this index. */
+  inProgress?: IndexMigration;
+  /**
+   * Flags apply runs with instead of the file's: the old model while a migration is in
+   * progress (its watch writes both sinks), SINK_B once it finished.
+   */
+  runAs?: { model?: string; sink?: string };
 }
 
 /** Plans one index from its state, through the dry runs of `embed`, `watch` and `migrate plan`. */
@@ -56,7 +80,23 @@ export async function planIndex(
     importer: io.importer,
     cwd: loaded.dir,
   });
+  const plan = await planAction(loaded, name, state, declared, io);
+  const time = embedTime(declared.limits, { rows: plan.rowsToEmbed, tokens: plan.tokens });
+  return time ? { ...plan, time } : plan;
+}
+
+async function planAction(
+  loaded: LoadedProject,
+  name: string,
+  state: IndexState,
+  declared: Embedder,
+  io: CliIo,
+): Promise<IndexPlan> {
+  const index = loaded.project.indexes[name]!;
+  // A finished migration moved the index to its SINK_B.
+  const runAs: IndexPlan['runAs'] = state.sinkUri ? { sink: state.sinkUri } : undefined;
   const base = {
+    ...(runAs ? { runAs, inProgress: state.migration } : {}),
     index: name,
     model: declared.id,
     sink: state.sinkId,
@@ -67,8 +107,15 @@ export async function planIndex(
       : { checkpointVersion: state.checkpointVersion }),
   };
   const run = state.lastRun;
-  if (!run) return { ...base, action: 'create', ...(await dryRun(loaded, name, 'embed', io)) };
+  if (!run) {
+    const copy = await findCopySource(loaded, name, state, declared, io);
+    if (copy) return { ...base, action: 'copy', fromSink: redactUri(copy.sinkId), ...copied(copy) };
+    return { ...base, action: 'create', ...(await dryRun(loaded, name, 'embed', io)) };
+  }
   const modelChanged = run.model !== declared.id;
+  const migration = state.migration;
+  if (modelChanged && migration?.toModel === declared.id && migration.state !== 'finished')
+    return migrating(loaded, name, { ...base, fromModel: run.model, inProgress: migration }, io);
   if (modelChanged || (run.dimensions !== undefined && run.dimensions !== declared.dimensions)) {
     const reason = modelChanged
       ? `model ${run.model} → ${declared.id}`
@@ -84,13 +131,13 @@ export async function planIndex(
       ...base,
       action: 'rebuild',
       reason: columns,
-      ...(await dryRun(loaded, name, 'embed', io)),
+      ...(await dryRun(loaded, name, 'embed', io, runAs)),
     };
   const behind =
     state.tableVersion !== undefined && state.checkpointVersion !== undefined
       ? state.tableVersion - state.checkpointVersion
       : undefined;
-  const figures = await dryRun(loaded, name, state.changeFeed ? 'watch' : 'embed', io);
+  const figures = await dryRun(loaded, name, state.changeFeed ? 'watch' : 'embed', io, runAs);
   const idle = figures.rowsToEmbed === 0 && figures.rowsToDelete === 0 && (behind ?? 0) === 0;
   return {
     ...base,
@@ -117,15 +164,47 @@ type Figures = Pick<
   'rowsToEmbed' | 'rowsToDelete' | 'rowsUnchanged' | 'tokens' | 'costUsd' | 'changes'
 >;
 
+/**
+ * A migration to the file's model is in progress: not a change to make again. What the
+ * table moved since is applied with the old model, whose watch writes both sinks.
+ */
+async function migrating(
+  loaded: LoadedProject,
+  name: string,
+  base: Omit<IndexPlan, 'action' | keyof Figures>,
+  io: CliIo,
+): Promise<IndexPlan> {
+  const runAs = { model: base.fromModel! };
+  const figures = await dryRun(loaded, name, base.changeFeed ? 'watch' : 'embed', io, runAs);
+  const behind =
+    base.tableVersion !== undefined && base.checkpointVersion !== undefined
+      ? base.tableVersion - base.checkpointVersion
+      : undefined;
+  const idle = figures.rowsToEmbed === 0 && figures.rowsToDelete === 0 && (behind ?? 0) === 0;
+  return {
+    ...base,
+    action: idle ? 'migrating' : 'update',
+    runAs,
+    ...(behind === undefined ? {} : { versionsBehind: behind }),
+    ...figures,
+  };
+}
+
+/** A copy: every vector of the old sink, no provider call. */
+function copied(copy: CopySource): Figures {
+  return { rowsToEmbed: 0, rowsToDelete: 0, rowsUnchanged: copy.points, tokens: 0, costUsd: 0 };
+}
+
 /** `drift embed|watch --dry-run --json` for the index, its figures read back. */
 async function dryRun(
   loaded: LoadedProject,
   name: string,
   kind: RunKindFlag,
   io: CliIo,
+  runAs: IndexPlan['runAs'] = {},
 ): Promise<Figures> {
   const capture = capturingIo(projectIo(io, loaded), { quiet: true });
-  const options = runOptionsOf(loaded, name, { dryRun: true, json: true });
+  const options = runOptionsOf(loaded, name, { dryRun: true, json: true, ...runAs });
   const code = await runPipelineCommand(kind, options, capture.io);
   const plan = capture.json() ?? {};
   if (code !== ExitCode.Done) throw failure(name, plan, code);

@@ -7,6 +7,7 @@ import type { Output } from '../output/output.js';
 import { renderTable } from '../output/table.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { applyBudget } from './apply-budget.js';
+import { applyCopy } from './copy-sink.js';
 import { sinkIdOf } from './index-state.js';
 import type { LoadedProject } from './load-project.js';
 import { type IndexPlan, migrateOptions } from './plan-index.js';
@@ -44,7 +45,7 @@ export async function applyPlans(
 ): Promise<Applied[]> {
   const applied: Applied[] = [];
   for (const plan of plans) {
-    if (plan.action === 'none') continue;
+    if (plan.action === 'none' || plan.action === 'migrating') continue;
     const budget = await applyBudget(loaded, plan.index, io);
     if (budget.exhausted) {
       output.note(
@@ -60,6 +61,7 @@ export async function applyPlans(
     const options = runOptionsOf(loaded, plan.index, {
       json: flags.json === true,
       ...(budget.maxCost === undefined ? {} : { maxCost: budget.maxCost }),
+      ...plan.runAs,
     });
     const kind = plan.action === 'rebuild' || !plan.changeFeed ? 'embed' : 'watch';
     const exitCode =
@@ -68,7 +70,9 @@ export async function applyPlans(
             migrateOptions(options, plan.fromModel ?? plan.model, flags.json === true),
             runIo,
           )
-        : await runPipelineCommand(kind, options, runIo);
+        : plan.action === 'copy'
+          ? await applyCopy(loaded, plan, options, { runIo, io, output })
+          : await runPipelineCommand(kind, options, runIo);
     applied.push({
       index: plan.index,
       action: plan.action,
@@ -91,7 +95,8 @@ async function lastRun(
     io.importer,
   );
   try {
-    const sinkId = await sinkIdOf(loaded, plan.index, io);
+    // After a finished migration the index's runs go to SINK_B (the plan's sink).
+    const sinkId = plan.runAs?.sink ? plan.sink : await sinkIdOf(loaded, plan.index, io);
     const [run] = await ledger.recentRuns({ sinkId, limit: 1 });
     return run ? { status: run.status, ...run.counters } : undefined;
   } finally {

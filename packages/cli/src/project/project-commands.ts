@@ -1,5 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import type { CliIo } from '../cli-io.js';
+import { parseDurationMs } from '../options/parse-duration.js';
 
 // The commands load zod, yaml and jiti: imported when one runs, not at every drift start.
 
@@ -53,11 +54,30 @@ export function projectCommands(io: CliIo, state: { exitCode: number }): Command
       '--allow-migrate',
       'start a migration (drift migrate) for an index whose model or dimensions changed',
     )
+    .option(
+      '--follow',
+      'then keep every index in step until SIGTERM/Ctrl-C: one process, one change-feed poll per table',
+    )
+    .option(
+      '--interval <duration>',
+      'with --follow: how often to look for new versions (e.g. 30s, 2m)',
+      parseDurationMs,
+    )
+    .option(
+      '--destroy',
+      'drop the sinks of indexes removed from the file: their points and their ledger rows',
+    )
     .option('--project <file>', projectHelp)
     .option('--json', 'print one JSON object on stdout')
     .addHelpText(
       'after',
-      examples(['drift apply', 'drift apply --plan plan.json', 'drift apply --allow-migrate']),
+      examples([
+        'drift apply',
+        'drift apply --plan plan.json',
+        'drift apply --allow-migrate',
+        'drift apply --destroy',
+        'drift apply --follow --interval 1m',
+      ]),
     )
     .action(async (names, options) => {
       const { applyCommand } = await import('../commands/apply-command.js');

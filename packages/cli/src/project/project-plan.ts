@@ -22,7 +22,7 @@ export interface ProjectPlan {
   file: string;
   inputs: PlanInputs;
   indexes: IndexPlan[];
-  /** Sinks the ledger holds that the file no longer declares (not dropped by apply yet). */
+  /** Sinks the ledger holds that the file no longer declares (`apply --destroy` drops them). */
   removed: RemovedIndex[];
   totalCostUsd: number;
   changed: boolean;
@@ -54,17 +54,20 @@ export async function planProject(
     const plan = await planIndex(loaded, name, state, io);
     plans.push({ ...plan, sink: redactUri(plan.sink) });
   }
+  const removed =
+    names.length === Object.keys(loaded.project.indexes).length
+      ? await removedIndexes(loaded, io)
+      : [];
   return {
     planFormat: 1,
     createdAt: new Date().toISOString(),
     file,
     inputs,
     indexes: plans,
-    removed:
-      names.length === Object.keys(loaded.project.indexes).length
-        ? await removedIndexes(loaded, io)
-        : [],
+    removed,
     totalCostUsd: plans.reduce((sum, plan) => sum + plan.costUsd, 0),
-    changed: plans.some((plan) => plan.action !== 'none'),
+    changed:
+      removed.length > 0 ||
+      plans.some((plan) => plan.action !== 'none' && plan.action !== 'migrating'),
   };
 }

@@ -18,9 +18,7 @@ export interface RemovedIndex {
  */
 export async function removedIndexes(loaded: LoadedProject, io: CliIo): Promise<RemovedIndex[]> {
   if (!loaded.project.ledger) return [];
-  const declared = new Set<string>();
-  for (const name of Object.keys(loaded.project.indexes))
-    declared.add(await sinkIdOf(loaded, name, io));
+  const declared = await declaredSinkIds(loaded, io);
   const ledger = await openLedger(
     ledgerPath(loaded.project.ledger, io.env, loaded.dir),
     io.importer,
@@ -40,4 +38,12 @@ export async function removedIndexes(loaded: LoadedProject, io: CliIo): Promise<
   } finally {
     await ledger.close();
   }
+}
+
+/** The ids of the sinks the file's indexes declare. */
+export async function declaredSinkIds(loaded: LoadedProject, io: CliIo): Promise<Set<string>> {
+  const declared = new Set<string>();
+  for (const name of Object.keys(loaded.project.indexes))
+    declared.add(await sinkIdOf(loaded, name, io));
+  return declared;
 }

@@ -19,7 +19,7 @@ export interface MemoryLedgerOptions {
 }
 
 /** The memory ledger: the whole engine contract (sweep and erasure included) and the reports. */
-export type MemoryLedger = Required<Omit<LedgerV1, 'migrations'>> &
+export type MemoryLedger = Required<Omit<LedgerV1, 'migrations' | 'dropSink'>> &
   Required<Omit<LedgerReportsV1, 'checkIntegrity'>>;
 
 /**

@@ -14,6 +14,13 @@ export interface EmbedderLimits {
   maxTokensPerCall: number;
   /** Most calls in flight at once; 1 for an embedder that cannot run concurrently. */
   maxConcurrentCalls: number;
+  /**
+   * Optional: most tokens a minute the provider allows by default (its documented quota);
+   * `drift plan` estimates how long a full embed takes from it. The engine paces by 429s.
+   */
+  tokensPerMinute?: number;
+  /** Optional: most calls a minute the provider allows by default (as `tokensPerMinute`). */
+  requestsPerMinute?: number;
 }
 
 /** What an embedder costs; the run records the price it used. */

@@ -209,9 +209,20 @@ export interface LedgerV1 {
   sinksOfSource?(sourceId: string): Promise<string[]>;
   /** Optional (erasure group): keeps an erasure receipt (no text, no content hash). */
   saveErasureReceipt?(receipt: ErasureReceipt): Promise<void>;
+  /**
+   * Optional: forgets a sink the user dropped (`drift apply --destroy`): its live points,
+   * checkpoints and failures. Runs and history stay, so cost reports keep what was paid.
+   */
+  dropSink?(sinkId: string): Promise<DroppedSink>;
   /** Optional: the migrations between models (`drift migrate`), their steps, runs and spend. */
   readonly migrations?: MigrationStoreV1;
   close(): Promise<void>;
+}
+
+/** What `dropSink` removed from the ledger. */
+export interface DroppedSink {
+  points: number;
+  checkpoints: number;
 }
 
 export type Ledger = LedgerV1;

@@ -1,0 +1,26 @@
+import type { DroppedSink, LedgerV1 } from '@drift-spark/core/internal';
+import type { LazyConnection, SqliteConnection } from './sqlite-ledger-connection.js';
+
+function prepare({ db, names }: SqliteConnection) {
+  const deletePoints = db.prepare('DELETE FROM points WHERE sink = ?');
+  const deleteFailures = db.prepare('DELETE FROM failures WHERE sink = ?');
+  const deleteCheckpoints = db.prepare('DELETE FROM checkpoints WHERE sink_id = ?');
+  const dropSink = db.transaction((sinkId: string): DroppedSink => {
+    const checkpoints = deleteCheckpoints.run(sinkId).changes;
+    const sink = names.find(sinkId);
+    if (sink === undefined) return { points: 0, checkpoints };
+    deleteFailures.run(sink);
+    return { points: deletePoints.run(sink).changes, checkpoints };
+  });
+  return { dropSink };
+}
+
+/** `dropSink`: the ledger side of a dropped index, in one transaction (runs and history stay). */
+export function sqliteDrop(connection: LazyConnection): Required<Pick<LedgerV1, 'dropSink'>> {
+  const statements = connection.statements(prepare);
+  return {
+    dropSink: connection.method('drop a sink', (sinkId: string) =>
+      statements().dropSink.immediate(sinkId),
+    ),
+  };
+}
