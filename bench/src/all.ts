@@ -131,6 +131,14 @@ async function embedPhases(py: string, url: string): Promise<Row[]> {
     peerName: 'LangChain.js',
     ceiling: [],
   };
+  // The seed (Python drift-spark, PySpark local mode), the same rows to the same end state.
+  const seedPython = execFileSync('bash', [join(here, 'seed-env.sh')], { encoding: 'utf8' }).trim();
+  const seed: Row = {
+    phase: first.phase,
+    drift: first.drift,
+    peer: [],
+    peerName: 'seed (PySpark)',
+  };
   const again: Row = { phase: 'no-change re-run', drift: [], peer: [], peerName: 'LangChain.js' };
   const churn: Row = { phase: '1% churn (watch)', drift: [], peer: [], peerName: 'LangChain.js' };
   const write: Row = { phase: 'sink write (no index)', drift: [], peer: [], peerName: 'raw COPY' };
@@ -150,6 +158,8 @@ async function embedPhases(py: string, url: string): Promise<Row[]> {
       first.drift.push(await drift(['embed', ...common, ...sink, '--version', '0'], env));
       first.peer.push(tsx('langchain-child.ts', [table, '0', url, `${name}_lc`, 'index'], true));
       first.ceiling!.push(tsx('load-child.ts', ['raw', table, url, `${name}_raw`], true));
+      const seedArgs = [table, url, `${name}_seed`, join(work, `seed-${run}.db`)];
+      seed.peer.push(child(seedPython, [join(here, 'seed-child.py'), ...seedArgs], true));
       again.drift.push(await drift(['embed', ...common, ...sink, '--version', '0'], env));
       again.peer.push(tsx('langchain-child.ts', [table, '0', url, `${name}_lc`, 'no-index'], true));
       churn.drift.push(await drift(['watch', ...common, ...sink, '--since-version', '1'], env));
@@ -161,14 +171,14 @@ async function embedPhases(py: string, url: string): Promise<Row[]> {
         seconds: raw.seconds - raw.innerSeconds! + raw.loadSeconds!,
         rssMb: raw.rssMb,
       });
-      for (const suffix of ['drift', 'lc_vectors', 'lc_records', 'raw', 'sink'])
+      for (const suffix of ['drift', 'lc_vectors', 'lc_records', 'raw', 'sink', 'seed'])
         await admin.query(`drop table if exists ${name}_${suffix}`);
     }
   } finally {
     await admin.end();
     rmSync(work, { recursive: true, force: true });
   }
-  return [first, again, churn, write];
+  return [first, seed, again, churn, write];
 }
 
 function print(rows: Row[], load: number[]): string[] {
