@@ -15,6 +15,7 @@
  *   pnpm build && cd bench
  *   DRIFT_SERVICES=postgres bash ../scripts/with-services.sh node --import tsx src/all.ts
  *   EMBED_ROWS=2000 DELTA_ROWS=100000 REPEAT=2 …   (defaults; DELTA_ROWS=1000000 for the memory bound)
+ *   MEMORY_ROWS=1000000: also the Spark read and each sink's write path (`memory-phases.ts`)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { drift } from './drift-process.js';
+import { memoryPhases } from './memory-phases.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const here = join(root, 'bench/src');
@@ -30,6 +32,9 @@ const embedRows = Number(process.env.EMBED_ROWS ?? 2000);
 const deltaRows = Number(process.env.DELTA_ROWS ?? 100_000);
 const repeat = Number(process.env.REPEAT ?? 2);
 const limitMb = Number(process.env.RSS_LIMIT_MB ?? 400);
+// The Spark read and each sink's write at MEMORY_ROWS rows (0: left out; 1000000 for the bound).
+const memoryRows = Number(process.env.MEMORY_ROWS ?? 0);
+const memoryDimensions = Number(process.env.MEMORY_DIMENSIONS ?? 1536);
 const databaseUrl = process.env.DATABASE_URL?.replace(/\?.*$/, '');
 
 /** One measured side of a phase: seconds and peak RSS (MB). */
@@ -126,6 +131,14 @@ async function embedPhases(py: string, url: string): Promise<Row[]> {
     peerName: 'LangChain.js',
     ceiling: [],
   };
+  // The seed (Python drift-spark, PySpark local mode), the same rows to the same end state.
+  const seedPython = execFileSync('bash', [join(here, 'seed-env.sh')], { encoding: 'utf8' }).trim();
+  const seed: Row = {
+    phase: first.phase,
+    drift: first.drift,
+    peer: [],
+    peerName: 'seed (PySpark)',
+  };
   const again: Row = { phase: 'no-change re-run', drift: [], peer: [], peerName: 'LangChain.js' };
   const churn: Row = { phase: '1% churn (watch)', drift: [], peer: [], peerName: 'LangChain.js' };
   const write: Row = { phase: 'sink write (no index)', drift: [], peer: [], peerName: 'raw COPY' };
@@ -145,6 +158,8 @@ async function embedPhases(py: string, url: string): Promise<Row[]> {
       first.drift.push(await drift(['embed', ...common, ...sink, '--version', '0'], env));
       first.peer.push(tsx('langchain-child.ts', [table, '0', url, `${name}_lc`, 'index'], true));
       first.ceiling!.push(tsx('load-child.ts', ['raw', table, url, `${name}_raw`], true));
+      const seedArgs = [table, url, `${name}_seed`, join(work, `seed-${run}.db`)];
+      seed.peer.push(child(seedPython, [join(here, 'seed-child.py'), ...seedArgs], true));
       again.drift.push(await drift(['embed', ...common, ...sink, '--version', '0'], env));
       again.peer.push(tsx('langchain-child.ts', [table, '0', url, `${name}_lc`, 'no-index'], true));
       churn.drift.push(await drift(['watch', ...common, ...sink, '--since-version', '1'], env));
@@ -156,14 +171,14 @@ async function embedPhases(py: string, url: string): Promise<Row[]> {
         seconds: raw.seconds - raw.innerSeconds! + raw.loadSeconds!,
         rssMb: raw.rssMb,
       });
-      for (const suffix of ['drift', 'lc_vectors', 'lc_records', 'raw', 'sink'])
+      for (const suffix of ['drift', 'lc_vectors', 'lc_records', 'raw', 'sink', 'seed'])
         await admin.query(`drop table if exists ${name}_${suffix}`);
     }
   } finally {
     await admin.end();
     rmSync(work, { recursive: true, force: true });
   }
-  return [first, again, churn, write];
+  return [first, seed, again, churn, write];
 }
 
 function print(rows: Row[], load: number[]): string[] {
@@ -177,11 +192,13 @@ function print(rows: Row[], load: number[]): string[] {
   for (const row of rows) {
     const ours = median(row.drift.map((side) => side.seconds));
     const peer = median(row.peer.map((side) => side.seconds));
+    const peerRss = row.peer.length > 0 ? Math.max(...row.peer.map((side) => side.rssMb)) : NaN;
+    const blank = (text: string) => (Number.isNaN(peer) ? '' : text);
     const rss = Math.max(...row.drift.map((side) => side.rssMb));
     const ceiling = row.ceiling ? median(row.ceiling.map((side) => side.seconds)) : undefined;
     if (rss > limitMb) over.push(`${row.phase}: ${rss.toFixed(0)} MB`);
     console.log(
-      `| ${row.phase} | ${ours.toFixed(2)} | ${row.peerName} | ${peer.toFixed(2)} | ${(peer / ours).toFixed(2)}x | ${ceiling?.toFixed(2) ?? ''} | ${ceiling ? `${((100 * ceiling) / ours).toFixed(0)}%` : ''} | ${rss.toFixed(0)}${rss > limitMb ? ' OVER' : ''} | ${Math.max(...row.peer.map((side) => side.rssMb)).toFixed(0)} |`,
+      `| ${row.phase} | ${ours.toFixed(2)} | ${row.peerName} | ${blank(peer.toFixed(2))} | ${blank(`${(peer / ours).toFixed(2)}x`)} | ${ceiling?.toFixed(2) ?? ''} | ${ceiling ? `${((100 * ceiling) / ours).toFixed(0)}%` : ''} | ${rss.toFixed(0)}${rss > limitMb ? ' OVER' : ''} | ${blank(peerRss.toFixed(0))} |`,
     );
   }
   for (const row of rows) {
@@ -201,9 +218,22 @@ function print(rows: Row[], load: number[]): string[] {
 const load = loadavg();
 const py = python();
 const rows: Row[] = [];
-if (databaseUrl) rows.push(...(await embedPhases(py, databaseUrl)));
+if (databaseUrl && embedRows > 0) rows.push(...(await embedPhases(py, databaseUrl)));
 else console.log('PostgreSQL phases skipped: no DATABASE_URL (run under scripts/with-services.sh)');
 rows.push(...(await deltaPhases(py)));
+if (memoryRows > 0) {
+  const table = join(root, `.ci-cache/bench/delta-${memoryRows}-20`);
+  generate(py, table, memoryRows, 20);
+  const work = join(root, `bench/out/all/memory-${process.pid}`);
+  for (const phase of memoryPhases({
+    rows: memoryRows,
+    dimensions: memoryDimensions,
+    table,
+    work,
+    run: (args) => tsx('memory-child.ts', args),
+  }))
+    rows.push({ ...phase, peer: [], peerName: '' });
+}
 const over = print(rows, load);
 console.log(
   `\npeer/Drift above 1 = Drift faster; Drift/ceiling = the share of the raw path's speed Drift reaches. Limit ${limitMb} MB peak RSS per Drift phase.`,
