@@ -113,4 +113,13 @@ describe('embed with chunking', () => {
     expect(await embed(options)).toMatchObject({ status: 'succeeded', rowsEmbedded: 0 });
     expect(setup.embedder.calls).toHaveLength(0);
   });
+
+  it('refuses a metadata column named like a chunk field, and a ledger that cannot list a row’s points', async () => {
+    const setup = chunkSetup();
+    await expect(embed({ ...setup.options, metadataColumns: ['chunk_index'] })).rejects.toThrow(
+      /metadata column "chunk_index"/,
+    );
+    const { pointsOfKeys: _, ...ledger } = setup.ledger;
+    await expect(embed({ ...setup.options, ledger })).rejects.toThrow(/pointsOfKeys/);
+  });
 });
