@@ -3,6 +3,7 @@
  * breaking changes in any release. Not covered by semver; prefer the main entry.
  * Test doubles are in `@drift-spark/core/testkit`.
  */
+export * from './chunking/index.js';
 export * from './engine/index.js';
 export * from './errors/index.js';
 export * from './guards/index.js';

@@ -25,6 +25,10 @@ function prepare({ db }: SqliteConnection) {
     livePoints: raw(
       `SELECT ${pointColumns} FROM points WHERE sink = @sink AND point_id > @after AND source = @source ORDER BY point_id LIMIT @limit`,
     ),
+    // Every point of the keys (a chunked row has one per chunk), on the (source, key) index.
+    pointsOfKeys: raw(
+      `SELECT ${qualifiedPointColumns} FROM json_each(@keys) AS wanted CROSS JOIN points WHERE points.source = @source AND points.key = wanted.value AND points.sink = @sink`,
+    ),
     getCheckpoint: db.prepare(
       'SELECT version, run_id AS runId, updated_at AS updatedAt FROM checkpoints WHERE source_id = ? AND sink_id = ? AND fingerprint = ?',
     ),
@@ -35,7 +39,12 @@ function prepare({ db }: SqliteConnection) {
   };
 }
 
-type PointMethods = 'getPoints' | 'findByContentHash' | 'countPoints' | 'livePoints';
+type PointMethods =
+  | 'getPoints'
+  | 'findByContentHash'
+  | 'countPoints'
+  | 'livePoints'
+  | 'pointsOfKeys';
 
 /** Reads of the live points (by id, by content hash, counted, page by page) and the checkpoints. */
 export function sqlitePoints(
@@ -79,6 +88,17 @@ export function sqlitePoints(
       const rows = statements().livePoints.all({ sink, source, after, limit }) as unknown[][];
       return rows.map((row) => toLivePoint(row, names()));
     }),
+    pointsOfKeys: connection.method(
+      'read the points of keys',
+      (sinkId: string, sourceId: string, keys: string[]) => {
+        const sink = names().find(sinkId);
+        const source = names().find(sourceId);
+        if (keys.length === 0 || sink === undefined || source === undefined) return [];
+        const wanted = JSON.stringify([...new Set(keys)]);
+        const rows = statements().pointsOfKeys.all({ keys: wanted, source, sink }) as unknown[][];
+        return rows.map((row) => toLivePoint(row, names()));
+      },
+    ),
     getCheckpoint: connection.method('read a checkpoint', (ref: CheckpointRef) => {
       const row = statements().getCheckpoint.get(ref.sourceId, ref.sinkId, ref.fingerprint) as
         | { version: number; runId: string; updatedAt: number }

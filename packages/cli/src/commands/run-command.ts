@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { DriftError, ErrorCode, redactUri, type Sink, type SyncResult } from '@drift-spark/core';
+import type { ChunkSpec } from '@drift-spark/core/internal';
 import type { CliIo } from '../cli-io.js';
 import { coreFunction } from '../core-api.js';
 import { ExitCode, usageError } from '../errors/cli-error.js';
@@ -28,6 +29,8 @@ export interface RunCommandOptions {
   textCol: string;
   keyCol?: string;
   metadataCol?: string;
+  /** `--chunk`: each row's text cut into chunks, each its own point. */
+  chunk?: ChunkSpec;
   model?: string;
   sink?: string;
   version?: number;

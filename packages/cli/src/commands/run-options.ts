@@ -75,6 +75,7 @@ export function toRunOptions(
     storeContent: options.storeContent,
     maxCostUsd: options.maxCost,
     includeForgotten: options.includeForgotten === true,
+    ...(options.chunk ? { chunking: options.chunk } : {}),
     // run-command's finalizeSink builds the deferred index, showing its progress.
     finalize: false,
   };

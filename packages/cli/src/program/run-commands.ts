@@ -4,6 +4,7 @@ import {
   type RunKindFlag,
   runPipelineCommand,
 } from '../commands/run-command.js';
+import { chunkHelp, parseChunkOption } from '../options/chunk-option.js';
 import { addFollowOptions, followHelp } from '../options/follow-options.js';
 import { parsePositiveInteger, parseUsd, parseVersion } from '../options/parse-options.js';
 import { defaultModel } from '../resolve/resolve-embedder.js';
@@ -20,6 +21,7 @@ export function addRunOptions(command: Command, kind: RunKindFlag) {
     .requiredOption('--text-col <column>', 'the column whose text is embedded')
     .option('--key-col <columns>', 'the column(s) that identify a row, comma-separated', 'id')
     .option('--metadata-col <columns>', "columns stored in each point's metadata, comma-separated")
+    .option('--chunk <spec>', chunkHelp, parseChunkOption)
     .option('--model <provider/model>', 'the embedding model', defaultModel)
     .option(
       '--sink <uri>',
@@ -88,6 +90,7 @@ export function runCommands({ io, state }: ProgramContext) {
         'drift embed --table ./tickets --text-col body --shadow-mode',
         'drift embed --table ./data/docs --text-col body --key-col doc_id --sink qdrant://localhost:6333/docs --max-cost 5',
         'drift embed --table ./data/docs --text-col body --dry-run',
+        'drift embed --table ./data/wiki --text-col page --chunk markdown:512 --shadow-mode',
       ]),
     )
     .action(async (options) => {

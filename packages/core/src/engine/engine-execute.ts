@@ -1,3 +1,4 @@
+import { formatChunkSpec } from '../chunking/chunk-spec.js';
 import { DriftError } from '../errors/drift-error.js';
 import { ErrorCode } from '../errors/error-codes.js';
 import { AbortedError } from '../errors/errors.js';
@@ -48,6 +49,7 @@ export async function execute(
       ...(settings.location === undefined ? {} : { location: settings.location }),
       ...(run.recovered === undefined ? {} : { recovered: run.recovered }),
       ...(run.deletesOnly ? { deletesOnly: true } : {}),
+      ...(settings.chunking ? { chunking: formatChunkSpec(settings.chunking) } : {}),
     },
     startedAt: new Date(),
   });

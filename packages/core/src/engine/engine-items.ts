@@ -19,6 +19,10 @@ export interface WorkItem {
    * columns its payload is rewritten (the vector copied from the sink, no provider call).
    */
   changed?: boolean;
+  /** A chunk of the row (`chunking`): where it sits in the row's text, offsets in characters. */
+  chunk?: { index: number; count: number; start: number; end: number };
+  /** Rewrite the point even when its text is unchanged (a chunk whose row's chunk count changed). */
+  refresh?: boolean;
 }
 
 export interface ItemContext {

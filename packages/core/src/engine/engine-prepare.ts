@@ -96,7 +96,7 @@ export async function prepareBatch(
       live !== undefined &&
       live.contentHash === item.hash &&
       live.fingerprint === context.fingerprint;
-    if (same && !(item.changed && context.refreshChanged)) {
+    if (same && !item.refresh && !(item.changed && context.refreshChanged)) {
       unchanged++;
       continue;
     }

@@ -2,6 +2,7 @@ import { SourceError } from '../errors/errors.js';
 import { NoChangeFeedError } from '../errors/no-change-feed-error.js';
 import { encodeKey } from '../identity/key-encoding.js';
 import type { Source } from '../spec/source-v1.js';
+import { type ChunkStage, chunkBatches } from './engine-chunks.js';
 import type { DuplicateKeys } from './engine-duplicates.js';
 import { deleteItem, type ItemContext, upsertItem, type WorkItem } from './engine-items.js';
 import { type NetChange, NetEffect } from './engine-net-effect.js';
@@ -13,6 +14,16 @@ export interface ReaderContext extends ItemContext {
   signal?: AbortSignal;
   /** Counts the rows of a scan whose key an earlier row had (the last row read wins). */
   duplicates?: DuplicateKeys;
+  /** Chunk each row (`RunOptions.chunking`): the batches hold chunks, not rows. */
+  chunks?: ChunkStage;
+}
+
+/** The batches of a reader, chunked when the run chunks. */
+function chunked(
+  batches: AsyncGenerator<WorkItem[]>,
+  context: ReaderContext,
+): AsyncGenerator<WorkItem[]> {
+  return context.chunks ? chunkBatches(batches, context.chunks) : batches;
 }
 
 /**
@@ -20,7 +31,14 @@ export interface ReaderContext extends ItemContext {
  * A key twice in the scan is written once per batch it appears in, in read order, so the
  * last row read wins; `context.duplicates` counts the repeats for the run's warning.
  */
-export async function* scanItems(
+export function scanItems(
+  context: ReaderContext,
+  version: number | undefined,
+): AsyncGenerator<WorkItem[]> {
+  return chunked(readScan(context, version), context);
+}
+
+async function* readScan(
   context: ReaderContext,
   version: number | undefined,
 ): AsyncGenerator<WorkItem[]> {
@@ -52,11 +70,20 @@ export async function* scanItems(
  * it is flushed at a version boundary once it holds `flushAt` keys, so memory stays
  * bounded on long ranges. A feed that goes back to a version already flushed is refused.
  */
-export async function* changeItems(
+export function changeItems(
   context: ReaderContext,
   fromVersion: number,
   toVersion: number,
   flushAt = Math.max(context.batchSize * 10, 10_000),
+): AsyncGenerator<WorkItem[]> {
+  return chunked(readChanges(context, fromVersion, toVersion, flushAt), context);
+}
+
+async function* readChanges(
+  context: ReaderContext,
+  fromVersion: number,
+  toVersion: number,
+  flushAt: number,
 ): AsyncGenerator<WorkItem[]> {
   const changes = context.source.changes;
   if (!changes)

@@ -1,4 +1,6 @@
+import type { ChunkSpec } from '../chunking/chunk-spec.js';
 import type { Ledger } from '../spec/ledger-v1.js';
+import { checkedChunking, chunkStage } from './engine-chunk-settings.js';
 import { ledgerDescribesSink } from './engine-ephemeral.js';
 import type { PrepareContext } from './engine-prepare.js';
 import type { ReaderContext } from './engine-reader.js';
@@ -25,6 +27,8 @@ export interface RunSettings {
   /** Embedder calls in flight at most, capped by the embedder's own limit. */
   readonly concurrency: number;
   readonly retry: ResolvedRetryOptions;
+  /** Chunking of each row's text, when asked for. */
+  readonly chunking: ChunkSpec | undefined;
 }
 
 /** The key columns a run uses: the ones given, or `['id']`. */
@@ -62,15 +66,17 @@ export function runSettings(options: RunOptions): RunSettings {
       Math.min(options.concurrency ?? 4, options.embedder.limits.maxConcurrentCalls || 1),
     ),
     retry: resolveRetryOptions(options.retry),
+    chunking: checkedChunking(options),
   };
 }
 
-/** What the reader needs of a run: where to read, which columns, how many rows at a time. */
+/** What the reader needs of a run: where to read, which columns, how many rows at a time, how to chunk. */
 export function readerContext(
-  options: Pick<RunOptions, 'source' | 'signal'>,
+  options: Pick<RunOptions, 'source' | 'signal' | 'sink' | 'ledger' | 'embedder'>,
   settings: RunSettings,
 ): ReaderContext {
   return {
+    ...(settings.chunking ? { chunks: chunkStage(options, settings.chunking) } : {}),
     source: options.source,
     sourceId: options.source.id,
     keyColumns: settings.keyColumns,

@@ -1,3 +1,4 @@
+import type { ChunkSpec } from '../chunking/chunk-spec.js';
 import type { Embedder } from '../spec/embedder-v1.js';
 import type { Ledger, RunCounters, RunStatus } from '../spec/ledger-v1.js';
 import type { Sink } from '../spec/sink-v1.js';
@@ -26,6 +27,14 @@ export interface RunOptions {
   dedup?: boolean;
   /** Store the text in the point's `content`. Default true. */
   storeContent?: boolean;
+  /**
+   * Cut each row's text into chunks (`parseChunkSpec('markdown')`, `tokens:512,overlap:64`…)
+   * and embed each chunk as its own point (`chunkPointId`), its payload carrying the row's
+   * key and metadata plus `chunk_index`, `chunk_count`, `chunk_start`, `chunk_end` (in
+   * `metadata`). Unchanged chunk texts are not paid again. Needs a ledger with `pointsOfKeys`.
+   * With chunking, the row counters of the result count chunks (points).
+   */
+  chunking?: ChunkSpec;
   /** Stop before spending more than this (USD, estimated from token counts before each call). */
   maxCostUsd?: number;
   /** Retry policy for retryable embedder and sink errors. */

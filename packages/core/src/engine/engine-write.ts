@@ -1,6 +1,7 @@
 import { withoutInputText } from '../redaction/without-input-text.js';
 import type { LedgerBatch } from '../spec/ledger-v1.js';
 import type { Point } from '../spec/sink-v1.js';
+import { chunkMetadata } from './engine-chunks.js';
 import type { WorkItem } from './engine-items.js';
 import { metadataOf } from './engine-items.js';
 import type { PreparedBatch } from './engine-prepare.js';
@@ -107,7 +108,7 @@ function pointOf(
       content_hash: hash,
       model: state.model,
       run_id: state.runId,
-      metadata: metadataOf(item.row, state.settings.metadataColumns),
+      metadata: chunkMetadata(metadataOf(item.row, state.settings.metadataColumns), item.chunk),
     },
   };
 }

@@ -26,6 +26,7 @@ const methods: readonly LedgerMethod[] = [
 /** Optional capabilities and the reporting queries: passed through only when the ledger has them. */
 const optionalMethods: readonly LedgerMethod[] = [
   'livePoints',
+  'pointsOfKeys',
   'recordErasure',
   'erasedPoints',
   'sinksOfSource',

@@ -19,7 +19,19 @@ const variant = '89ab';
  * row of every run, changed or not.
  */
 export function pointId(sourceId: string, key: string): string {
-  const name = `${sourceId}\u0000${key}`;
+  return uuidV5(`${sourceId}\u0000${key}`);
+}
+
+/**
+ * The point id of one chunk of a row (`--chunk`): UUIDv5(Drift namespace, source id + NUL
+ * + canonical key + NUL + `chunk:` + index). Stable per (row, chunk index); a row's
+ * unchunked `pointId` is never a chunk's.
+ */
+export function chunkPointId(sourceId: string, key: string, index: number): string {
+  return uuidV5(`${sourceId}\u0000${key}\u0000chunk:${index}`);
+}
+
+function uuidV5(name: string): string {
   const digest =
     name.length <= 1024
       ? hash('sha1', scratch.subarray(0, 16 + scratch.write(name, 16, 'utf8')), 'hex')

@@ -5,7 +5,9 @@ import { assertOpen, copyPoint, joinKey, type MemoryLedgerState } from './memory
 /** Reads of the live points: by id, by content hash, counted, and a source's page by page. */
 export function memoryPointReads(
   state: MemoryLedgerState,
-): Required<Pick<LedgerV1, 'getPoints' | 'findByContentHash' | 'countPoints' | 'livePoints'>> {
+): Required<
+  Pick<LedgerV1, 'getPoints' | 'findByContentHash' | 'countPoints' | 'livePoints' | 'pointsOfKeys'>
+> {
   return {
     async getPoints(sinkId: string, pointIds: string[]): Promise<Map<string, LivePoint>> {
       assertOpen(state);
@@ -49,6 +51,14 @@ export function memoryPointReads(
         .filter((point) => point.sourceId === query.sourceId && point.pointId > after)
         .sort((a, b) => (a.pointId < b.pointId ? -1 : a.pointId > b.pointId ? 1 : 0))
         .slice(0, limit)
+        .map(copyPoint);
+    },
+
+    async pointsOfKeys(sinkId: string, sourceId: string, keys: string[]): Promise<LivePoint[]> {
+      assertOpen(state);
+      const wanted = new Set(keys);
+      return [...(state.live.get(sinkId)?.values() ?? [])]
+        .filter((point) => point.sourceId === sourceId && wanted.has(point.key))
         .map(copyPoint);
     },
   };

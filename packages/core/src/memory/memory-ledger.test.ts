@@ -100,4 +100,32 @@ describe('memory ledger', () => {
       DriftError.hasCode(error, 'plugin-state'),
     );
   });
+
+  it('lists every live point of the keys of one source (a chunked row has several)', async () => {
+    const ledger = createMemoryLedger();
+    await ledger.startRun(start('r1'));
+    const batchOf = (parts: object) => ({
+      runId: 'r1',
+      sinkId: 'sink',
+      upserts: [],
+      deletes: [],
+      failures: [],
+      at: new Date(),
+      ...parts,
+    });
+    await ledger.commitBatch(
+      batchOf({
+        upserts: [
+          upsert('a-0', 'a', 'h0'),
+          upsert('a-1', 'a', 'h1'),
+          upsert('b-0', 'b', 'h2'),
+          { ...upsert('x-0', 'a', 'h3'), sourceId: 'other' },
+        ],
+      }),
+    );
+    await ledger.commitBatch(batchOf({ deletes: [{ pointId: 'a-1', sourceId: 'src', key: 'a' }] }));
+    const points = await ledger.pointsOfKeys('sink', 'src', ['a', 'b']);
+    expect(points.map((point) => point.pointId).sort()).toEqual(['a-0', 'b-0']);
+    expect(await ledger.pointsOfKeys('sink', 'src', ['c'])).toEqual([]);
+  });
 });

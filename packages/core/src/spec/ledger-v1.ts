@@ -198,6 +198,12 @@ export interface LedgerV1 {
    */
   livePoints?(query: LivePointsQuery): Promise<LivePoint[]>;
   /**
+   * Optional: the live points of these keys of one source in one sink, every point of
+   * each (a chunked row has one per chunk): one query per batch. Chunking (`chunking`)
+   * needs it, to delete the chunks a row no longer has.
+   */
+  pointsOfKeys?(sinkId: string, sourceId: string, keys: string[]): Promise<LivePoint[]>;
+  /**
    * Optional (erasure group): records that points were erased on request (proof of
    * erasure) and removes them from the live set, forgetting their content hashes and
    * failure records.

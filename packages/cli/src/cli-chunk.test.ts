@@ -1,0 +1,63 @@
+import { chunkPointId } from '@drift-spark/core/internal';
+import { describe, expect, it } from 'vitest';
+import { createTestWorld, runInProcess } from './testing/in-process.js';
+import { onlyJson as json, onTickets, memorySink as sink } from './testing/ticket-args.js';
+
+/** The points the sink holds, by id. */
+function storedPoints(world: ReturnType<typeof createTestWorld>) {
+  const store = world.stores.get(world.sinkUris[0]!)!;
+  return [...store.points].map(([id, point]) => ({ id, payload: point.payload }));
+}
+
+describe('drift embed --chunk', () => {
+  it('--chunk markdown writes chunk points: row key, chunk position, content the chunk text', async () => {
+    const world = createTestWorld();
+    const run = await runInProcess(
+      onTickets('embed', '--shadow-mode', '--sink', sink, '--json', '--chunk', 'markdown'),
+      world,
+    );
+    expect(run.stderr).not.toMatch(/drift:/);
+    expect(run.code).toBe(0);
+    const points = storedPoints(world);
+    expect(points.length).toBeGreaterThan(10);
+    for (const point of points) {
+      const { key, source, content, metadata } = point.payload;
+      expect(point.id).toBe(chunkPointId(source, key, Number(metadata?.chunk_index)));
+      expect(metadata).toMatchObject({ chunk_index: 0, chunk_count: 1, chunk_start: 0 });
+      expect(content?.length).toBe(metadata?.chunk_end);
+    }
+    const run2 = json(
+      (
+        await runInProcess(
+          onTickets('embed', '--shadow-mode', '--sink', sink, '--json', '--chunk', 'markdown'),
+          world,
+        )
+      ).stdout,
+    );
+    expect(run2).toMatchObject({ status: 'succeeded', rowsEmbedded: 0 });
+  });
+
+  it('--chunk sentences:1 cuts rows into several chunks of one row key each', async () => {
+    const world = createTestWorld();
+    const run = await runInProcess(
+      onTickets('embed', '--shadow-mode', '--sink', sink, '--json', '--chunk', 'sentences:1'),
+      world,
+    );
+    expect(run.code).toBe(0);
+    const points = storedPoints(world);
+    const keys = new Set(points.map((point) => point.payload.key));
+    expect(points.length).toBeGreaterThan(keys.size);
+    const several = points.filter((point) => Number(point.payload.metadata?.chunk_count) > 1);
+    expect(several.length).toBeGreaterThan(0);
+  });
+
+  it('a bad spec is a usage error naming the accepted forms', async () => {
+    const run = await runInProcess(
+      onTickets('embed', '--shadow-mode', '--sink', sink, '--chunk', 'pages:3'),
+      createTestWorld(),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/tokens:512,overlap:64/);
+    expect(run.stderr).toMatch(/markdown/);
+  });
+});

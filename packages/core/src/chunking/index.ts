@@ -1,0 +1,3 @@
+export * from './chunk-spec.js';
+export * from './chunk-text.js';
+export * from './text-chunk.js';

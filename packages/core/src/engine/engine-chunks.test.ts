@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { paragraph, seeded } from '../chunking/chunk-test-documents.js';
+import { chunkPointId } from '../identity/point-id.js';
+import {
+  chunkSetup,
+  chunkTexts,
+  expectedPoints,
+  storedPoints,
+} from './engine-chunks-test-setup.js';
+import { embed } from './engine-run.js';
+import { sync } from './engine-sync.js';
+
+type Setup = ReturnType<typeof chunkSetup>;
+
+/** Edits row 1's paragraphs, runs `embed`, and checks the sink and what was paid. */
+async function editAndEmbed(setup: Setup, edit: (paragraphs: string[]) => void) {
+  const { table, embedder, options, sink, source } = setup;
+  const before = chunkTexts(table.rows, embedder);
+  const row = table.rows.find((candidate) => candidate.id === 1)!;
+  const paragraphs = String(row.text).split('\n\n');
+  edit(paragraphs);
+  table.commit([{ type: 'upsert', row: { ...row, text: paragraphs.join('\n\n') } }]);
+  embedder.reset();
+  const result = await embed(options);
+  expect(result.status).toBe('succeeded');
+  const fresh = [...chunkTexts(table.rows, embedder)].filter((text) => !before.has(text));
+  // Only chunk texts never embedded before are paid, each once.
+  expect(embedder.embeddedTexts().sort()).toEqual(fresh.sort());
+  expect(await storedPoints(sink)).toEqual(expectedPoints(source.id, table.rows, embedder));
+  return { result, paid: fresh.length };
+}
+
+describe('embed with chunking', () => {
+  it('writes one point per chunk with the row key, its metadata and the chunk position', async () => {
+    const setup = chunkSetup();
+    const { options, sink, source, table, embedder, ledger } = setup;
+    const result = await embed(options);
+    const expected = expectedPoints(source.id, table.rows, embedder);
+    expect(expected.size).toBeGreaterThan(10);
+    expect(result).toMatchObject({ status: 'succeeded', rowsEmbedded: expected.size });
+    expect(await storedPoints(sink)).toEqual(expected);
+    expect(await ledger.countPoints(sink.id)).toBe(expected.size);
+    expect(embedder.embeddedTexts().length).toBe(chunkTexts(table.rows, embedder).size);
+
+    embedder.reset();
+    expect(await embed(options)).toMatchObject({ status: 'succeeded', rowsEmbedded: 0 });
+    expect(embedder.calls).toHaveLength(0);
+  });
+
+  it('pays only for changed chunk texts: edit, early insert (shifted chunks reused), shorten', async () => {
+    const setup = chunkSetup();
+    await embed(setup.options);
+
+    const edited = await editAndEmbed(setup, (paragraphs) => {
+      paragraphs[paragraphs.length - 3] = paragraph(seeded(501));
+    });
+    expect(edited.paid).toBeGreaterThanOrEqual(1);
+    expect(edited.paid).toBeLessThanOrEqual(2);
+
+    const inserted = await editAndEmbed(setup, (paragraphs) => {
+      paragraphs.splice(2, 0, paragraph(seeded(502)));
+    });
+    expect(inserted.paid).toBeLessThanOrEqual(2);
+    expect(inserted.result.rowsReused).toBeGreaterThan(0);
+
+    const countBefore = await setup.ledger.countPoints(setup.sink.id);
+    const shortened = await editAndEmbed(setup, (paragraphs) => {
+      paragraphs.splice(Math.floor(paragraphs.length / 2));
+    });
+    expect(shortened.paid).toBeLessThanOrEqual(1);
+    expect(shortened.result.rowsDeleted).toBeGreaterThan(0);
+    expect(await setup.ledger.countPoints(setup.sink.id)).toBeLessThan(countBefore);
+  });
+
+  it('a deleted row and a row whose text became empty lose all their chunks (sync)', async () => {
+    const setup = chunkSetup();
+    const { options, sink, source, table, embedder, ledger } = setup;
+    await sync(options);
+    const row2 = table.rows.find((row) => row.id === 2)!;
+    table.commit([
+      { type: 'delete', row: { id: 1 } },
+      { type: 'upsert', row: { ...row2, text: '   ' } },
+    ]);
+    embedder.reset();
+    const result = await sync(options);
+    expect(result.status).toBe('succeeded');
+    expect(embedder.calls).toHaveLength(0);
+    expect(await storedPoints(sink)).toEqual(expectedPoints(source.id, table.rows, embedder));
+    expect([...(await storedPoints(sink)).values()].map((point) => point.key)).toEqual(['3']);
+    expect(await ledger.pointsOfKeys!(sink.id, source.id, ['1', '2'])).toEqual([]);
+  });
+
+  it('a full embed sweeps every chunk of a row gone from the table', async () => {
+    const setup = chunkSetup();
+    const { options, sink, source, table, embedder } = setup;
+    await embed(options);
+    table.commit([{ type: 'delete', row: { id: 2 } }]);
+    const result = await embed(options);
+    expect(result.rowsSwept).toBeGreaterThan(1);
+    expect(await storedPoints(sink)).toEqual(expectedPoints(source.id, table.rows, embedder));
+    expect(await sink.retrieve([chunkPointId(source.id, '2', 0)])).toEqual([]);
+  });
+});
