@@ -1,6 +1,6 @@
 import { chunkPointId } from '@drift-spark/core/internal';
 import { describe, expect, it } from 'vitest';
-import { createTestWorld, runInProcess } from './testing/in-process.js';
+import { createTestWorld, runInProcess, ticketsTable } from './testing/in-process.js';
 import { onlyJson as json, onTickets, memorySink as sink } from './testing/ticket-args.js';
 
 /** The points the sink holds, by id. */
@@ -59,5 +59,44 @@ describe('drift embed --chunk', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/tokens:512,overlap:64/);
     expect(run.stderr).toMatch(/markdown/);
+  });
+
+  it('verify holds a chunked sink against the table chunked as its last run was; repair refuses it', async () => {
+    const world = createTestWorld();
+    const embed = onTickets(
+      'embed',
+      '--shadow-mode',
+      '--sink',
+      sink,
+      '--json',
+      '--chunk',
+      'sentences:1',
+    );
+    expect((await runInProcess(embed, world)).code).toBe(0);
+    const verifyArgs = [
+      'verify',
+      '--table',
+      ticketsTable,
+      '--text-col',
+      'body',
+      '--sink',
+      sink,
+      '--json',
+    ];
+    const verified = await runInProcess(verifyArgs, world);
+    expect(verified.stderr).not.toMatch(/drift:/);
+    expect(json(verified.stdout)).toMatchObject({
+      inStep: true,
+      tableRows: storedPoints(world).length,
+    });
+    const unchunked = await runInProcess([...verifyArgs, '--chunk', 'sentences:50'], world);
+    expect(json(unchunked.stdout)).toMatchObject({ inStep: false });
+
+    const repair = await runInProcess(
+      ['repair', ...onTickets('embed', '--shadow-mode', '--sink', sink).slice(1)],
+      world,
+    );
+    expect(repair.code).toBe(2);
+    expect(repair.stderr).toMatch(/not yet supported with --chunk/);
   });
 });

@@ -6,6 +6,7 @@ import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { withCommand } from './command-context.js';
 import { openTable } from './maintenance-source.js';
+import { refuseChunked } from './recorded-chunking.js';
 import type { RunCommandOptions } from './run-command.js';
 import { resolveRunEmbedder } from './run-options.js';
 import { printVerify } from './verify-command.js';
@@ -21,6 +22,7 @@ export function repairCommand(options: RunCommandOptions, io: CliIo): Promise<nu
     const sink = await createSinkFromUri(options.sink, io.importer, io.cwd);
     track.close(() => sink.close());
     track.sinkId(sink.id);
+    await refuseChunked('repair', options.chunk, ledger, sink.id);
     const embedder = await resolveRunEmbedder(options, io);
     const result = await repair({
       source,

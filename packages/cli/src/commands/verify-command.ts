@@ -1,5 +1,5 @@
 import { redactUri, type VerifyResult, verify } from '@drift-spark/core';
-import { driftKinds } from '@drift-spark/core/internal';
+import { type ChunkSpec, driftKinds } from '@drift-spark/core/internal';
 import type { CliIo } from '../cli-io.js';
 import { CliError, ExitCode } from '../errors/cli-error.js';
 import { formatDuration, formatInt } from '../output/format.js';
@@ -8,6 +8,7 @@ import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { withCommand } from './command-context.js';
 import { openTable } from './maintenance-source.js';
+import { verifyChunking } from './recorded-chunking.js';
 import { recordedModel } from './sink-reading.js';
 
 export interface VerifyCommandOptions {
@@ -21,6 +22,8 @@ export interface VerifyCommandOptions {
   spark?: string;
   ledger?: string;
   json?: boolean;
+  /** `--chunk`: the sink holds chunks cut this way (default: as its last run recorded). */
+  chunk?: ChunkSpec;
 }
 
 /** What each kind means, for the summary. */
@@ -58,6 +61,7 @@ export function verifyCommand(options: VerifyCommandOptions, io: CliIo): Promise
       keyColumns: (options.keyCol ?? 'id').split(',').map((column) => column.trim()),
       model,
       dimensions,
+      ...(await verifyChunking(options.chunk, { ledger, sinkId: sink.id, model, dimensions }, io)),
       ...(options.version === undefined ? {} : { version: options.version }),
       ...(io.signal ? { signal: io.signal } : {}),
     });

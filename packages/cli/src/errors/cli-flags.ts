@@ -10,6 +10,7 @@ const flagsByOption: Record<string, string> = {
   fromVersion: '--since-version',
   toVersion: '--to-version',
   includeForgotten: '--include-forgotten',
+  chunking: '--chunk',
   embed: 'drift embed',
   sync: 'drift watch',
 };

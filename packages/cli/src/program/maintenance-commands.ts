@@ -3,6 +3,7 @@ import { type ForgetCommandOptions, forgetCommand } from '../commands/forget-com
 import { repairCommand } from '../commands/repair-command.js';
 import type { RunCommandOptions } from '../commands/run-command.js';
 import { type VerifyCommandOptions, verifyCommand } from '../commands/verify-command.js';
+import { parseChunkOption } from '../options/chunk-option.js';
 import { parsePositiveInteger, parseVersion } from '../options/parse-options.js';
 import { examples, ledgerHelp } from './command-help.js';
 import type { ProgramContext } from './program-context.js';
@@ -57,6 +58,11 @@ URI the ledger recorded; their credentials come from the environment, as for dri
     .option('--key-col <columns>', 'the column(s) that identify a row, comma-separated', 'id')
     .option('--model <provider/model>', 'the model the sink should hold (default: its last run)')
     .option('--dimensions <n>', 'its vector size (default: its last run)', parsePositiveInteger)
+    .option(
+      '--chunk <spec>',
+      'the sink holds chunks cut this way, e.g. markdown:512 (default: as its last run recorded)',
+      parseChunkOption,
+    )
     .option(
       '--version <v>',
       'compare the table as of this version (default the latest)',

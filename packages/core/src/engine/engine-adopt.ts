@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { pointId } from '../identity/point-id.js';
+import { chunkPointId, pointId } from '../identity/point-id.js';
 import type { LedgerBatch } from '../spec/ledger-v1.js';
 import type { StoredPoint } from '../spec/sink-v1.js';
 import { execute } from './engine-execute.js';
@@ -84,6 +84,16 @@ function adoptable(point: StoredPoint, model: string): boolean {
     payload.model === model &&
     typeof payload.content_hash === 'string' &&
     payload.content_hash !== '' &&
-    point.id === pointId(payload.source, payload.key)
+    (point.id === pointId(payload.source, payload.key) || isChunkPointOf(point))
+  );
+}
+
+/** A chunk's point (`chunking`): its id is the one its key and `metadata.chunk_index` give. */
+function isChunkPointOf({ id, payload }: StoredPoint): boolean {
+  const index = payload.metadata?.chunk_index;
+  return (
+    typeof index === 'number' &&
+    Number.isInteger(index) &&
+    id === chunkPointId(payload.source, payload.key, index)
   );
 }

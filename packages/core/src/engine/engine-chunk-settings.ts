@@ -10,8 +10,16 @@ export function checkedChunking(options: RunOptions): ChunkSpec | undefined {
     throw new InvalidInputError(
       'Chunking needs a ledger that lists the points of a row (`pointsOfKeys`): use the SQLite or the memory ledger, or run without chunking.',
     );
+  const taken = (options.metadataColumns ?? []).filter((column) => chunkFields.includes(column));
+  if (taken.length > 0)
+    throw new InvalidInputError(
+      `The metadata column "${taken[0]}" has the name of a chunk field of the payload (${chunkFields.join(', ')}): rename it in \`metadataColumns\`, or run without chunking.`,
+    );
   return options.chunking;
 }
+
+/** What a chunk adds to its point's metadata (see `chunkMetadata`). */
+const chunkFields = ['chunk_index', 'chunk_count', 'chunk_start', 'chunk_end'];
 
 /** The chunking stage of a run: its spec, the embedder's token count and the ledger's row lookup. */
 export function chunkStage(

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { paragraph, seeded } from '../chunking/chunk-test-documents.js';
 import { chunkPointId } from '../identity/point-id.js';
+import { createMemoryLedger } from '../memory/memory-ledger.js';
+import { adoptSink } from './engine-adopt.js';
 import {
   chunkSetup,
   chunkTexts,
@@ -99,5 +101,25 @@ describe('embed with chunking', () => {
     expect(result.rowsSwept).toBeGreaterThan(1);
     expect(await storedPoints(sink)).toEqual(expectedPoints(source.id, table.rows, embedder));
     expect(await sink.retrieve([chunkPointId(source.id, '2', 0)])).toEqual([]);
+  });
+
+  it('a lost ledger adopts the chunk points from the sink, and the next run pays nothing', async () => {
+    const setup = chunkSetup();
+    await embed(setup.options);
+    const points = (await storedPoints(setup.sink)).size;
+    const options = { ...setup.options, ledger: createMemoryLedger() };
+    expect(await adoptSink(options)).toMatchObject({ adopted: points, foreign: 0 });
+    setup.embedder.reset();
+    expect(await embed(options)).toMatchObject({ status: 'succeeded', rowsEmbedded: 0 });
+    expect(setup.embedder.calls).toHaveLength(0);
+  });
+
+  it('refuses a metadata column named like a chunk field, and a ledger that cannot list a row’s points', async () => {
+    const setup = chunkSetup();
+    await expect(embed({ ...setup.options, metadataColumns: ['chunk_index'] })).rejects.toThrow(
+      /metadata column "chunk_index"/,
+    );
+    const { pointsOfKeys: _, ...ledger } = setup.ledger;
+    await expect(embed({ ...setup.options, ledger })).rejects.toThrow(/pointsOfKeys/);
   });
 });

@@ -66,6 +66,7 @@ export async function chunkBatch(batch: WorkItem[], stage: ChunkStage): Promise<
         hash: hashes[index]!,
         row: row.row,
         chunk: { index, count: chunks.length, start: chunk.start, end: chunk.end },
+        erasureId: row.pointId,
         ...(row.changed ? { changed: true } : {}),
         ...(refresh ? { refresh: true } : {}),
       });

@@ -21,6 +21,8 @@ export interface WorkItem {
   changed?: boolean;
   /** A chunk of the row (`chunking`): where it sits in the row's text, offsets in characters. */
   chunk?: { index: number; count: number; start: number; end: number };
+  /** For a chunk: its row's own point id, the one `forget` records erased for the whole row. */
+  erasureId?: string;
   /** Rewrite the point even when its text is unchanged (a chunk whose row's chunk count changed). */
   refresh?: boolean;
 }

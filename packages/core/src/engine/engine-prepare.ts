@@ -87,7 +87,7 @@ export async function prepareBatch(
       if (live) deletes.push(item);
       continue;
     }
-    if (erased.has(item.pointId)) {
+    if (erased.has(item.erasureId ?? item.pointId)) {
       forgotten++;
       continue;
     }
@@ -143,6 +143,6 @@ async function erasedAmong(
   const candidates: string[] = [];
   for (const item of items)
     if (item.op === 'upsert' && item.hash !== null && !existing.has(item.pointId))
-      candidates.push(item.pointId);
+      candidates.push(item.erasureId ?? item.pointId);
   return candidates.length > 0 ? context.erasedPoints(candidates) : new Set();
 }

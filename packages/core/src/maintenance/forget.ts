@@ -7,6 +7,7 @@ import { zeroCounters } from '../ledger-support/ledger-support.js';
 import type { ErasureReceipt, ErasureSinkProof } from '../spec/ledger-maintenance-v1.js';
 import type { Ledger } from '../spec/ledger-v1.js';
 import type { Sink } from '../spec/sink-v1.js';
+import { erasureTargets } from './forget-targets.js';
 
 /** What `forget` erases: rows of one source by key, from every sink the ledger knows for it. */
 export interface ForgetOptions {
@@ -66,24 +67,24 @@ export async function forget(options: ForgetOptions): Promise<ForgetResult> {
     throw new InvalidInputError(
       `The ledger knows no sink for the source ${options.sourceId}: nothing was embedded from it (check --table and --ledger).`,
     );
-  const ids = keys.map((key) => pointId(options.sourceId, key));
-  const proofs = new Map<string, ErasureSinkProof[]>(ids.map((id) => [id, []]));
+  // A key's receipt holds the proofs of all its points (a chunked row has one per chunk).
+  const proofs = new Map<string, ErasureSinkProof[]>(keys.map((key) => [key, []]));
   const runIds: string[] = [];
   let pointsDeleted = 0;
   for (const sinkId of sinks) {
     const runId = randomUUID();
     runIds.push(runId);
-    const { deleted, sinkProofs } = await forgetInSink(ledger, options, sinkId, keys, ids, runId);
+    const { deleted, sinkProofs } = await forgetInSink(ledger, options, sinkId, keys, runId);
     pointsDeleted += deleted;
-    for (const proof of sinkProofs) proofs.get(proof.pointId)!.push(proof);
+    for (const { key, proof } of sinkProofs) proofs.get(key)!.push(proof);
   }
   const at = new Date();
   const receipts = keys.map(
-    (key, index): ErasureReceipt => ({
+    (key): ErasureReceipt => ({
       keyDigest: keyDigest(options.sourceId, key),
       sourceId: options.sourceId,
-      pointId: ids[index]!,
-      sinks: proofs.get(ids[index]!)!,
+      pointId: pointId(options.sourceId, key),
+      sinks: proofs.get(key)!,
       ...(options.reason === undefined ? {} : { reason: options.reason }),
       at,
     }),
@@ -97,9 +98,8 @@ async function forgetInSink(
   options: ForgetOptions,
   sinkId: string,
   keys: string[],
-  ids: string[],
   runId: string,
-): Promise<{ deleted: number; sinkProofs: ErasureSinkProof[] }> {
+): Promise<{ deleted: number; sinkProofs: { key: string; proof: ErasureSinkProof }[] }> {
   const recorded = (await ledger.recentRuns({ sinkId, limit: 1 }))[0];
   await ledger.startRun({
     runId,
@@ -118,10 +118,12 @@ async function forgetInSink(
     const sink = await options.openSink(sinkId);
     const call = options.signal ? { signal: options.signal } : {};
     const size = Math.max(1, options.batchSize ?? 500);
+    const targets = await erasureTargets(ledger, options.sourceId, sinkId, keys, size);
     const live = new Set<string>();
-    const sinkProofs: ErasureSinkProof[] = [];
-    for (let start = 0; start < ids.length; start += size) {
-      const slice = ids.slice(start, start + size);
+    const sinkProofs: { key: string; proof: ErasureSinkProof }[] = [];
+    for (let start = 0; start < targets.length; start += size) {
+      const batch = targets.slice(start, start + size);
+      const slice = batch.map((target) => target.pointId);
       for (const id of (await ledger.getPoints(sinkId, slice)).keys()) live.add(id);
       await sink.delete(slice, call);
       // The proof: the sink, asked for the ids after the delete, returns none of them.
@@ -131,22 +133,25 @@ async function forgetInSink(
           `The sink ${sinkId} still returns ${left.length} point(s) after deleting them; nothing was recorded as erased there. Run drift forget again.`,
         );
       const checkedAt = new Date();
-      for (const id of slice)
+      for (const { key, pointId: id } of batch)
         sinkProofs.push({
-          sinkId,
-          pointId: id,
-          runId,
-          wasLive: live.has(id),
-          retrievedAfterDelete: 0,
-          checkedAt,
+          key,
+          proof: {
+            sinkId,
+            pointId: id,
+            runId,
+            wasLive: live.has(id),
+            retrievedAfterDelete: 0,
+            checkedAt,
+          },
         });
     }
     await ledger.recordErasure(
-      ids.map((id, index) => ({
+      targets.map(({ key, pointId: id }) => ({
         sinkId,
         pointId: id,
         sourceId: options.sourceId,
-        key: keys[index]!,
+        key,
         runId,
         ...(options.reason === undefined ? {} : { reason: options.reason }),
       })),

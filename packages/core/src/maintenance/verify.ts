@@ -1,3 +1,4 @@
+import type { ChunkSpec } from '../chunking/chunk-spec.js';
 import { scanItems } from '../engine/engine-reader.js';
 import { throwIfAborted } from '../engine/engine-retry.js';
 import { batchSizeOf, keyColumnsOf } from '../engine/engine-settings.js';
@@ -7,6 +8,7 @@ import { guardLedger, guardSink, guardSource } from '../guards/index.js';
 import type { Ledger } from '../spec/ledger-v1.js';
 import type { Sink } from '../spec/sink-v1.js';
 import type { Source } from '../spec/source-v1.js';
+import { verifyChunks } from './verify-chunks.js';
 import {
   InLedger,
   InSink,
@@ -33,6 +35,14 @@ export interface VerifyOptions {
   version?: number;
   /** Rows (and points) per batch read. Default 2000. */
   batchSize?: number;
+  /**
+   * The chunking the sink was embedded with (`RunOptions.chunking`): the table's rows are
+   * chunked the same way and each chunk is compared with its point. Needs `countTokens`
+   * (the embedder's), a ledger with `pointsOfKeys`, and makes `tableRows` count chunks.
+   */
+  chunking?: ChunkSpec;
+  /** The embedder's `countTokens`, with `chunking`. */
+  countTokens?: (text: string) => number;
   /** Point ids listed per kind in `examples`. Default 10. */
   examples?: number;
   signal?: AbortSignal;
@@ -128,11 +138,14 @@ async function compare(
     ...(signal ? { signal } : {}),
   });
   const table = new PointTable();
+  /** A chunk's row id, whose erasure (`forget`) means the chunk is forgotten, not missing. */
+  const erasureIds = new Map<string, string>();
   const counts = { tableRows: 0, ledgerRows: 0, sinkPoints: 0 };
 
   const readTable = async () => {
     const items = scanItems(
       {
+        ...verifyChunks(input, source.id, sink.id, ledger),
         source,
         sourceId: source.id,
         keyColumns,
@@ -148,6 +161,7 @@ async function compare(
         if (item.hash === null) continue;
         counts.tableRows++;
         table.add(item.pointId, TableSide, item.hash, InTable);
+        if (item.erasureId) erasureIds.set(item.pointId, item.erasureId);
       }
   };
   const readLedger = async () => {
@@ -211,9 +225,10 @@ async function compare(
   const erased = ledger.erasedPoints?.bind(ledger);
   for (let start = 0; start < missing.length; start += 1000) {
     const slice = missing.slice(start, start + 1000);
-    const gone = erased ? await erased(slice) : new Set<string>();
-    for (const id of slice) {
-      if (gone.has(id)) forgotten++;
+    const rowIds = slice.map((id) => erasureIds.get(id) ?? id);
+    const gone = erased ? await erased([...new Set([...slice, ...rowIds])]) : new Set<string>();
+    for (const [index, id] of slice.entries()) {
+      if (gone.has(id) || gone.has(rowIds[index]!)) forgotten++;
       else note('missing', id);
     }
   }

@@ -14,6 +14,7 @@ import { resolveEmbedder } from '../../resolve/resolve-embedder.js';
 import { createSinkFromUri } from '../../resolve/resolve-sink.js';
 import { createSource, parseTable } from '../../resolve/resolve-table.js';
 import { withCommand } from '../command-context.js';
+import { refuseChunked } from '../recorded-chunking.js';
 import { recordedModel } from '../sink-reading.js';
 import {
   defaultTargetSinkUri,
@@ -87,6 +88,7 @@ async function resolveMigration(
   const note = (message: string) => output.note(message);
   const sinkA = await createSinkFromUri(options.from, io.importer, io.cwd, note);
   track.close(() => sinkA.close());
+  await refuseChunked('migrate', undefined, ledger, sinkA.id);
   const fromModel = options.fromModel ?? (await recordedModel(ledger, sinkA.id))?.model;
   if (!fromModel)
     throw usageError(

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import {
+  chunkSetup,
+  expectedPoints,
+  spec,
+  storedPoints,
+} from '../engine/engine-chunks-test-setup.js';
+import { embed } from '../engine/engine-run.js';
+import { forget } from './forget.js';
+import { verify } from './verify.js';
+
+async function embedded() {
+  const setup = chunkSetup();
+  await embed(setup.options);
+  const { source, sink, ledger, embedder } = setup;
+  const verifyChunked = (chunked = true) =>
+    verify({
+      source,
+      sink,
+      ledger,
+      textColumn: 'text',
+      model: embedder.id,
+      dimensions: embedder.dimensions,
+      ...(chunked ? { chunking: spec, countTokens: embedder.countTokens } : {}),
+    });
+  return { ...setup, verifyChunked };
+}
+
+describe('forget, verify and provenance of chunked rows', () => {
+  it('verify compares each chunk of the table with its point', async () => {
+    const { verifyChunked, sink, source, table, embedder } = await embedded();
+    const chunks = expectedPoints(source.id, table.rows, embedder);
+    const result = await verifyChunked();
+    expect(result).toMatchObject({ inStep: true, tableRows: chunks.size, sinkPoints: chunks.size });
+    // Without the chunking, every chunk point is an orphan and every row is missing.
+    expect((await verifyChunked(false)).drift.orphan).toBe(chunks.size);
+
+    const lost = [...chunks.keys()][5]!;
+    await sink.delete([lost]);
+    const after = await verifyChunked();
+    expect(after.drift.missing).toBe(1);
+    expect(after.examples.missing).toEqual([lost]);
+  });
+
+  it('forget by key erases every chunk of the row, and a later embed does not write them back', async () => {
+    const { verifyChunked, sink, source, table, embedder, ledger, options } = await embedded();
+    const chunksOf1 = [...expectedPoints(source.id, table.rows, embedder).entries()].filter(
+      ([, point]) => point.key === '1',
+    );
+    expect(chunksOf1.length).toBeGreaterThan(3);
+    const result = await forget({
+      ledger,
+      sourceId: source.id,
+      keys: ['1'],
+      openSink: async () => sink,
+    });
+    expect(result.pointsDeleted).toBe(chunksOf1.length);
+    const proven = result.receipts[0]!.sinks.filter((proof) => proof.wasLive);
+    expect(proven.map((proof) => proof.pointId).sort()).toEqual(chunksOf1.map(([id]) => id).sort());
+    expect([...(await storedPoints(sink)).values()].some((point) => point.key === '1')).toBe(false);
+
+    const again = await embed(options);
+    expect(again.rowsForgotten).toBe(chunksOf1.length);
+    expect([...(await storedPoints(sink)).values()].some((point) => point.key === '1')).toBe(false);
+    expect(await verifyChunked()).toMatchObject({ inStep: true, forgotten: chunksOf1.length });
+  });
+
+  it('the provenance of a row lists each of its chunks', async () => {
+    const { source, table, embedder, ledger } = await embedded();
+    const chunksOf2 = [...expectedPoints(source.id, table.rows, embedder).entries()].filter(
+      ([, point]) => point.key === '2',
+    );
+    const provenance = await ledger.provenance({ key: '2', sourceId: source.id });
+    expect(provenance.map((entry) => entry.point?.pointId).sort()).toEqual(
+      chunksOf2.map(([id]) => id).sort(),
+    );
+  });
+});
