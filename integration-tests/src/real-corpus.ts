@@ -10,6 +10,13 @@ export function fetchModels(): string {
   return lastLine(execFileSync('bash', [join(repoRoot, 'scripts/models/fetch.sh')], scriptOptions));
 }
 
+/** The folder of WordNet 3.0's data.{noun,verb,adj,adv} (Debian's wordnet-base), fetched once into .ci-cache. */
+export function wordnetDir(): string {
+  return lastLine(
+    execFileSync('bash', [join(repoRoot, 'scripts/fixtures/wordnet-data.sh')], scriptOptions),
+  );
+}
+
 export interface WordnetQuery {
   query: string;
   /** Keys (the `id` column as key strings) of the passages that answer it. */

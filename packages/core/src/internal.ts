@@ -14,5 +14,6 @@ export * from './memory/index.js';
 export * from './middleware/index.js';
 export * from './migrate/index.js';
 export * from './redaction/index.js';
+export * from './search/index.js';
 export * from './shadow/index.js';
 export * from './spec/index.js';

@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
 import { redactUri } from '@drift-spark/core';
+import { searchRows } from '@drift-spark/core/internal';
 import type { CliIo } from '../cli-io.js';
 import { ExitCode, usageError } from '../errors/cli-error.js';
-import { shellQuote, truncate } from '../output/format.js';
-import { renderTable } from '../output/table.js';
+import { shellQuote } from '../output/format.js';
 import { defaultModel, resolveEmbedder } from '../resolve/resolve-embedder.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { withCommand } from './command-context.js';
 import { adapterEmbedderFor } from './migrate/migrate-search-adapter.js';
+import { jsonHits, renderHits, rowResults } from './search-results.js';
 
 export interface SearchOptions {
   sink: string;
@@ -18,9 +19,11 @@ export interface SearchOptions {
   dimensions?: number;
   ledger?: string;
   json?: boolean;
+  /** One line per chunk instead of one per row (a sink of chunks). */
+  chunks?: boolean;
 }
 
-/** Embeds the query with the sink's model and prints the nearest points: key, score, text. */
+/** Embeds the query with the sink's model and prints the nearest rows (best chunk each), or chunks. */
 export function searchCommand(query: string, options: SearchOptions, io: CliIo): Promise<number> {
   return withCommand(io, options, async (output, track) => {
     if (query.trim() === '')
@@ -53,45 +56,32 @@ export function searchCommand(query: string, options: SearchOptions, io: CliIo):
     const { vectors } = await embedder.embed([query], { signal: io.signal });
     const vector = vectors[0];
     if (!vector) throw new Error(`${embedder.id} returned no vector for the query.`);
-    const hits = await sink.search(vector, { k: options.k ?? 5, signal: io.signal });
+    const k = options.k ?? 5;
+    // Rows by default: a sink of chunks answers with the best chunk of each row (search-rows.ts).
+    const lines = options.chunks
+      ? (await sink.search(vector, { k, signal: io.signal })).map((hit) => ({ hit }))
+      : rowResults((await searchRows(sink, vector, { k, signal: io.signal })).rows);
 
     if (output.json) {
       output.result({
         query,
         model: embedder.id,
         sink: redactUri(sink.id),
-        hits: hits.map((hit) => ({
-          id: hit.id,
-          score: hit.score,
-          key: hit.payload.key,
-          content: hit.payload.content,
-          metadata: hit.payload.metadata,
-        })),
+        results: options.chunks ? 'chunks' : 'rows',
+        hits: jsonHits(lines),
       });
       return ExitCode.Done;
     }
-    if (hits.length === 0) {
+    if (lines.length === 0) {
       output.line(
         `No points in ${redactUri(sink.id)}: embed a table into it first (drift embed --sink ${shellQuote(redactUri(options.sink))} …).`,
       );
       return ExitCode.Done;
     }
-    const width = Math.max(30, output.width - 40);
-    output.line(
-      renderTable(
-        ['#', 'score', 'key', 'text'],
-        hits.map((hit, index) => [
-          index + 1,
-          hit.score.toFixed(4),
-          hit.payload.key,
-          hit.payload.content === null ? '(text not stored)' : truncate(hit.payload.content, width),
-        ]),
-        { colAligns: ['right', 'right', 'left', 'left'] },
-      ),
-    );
+    output.line(renderHits(output, lines));
     output.line(
       output.colors.dim(
-        `point ids: ${hits.map((hit) => hit.id).join(' ')}  (drift provenance ID shows where one came from)`,
+        `point ids: ${lines.map(({ hit }) => hit.id).join(' ')}  (drift provenance ID shows where one came from)`,
       ),
     );
     return ExitCode.Done;

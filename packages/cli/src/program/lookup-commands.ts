@@ -32,7 +32,7 @@ export function lookupCommands({ io, state }: ProgramContext) {
 
   const search = new Command('search')
     .description(
-      "Embed a query with the sink's model and print the nearest points: key, score and text.",
+      "Embed a query with the sink's model and print the nearest rows: key, score and text. In a sink of chunks (embedded with --chunk) each row shows its best chunk (n/N and character offsets); --chunks lists chunks instead.",
     )
     .argument('<query>', 'what to look for')
     .requiredOption('--sink <uri>', 'the sink to search')
@@ -45,7 +45,11 @@ export function lookupCommands({ io, state }: ProgramContext) {
       '--shadow-mode',
       'embed the query with shadow vectors (for a sink embedded in shadow mode)',
     )
-    .option('--k <n>', 'how many points', parsePositiveInteger, 5)
+    .option('--k <n>', 'how many rows (or chunks, with --chunks)', parsePositiveInteger, 5)
+    .option(
+      '--chunks',
+      'one line per chunk, not per row (a sink embedded with --chunk): chunks of a row may repeat its key',
+    )
     .option(
       '--ledger <path>',
       'the ledger file, where an open migration of the sink to --model keeps its adapter',
@@ -60,6 +64,7 @@ export function lookupCommands({ io, state }: ProgramContext) {
       'after',
       examples([
         'drift search --sink \'pglite://./.drift/tickets?table=tickets\' --shadow-mode "refund for a double charge"',
+        'drift search --sink \'pglite://./.drift/docs?table=docs\' --chunks --k 10 "notice period"',
       ]),
     )
     .action(async (query, options) => {

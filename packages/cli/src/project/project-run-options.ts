@@ -1,3 +1,4 @@
+import { parseChunkSpec } from '@drift-spark/core/internal';
 import type { CliIo } from '../cli-io.js';
 import type { RunCommandOptions } from '../commands/run-command.js';
 import type { LoadedProject } from './load-project.js';
@@ -21,6 +22,7 @@ export function runOptionsOf(
   const optional: Partial<RunCommandOptions> = {
     metadataCol: source.metadataColumns.length > 0 ? source.metadataColumns.join(',') : undefined,
     spark: source.spark,
+    chunk: index.chunk === undefined ? undefined : parseChunkSpec(index.chunk),
     dimensions: embedder.dimensions,
     price: embedder.price,
     batchSize: index.batchSize,

@@ -1,3 +1,4 @@
+import { parseChunkSpec } from '@drift-spark/core/internal';
 import { z } from 'zod';
 
 /**
@@ -45,6 +46,20 @@ export const embedderSchema = z
   })
   .describe('The embedding model');
 
+/** `chunk: markdown:512`: the spec `--chunk` takes, refused at load with the parser's own words. */
+const chunkSpec = z
+  .string()
+  .superRefine((spec, context) => {
+    try {
+      parseChunkSpec(spec);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  })
+  .describe(
+    'Cut each row into chunks, each its own point (as --chunk): tokens:N[,overlap:M], markdown[:N] or sentences:N',
+  );
+
 export const budgetSchema = z
   .strictObject({
     maxCostPerRun: usd.optional().describe('Stop a run before it spends more than this (USD)'),
@@ -62,6 +77,7 @@ export const indexSchema = z
       .string()
       .min(1)
       .describe('Where vectors go: pglite://…, postgres://…, qdrant://…, lancedb://…'),
+    chunk: chunkSpec.optional(),
     batchSize: positiveInteger.optional().describe('Rows per batch (and per ledger transaction)'),
     concurrency: positiveInteger.optional().describe('Provider calls in flight at most'),
     budget: budgetSchema.optional(),
