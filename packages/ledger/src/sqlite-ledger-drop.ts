@@ -1,4 +1,5 @@
-import type { DroppedSink, LedgerV1 } from '@drift-spark/core/internal';
+import type { LedgerV1 } from '@drift-spark/core';
+import type { DroppedSink } from '@drift-spark/core/internal';
 import type { LazyConnection, SqliteConnection } from './sqlite-ledger-connection.js';
 
 function prepare({ db, names }: SqliteConnection) {
