@@ -115,7 +115,7 @@ async function sinkChild(store: Store, folder: string) {
     const buildMs = performance.now() - began;
     const found = await searches(withIndex);
     // Below the sink's threshold (LanceDB: 50k rows) nothing is built: say so, not "IVF-PQ".
-    const built = (await withIndex.searchIndex?.())?.index ?? 'none';
+    const built = withIndex.searchIndex ? (await withIndex.searchIndex()).index : 'HNSW';
     await withIndex.close();
     let hits = 0;
     found.results.forEach((ids, query) => {
