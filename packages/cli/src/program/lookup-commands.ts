@@ -59,7 +59,7 @@ export function lookupCommands({ io, state }: ProgramContext) {
     .addHelpText(
       'after',
       examples([
-        'drift search --sink \'pglite://./.drift/tickets?table=tickets\' --shadow-mode "refund for a double charge"',
+        'drift search --sink \'lancedb://./.drift/lancedb?table=tickets\' --shadow-mode "refund for a double charge"',
       ]),
     )
     .action(async (query, options) => {
