@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Drift walk-through: embed a real Delta table of support tickets into the embedded
-# PGlite sink in shadow mode (no server, no API key, $0), re-run it (nothing is paid
+# LanceDB sink (the default) in shadow mode (no server, no API key, $0), re-run it (nothing is paid
 # twice), search it, follow the table's change feed, then look at status, cost and
 # provenance. Everything it writes goes to a temporary folder; ~/.drift is not touched.
 #
@@ -20,7 +20,7 @@ if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$work"' EXIT; else echo "keeping $work
 cd "$work"                        # the default sink lives under ./.drift/ of the current folder
 export DRIFT_LEDGER="$work/ledger.db"
 unset OPENAI_API_KEY SPARK_REMOTE # shadow mode needs neither
-sink='pglite://./.drift/tickets?table=tickets'
+sink='lancedb://./.drift/lancedb?table=tickets'
 
 drift() { node "$bin" "$@"; }
 step() { printf '\n\033[1m== %s\033[0m\n$ drift %s\n' "$1" "${*:2}"; drift "${@:2}"; }

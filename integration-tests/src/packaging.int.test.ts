@@ -210,7 +210,7 @@ describe.concurrent('drift from an install', () => {
 
   it('walks the quickstart on the shipped table: demo, embed, re-run, search, watch, status, cost, provenance', async () => {
     const table = ['--table', './tickets', '--text-col', 'body', '--shadow-mode', '--json'];
-    const sink = 'pglite://./.drift/tickets?table=tickets';
+    const sink = 'lancedb://./.drift/lancedb?table=tickets'; // the default sink
     const json = async (args: string[]) => {
       const run = await drift('walk', args);
       expect(run.code, `drift ${args.join(' ')}: ${run.stderr}`).toBe(0);

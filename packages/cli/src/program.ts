@@ -28,8 +28,8 @@ export function createProgram(io: CliIo, state: { exitCode: number }) {
         'drift demo                 # writes a small example Delta table to ./tickets',
         'drift embed --table ./tickets --text-col body --shadow-mode',
         'drift watch --table ./tickets --text-col body --shadow-mode',
-        'drift search --sink \'pglite://./.drift/tickets?table=tickets\' --shadow-mode "refund for a double charge"',
-        "drift status --sink 'pglite://./.drift/tickets?table=tickets'",
+        'drift search --sink \'lancedb://./.drift/lancedb?table=tickets\' --shadow-mode "refund for a double charge"',
+        "drift status --sink 'lancedb://./.drift/lancedb?table=tickets'",
       ]),
     );
 

@@ -55,7 +55,7 @@ export function demoCommand(
         'Try it (shadow mode: no API key, $0):',
         `  drift embed --table ${shown} --text-col body --shadow-mode --version 1`,
         `  drift watch --table ${shown} --text-col body --shadow-mode`,
-        `  drift search --sink '${defaultSinkUri(basename(target))}' --shadow-mode "refund for a double charge"`,
+        `  drift search --sink '${defaultSinkUri(basename(target), io.cwd)}' --shadow-mode "refund for a double charge"`,
       ].join('\n'),
     );
     return ExitCode.Done;

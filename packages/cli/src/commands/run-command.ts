@@ -86,7 +86,7 @@ export async function runPipelineCommand(
     const embedder = await resolveRunEmbedder(options, io);
 
     const sinkIsDefault = options.sink === undefined;
-    const sinkUri = options.sink ?? defaultSinkUri(target.shortName);
+    const sinkUri = options.sink ?? defaultSinkUri(target.shortName, io.cwd);
     if (sinkIsDefault) mkdirSync(resolvePath(io.cwd, '.drift'), { recursive: true });
     const sink = await createSinkFromUri(sinkUri, io.importer, io.cwd, (message) =>
       output.note(message),

@@ -63,8 +63,8 @@ export function lookupCommands({ io, state }: ProgramContext) {
     .addHelpText(
       'after',
       examples([
-        'drift search --sink \'pglite://./.drift/tickets?table=tickets\' --shadow-mode "refund for a double charge"',
-        'drift search --sink \'pglite://./.drift/docs?table=docs\' --chunks --k 10 "notice period"',
+        'drift search --sink \'lancedb://./.drift/lancedb?table=tickets\' --shadow-mode "refund for a double charge"',
+        'drift search --sink \'lancedb://./.drift/lancedb?table=docs\' --chunks --k 10 "notice period"',
       ]),
     )
     .action(async (query, options) => {

@@ -74,7 +74,7 @@ URI the ledger recorded; their credentials come from the environment, as for dri
     .addHelpText(
       'after',
       `${examples([
-        "drift verify --table ./tickets --text-col body --sink 'pglite://./.drift/tickets?table=tickets'",
+        "drift verify --table ./tickets --text-col body --sink 'lancedb://./.drift/lancedb?table=tickets'",
       ])}
 Exit codes: 0 in step, 4 drift found (run drift repair), 1 failed, 2 usage error.
 Each source is read once in bounded batches; memory is about 80 MB per million points.
@@ -95,8 +95,8 @@ Each source is read once in bounded batches; memory is about 80 MB per million p
     .addHelpText(
       'after',
       examples([
-        "drift repair --table ./tickets --text-col body --sink 'pglite://./.drift/tickets?table=tickets' --dry-run",
-        "drift repair --table ./tickets --text-col body --sink 'pglite://./.drift/tickets?table=tickets'",
+        "drift repair --table ./tickets --text-col body --sink 'lancedb://./.drift/lancedb?table=tickets' --dry-run",
+        "drift repair --table ./tickets --text-col body --sink 'lancedb://./.drift/lancedb?table=tickets'",
       ]),
     )
     .action(async (options) => {

@@ -24,8 +24,8 @@ export function reportCommands({ io, state }: ProgramContext) {
     .addHelpText(
       'after',
       examples([
-        "drift status --sink 'pglite://./.drift/tickets?table=tickets'",
-        "drift status --sink 'pglite://./.drift/tickets?table=tickets' --table ./tickets",
+        "drift status --sink 'lancedb://./.drift/lancedb?table=tickets'",
+        "drift status --sink 'lancedb://./.drift/lancedb?table=tickets' --table ./tickets",
       ]),
     )
     .action(async (options) => {
@@ -42,7 +42,7 @@ export function reportCommands({ io, state }: ProgramContext) {
       'after',
       examples([
         'drift runs --limit 5',
-        "drift runs --sink 'pglite://./.drift/tickets?table=tickets' --json",
+        "drift runs --sink 'lancedb://./.drift/lancedb?table=tickets' --json",
       ]),
     )
     .action(async (options) => {

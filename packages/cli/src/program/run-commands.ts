@@ -25,7 +25,7 @@ export function addRunOptions(command: Command, kind: RunKindFlag) {
     .option('--model <provider/model>', 'the embedding model', defaultModel)
     .option(
       '--sink <uri>',
-      'where vectors go: pglite://path?table=t, postgres://user@host/db?table=t, qdrant://host:6333/collection (default: pglite under ./.drift/)',
+      'where vectors go: pglite://path?table=t, postgres://user@host/db?table=t, qdrant://host:6333/collection, lancedb://path?table=t (default: LanceDB under ./.drift/lancedb)',
     )
     .option(
       '--shadow-mode',

@@ -1,4 +1,5 @@
-import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { redactSecrets, redactUri, type Sink } from '@drift-spark/core';
 import { CliError, usageError } from '../errors/cli-error.js';
 import { loadPluginFactory, type ModuleImporter } from '../plugins/load-plugin.js';
@@ -58,10 +59,17 @@ export async function createSinkFromUri(
   }
 }
 
-/** The default sink: the embedded PGlite database under ./.drift/, named after the table. */
-export function defaultSinkUri(shortName: string): string {
+/**
+ * The default sink: a table named after the Delta table in the embedded LanceDB database
+ * under ./.drift/lancedb (chosen by the numbers in bench/README.md: less memory, less
+ * disk, a real index). A PGlite folder an earlier drift made there for the table stays
+ * the default, so upgrading never starts a second copy of the vectors.
+ */
+export function defaultSinkUri(shortName: string, cwd = process.cwd()): string {
   const name = sanitizeName(shortName);
-  return `pglite://./.drift/${name}?table=${name}`;
+  if (existsSync(join(cwd, '.drift', name, 'PG_VERSION')))
+    return `pglite://./.drift/${name}?table=${name}`;
+  return `lancedb://./.drift/lancedb?table=${name}`;
 }
 
 /**

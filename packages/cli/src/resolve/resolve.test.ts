@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { redactUri } from '@drift-spark/core';
 import { describe, expect, it } from 'vitest';
 import { CliError, ExitCode } from '../errors/cli-error.js';
@@ -8,10 +11,19 @@ import { parseTable } from './resolve-table.js';
 
 describe('URIs and names', () => {
   it('names the default sink after the table, as a safe identifier', () => {
-    expect(defaultSinkUri('tickets')).toBe('pglite://./.drift/tickets?table=tickets');
+    const empty = mkdtempSync(join(tmpdir(), 'drift-default-'));
+    expect(defaultSinkUri('tickets', empty)).toBe('lancedb://./.drift/lancedb?table=tickets');
     expect(sanitizeName('Support Tickets-2026')).toBe('support_tickets_2026');
     expect(sanitizeName('2026')).toBe('t_2026');
     expect(sanitizeName('***')).toBe('drift');
+  });
+
+  it('keeps the PGlite folder an earlier default made for the table, so an upgrade does not embed twice', () => {
+    const project = mkdtempSync(join(tmpdir(), 'drift-default-'));
+    mkdirSync(join(project, '.drift', 'tickets'), { recursive: true });
+    writeFileSync(join(project, '.drift', 'tickets', 'PG_VERSION'), '17\n');
+    expect(defaultSinkUri('Tickets', project)).toBe('pglite://./.drift/tickets?table=tickets');
+    expect(defaultSinkUri('orders', project)).toBe('lancedb://./.drift/lancedb?table=orders');
   });
 
   it('makes PGlite folders absolute so a sink id names one database wherever drift runs', () => {
