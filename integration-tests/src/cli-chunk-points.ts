@@ -3,7 +3,7 @@ import { createLancedbSinkFromUri } from '@drift-spark/sink-lancedb';
 import { createPgvectorSinkFromUri } from '@drift-spark/sink-pgvector';
 import { expect } from 'vitest';
 import { dimensions, model } from './cli-args.js';
-import { seededRandom } from './cli-harness.js';
+import { seededRandom, type TicketRow } from './cli-harness.js';
 
 /** A point as a chunked run stores it: the row's key, the chunk text, the metadata with the chunk's place. */
 export interface ChunkPoint {
@@ -106,4 +106,19 @@ export function expectChunksOf(points: Map<string, ChunkPoint>, bodies: Map<stri
     });
     expect(words).toBe(body.split(/\s+/).filter(Boolean).length);
   }
+}
+
+/** Markdown documents by id (each a list of parts): the table's rows, and the bodies the sinks must hold. */
+export function documentTable(ids: number[]) {
+  const documents = new Map(ids.map((id) => [id, documentOf(id)]));
+  const bodies = () =>
+    new Map([...documents].map(([id, parts]) => [String(id), parts.join('\n\n')]));
+  const rows = (): TicketRow[] =>
+    [...documents].map(([id, parts]) => ({
+      id,
+      body: parts.join('\n\n'),
+      category: `c${id}`,
+      n: id,
+    }));
+  return { documents, bodies, rows };
 }

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shadowRunArgs } from './cli-args.js';
-import { documentOf, expectChunksOf, readChunkPoints } from './cli-chunk-points.js';
-import type { TicketRow } from './cli-harness.js';
+import { documentOf, documentTable, expectChunksOf, readChunkPoints } from './cli-chunk-points.js';
 import { useCliWorkspace } from './cli-workspace.js';
 
 describe('drift embed and watch --chunk markdown, through the built binary', () => {
@@ -11,16 +10,7 @@ describe('drift embed and watch --chunk markdown, through the built binary', () 
   it('every sink stores each chunk with its place; an edit pays for its chunks only; a delete removes every chunk', async () => {
     const { work, writer } = space;
     const table = join(work, 'docs');
-    const documents = new Map([1, 2, 3].map((id) => [id, documentOf(id)]));
-    const bodies = () =>
-      new Map([...documents].map(([id, parts]) => [String(id), parts.join('\n\n')]));
-    const rows = (): TicketRow[] =>
-      [...documents].map(([id, parts]) => ({
-        id,
-        body: parts.join('\n\n'),
-        category: `c${id}`,
-        n: id,
-      }));
+    const { documents, bodies, rows } = documentTable([1, 2, 3]);
     await writer.request({ op: 'create', path: table, rows: rows() });
     const token = Math.random().toString(36).slice(2, 8);
     const qdrant = process.env.QDRANT_URL!.replace(/^http:\/\//, 'qdrant://').replace(/\/+$/, '');

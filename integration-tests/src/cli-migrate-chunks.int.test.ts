@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dimensions, model, shadowArgs } from './cli-args.js';
-import { documentOf, expectChunksOf, readChunkPoints } from './cli-chunk-points.js';
-import { parseJson, type TicketRow } from './cli-harness.js';
+import { documentOf, documentTable, expectChunksOf, readChunkPoints } from './cli-chunk-points.js';
+import { parseJson } from './cli-harness.js';
 import { query } from './cli-pg-query.js';
 import { useCliWorkspace } from './cli-workspace.js';
 
@@ -16,16 +16,7 @@ describe('drift migrate of a chunked sink, through the built binary', () => {
   it('backfill, dual-write watch, gate, repair, cutover, rollback and finish keep each sink equal to the table in chunks', async () => {
     const { work, writer } = space;
     const table = join(work, 'docs');
-    const documents = new Map([1, 2, 3].map((id) => [id, documentOf(id)]));
-    const bodies = () =>
-      new Map([...documents].map(([id, parts]) => [String(id), parts.join('\n\n')]));
-    const rows = (): TicketRow[] =>
-      [...documents].map(([id, parts]) => ({
-        id,
-        body: parts.join('\n\n'),
-        category: `c${id}`,
-        n: id,
-      }));
+    const { documents, bodies, rows } = documentTable([1, 2, 3]);
     await writer.request({ op: 'create', path: table, rows: rows() });
     const base = process.env.DATABASE_URL!.replace(/\?.*$/, '');
     const name = `chunks_${Math.random().toString(36).slice(2, 8)}`;

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  chunkSetup,
-  expectedPoints,
-  spec,
-  storedPoints,
-} from '../engine/engine-chunks-test-setup.js';
+import { chunkSetup, expectedPoints, storedPoints } from '../engine/engine-chunks-test-setup.js';
 import { embed } from '../engine/engine-run.js';
 import { chunkPointId } from '../identity/point-id.js';
+import { chunkVerifier } from './maintenance-chunks-test-setup.js';
 import { repair } from './repair.js';
-import { verify } from './verify.js';
 
 describe('repair of a chunked sink', () => {
   it('deletes stray chunks, re-embeds lost and stale chunks only, and ends equal to the table', async () => {
@@ -47,17 +42,7 @@ describe('repair of a chunked sink', () => {
       failures: [],
       at: new Date(),
     });
-    const verifyChunks = () =>
-      verify({
-        source,
-        sink,
-        ledger,
-        textColumn: 'text',
-        model: embedder.id,
-        dimensions: embedder.dimensions,
-        chunking: spec,
-        countTokens: embedder.countTokens,
-      });
+    const verifyChunks = chunkVerifier(setup);
     expect((await verifyChunks()).drift).toMatchObject({
       missing: 1,
       stale: 1,

@@ -15,7 +15,7 @@ import {
 } from '@drift-spark/core/internal';
 import type { CliIo } from '../../cli-io.js';
 import { usageError } from '../../errors/cli-error.js';
-import type { MigrationSettings } from './migrate-context.js';
+import { type MigrationSettings, settingsOf } from './migrate-context.js';
 import type { SampledText } from './migrate-sampling.js';
 
 /**
@@ -28,7 +28,7 @@ export function migrationChunking(settings: MigrationSettings): { chunking?: Chu
 
 /** A dual-write watch cuts rows as the migration does, or the two sinks would hold other chunks. */
 export function checkWatchChunking(migration: MigrationRecord, run: ChunkSpec | undefined): void {
-  const wanted = (migration.options as Partial<MigrationSettings>).chunking;
+  const wanted = settingsOf(migration).chunking;
   const given = run ? formatChunkSpec(run) : undefined;
   if (wanted === given) return;
   throw usageError(
@@ -68,7 +68,7 @@ export async function chunkGateReasons(
   },
   io: CliIo,
 ): Promise<string[]> {
-  const settings = input.migration.options as unknown as MigrationSettings;
+  const settings = settingsOf(input.migration);
   const { chunking } = migrationChunking(settings);
   if (!chunking) return [];
   const reasons: string[] = [];
