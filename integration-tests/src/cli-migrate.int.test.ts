@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createSqliteLedger } from '@drift-spark/ledger';
-import { toPgConnectionString } from '@drift-spark/sink-pgvector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertBuilt,
@@ -17,6 +16,7 @@ import {
   runDrift,
   seededRandom,
 } from './cli-harness.js';
+import { query } from './cli-pg-query.js';
 import { RandomTable } from './cli-random-table.js';
 import { expectedPoints, readSink } from './cli-state.js';
 import { fetchModels, wordnetCorpus } from './real-corpus.js';
@@ -27,29 +27,6 @@ const modelA = { id: 'local/glove-6B-50d', dimensions: 50 };
 const modelB = { id: 'local/paraphrase-MiniLM-L3-v2', dimensions: 384 };
 // WordNet glosses in the table; DRIFT_MIGRATE_ROWS makes it smaller to iterate on a busy machine.
 const rowCount = Number(process.env.DRIFT_MIGRATE_ROWS ?? 5000);
-
-/** Rows of a plain SQL query, as an application would run it. */
-async function query<Row>(uri: string, statement: string): Promise<Row[]> {
-  const fromSink = createRequire(`${repoRoot}packages/sink-pgvector/package.json`);
-  const { default: pg } = (await import(pathToFileURL(fromSink.resolve('pg')).href)) as {
-    default: {
-      Client: new (options: {
-        connectionString: string;
-      }) => {
-        connect(): Promise<void>;
-        query(sql: string): Promise<{ rows: Row[] }>;
-        end(): Promise<void>;
-      };
-    };
-  };
-  const client = new pg.Client({ connectionString: toPgConnectionString(uri) });
-  await client.connect();
-  try {
-    return (await client.query(statement)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('drift migrate: a live index moves to a model of another dimension', () => {
   let work: string;

@@ -61,7 +61,7 @@ describe('drift embed --chunk', () => {
     expect(run.stderr).toMatch(/markdown/);
   });
 
-  it('verify holds a chunked sink against the table chunked as its last run was; repair refuses it', async () => {
+  it('verify holds a chunked sink against the table chunked as its last run was; repair fixes it chunk by chunk', async () => {
     const world = createTestWorld();
     const embed = onTickets(
       'embed',
@@ -92,11 +92,23 @@ describe('drift embed --chunk', () => {
     const unchunked = await runInProcess([...verifyArgs, '--chunk', 'sentences:50'], world);
     expect(json(unchunked.stdout)).toMatchObject({ inStep: false });
 
+    // Repair fixes a lost chunk and a stray one, chunk by chunk, and pays for the lost one only.
+    const store = world.stores.get(world.sinkUris[0]!)!;
+    const [lostId, lost] = [...store.points].find(([, point]) => point.payload.key === '3')!;
+    store.points.delete(lostId);
+    const strayId = chunkPointId(lost.payload.source, lost.payload.key, 99);
+    store.points.set(strayId, lost);
     const repair = await runInProcess(
-      ['repair', ...onTickets('embed', '--shadow-mode', '--sink', sink).slice(1)],
+      ['repair', ...onTickets('embed', '--shadow-mode', '--sink', sink, '--json').slice(1)],
       world,
     );
-    expect(repair.code).toBe(2);
-    expect(repair.stderr).toMatch(/not yet supported with --chunk/);
+    expect(repair.stderr).not.toMatch(/drift:/);
+    expect(json(repair.stdout)).toMatchObject({
+      status: 'succeeded',
+      plan: { sinkDeletes: 1 },
+      embed: { rowsEmbedded: 1 },
+    });
+    expect(store.points.has(lostId) && !store.points.has(strayId)).toBe(true);
+    expect(json((await runInProcess(verifyArgs, world)).stdout)).toMatchObject({ inStep: true });
   });
 });

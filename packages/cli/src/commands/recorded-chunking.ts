@@ -1,7 +1,6 @@
 import type { Ledger } from '@drift-spark/core';
 import { type ChunkSpec, parseChunkSpec } from '@drift-spark/core/internal';
 import type { CliIo } from '../cli-io.js';
-import { usageError } from '../errors/cli-error.js';
 import { resolveEmbedder } from '../resolve/resolve-embedder.js';
 
 /** The chunking of the last embed or watch into a sink, as its run recorded it (`--chunk`). */
@@ -36,17 +35,4 @@ export async function verifyChunking(
     cwd: io.cwd,
   });
   return { chunking, countTokens: (text) => embedder.countTokens(text) };
-}
-
-/** `repair` and `migrate` do not chunk yet: refused before anything is written. */
-export async function refuseChunked(
-  command: string,
-  chunk: ChunkSpec | undefined,
-  ledger: Ledger,
-  sinkId: string,
-): Promise<void> {
-  if (chunk || (await recordedChunking(ledger, sinkId)))
-    throw usageError(
-      `drift ${command} is not yet supported with --chunk (the sink holds chunked rows): run drift embed with the same --chunk instead, which converges the sink to the table.`,
-    );
 }

@@ -6,7 +6,7 @@ import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri } from '../resolve/resolve-sink.js';
 import { withCommand } from './command-context.js';
 import { openTable } from './maintenance-source.js';
-import { refuseChunked } from './recorded-chunking.js';
+import { recordedChunking } from './recorded-chunking.js';
 import type { RunCommandOptions } from './run-command.js';
 import { resolveRunEmbedder } from './run-options.js';
 import { printVerify } from './verify-command.js';
@@ -22,7 +22,8 @@ export function repairCommand(options: RunCommandOptions, io: CliIo): Promise<nu
     const sink = await createSinkFromUri(options.sink, io.importer, io.cwd);
     track.close(() => sink.close());
     track.sinkId(sink.id);
-    await refuseChunked('repair', options.chunk, ledger, sink.id);
+    // A chunked sink is repaired chunk by chunk, cut as --chunk says or its last run recorded.
+    const chunking = options.chunk ?? (await recordedChunking(ledger, sink.id));
     const embedder = await resolveRunEmbedder(options, io);
     const result = await repair({
       source,
@@ -30,6 +31,7 @@ export function repairCommand(options: RunCommandOptions, io: CliIo): Promise<nu
       embedder,
       ledger,
       textColumn: options.textCol,
+      ...(chunking ? { chunking } : {}),
       keyColumns: (options.keyCol ?? 'id').split(',').map((column) => column.trim()),
       ...(options.metadataCol
         ? { metadataColumns: options.metadataCol.split(',').map((column) => column.trim()) }

@@ -1,28 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  chunkSetup,
-  expectedPoints,
-  spec,
-  storedPoints,
-} from '../engine/engine-chunks-test-setup.js';
+import { chunkSetup, expectedPoints, storedPoints } from '../engine/engine-chunks-test-setup.js';
 import { embed } from '../engine/engine-run.js';
 import { forget } from './forget.js';
-import { verify } from './verify.js';
+import { chunkVerifier } from './maintenance-chunks-test-setup.js';
 
 async function embedded() {
   const setup = chunkSetup();
   await embed(setup.options);
-  const { source, sink, ledger, embedder } = setup;
-  const verifyChunked = (chunked = true) =>
-    verify({
-      source,
-      sink,
-      ledger,
-      textColumn: 'text',
-      model: embedder.id,
-      dimensions: embedder.dimensions,
-      ...(chunked ? { chunking: spec, countTokens: embedder.countTokens } : {}),
-    });
+  const verifyChunked = chunkVerifier(setup);
   return { ...setup, verifyChunked };
 }
 

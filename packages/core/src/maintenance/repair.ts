@@ -40,7 +40,8 @@ export interface RepairResult {
 const chunk = 500;
 
 /**
- * Fixes what `verify` finds, through the normal engine: deletes orphan and other-model
+ * Fixes what `verify` finds, through the normal engine (per chunk with `chunking`: the
+ * chunks of each row are held against its points, and only missing or stale chunks paid): deletes orphan and other-model
  * points, drops the ledger rows of missing, stale, other-model and gone points (so the
  * embed run that follows writes them again, reusing vectors of the same text where the
  * sink has one, and pays for nothing else: every other row is unchanged), and records
@@ -57,6 +58,10 @@ export async function repair(input: RepairOptions): Promise<RepairResult> {
     ...(options.keyColumns ? { keyColumns: options.keyColumns } : {}),
     model: embedder.id,
     dimensions: embedder.dimensions,
+    // A chunked sink is compared chunk by chunk, cut as its runs cut them.
+    ...(options.chunking
+      ? { chunking: options.chunking, countTokens: (text: string) => embedder.countTokens(text) }
+      : {}),
     ...(options.version === undefined ? {} : { version: options.version }),
     ...(options.signal ? { signal: options.signal } : {}),
   });

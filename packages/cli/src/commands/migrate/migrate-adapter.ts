@@ -9,6 +9,7 @@ import { formatInt, formatUsd } from '../../output/format.js';
 import { renderTable } from '../../output/table.js';
 import { withCommand } from '../command-context.js';
 import { loadAdapterPackage } from './migrate-adapter-bridge.js';
+import { sampledChunks } from './migrate-chunking.js';
 import {
   findMigration,
   type MigrateStepOptions,
@@ -54,12 +55,10 @@ export function migrateAdapterFitCommand(
     await source.describe({ signal: io.signal });
     const settings = settingsOf(migration);
     const seed = options.seed ?? 1;
-    const texts = await sampleTexts(
-      source,
+    const texts = sampledChunks(
+      await sampleTexts(source, settings, options.pairs ?? defaultPairs, seed, io.signal),
       settings,
-      options.pairs ?? defaultPairs,
-      seed,
-      io.signal,
+      embedderA,
     );
     if (texts.length < 10)
       throw usageError(

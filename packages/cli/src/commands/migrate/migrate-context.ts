@@ -28,6 +28,8 @@ export interface MigrationSettings {
   shadowMode: boolean;
   batchSize?: number;
   concurrency?: number;
+  /** SINK_A's chunking (`formatChunkSpec`), which SINK_B follows; absent for whole rows. */
+  chunking?: string;
 }
 
 export type Track = { close(closer: () => Promise<void> | void): void; sinkId(id: string): void };

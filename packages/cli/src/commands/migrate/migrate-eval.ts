@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { Embedder, Sink } from '@drift-spark/core';
+import { searchRows } from '@drift-spark/core/internal';
 import type { CliIo } from '../../cli-io.js';
 import { ExitCode, usageError } from '../../errors/cli-error.js';
 import type { Output } from '../../output/output.js';
 import { renderTable } from '../../output/table.js';
 import { withCommand } from '../command-context.js';
 import { loadAdapterPackage } from './migrate-adapter-bridge.js';
+import { sampledChunks } from './migrate-chunking.js';
 import {
   findMigration,
   type MigrateStepOptions,
@@ -77,9 +79,11 @@ export function migrateEvalCommand(options: MigrateEvalOptions, io: CliIo): Prom
     const settings = settingsOf(migration);
     const queries: EvalQuery[] = options.queries
       ? readQueries(options.queries, io.cwd)
-      : (await sampleTexts(plugins.source, settings, options.samples ?? 100, 7919, io.signal)).map(
-          (sample) => ({ query: sample.text }),
-        );
+      : sampledChunks(
+          await sampleTexts(plugins.source, settings, options.samples ?? 100, 7919, io.signal),
+          settings,
+          plugins.embedderA,
+        ).map((sample) => ({ query: sample.text }));
     if (queries.length === 0) throw usageError('No queries to evaluate: pass --queries FILE.');
     const texts = queries.map((entry) => entry.query);
     const backfilled = !['planned', 'backfilling'].includes(migration.state);
@@ -94,8 +98,9 @@ export function migrateEvalCommand(options: MigrateEvalOptions, io: CliIo): Prom
     const searcher = async (embedder: Embedder, sink: Sink) => {
       const { vectors } = await embedAll(embedder, texts, io.signal);
       return async (index: number, limit: number) =>
-        (await sink.search(vectors[index]!, { k: limit, signal: io.signal })).map(
-          (hit) => hit.payload.key,
+        // Rows, not chunks: the best chunk of each row (one search of `limit` for whole rows).
+        (await searchRows(sink, vectors[index]!, { k: limit, signal: io.signal })).rows.map(
+          (row) => row.best.payload.key,
         );
     };
     const searchA = await searcher(plugins.embedderA, plugins.sinkA);

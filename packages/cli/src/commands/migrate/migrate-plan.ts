@@ -11,6 +11,7 @@ import { formatDuration, formatInt, formatUsd } from '../../output/format.js';
 import type { Output } from '../../output/output.js';
 import { resolveEmbedder } from '../../resolve/resolve-embedder.js';
 import { createSinkFromUri } from '../../resolve/resolve-sink.js';
+import { migrationChunking } from './migrate-chunking.js';
 import type { MigrationSettings } from './migrate-context.js';
 
 /** Paired samples an adapter is fitted on, unless --pairs says otherwise. */
@@ -76,6 +77,7 @@ export async function migrationPlan(
       textColumn: settings.textColumn,
       keyColumns: settings.keyColumns,
       metadataColumns: settings.metadataColumns,
+      ...migrationChunking(settings),
       ...(io.signal ? { signal: io.signal } : {}),
     });
   const plan = await dryRun(input.sinkB);

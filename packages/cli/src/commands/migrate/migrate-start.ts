@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Ledger, redactUri, type Sink, type Source } from '@drift-spark/core';
 import {
   backfillMigration,
+  formatChunkSpec,
   type MigrationRecord,
   type MigrationStore,
 } from '@drift-spark/core/internal';
@@ -14,13 +15,15 @@ import { resolveEmbedder } from '../../resolve/resolve-embedder.js';
 import { createSinkFromUri } from '../../resolve/resolve-sink.js';
 import { createSource, parseTable } from '../../resolve/resolve-table.js';
 import { withCommand } from '../command-context.js';
-import { refuseChunked } from '../recorded-chunking.js';
+import { recordedChunking } from '../recorded-chunking.js';
 import { recordedModel } from '../sink-reading.js';
+import { migrationChunking } from './migrate-chunking.js';
 import {
   defaultTargetSinkUri,
   type MigrationSettings,
   openMigrationLedger,
   recordedSinkUri,
+  settingsOf,
   type Track,
 } from './migrate-context.js';
 import { migrationPlan, printPlan } from './migrate-plan.js';
@@ -88,7 +91,7 @@ async function resolveMigration(
   const note = (message: string) => output.note(message);
   const sinkA = await createSinkFromUri(options.from, io.importer, io.cwd, note);
   track.close(() => sinkA.close());
-  await refuseChunked('migrate', undefined, ledger, sinkA.id);
+  const chunking = await recordedChunking(ledger, sinkA.id);
   const fromModel = options.fromModel ?? (await recordedModel(ledger, sinkA.id))?.model;
   if (!fromModel)
     throw usageError(
@@ -118,6 +121,7 @@ async function resolveMigration(
     shadowMode: options.shadowMode === true,
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(chunking ? { chunking: formatChunkSpec(chunking) } : {}),
   };
   return {
     ledger,
@@ -189,6 +193,8 @@ export function migrateStartCommand(options: MigrateStartOptions, io: CliIo): Pr
       textColumn: settings.textColumn,
       keyColumns: settings.keyColumns,
       metadataColumns: settings.metadataColumns,
+      // As recorded when the migration started, so a resumed backfill cuts the same chunks.
+      ...migrationChunking(settingsOf(migration)),
       ...(settings.batchSize ? { batchSize: settings.batchSize } : {}),
       ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),
       ...(options.maxCost === undefined ? {} : { maxCostUsd: options.maxCost }),

@@ -14,6 +14,7 @@ import { usageError } from '../../errors/cli-error.js';
 import type { Output } from '../../output/output.js';
 import { resolveEmbedder } from '../../resolve/resolve-embedder.js';
 import { createSinkFromUri } from '../../resolve/resolve-sink.js';
+import { checkWatchChunking } from './migrate-chunking.js';
 import { settingsOf } from './migrate-context.js';
 
 /** SINK_B of the migration open on the watched (source, SINK_A), ready for dual-write. */
@@ -78,6 +79,7 @@ export async function dualWatch(
   target: DualWriteTarget,
 ): Promise<{ live: SyncResult; migration: Record<string, unknown> }> {
   const store = target.migration;
+  checkWatchChunking(store, runOptions.chunking);
   const runId = randomUUID();
   const result = await syncMigration({
     ...runOptions,
