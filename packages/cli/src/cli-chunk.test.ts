@@ -111,4 +111,39 @@ describe('drift embed --chunk', () => {
     expect(store.points.has(lostId) && !store.points.has(strayId)).toBe(true);
     expect(json((await runInProcess(verifyArgs, world)).stdout)).toMatchObject({ inStep: true });
   });
+
+  it("watch without --chunk goes on cutting rows the way the sink's last run did", async () => {
+    const embed = [
+      ...onTickets('embed', '--shadow-mode', '--sink', sink, '--json', '--chunk', 'sentences:1'),
+      '--version',
+      '2',
+    ];
+    const watch = onTickets(
+      'watch',
+      '--shadow-mode',
+      '--sink',
+      sink,
+      '--json',
+      '--since-version',
+      '2',
+    );
+    const remembered = createTestWorld();
+    expect((await runInProcess(embed, remembered)).code).toBe(0);
+    const watched = await runInProcess(watch, remembered);
+    expect(watched.stderr).not.toMatch(/drift:/);
+    expect(json(watched.stdout)).toMatchObject({ status: 'succeeded', toVersion: 4 });
+    const points = storedPoints(remembered);
+    for (const point of points) {
+      const { key, source, metadata } = point.payload;
+      expect(point.id).toBe(chunkPointId(source, key, Number(metadata?.chunk_index)));
+    }
+    const explicit = createTestWorld();
+    expect((await runInProcess(embed, explicit)).code).toBe(0);
+    expect((await runInProcess([...watch, '--chunk', 'sentences:1'], explicit)).code).toBe(0);
+    const ids = (world: ReturnType<typeof createTestWorld>) =>
+      storedPoints(world)
+        .map((point) => point.id)
+        .sort();
+    expect(ids(remembered)).toEqual(ids(explicit));
+  });
 });

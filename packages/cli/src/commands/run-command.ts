@@ -17,6 +17,7 @@ import { adoptSinkPoints } from './adopt-sink.js';
 import { printPlan } from './dry-run-output.js';
 import { followLoop } from './follow-loop.js';
 import { dualWatch, dualWriteTarget } from './migrate/migrate-watch.js';
+import { recordedChunking } from './recorded-chunking.js';
 import { recoveryRemedy, runEmbed, runWatch } from './recovery-run.js';
 import { checkRunFlags, checkVersions } from './run-checks.js';
 import { type RunEventsSeen, reportRunError } from './run-error-output.js';
@@ -123,6 +124,12 @@ export async function runPipelineCommand(
       signal: io.signal,
       onEvent: progress.onEvent,
     });
+    // watch goes on cutting rows the way the sink's last embed or watch did: a watch without
+    // --chunk on a chunked sink would otherwise write whole-row points beside its chunks.
+    if (kind === 'watch' && !options.chunk) {
+      const recorded = await recordedChunking(ledger, sink.id);
+      if (recorded) runOptions.chunking = recorded;
+    }
     const context: SummaryContext = {
       kind,
       sink,
