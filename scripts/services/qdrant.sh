@@ -25,7 +25,8 @@ start() {
   mkdir -p "$state"
   local out="$state/stand-in.log"
   : > "$out"
-  nohup node "$root/tooling/qdrant-stand-in/src/cli.mjs" --host 127.0.0.1 --port 0 > "$out" 2>&1 < /dev/null &
+  # It keeps every point in one JS heap: room for the bench's 1M-point memory phase.
+  nohup node --max-old-space-size=8192 "$root/tooling/qdrant-stand-in/src/cli.mjs" --host 127.0.0.1 --port 0 > "$out" 2>&1 < /dev/null &
   echo $! > "$state/pid"
   local url=""
   for _ in $(seq 1 100); do
