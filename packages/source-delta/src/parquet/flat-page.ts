@@ -1,9 +1,11 @@
 import type { CompressionCodec, Compressors, PageHeader } from 'hyparquet';
 import { decompressPage } from 'hyparquet/src/datapage.js';
+import { copyValue, plainNumbers, words, wordsPerValue } from './flat-numbers.js';
 import {
   type FlatKind,
   type NumberArray,
   type NumberValues,
+  numberArray,
   StringDictionary,
   StringValues,
 } from './flat-values.js';
@@ -130,13 +132,14 @@ export function readDataPage(
     );
     return;
   }
-  const values = pageNumbers(state, page, valuesStart, encoding, defined);
-  const target = output.values as unknown as (number | bigint)[];
+  const source = words(pageNumbers(state, page, valuesStart, encoding, defined));
+  const target = words(output.values);
+  const width = wordsPerValue(output.values);
   let value = skipped;
   for (let row = from; row < end; row++, at++) {
     if (levels !== undefined && levels[row] !== 1) continue;
     if (output.valid !== undefined) output.valid[at] = 1;
-    target[at] = values[value++]!;
+    copyValue(source, value++, target, at, width);
   }
 }
 
@@ -187,7 +190,7 @@ function pageNumbers(
   valuesStart: number,
   encoding: string,
   defined: number,
-): ArrayLike<number | bigint> {
+): NumberArray {
   if (encoding === 'PLAIN') return plainNumbers(state.kind, page, valuesStart, defined);
   if (encoding === 'RLE' && state.kind === 'boolean') {
     const length = new DataView(page.buffer, page.byteOffset + valuesStart).getUint32(0, true);
@@ -197,8 +200,15 @@ function pageNumbers(
   }
   const indices = dictionaryIndices(state, page, valuesStart, encoding, defined);
   const dictionary = state.dictionary as NumberArray;
-  const values = new Array<number | bigint>(defined);
-  for (let index = 0; index < defined; index++) values[index] = dictionary[indices[index]!]!;
+  const values = numberArray(state.kind as NumberValues['kind'], defined);
+  const source = words(dictionary);
+  const target = words(values);
+  const width = wordsPerValue(values);
+  for (let index = 0; index < defined; index++) {
+    const entry = indices[index]!;
+    if (entry >= dictionary.length) throw new UnsupportedPage('dictionary index out of range');
+    copyValue(source, entry, target, index, width);
+  }
   return values;
 }
 
@@ -217,35 +227,4 @@ function dictionaryIndices(
   if (bitWidth > 0 && defined > 0)
     decodeRleHybrid(page, valuesStart + 1, page.length, bitWidth, defined, indices);
   return indices;
-}
-
-/** `count` PLAIN values of a fixed-width kind from `page[start...]`. */
-export function plainNumbers(
-  kind: FlatKind,
-  page: Uint8Array,
-  start: number,
-  count: number,
-): NumberArray {
-  if (kind === 'boolean') {
-    const bits = new Uint8Array(count);
-    for (let index = 0; index < count; index++)
-      bits[index] = (page[start + (index >> 3)]! >> (index & 7)) & 1;
-    return bits;
-  }
-  const width = kind === 'int64' || kind === 'double' ? 8 : 4;
-  if (start + count * width > page.length) throw new Error('parquet page ended early');
-  const offset = page.byteOffset + start;
-  const buffer =
-    offset % width === 0 ? page.buffer : page.slice(start, start + count * width).buffer;
-  const at = offset % width === 0 ? offset : 0;
-  switch (kind) {
-    case 'int32':
-      return new Int32Array(buffer, at, count);
-    case 'int64':
-      return new BigInt64Array(buffer, at, count);
-    case 'float':
-      return new Float32Array(buffer, at, count);
-    default:
-      return new Float64Array(buffer, at, count);
-  }
 }
