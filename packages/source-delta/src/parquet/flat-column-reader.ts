@@ -67,6 +67,7 @@ export async function readFlatColumn(read: FlatColumnRead): Promise<StringValues
     const start = Number(chunk.offset_index_offset);
     const index = await read.file.slice(start, start + chunk.offset_index_length);
     const pages = readOffsetIndex({ view: new DataView(index), offset: 0 }).page_locations;
+    if (pages.length === 0) throw new UnsupportedPage('empty offset index');
     let first = 0;
     while (first + 1 < pages.length && Number(pages[first + 1]!.first_row_index) <= rowStart)
       first++;
