@@ -1,4 +1,4 @@
-import type { CellValue, Row } from '@drift-spark/core';
+import type { Row } from '@drift-spark/core';
 import { parquetScan, parquetSchema } from 'hyparquet';
 import { deltaError, hasReason } from '../delta-errors.js';
 import type { DeltaFileSystem } from '../file-system/delta-file-system.js';
@@ -9,9 +9,9 @@ import {
   exactParsers,
   lazyStringParsers,
   parsePartitionValue,
-  utf8String,
-  type ValueConverter,
 } from '../schema/delta-values.js';
+import { type ColumnPlan, columnDecodes } from './column-decodes.js';
+import { readColumnValues } from './column-values.js';
 import { loadCompressors } from './parquet-compressors.js';
 import { openParquetFile, type ParquetFile, rowGroupOf } from './parquet-file.js';
 
@@ -40,14 +40,6 @@ export interface DataFileReadOptions {
   /** Says where the file was needed, for the error when it is missing, e.g. "version 3". */
   context: string;
   signal?: AbortSignal;
-}
-
-interface ColumnPlan {
-  name: string;
-  kind: 'partition' | 'data' | 'missing';
-  constant?: CellValue;
-  parquetName?: string;
-  convert?: ValueConverter | undefined;
 }
 
 /**
@@ -128,12 +120,14 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
   ];
   if (tagColumn !== undefined && !parquetColumns.includes(tagColumn))
     parquetColumns.push(tagColumn);
+  const decodes = columnDecodes(parquetColumns, plans, options.columns, topLevel, tagColumn);
 
+  const compressors = await loadCompressors(metadata);
   const scan = await parquetScan({
     file,
     metadata,
     columns: parquetColumns,
-    compressors: await loadCompressors(metadata),
+    compressors,
     parsers: options.columns.some((column) => containsMap(column.type))
       ? exactParsers
       : lazyStringParsers,
@@ -182,11 +176,11 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
         continue;
       // all column chunks in flight at once, so reading one overlaps decoding another
       const decoded = await Promise.all(
-        parquetColumns.map((column) => scan.readColumn({ column, rowStart, rowEnd })),
+        decodes.map((decode) =>
+          readColumnValues({ file, metadata, scan, compressors }, decode, rowStart, rowEnd),
+        ),
       );
-      const data = new Map<string, ArrayLike<unknown>>(
-        parquetColumns.map((column, index) => [column, decoded[index]!]),
-      );
+      const data = new Map(parquetColumns.map((column, index) => [column, decoded[index]!]));
       const columnsData = plans.map((plan) =>
         plan.kind === 'data' ? data.get(plan.parquetName!)! : undefined,
       );
@@ -201,19 +195,10 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
         for (let index = 0; index < plans.length; index++) {
           const plan = plans[index]!;
           const values = columnsData[index];
-          if (values === undefined) {
-            row[plan.name] = plan.constant ?? null;
-          } else {
-            const raw = values[offset];
-            row[plan.name] = plan.convert
-              ? plan.convert(raw)
-              : raw === undefined
-                ? null
-                : (raw as CellValue);
-          }
+          row[plan.name] = values === undefined ? (plan.constant ?? null) : values.get(offset);
         }
         rows.push(row);
-        tags?.push(tagData ? utf8String(tagData[offset]) : null);
+        tags?.push(tagData ? tagData.get(offset) : null);
         if (rows.length >= chunkRows) {
           yield tags ? { rows, tags } : { rows };
           rows = [];

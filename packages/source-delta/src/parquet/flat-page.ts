@@ -1,0 +1,230 @@
+import type { CompressionCodec, Compressors, PageHeader } from 'hyparquet';
+import { decompressPage } from 'hyparquet/src/datapage.js';
+import { copyValue, plainNumbers, words, wordsPerValue } from './flat-numbers.js';
+import {
+  type FlatKind,
+  type NumberArray,
+  type NumberValues,
+  numberArray,
+  StringDictionary,
+  StringValues,
+} from './flat-values.js';
+import { decodeRleHybrid } from './rle-hybrid.js';
+
+/** Thrown for a page the flat decoder does not handle; the caller falls back to hyparquet. */
+export class UnsupportedPage extends Error {}
+
+/** One column chunk being decoded: its type, codec, and the dictionary once read. */
+export interface FlatColumnState {
+  kind: FlatKind;
+  /** 1 for an optional column, 0 for a required one. */
+  maxDefinition: number;
+  codec: CompressionCodec;
+  compressors: Compressors;
+  dictionary?: StringDictionary | NumberArray;
+  output: StringValues | NumberValues;
+}
+
+/** A page's bytes; an empty page (the dictionary of an all-null chunk) is not a valid stream for every codec. */
+function decompress(state: FlatColumnState, compressed: Uint8Array, size: number): Uint8Array {
+  if (size === 0) return new Uint8Array(0);
+  return decompressPage(compressed, size, state.codec, state.compressors);
+}
+
+/** Decodes a dictionary page (PLAIN values) into `state.dictionary`. */
+export function readDictionaryPage(
+  state: FlatColumnState,
+  header: PageHeader,
+  compressed: Uint8Array,
+): void {
+  const count = header.dictionary_page_header?.num_values ?? 0;
+  const page = decompress(state, compressed, header.uncompressed_page_size);
+  if (state.kind === 'string') {
+    const starts = new Int32Array(count);
+    const ends = new Int32Array(count);
+    const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+    let position = 0;
+    for (let index = 0; index < count; index++) {
+      const length = view.getUint32(position, true);
+      starts[index] = position + 4;
+      position += 4 + length;
+      ends[index] = position;
+    }
+    state.dictionary = new StringDictionary(page, starts, ends);
+  } else {
+    state.dictionary = plainNumbers(state.kind, page, 0, count);
+  }
+}
+
+/**
+ * Decodes rows `[from, to)` of a data page (v1 or v2) into `state.output` from position
+ * `at` (rows before `from` are only counted).
+ */
+export function readDataPage(
+  state: FlatColumnState,
+  header: PageHeader,
+  compressed: Uint8Array,
+  from: number,
+  to: number,
+  at: number,
+): void {
+  let page: Uint8Array;
+  let levels: Uint8Array | undefined;
+  let valuesStart: number;
+  let encoding: string;
+  let count: number;
+  if (header.type === 'DATA_PAGE' && header.data_page_header) {
+    const pageHeader = header.data_page_header;
+    count = pageHeader.num_values;
+    encoding = pageHeader.encoding;
+    page = decompress(state, compressed, header.uncompressed_page_size);
+    valuesStart = 0;
+    if (state.maxDefinition > 0) {
+      if (pageHeader.definition_level_encoding !== 'RLE') throw new UnsupportedPage('levels');
+      const length = new DataView(page.buffer, page.byteOffset).getUint32(0, true);
+      levels = new Uint8Array(count);
+      decodeRleHybrid(page, 4, 4 + length, 1, count, levels);
+      valuesStart = 4 + length;
+    }
+  } else if (header.type === 'DATA_PAGE_V2' && header.data_page_header_v2) {
+    const pageHeader = header.data_page_header_v2;
+    count = pageHeader.num_values;
+    encoding = pageHeader.encoding;
+    const repetition = pageHeader.repetition_levels_byte_length;
+    const definition = pageHeader.definition_levels_byte_length;
+    if (repetition !== 0 || pageHeader.num_rows !== count) throw new UnsupportedPage('nested');
+    if (state.maxDefinition > 0) {
+      levels = new Uint8Array(count);
+      decodeRleHybrid(compressed, 0, definition, 1, count, levels);
+    }
+    page = compressed.subarray(definition);
+    const size = header.uncompressed_page_size - definition;
+    if (pageHeader.is_compressed !== false) page = decompress(state, page, size);
+    valuesStart = 0;
+  } else throw new UnsupportedPage(header.type);
+
+  let defined = count;
+  let skipped = 0;
+  if (levels !== undefined) {
+    defined = 0;
+    for (let row = 0; row < count; row++) {
+      if (levels[row] === 1) {
+        defined++;
+        if (row < from) skipped++;
+      }
+    }
+  } else skipped = from;
+  const end = Math.min(to, count);
+  const { output } = state;
+  if (output instanceof StringValues) {
+    readStrings(
+      state,
+      output,
+      page,
+      valuesStart,
+      encoding,
+      defined,
+      skipped,
+      levels,
+      from,
+      end,
+      at,
+    );
+    return;
+  }
+  const source = words(pageNumbers(state, page, valuesStart, encoding, defined));
+  const target = words(output.values);
+  const width = wordsPerValue(output.values);
+  let value = skipped;
+  for (let row = from; row < end; row++, at++) {
+    if (levels !== undefined && levels[row] !== 1) continue;
+    if (output.valid !== undefined) output.valid[at] = 1;
+    copyValue(source, value++, target, at, width);
+  }
+}
+
+function readStrings(
+  state: FlatColumnState,
+  output: StringValues,
+  page: Uint8Array,
+  valuesStart: number,
+  encoding: string,
+  defined: number,
+  skipped: number,
+  levels: Uint8Array | undefined,
+  from: number,
+  end: number,
+  at: number,
+): void {
+  const { source, start, end: ends, sources } = output;
+  if (encoding === 'PLAIN') {
+    const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+    let position = valuesStart;
+    for (let value = 0; value < skipped; value++) position += 4 + view.getUint32(position, true);
+    const index = sources.push(page) - 1;
+    for (let row = from; row < end; row++, at++) {
+      if (levels !== undefined && levels[row] !== 1) continue;
+      const length = view.getUint32(position, true);
+      source[at] = index;
+      start[at] = position + 4;
+      position += 4 + length;
+      ends[at] = position;
+    }
+    return;
+  }
+  const indices = dictionaryIndices(state, page, valuesStart, encoding, defined);
+  const dictionary = state.dictionary as StringDictionary;
+  let index = sources.indexOf(dictionary);
+  if (index < 0) index = sources.push(dictionary) - 1;
+  let value = skipped;
+  for (let row = from; row < end; row++, at++) {
+    if (levels !== undefined && levels[row] !== 1) continue;
+    source[at] = index;
+    start[at] = indices[value++]!;
+  }
+}
+
+function pageNumbers(
+  state: FlatColumnState,
+  page: Uint8Array,
+  valuesStart: number,
+  encoding: string,
+  defined: number,
+): NumberArray {
+  if (encoding === 'PLAIN') return plainNumbers(state.kind, page, valuesStart, defined);
+  if (encoding === 'RLE' && state.kind === 'boolean') {
+    const length = new DataView(page.buffer, page.byteOffset + valuesStart).getUint32(0, true);
+    const bits = new Uint8Array(defined);
+    decodeRleHybrid(page, valuesStart + 4, valuesStart + 4 + length, 1, defined, bits);
+    return bits;
+  }
+  const indices = dictionaryIndices(state, page, valuesStart, encoding, defined);
+  const dictionary = state.dictionary as NumberArray;
+  const values = numberArray(state.kind as NumberValues['kind'], defined);
+  const source = words(dictionary);
+  const target = words(values);
+  const width = wordsPerValue(values);
+  for (let index = 0; index < defined; index++) {
+    const entry = indices[index]!;
+    if (entry >= dictionary.length) throw new UnsupportedPage('dictionary index out of range');
+    copyValue(source, entry, target, index, width);
+  }
+  return values;
+}
+
+function dictionaryIndices(
+  state: FlatColumnState,
+  page: Uint8Array,
+  valuesStart: number,
+  encoding: string,
+  defined: number,
+): Int32Array {
+  if (encoding !== 'RLE_DICTIONARY' && encoding !== 'PLAIN_DICTIONARY')
+    throw new UnsupportedPage(encoding);
+  if (state.dictionary === undefined) throw new UnsupportedPage('no dictionary');
+  const indices = new Int32Array(defined);
+  const bitWidth = page[valuesStart] ?? 0;
+  if (bitWidth > 0 && defined > 0)
+    decodeRleHybrid(page, valuesStart + 1, page.length, bitWidth, defined, indices);
+  return indices;
+}
