@@ -15,6 +15,7 @@
  *   pnpm build && cd bench
  *   DRIFT_SERVICES=postgres bash ../scripts/with-services.sh node --import tsx src/all.ts
  *   EMBED_ROWS=2000 DELTA_ROWS=100000 REPEAT=2 …   (defaults; DELTA_ROWS=1000000 for the memory bound)
+ *   SEED=0: without the seed (Python drift-spark), e.g. at EMBED_ROWS=20000
  *   MEMORY_ROWS=1000000: also the Spark read and each sink's write path (`memory-phases.ts`)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -36,6 +37,8 @@ const limitMb = Number(process.env.RSS_LIMIT_MB ?? 400);
 const memoryRows = Number(process.env.MEMORY_ROWS ?? 0);
 const memoryDimensions = Number(process.env.MEMORY_DIMENSIONS ?? 1536);
 const databaseUrl = process.env.DATABASE_URL?.replace(/\?.*$/, '');
+// SEED=0 leaves the seed out (its first embed takes minutes per 2,000 rows).
+const withSeed = process.env.SEED !== '0';
 
 /** One measured side of a phase: seconds and peak RSS (MB). */
 interface Side {
@@ -132,7 +135,9 @@ async function embedPhases(py: string, url: string): Promise<Row[]> {
     ceiling: [],
   };
   // The seed (Python drift-spark, PySpark local mode), the same rows to the same end state.
-  const seedPython = execFileSync('bash', [join(here, 'seed-env.sh')], { encoding: 'utf8' }).trim();
+  const seedPython = withSeed
+    ? execFileSync('bash', [join(here, 'seed-env.sh')], { encoding: 'utf8' }).trim()
+    : '';
   const seed: Row = {
     phase: first.phase,
     drift: first.drift,
@@ -155,11 +160,25 @@ async function embedPhases(py: string, url: string): Promise<Row[]> {
       delete env.OPENAI_API_KEY;
       const common = ['--table', table, '--text-col', 'text', '--shadow-mode'];
       const sink = ['--sink', `${url}?table=${name}_drift`];
-      first.drift.push(await drift(['embed', ...common, ...sink, '--version', '0'], env));
-      first.peer.push(tsx('langchain-child.ts', [table, '0', url, `${name}_lc`, 'index'], true));
-      first.ceiling!.push(tsx('load-child.ts', ['raw', table, url, `${name}_raw`], true));
+      // The three first embeds in a rotating order, each from a checkpointed server (no
+      // WAL of the side before it to flush), so neither order nor leftovers favour a side.
+      const firstSides = [
+        async () =>
+          first.drift.push(await drift(['embed', ...common, ...sink, '--version', '0'], env)),
+        async () =>
+          first.peer.push(
+            tsx('langchain-child.ts', [table, '0', url, `${name}_lc`, 'index'], true),
+          ),
+        async () =>
+          first.ceiling!.push(tsx('load-child.ts', ['raw', table, url, `${name}_raw`], true)),
+      ];
+      for (let side = 0; side < firstSides.length; side++) {
+        await admin.query('checkpoint');
+        await firstSides[(side + run) % firstSides.length]!();
+      }
       const seedArgs = [table, url, `${name}_seed`, join(work, `seed-${run}.db`)];
-      seed.peer.push(child(seedPython, [join(here, 'seed-child.py'), ...seedArgs], true));
+      if (withSeed)
+        seed.peer.push(child(seedPython, [join(here, 'seed-child.py'), ...seedArgs], true));
       again.drift.push(await drift(['embed', ...common, ...sink, '--version', '0'], env));
       again.peer.push(tsx('langchain-child.ts', [table, '0', url, `${name}_lc`, 'no-index'], true));
       churn.drift.push(await drift(['watch', ...common, ...sink, '--since-version', '1'], env));
@@ -178,14 +197,17 @@ async function embedPhases(py: string, url: string): Promise<Row[]> {
     await admin.end();
     rmSync(work, { recursive: true, force: true });
   }
-  return [first, seed, again, churn, write];
+  return withSeed ? [first, seed, again, churn, write] : [first, again, churn, write];
 }
+
+const commit = () =>
+  execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
 
 function print(rows: Row[], load: number[]): string[] {
   const over: string[] = [];
   const head = `| phase | Drift s | peer | peer s | peer/Drift | ceiling s | Drift/ceiling | Drift peak RSS MB | peer peak RSS MB |`;
   console.log(
-    `\nDrift bench, ${new Date().toISOString()}, load at start ${load.map((value) => value.toFixed(2)).join(' ')} (2 cores), medians of ${repeat} interleaved runs\n`,
+    `\nDrift bench at commit ${commit()}, ${new Date().toISOString()}, load at start ${load.map((value) => value.toFixed(2)).join(' ')} (2 cores), medians of ${repeat} interleaved runs\n`,
   );
   console.log(head);
   console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|');

@@ -1,6 +1,6 @@
 import { FatalError } from '@drift-spark/core';
-import OpenAI from 'openai';
 import type { OpenAIEmbedderOptions, OpenAIEmbeddingsClient } from './openai-embedder-options.js';
+import { loadOpenAISdk } from './openai-sdk.js';
 
 /** The client, made at the first call; the key it was made with, to keep out of errors. */
 export interface LazyOpenAIClient {
@@ -25,6 +25,7 @@ export function lazyOpenAIClient(id: string, options: OpenAIEmbedderOptions): La
       );
     }
     apiKeyUsed = apiKey;
+    const { OpenAI } = await loadOpenAISdk();
     return new OpenAI({
       apiKey,
       baseURL: options.baseURL ?? process.env.OPENAI_BASE_URL ?? undefined,

@@ -6,7 +6,7 @@ import {
   RateLimitedError,
   TransientError,
 } from '@drift-spark/core';
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { loadedOpenAISdk } from './openai-sdk.js';
 
 /** Headers as the SDK hands them (a `Headers`), or a plain record from an injected client. */
 type HeaderSource =
@@ -111,10 +111,18 @@ interface StatusErrorShape {
   message?: unknown;
 }
 
+/** `error instanceof` the SDK's class `name`; false while the SDK is not loaded. */
+function isSdkError(
+  error: unknown,
+  name: 'APIConnectionError' | 'APIConnectionTimeoutError' | 'APIUserAbortError',
+): boolean {
+  const sdk = loadedOpenAISdk();
+  return sdk !== undefined && error instanceof sdk[name];
+}
+
 function isStatusError(error: unknown): error is StatusErrorShape {
-  return error instanceof APIError
-    ? typeof error.status === 'number'
-    : typeof (error as { status?: unknown } | null)?.status === 'number';
+  // The SDK's APIError and any other error that carries an HTTP status.
+  return typeof (error as { status?: unknown } | null)?.status === 'number';
 }
 
 function className(error: unknown): string {
@@ -139,20 +147,20 @@ export function toDriftError(error: unknown, context: OpenAIErrorContext): Drift
   const where = `OpenAI (${context.model})`;
   if (
     context.aborted ||
-    error instanceof APIUserAbortError ||
+    isSdkError(error, 'APIUserAbortError') ||
     className(error) === 'APIUserAbortError'
   ) {
     return new AbortedError(`The call to ${where} was aborted.`);
   }
   if (
-    error instanceof APIConnectionTimeoutError ||
+    isSdkError(error, 'APIConnectionTimeoutError') ||
     className(error) === 'APIConnectionTimeoutError'
   ) {
     return new TransientError(`${where} did not answer in time; the call will be tried again.`, {
       cause: error,
     });
   }
-  if (error instanceof APIConnectionError || className(error) === 'APIConnectionError') {
+  if (isSdkError(error, 'APIConnectionError') || className(error) === 'APIConnectionError') {
     return new TransientError(
       `Could not reach ${where}: ${redactCredentials(String((error as Error).message), context.apiKey)}. Check OPENAI_BASE_URL and the network; the call will be tried again.`,
       {

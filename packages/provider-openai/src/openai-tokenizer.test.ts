@@ -25,6 +25,19 @@ describe('cl100k_base encoder', () => {
     expect(encodeTokens(joined)).toEqual(reference.encode(joined, [], []));
   });
 
+  it('gives the same tokens as js-tiktoken on random words, pairs remembered across texts', () => {
+    let seed = 17;
+    const letter = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return String.fromCharCode(97 + (seed % 26));
+    };
+    const word = () => Array.from({ length: 1 + (seed % 11) }, letter).join('');
+    for (let text = 0; text < 20; text++) {
+      const sample = Array.from({ length: 200 }, word).join(' ');
+      expect(encodeTokens(sample)).toEqual(reference.encode(sample, [], []));
+    }
+  });
+
   it('truncates to a token count and decodes back to a prefix of the text', () => {
     const text = samples.join(' ').repeat(5);
     const tokens = encodeTokens(text);

@@ -12,12 +12,17 @@ const asciiOnly = /^[ -~\t\n\r]*$/; // printable ASCII and common whitespace; ot
 const maxPieceBytes = 384;
 /** Merged pieces remembered: words repeat, and the merge was 2/3 of a first embed's CPU. */
 const mergedCacheSize = 50_000;
+/** Token pairs remembered: a few hundred thousand cover most text; the rest is looked up again. */
+const pairCacheSize = 500_000;
 
 class Cl100kEncoder {
   private readonly ranks = new Map<string, number>();
   private readonly bytesOf: string[] = [];
   private readonly pattern: RegExp;
   private readonly merged = new Map<string, number[]>();
+  /** pairs[left].get(right): the rank of the two tokens' bytes joined. */
+  private readonly pairs: (Map<number, number> | undefined)[] = [];
+  private pairCount = 0;
 
   constructor() {
     for (const line of cl100kBase.bpe_ranks.split('\n')) {
@@ -76,31 +81,48 @@ class Cl100kEncoder {
       out.push(whole);
       return;
     }
-    // starts[i] is where part i begins; parts are merged pairwise, lowest rank first.
-    const starts: number[] = [];
-    for (let index = 0; index <= piece.length; index++) starts.push(index);
-    const pairRank = (index: number): number =>
-      index + 2 < starts.length
-        ? (this.ranks.get(piece.slice(starts[index], starts[index + 2])) ??
-          Number.POSITIVE_INFINITY)
-        : Number.POSITIVE_INFINITY;
+    // Parts are tokens (bytes first, then merges of two tokens), merged pairwise, lowest
+    // rank first, leftmost on ties. A pair's rank is looked up by its two token ids.
+    const parts: number[] = [];
+    for (let index = 0; index < piece.length; index++)
+      parts.push(this.ranks.get(piece[index] as string) as number);
     const ranks: number[] = [];
-    for (let index = 0; index < starts.length - 2; index++) ranks.push(pairRank(index));
+    for (let index = 0; index + 1 < parts.length; index++)
+      ranks.push(this.pairRank(parts[index] as number, parts[index + 1] as number));
     while (ranks.length > 0) {
       let best = 0;
       for (let index = 1; index < ranks.length; index++)
         if ((ranks[index] as number) < (ranks[best] as number)) best = index;
-      if (ranks[best] === Number.POSITIVE_INFINITY) break;
-      starts.splice(best + 1, 1);
-      ranks.splice(best + 1, 1);
-      ranks[best] = pairRank(best);
-      if (best > 0) ranks[best - 1] = pairRank(best - 1);
-      if (best === ranks.length) ranks.pop();
+      const merged = ranks[best] as number;
+      if (merged === Number.POSITIVE_INFINITY) break;
+      parts.splice(best, 2, merged);
+      ranks.splice(best, 1);
+      if (best < ranks.length) ranks[best] = this.pairRank(merged, parts[best + 1] as number);
+      if (best > 0) ranks[best - 1] = this.pairRank(parts[best - 1] as number, merged);
     }
-    for (let index = 0; index + 1 < starts.length; index++) {
-      const rank = this.ranks.get(piece.slice(starts[index], starts[index + 1]));
-      if (rank !== undefined) out.push(rank);
+    for (const part of parts) out.push(part);
+  }
+
+  /** The rank of two tokens' bytes joined (Infinity: no such token), remembered per pair. */
+  private pairRank(left: number, right: number): number {
+    if (this.pairCount >= pairCacheSize) {
+      this.pairs.length = 0;
+      this.pairCount = 0;
     }
+    let row = this.pairs[left];
+    if (row === undefined) {
+      row = new Map();
+      this.pairs[left] = row;
+    }
+    let rank = row.get(right);
+    if (rank === undefined) {
+      rank =
+        this.ranks.get((this.bytesOf[left] as string) + (this.bytesOf[right] as string)) ??
+        Number.POSITIVE_INFINITY;
+      row.set(right, rank);
+      this.pairCount++;
+    }
+    return rank;
   }
 
   decode(tokens: number[]): string {

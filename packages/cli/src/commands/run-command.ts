@@ -15,7 +15,6 @@ import { createSinkFromUri, defaultSinkUri } from '../resolve/resolve-sink.js';
 import { createSource, parseTable } from '../resolve/resolve-table.js';
 import { adoptSinkPoints } from './adopt-sink.js';
 import { printPlan } from './dry-run-output.js';
-import { followLoop } from './follow-loop.js';
 import { dualWatch, dualWriteTarget } from './migrate/migrate-watch.js';
 import { recordedChunking } from './recorded-chunking.js';
 import { recoveryRemedy, runEmbed, runWatch } from './recovery-run.js';
@@ -167,6 +166,8 @@ export async function runPipelineCommand(
           "watch --follow does not write a migration's second sink yet: while a migration is open, run drift watch without --follow (from a scheduler), or finish or roll back the migration first.",
         );
       const follow = { intervalMs: options.interval ?? 30_000, recover: options.recover };
+      // Loaded here: its metrics (prom-client, ~0.1 s to import) serve only --follow.
+      const { followLoop } = await import('./follow-loop.js');
       return await followLoop({
         // No summary to wait for: each sync that wrote builds the deferred index itself.
         runOptions: { ...runOptions, finalize: true },
