@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { SinkError } from '@drift-spark/core';
 import type { PGlite } from '@electric-sql/pglite';
 import { findPgliteTemplate } from './pglite-template.js';
+import { extractPgliteTemplate } from './pglite-template-extract.js';
 
 /**
  * PostgreSQL's shared_buffers inside PGlite's WASM heap (its default, 128 MB, is
@@ -26,11 +27,15 @@ export async function openPgliteFolder(dataDir: string | undefined): Promise<PGl
     isNewFolder(dataDir).then((isNew) => (isNew ? findPgliteTemplate() : undefined)),
   ]);
   try {
+    // A folder gets the template's files from Node; in memory, PGlite unpacks it itself.
+    if (template && dataDir) await extractPgliteTemplate(template, dataDir);
+    const loadDataDir =
+      template && !dataDir
+        ? new Blob([await readFile(template)], { type: 'application/gzip' })
+        : undefined;
     return await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
-      ...(template
-        ? { loadDataDir: new Blob([await readFile(template)], { type: 'application/gzip' }) }
-        : {}),
+      ...(loadDataDir ? { loadDataDir } : {}),
       extensions: { vector },
       startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
     });
