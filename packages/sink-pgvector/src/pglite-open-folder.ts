@@ -6,12 +6,15 @@ import { findPgliteTemplate } from './pglite-template.js';
 import { extractPgliteTemplate } from './pglite-template-extract.js';
 
 /**
- * PostgreSQL's shared_buffers inside PGlite's WASM heap (its default, 128 MB, is
- * zero-filled at start, so it is all resident): 16 MB cut the RSS of a 10k-point load
- * from ~485 to ~347 MB at the same CPU per point (bench/README.md, "Embedded sinks").
- * A start parameter, not a file setting: folders written by older Drift get it too.
+ * PostgreSQL settings PGlite starts with, on top of its own. Start parameters, not file
+ * settings: folders written by older Drift get them too.
+ * - shared_buffers: PGlite's default, 128 MB, sits in its WASM heap and is all resident;
+ *   16 MB cut the RSS of a 10k-point load from ~485 to ~347 MB at the same CPU per point.
+ * - max_wal_size: the default 1 GB of WAL stays on disk beside the table (785 MB of a
+ *   1.7 GB folder after 100k × 1536-d points); 64 MB checkpoints every ~10k such points,
+ *   each flushing at most the 16 MB of buffers. (bench/README.md, "Embedded sinks".)
  */
-export const PGLITE_SHARED_BUFFERS = '16MB';
+export const PGLITE_SETTINGS = ['shared_buffers=16MB', 'max_wal_size=64MB', 'min_wal_size=32MB'];
 
 /**
  * Starts PGlite with pgvector on a data folder (or in memory). A new folder (no
@@ -37,7 +40,10 @@ export async function openPgliteFolder(dataDir: string | undefined): Promise<PGl
       ...(dataDir ? { dataDir } : {}),
       ...(loadDataDir ? { loadDataDir } : {}),
       extensions: { vector },
-      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+      startParams: [
+        ...PGlite.defaultStartParams,
+        ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting]),
+      ],
     });
   } catch (error) {
     if (!dataDir) throw error;
