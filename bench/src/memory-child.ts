@@ -15,22 +15,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createShadowEmbedder, type Point, type Sink } from '@drift-spark/core';
-import { createLancedbSink } from '@drift-spark/sink-lancedb';
-import {
-  createPgliteSink,
-  createPgvectorSink,
-  type PgvectorSink,
-} from '@drift-spark/sink-pgvector';
-import { createQdrantSink } from '@drift-spark/sink-qdrant';
-import { createSparkDeltaSource } from '@drift-spark/source-delta-spark';
-import { createSparkConnectClient } from '@drift-spark/spark-connect';
+import type { PgvectorSink } from '@drift-spark/sink-pgvector';
 
 const [mode, arg, dimensionsArg, work] = process.argv.slice(2) as [string, string, string, string];
 const model = 'openai/text-embedding-3-small';
 const batchSize = 1000;
 const name = `memory_${mode}_${process.pid}`;
 
-function sinkFor(kind: string): Sink {
+/** Only the measured path's packages are loaded: the others' code would count in its RSS. */
+async function sinkFor(kind: string): Promise<Sink> {
+  const { createPgliteSink, createPgvectorSink } = await import('@drift-spark/sink-pgvector');
   if (kind === 'pgvector')
     return createPgvectorSink({
       connectionString: process.env.DATABASE_URL!,
@@ -38,11 +32,18 @@ function sinkFor(kind: string): Sink {
       index: 'never',
     });
   if (kind === 'qdrant')
-    return createQdrantSink({ url: process.env.QDRANT_URL!, collection: name });
+    return (await import('@drift-spark/sink-qdrant')).createQdrantSink({
+      url: process.env.QDRANT_URL!,
+      collection: name,
+    });
   if (kind === 'pglite')
     return createPgliteSink({ dataDir: join(work, name), table: name, index: 'never' });
   if (kind === 'lancedb')
-    return createLancedbSink({ path: join(work, name), table: name, index: 'never' });
+    return (await import('@drift-spark/sink-lancedb')).createLancedbSink({
+      path: join(work, name),
+      table: name,
+      index: 'never',
+    });
   throw new Error(`unknown mode ${kind}: spark, pgvector, qdrant, pglite or lancedb`);
 }
 
@@ -83,6 +84,8 @@ async function writeShadowPoints(sink: Sink, rows: number, dimensions: number): 
 }
 
 async function readThroughSpark(table: string): Promise<number> {
+  const { createSparkDeltaSource } = await import('@drift-spark/source-delta-spark');
+  const { createSparkConnectClient } = await import('@drift-spark/spark-connect');
   const client = createSparkConnectClient({ remote: process.env.SPARK_REMOTE! });
   let rows = 0;
   try {
@@ -99,7 +102,7 @@ if (work) mkdirSync(work, { recursive: true });
 const rows =
   mode === 'spark'
     ? await readThroughSpark(arg)
-    : await writeShadowPoints(sinkFor(mode), Number(arg), Number(dimensionsArg));
+    : await writeShadowPoints(await sinkFor(mode), Number(arg), Number(dimensionsArg));
 process.stdout.write(
   `${JSON.stringify({
     seconds: (performance.now() - started) / 1000,
