@@ -33,7 +33,7 @@ export function lancedbWriter(
   let writesSinceOptimize = 0;
 
   async function afterWrite(current: Table): Promise<void> {
-    if (appendedIds !== undefined) return; // a first load: compacted once, at finalize
+    if (appendedIds !== undefined) return; // a first load: one fragment per write, left as is
     if (++writesSinceOptimize < optimizeEvery) return;
     writesSinceOptimize = 0;
     await optimizeTable(current);
@@ -60,8 +60,11 @@ export function lancedbWriter(
       try {
         const seen = appendedIds;
         if (seen !== undefined && ![...unique.keys()].some((id) => seen.has(id))) {
+          // A failed add may still have committed: a retry of the batch must then overwrite.
+          appendedIds = undefined;
           await current.add(batch);
           for (const id of unique.keys()) seen.add(id);
+          appendedIds = seen;
         } else {
           appendedIds = undefined;
           await current
