@@ -6,6 +6,7 @@ import { conformancePoint, unitVector } from '@drift-spark/core/testkit';
 import * as lancedb from '@lancedb/lancedb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLancedbSink } from './index.js';
+import { idHash } from './lancedb-id-hash.js';
 import { vectorIndexPlan } from './lancedb-index-policy.js';
 import { boundLocalIoThreads } from './lancedb-io-threads.js';
 
@@ -95,5 +96,18 @@ describe('LanceDB sink: policy by size', () => {
     const chosen: NodeJS.ProcessEnv = { LANCE_IO_THREADS: '16' };
     boundLocalIoThreads(true, chosen);
     expect(chosen.LANCE_IO_THREADS).toBe('16');
+  });
+
+  it('remembers appended ids by a 52-bit hash without collisions on sequential ids', () => {
+    const hashes = new Set<number>();
+    let unsafe = 0;
+    for (let index = 0; index < 200_000; index++) {
+      const hash = idHash(`00000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`);
+      if (!Number.isSafeInteger(hash) || hash < 0) unsafe++;
+      hashes.add(hash);
+    }
+    expect(unsafe).toBe(0);
+    expect(hashes.size).toBe(200_000);
+    expect(idHash('a')).toBe(idHash('a'));
   });
 });
