@@ -74,17 +74,15 @@ async function readBack(table: string, id: string): Promise<number> {
 }
 
 describe('LanceDB sink: policy by size', () => {
-  it('sizes IVF-PQ by rows: ~4k rows per partition, dimensions/16 sub-vectors, a bounded sample', () => {
-    expect(vectorIndexPlan(100_000, 1536)).toEqual({
+  it('sizes the IVF_HNSW_SQ index by rows: ~4k rows per partition, a bounded k-means sample', () => {
+    expect(vectorIndexPlan(100_000)).toEqual({
       numPartitions: 24,
-      numSubVectors: 96,
       sampleRate: 64,
       maxIterations: 20,
     });
-    expect(vectorIndexPlan(1_000_000, 1536).numPartitions).toBe(244);
-    expect(vectorIndexPlan(700, 16)).toMatchObject({ numPartitions: 1, numSubVectors: 1 });
-    expect(vectorIndexPlan(50_000, 1000).numSubVectors).toBe(125);
-    expect(vectorIndexPlan(100_000_000, 768).numPartitions).toBe(1024);
+    expect(vectorIndexPlan(1_000_000).numPartitions).toBe(244);
+    expect(vectorIndexPlan(700).numPartitions).toBe(1);
+    expect(vectorIndexPlan(100_000_000).numPartitions).toBe(1024);
   });
 
   it('bounds Lance I/O threads for a local folder unless the user chose', () => {

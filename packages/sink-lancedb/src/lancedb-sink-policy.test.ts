@@ -72,7 +72,7 @@ describe('LanceDB sink: writes and index policy', () => {
     db.close();
   });
 
-  it('builds an IVF-PQ index once a load passes the threshold, and still finds the exact point', async () => {
+  it('builds an IVF_HNSW_SQ index once a load passes the threshold, and still finds the exact point', async () => {
     const sink = createLancedbSink({ path: folder, table: 'indexed', indexThreshold: 600 });
     await sink.open(open);
     const written = points(700);
@@ -81,7 +81,7 @@ describe('LanceDB sink: writes and index policy', () => {
     await sink.finalize();
     const { db, table } = await rawTable('indexed');
     const indices = await table.listIndices();
-    expect(indices.map((index) => index.indexType).sort()).toEqual(['BTree', 'IvfPq']);
+    expect(indices.map((index) => index.indexType).sort()).toEqual(['BTree', 'IvfHnswSq']);
     table.close();
     db.close();
     const target = written[321]!;

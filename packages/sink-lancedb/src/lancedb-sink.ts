@@ -26,7 +26,7 @@ export interface LancedbSinkOptions {
   table: string;
   /** Store the embedded text in `content` (default true). */
   storeContent?: boolean;
-  /** 'auto' (default): an IVF-PQ index once the table holds `indexThreshold` rows; 'never': exact search. */
+  /** 'auto' (default): an IVF_HNSW_SQ index once the table holds `indexThreshold` rows; 'never': exact search. */
   index?: 'auto' | 'never';
   /** Rows from which the index is built (default 50 000). */
   indexThreshold?: number;
@@ -79,7 +79,7 @@ export function createLancedbSink(options: LancedbSinkOptions): LancedbSink {
       // A first load is not compacted here: rewriting it doubled the embed's peak RSS and
       // made exact searches slower (bench/README.md); later small writes compact it.
       if (indexMode === 'auto' && !indexed && rows >= threshold) {
-        await buildIndexes(current, VECTOR_COLUMN, rows, dimensions, call?.onProgress);
+        await buildIndexes(current, VECTOR_COLUMN, rows, call?.onProgress);
         indexed = true;
       }
       writer.settled();

@@ -5,7 +5,7 @@ import { driftSchema, MODEL_KEY, VECTOR_COLUMN } from './lancedb-arrow.js';
 import { boundLocalIoThreads } from './lancedb-io-threads.js';
 import { isObjectStorePath } from './lancedb-uri.js';
 
-/** Cache sizes: an IVF-PQ index of 1M × 1536-d points is ~100 MB of PQ codes. */
+/** Cache sizes: bounded, so a long load or many searches cannot grow them to LanceDB's defaults. */
 const INDEX_CACHE_BYTES = 128 * 1024 * 1024;
 const METADATA_CACHE_BYTES = 32 * 1024 * 1024;
 
