@@ -1,27 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Point } from '@drift-spark/core';
-import { conformancePoint, unitVector } from '@drift-spark/core/testkit';
+import { unitVector } from '@drift-spark/core/testkit';
 import * as lancedb from '@lancedb/lancedb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLancedbSink } from './index.js';
 import { idHash } from './lancedb-id-hash.js';
 import { vectorIndexPlan } from './lancedb-index-policy.js';
 import { boundLocalIoThreads } from './lancedb-io-threads.js';
+import { dimensions, open, points } from './lancedb-test-points.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'drift-lancedb-load-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-const dimensions = 16;
-const model = 'test/model';
-const open = { dimensions, distance: 'cosine' as const, model };
-const points = (count: number, from = 0, seed = 1): Point[] =>
-  Array.from({ length: count }, (_, index) =>
-    conformancePoint(`row-${from + index}`, unitVector(dimensions, (from + index) * 7 + seed), {
-      model,
-    }),
-  );
 
 async function storedIds(table: string): Promise<string[]> {
   const db = await lancedb.connect(folder);
