@@ -3,7 +3,7 @@ import { assertSearchArgs, isPointId, toPointPayload } from '@drift-spark/core/i
 import { arrowToPoints, PAYLOAD_COLUMNS, VECTOR_COLUMN } from './lancedb-arrow.js';
 import { ID_CHUNK, idPredicate, type LancedbContext } from './lancedb-context.js';
 
-/** Search breadth on an IVF-PQ index: partitions probed, and candidates re-ranked exactly. */
+/** Search breadth on an IVF index: partitions probed, and candidates re-ranked exactly. */
 const NPROBES = 32;
 const REFINE_FACTOR = 10;
 

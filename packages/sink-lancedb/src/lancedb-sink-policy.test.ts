@@ -1,24 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DriftError, type Point } from '@drift-spark/core';
-import { conformancePoint, unitVector } from '@drift-spark/core/testkit';
+import { DriftError } from '@drift-spark/core';
 import * as lancedb from '@lancedb/lancedb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLancedbSink, createLancedbSinkFromUri, parseLancedbUri } from './index.js';
+import { open, points } from './lancedb-test-points.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'drift-lancedb-policy-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-const dimensions = 16;
-const model = 'test/model';
-const open = { dimensions, distance: 'cosine' as const, model };
-const points = (count: number, from = 0, seed = 1): Point[] =>
-  Array.from({ length: count }, (_, index) =>
-    conformancePoint(`row-${from + index}`, unitVector(dimensions, (from + index) * 7 + seed), {
-      model,
-    }),
-  );
 
 async function rawTable(table: string) {
   const db = await lancedb.connect(folder);
@@ -72,7 +62,7 @@ describe('LanceDB sink: writes and index policy', () => {
     db.close();
   });
 
-  it('builds an IVF-PQ index once a load passes the threshold, and still finds the exact point', async () => {
+  it('builds an IVF_HNSW_SQ index once a load passes the threshold, and still finds the exact point', async () => {
     const sink = createLancedbSink({ path: folder, table: 'indexed', indexThreshold: 600 });
     await sink.open(open);
     const written = points(700);
@@ -81,7 +71,7 @@ describe('LanceDB sink: writes and index policy', () => {
     await sink.finalize();
     const { db, table } = await rawTable('indexed');
     const indices = await table.listIndices();
-    expect(indices.map((index) => index.indexType).sort()).toEqual(['BTree', 'IvfPq']);
+    expect(indices.map((index) => index.indexType).sort()).toEqual(['BTree', 'IvfHnswSq']);
     table.close();
     db.close();
     const target = written[321]!;

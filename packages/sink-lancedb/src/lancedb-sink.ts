@@ -14,7 +14,6 @@ import {
   DEFAULT_INDEX_THRESHOLD,
   DEFAULT_OPTIMIZE_EVERY,
   hasVectorIndex,
-  optimizeTable,
 } from './lancedb-index-policy.js';
 import { lancedbReader } from './lancedb-read.js';
 import { connectLancedb, openOrCreateTable } from './lancedb-table.js';
@@ -27,7 +26,7 @@ export interface LancedbSinkOptions {
   table: string;
   /** Store the embedded text in `content` (default true). */
   storeContent?: boolean;
-  /** 'auto' (default): an IVF-PQ index once the table holds `indexThreshold` rows; 'never': exact search. */
+  /** 'auto' (default): an IVF_HNSW_SQ index once the table holds `indexThreshold` rows; 'never': exact search. */
   index?: 'auto' | 'never';
   /** Rows from which the index is built (default 50 000). */
   indexThreshold?: number;
@@ -77,10 +76,12 @@ export function createLancedbSink(options: LancedbSinkOptions): LancedbSink {
     const current = handle.ready(call?.signal);
     try {
       const rows = await current.countRows();
+      // A first load is not compacted here: rewriting it doubled the embed's peak RSS and
+      // made exact searches slower (bench/README.md); later small writes compact it.
       if (indexMode === 'auto' && !indexed && rows >= threshold) {
-        await buildIndexes(current, VECTOR_COLUMN, rows, dimensions);
+        await buildIndexes(current, VECTOR_COLUMN, rows, call?.onProgress);
         indexed = true;
-      } else if (writer.firstLoadPending()) await optimizeTable(current);
+      }
       writer.settled();
     } catch (error) {
       throw fail(error, 'index the table');

@@ -2,8 +2,10 @@ import { DimensionMismatchError, type SinkOpenOptions } from '@drift-spark/core'
 import type { Connection, Table } from '@lancedb/lancedb';
 import type { FixedSizeList, Schema } from 'apache-arrow';
 import { driftSchema, MODEL_KEY, VECTOR_COLUMN } from './lancedb-arrow.js';
+import { boundLocalIoThreads } from './lancedb-io-threads.js';
+import { isObjectStorePath } from './lancedb-uri.js';
 
-/** Cache sizes: an IVF-PQ index of 1M × 1536-d points is ~100 MB of PQ codes. */
+/** Cache sizes: bounded, so a long load or many searches cannot grow them to LanceDB's defaults. */
 const INDEX_CACHE_BYTES = 128 * 1024 * 1024;
 const METADATA_CACHE_BYTES = 32 * 1024 * 1024;
 
@@ -16,6 +18,7 @@ export interface LancedbLocation {
 
 /** A connection with bounded caches: LanceDB's defaults (6 GB of index, 1 GB of metadata) would let a long load grow without bound. */
 export async function connectLancedb(where: LancedbLocation): Promise<Connection> {
+  boundLocalIoThreads(!isObjectStorePath(where.path));
   const lancedb = await import('@lancedb/lancedb');
   const session = new lancedb.Session(
     BigInt(where.indexCacheBytes ?? INDEX_CACHE_BYTES),

@@ -9,7 +9,7 @@ export interface LancedbUri {
   path: string;
   table: string;
   storeContent?: boolean;
-  /** `index=auto` (default: IVF-PQ after a large load) or `index=none` (exact search only). */
+  /** `index=auto` (default: IVF_HNSW_SQ after a large load) or `index=none` (exact search only). */
   index?: 'auto' | 'never';
 }
 

@@ -4,6 +4,7 @@ import type { Table } from '@lancedb/lancedb';
 import type { Schema } from 'apache-arrow';
 import { pointsToArrow } from './lancedb-arrow.js';
 import { ID_CHUNK, idPredicate, type LancedbContext } from './lancedb-context.js';
+import { idHash } from './lancedb-id-hash.js';
 import { optimizeTable } from './lancedb-index-policy.js';
 
 export interface LancedbWriter extends Pick<SinkV1, 'upsert' | 'delete'> {
@@ -28,12 +29,12 @@ export function lancedbWriter(
   const { tableName, ready, fail, storeContent, optimizeEvery } = context;
   let schema: Schema | undefined;
   let dimensions = 0;
-  /** Ids written since an `open` that found the table empty; undefined once appends stop being safe. */
-  let appendedIds: Set<string> | undefined;
+  /** Ids (hashed) written since an `open` that found the table empty; undefined once appends stop being safe. */
+  let appendedIds: Set<number> | undefined;
   let writesSinceOptimize = 0;
 
   async function afterWrite(current: Table): Promise<void> {
-    if (appendedIds !== undefined) return; // a first load: compacted once, at finalize
+    if (appendedIds !== undefined) return; // a first load: one fragment per write, left as is
     if (++writesSinceOptimize < optimizeEvery) return;
     writesSinceOptimize = 0;
     await optimizeTable(current);
@@ -59,9 +60,13 @@ export function lancedbWriter(
       const batch = pointsToArrow([...unique.values()], schema!, dimensions, storeContent);
       try {
         const seen = appendedIds;
-        if (seen !== undefined && ![...unique.keys()].some((id) => seen.has(id))) {
+        const hashes = seen === undefined ? [] : [...unique.keys()].map(idHash);
+        if (seen !== undefined && !hashes.some((hash) => seen.has(hash))) {
+          // A failed add may still have committed: a retry of the batch must then overwrite.
+          appendedIds = undefined;
           await current.add(batch);
-          for (const id of unique.keys()) seen.add(id);
+          for (const hash of hashes) seen.add(hash);
+          appendedIds = seen;
         } else {
           appendedIds = undefined;
           await current
