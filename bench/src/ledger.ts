@@ -9,6 +9,7 @@
  *
  *   pnpm --filter @drift-spark/ledger build && node --import tsx bench/src/ledger.ts
  *   ROWS=200000 node --import tsx bench/src/ledger.ts
+ *   CACHE_MIB=16 node --import tsx bench/src/ledger.ts   (the ledger's page cache; default 64)
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -60,7 +61,7 @@ function sampleBatches(count: number): number[][] {
 
 async function main(): Promise<void> {
   const path = join(dir, 'ledger.db');
-  const ledger = createSqliteLedger({ path });
+  const ledger = createSqliteLedger({ path, cacheSizeMiB: Number(process.env.CACHE_MIB ?? 64) });
   const runId = randomUUID();
   await ledger.startRun({
     runId,
