@@ -1,21 +1,35 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-describe('loadCompressors', () => {
-  afterEach(() => vi.restoreAllMocks());
+// a zstd frame of "drift" (level 3, content size in the header)
+const frame = Uint8Array.from([
+  0x28, 0xb5, 0x2f, 0xfd, 0x20, 0x05, 0x29, 0x00, 0x00, 0x64, 0x72, 0x69, 0x66, 0x74,
+]);
 
-  it('starts the ZSTD WebAssembly without fetch (which costs every read the start-up of undici) and leaves fetch in place', async () => {
+describe('loadCompressors', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.doUnmock('./zstd-native.js');
+  });
+
+  it('starts ZSTD without fetch (which costs every read the start-up of undici) and leaves fetch in place', async () => {
     const fetchBefore = globalThis.fetch;
     const spy = vi.spyOn(globalThis, 'fetch');
     vi.resetModules();
     const { loadCompressors } = await import('./parquet-compressors.js');
     const compressors = await loadCompressors();
     expect(spy).not.toHaveBeenCalled();
-    // a zstd frame of "drift" (level 3, content size in the header)
-    const frame = Uint8Array.from([
-      0x28, 0xb5, 0x2f, 0xfd, 0x20, 0x05, 0x29, 0x00, 0x00, 0x64, 0x72, 0x69, 0x66, 0x74,
-    ]);
     expect(new TextDecoder().decode(compressors.ZSTD!(frame, 5))).toBe('drift');
     spy.mockRestore();
     expect(globalThis.fetch).toBe(fetchBefore);
+  });
+
+  it('falls back to the WebAssembly ZSTD when the native library does not load', async () => {
+    vi.resetModules();
+    const loadNativeZstd = vi.fn(async () => undefined);
+    vi.doMock('./zstd-native.js', () => ({ loadNativeZstd }));
+    const { loadCompressors } = await import('./parquet-compressors.js');
+    const compressors = await loadCompressors();
+    expect(loadNativeZstd).toHaveBeenCalled();
+    expect(new TextDecoder().decode(compressors.ZSTD!(frame, 5))).toBe('drift');
   });
 });

@@ -3,6 +3,7 @@ import type { Compressors, FileMetaData } from 'hyparquet';
 import { snappyUncompressor } from 'hysnappy';
 import { ZSTDDecoder } from 'zstddec';
 import { isMostlyLiteral, snappyLiteralDecode } from './snappy-literal.js';
+import { loadNativeZstd } from './zstd-native.js';
 
 let native: Promise<{ compressors: Compressors; zstd: boolean }> | undefined;
 let portable: Promise<Compressors> | undefined;
@@ -10,8 +11,9 @@ let portable: Promise<Compressors> | undefined;
 const bytesOf = (buffer: Buffer) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
 
 /**
- * Decompressors for Parquet pages: ZSTD through a WebAssembly build of the reference
- * decoder (delta-rs writes ZSTD for DML; the pure-JS decoder was the bottleneck), GZIP and
+ * Decompressors for Parquet pages: ZSTD through the system's libzstd when it loads
+ * (zstd-native.ts), else a WebAssembly build of the reference decoder (delta-rs writes
+ * ZSTD for DML; the pure-JS decoder was the bottleneck), GZIP and
  * Brotli through node:zlib, Snappy in JavaScript for pages of mostly literals and else
  * through hysnappy (snappy-literal.ts). hyparquet-compressors (LZ4, and pure-JS ZSTD when
  * WebAssembly cannot start) is imported only for a file that needs it: building its
@@ -39,6 +41,11 @@ async function loadNative(): Promise<{ compressors: Compressors; zstd: boolean }
     GZIP: (input) => bytesOf(gunzipSync(input)),
     BROTLI: (input) => bytesOf(brotliDecompressSync(input)),
   };
+  const nativeZstd = await loadNativeZstd();
+  if (nativeZstd) {
+    compressors.ZSTD = nativeZstd;
+    return { compressors, zstd: true };
+  }
   try {
     const decoder = new ZSTDDecoder();
     await initWithoutFetch(decoder);

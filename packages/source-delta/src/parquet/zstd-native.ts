@@ -1,0 +1,61 @@
+type Koffi = typeof import('koffi');
+
+/** Decompresses one ZSTD page into exactly `outputLength` bytes. */
+export type ZstdDecompress = (input: Uint8Array, outputLength: number) => Uint8Array;
+
+/** Where the system's libzstd usually is: Linux distributions, Homebrew/macOS, Windows. */
+export const ZSTD_LIBRARY_NAMES = [
+  'libzstd.so.1',
+  'libzstd.so',
+  'libzstd.1.dylib',
+  '/opt/homebrew/lib/libzstd.1.dylib',
+  '/usr/local/lib/libzstd.1.dylib',
+  'libzstd.dll',
+  'zstd.dll',
+];
+
+/**
+ * The system's libzstd through koffi (FFI with prebuilt binaries inside the npm package):
+ * native ZSTD is ~2-3x the WebAssembly build on delta-rs's DML pages. Returns undefined
+ * when koffi or the library cannot be loaded, so the caller falls back to WebAssembly;
+ * loading never throws.
+ */
+export async function loadNativeZstd(
+  libraryNames: readonly string[] = ZSTD_LIBRARY_NAMES,
+): Promise<ZstdDecompress | undefined> {
+  try {
+    // koffi is CommonJS: its functions are on the default export when imported from ESM
+    const imported = (await import('koffi')) as unknown as Koffi & { default?: Koffi };
+    const koffi = imported.default ?? imported;
+    for (const name of libraryNames) {
+      try {
+        const library = koffi.load(name);
+        const createContext = library.func('void *ZSTD_createDCtx()');
+        const decompress = library.func(
+          'size_t ZSTD_decompressDCtx(void *dctx, void *dst, size_t dstCapacity, const void *src, size_t srcSize)',
+        );
+        const errorName = library.func('const char *ZSTD_getErrorName(size_t code)');
+        // one context for the process: ZSTD_decompress would allocate one per page (~3 µs)
+        const context = createContext();
+        if (!context) continue;
+        return (input, outputLength) => {
+          const output = new Uint8Array(outputLength);
+          const written = decompress(context, output, outputLength, input, input.length);
+          // error codes are near 2^64, so koffi hands them over as a bigint
+          if (written !== outputLength)
+            throw new Error(
+              typeof written === 'bigint'
+                ? `A ZSTD page could not be decompressed (${errorName(written)}): the file is damaged.`
+                : `A ZSTD page decompressed to ${written} bytes where its header says ${outputLength}: the file is damaged.`,
+            );
+          return output;
+        };
+      } catch {
+        // not this name: try the next one
+      }
+    }
+  } catch {
+    // koffi is not installed or has no binary for this platform
+  }
+  return undefined;
+}
