@@ -14,6 +14,7 @@ import { type ColumnPlan, columnDecodes } from './column-decodes.js';
 import { readColumnValues } from './column-values.js';
 import { loadCompressors } from './parquet-compressors.js';
 import { openParquetFile, type ParquetFile, rowGroupOf } from './parquet-file.js';
+import { rowBuilder } from './row-builder.js';
 
 /** Which rows of a file to keep, by 0-based position in the whole file. */
 export type RowSelection =
@@ -120,6 +121,7 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
   ];
   if (tagColumn !== undefined && !parquetColumns.includes(tagColumn))
     parquetColumns.push(tagColumn);
+  const buildRow = rowBuilder(plans);
   const decodes = columnDecodes(parquetColumns, plans, options.columns, topLevel, tagColumn);
 
   const compressors = await loadCompressors(metadata);
@@ -191,13 +193,7 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
         const position = rowStart + offset;
         if (selection.kind === 'exclude' && selection.positions.has(position)) continue;
         if (selection.kind === 'include' && !selection.positions.has(position)) continue;
-        const row: Row = {};
-        for (let index = 0; index < plans.length; index++) {
-          const plan = plans[index]!;
-          const values = columnsData[index];
-          row[plan.name] = values === undefined ? (plan.constant ?? null) : values.get(offset);
-        }
-        rows.push(row);
+        rows.push(buildRow(columnsData, offset));
         tags?.push(tagData ? tagData.get(offset) : null);
         if (rows.length >= chunkRows) {
           yield tags ? { rows, tags } : { rows };

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { ColumnPlan } from './column-decodes.js';
+import type { ColumnValues } from './flat-values.js';
+import { rowBuilder } from './row-builder.js';
+
+const valuesOf = (values: unknown[]): ColumnValues =>
+  ({ get: (index: number) => values[index] ?? null }) as ColumnValues;
+
+describe('rowBuilder', () => {
+  it('builds plain rows: data columns by offset, constants for partition and missing columns, in plan order', () => {
+    const plans: ColumnPlan[] = [
+      { name: 'id', kind: 'data', parquetName: 'id' },
+      { name: 'day', kind: 'partition', constant: '2026-11-30' },
+      { name: 'gone', kind: 'missing', constant: null },
+      { name: 'a "quoted" \\ name', kind: 'data', parquetName: 'q' },
+    ];
+    const build = rowBuilder(plans);
+    const columns = [valuesOf([1n, 2n]), undefined, undefined, valuesOf(['x', null])];
+    const row = build(columns, 1);
+    expect(row).toEqual({ id: 2n, day: '2026-11-30', gone: null, 'a "quoted" \\ name': null });
+    expect(Object.keys(row)).toEqual(plans.map((plan) => plan.name));
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+  });
+
+  it('keeps the generic path for a column named __proto__ (an object literal would set the prototype)', () => {
+    const build = rowBuilder([
+      { name: 'id', kind: 'data', parquetName: 'id' },
+      { name: '__proto__', kind: 'partition', constant: 'p' },
+    ]);
+    const row = build([valuesOf([7]), undefined], 0);
+    expect(row.id).toBe(7);
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+  });
+});
