@@ -3,7 +3,10 @@
  * built CLI runs), for bench/src/delta.ts and bench/src/all.ts. Prints one JSON line:
  * rows, seconds (wall), cpuSeconds, maxRssMb.
  *
- *   node src/delta-child.mjs scan|cdf <table> <to-version>
+ *   node src/delta-child.mjs scan|cdf|cdf-engine <table> <to-version>
+ *
+ * cdf reads every change as delta-rs does; cdf-engine as the engine does, without update
+ * pre-images (the engine never reads them, so the source leaves them undecoded).
  */
 import { createDeltaSource } from '@drift-spark/source-delta';
 
@@ -21,6 +24,7 @@ if (mode === 'scan') {
     fromVersion: 1,
     toVersion: Number(versions),
     batchSize: 1000,
+    preimages: mode !== 'cdf-engine',
   }))
     rows += batch.changes.length;
 }

@@ -97,6 +97,7 @@ async function* readChanges(
     fromVersion,
     toVersion,
     batchSize: context.batchSize,
+    preimages: false,
     ...(context.signal ? { signal: context.signal } : {}),
   });
   for await (const batch of feed) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DriftError, InputRejectedError, NoChangeFeedError } from '../errors/index.js';
 import { pointId } from '../identity/point-id.js';
-import type { Change, Source } from '../spec/source-v1.js';
+import type { Change, Source, SourceChangesOptions } from '../spec/source-v1.js';
 import { createArraySource } from '../testkit/array-source.js';
 import { createFailingSink } from '../testkit/failing-sink.js';
 import { collect } from '../testkit/testkit-helpers.js';
@@ -180,5 +180,21 @@ describe('sync: the checkpoint after a failure', () => {
     expect((await ledger.getCheckpoint(ref))?.version).toBe(2);
     expect(await ledger.countPoints(sink.id)).toBe(4);
     expect(await sink.retrieve([pointId(source.id, '5')])).toHaveLength(1);
+  });
+
+  it('asks the source for no update pre-images (it never reads them)', async () => {
+    const { options, table } = syncSetup();
+    await sync(options);
+    table.commit([{ type: 'upsert', row: { id: 5, text: 'five', tag: 'a' } }]);
+    const asked: SourceChangesOptions[] = [];
+    const source: Source = {
+      ...table.source,
+      changes(changeOptions) {
+        asked.push(changeOptions);
+        return table.source.changes!(changeOptions);
+      },
+    };
+    expect(await sync({ ...options, source })).toMatchObject({ status: 'succeeded', inserted: 1 });
+    expect(asked.map((each) => each.preimages)).toEqual([false]);
   });
 });

@@ -68,6 +68,11 @@ export interface SourceChangesOptions {
   /** Last version of the range, inclusive; default the latest. */
   toVersion?: number;
   batchSize?: number;
+  /**
+   * Whether the reader needs `update_preimage` changes (default true). With false a source
+   * may leave them out, sparing their decoding; the engine never reads them.
+   */
+  preimages?: boolean;
   signal?: AbortSignal;
 }
 

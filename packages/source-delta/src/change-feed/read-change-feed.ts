@@ -32,6 +32,11 @@ const changeTypeAliases: Record<string, ChangeType> = {
   update_post: 'update_postimage',
 };
 
+/** The `_change_type` values of update pre-images, left unread when the reader needs none. */
+const preimageTags: ReadonlySet<string> = new Set(
+  Object.keys(changeTypeAliases).filter((raw) => changeTypeAliases[raw] === 'update_preimage'),
+);
+
 export function commitTimestampOf(actions: DeltaAction[], fileTime: number): number {
   const info: CommitInfoAction | undefined = actions.find(
     (action) => action.commitInfo,
@@ -59,6 +64,7 @@ export async function* readPlannedChangeFeed(
   plan: ChangeFeedPlan,
   signal?: AbortSignal,
   chunkRows?: number,
+  { preimages }: { preimages: boolean } = { preimages: true },
 ): AsyncGenerator<DeltaChange[]> {
   const listing = await log.list(signal);
   const { fileSystem, root } = log;
@@ -86,6 +92,7 @@ export async function* readPlannedChangeFeed(
       mappingMode,
       selection: file.selection,
       ...(tagColumn === undefined ? {} : { tagColumn }),
+      ...(tagColumn === undefined || preimages ? {} : { skipTags: preimageTags }),
       context,
       chunkRows,
       signal,

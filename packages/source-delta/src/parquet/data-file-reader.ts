@@ -36,6 +36,8 @@ export interface DataFileReadOptions {
   selection: RowSelection;
   /** A physical column returned beside the rows, not in them (e.g. `_change_type` of cdc files). */
   tagColumn?: string;
+  /** Rows whose tag is one of these are left out before they are built (their values never decoded). */
+  skipTags?: ReadonlySet<string>;
   /** Most rows per yielded chunk (rows are built as chunks are pulled, so they die young). */
   chunkRows?: number;
   /** Says where the file was needed, for the error when it is missing, e.g. "version 3". */
@@ -122,6 +124,7 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
   if (tagColumn !== undefined && !parquetColumns.includes(tagColumn))
     parquetColumns.push(tagColumn);
   const buildRow = rowBuilder(plans);
+  const { skipTags } = options;
   const decodes = columnDecodes(parquetColumns, plans, options.columns, topLevel, tagColumn);
 
   const compressors = await loadCompressors(metadata);
@@ -193,8 +196,10 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
         const position = rowStart + offset;
         if (selection.kind === 'exclude' && selection.positions.has(position)) continue;
         if (selection.kind === 'include' && !selection.positions.has(position)) continue;
+        const tag = tagData ? tagData.get(offset) : null;
+        if (skipTags !== undefined && typeof tag === 'string' && skipTags.has(tag)) continue;
         rows.push(buildRow(columnsData, offset));
-        tags?.push(tagData ? tagData.get(offset) : null);
+        tags?.push(tag);
         if (rows.length >= chunkRows) {
           yield tags ? { rows, tags } : { rows };
           rows = [];

@@ -111,7 +111,9 @@ export function createDeltaSource(options: DeltaSourceOptions): DeltaSource {
       });
       tableId = plan.end.metadata.id;
       const size = sourceBatchSize(changeOptions.batchSize, defaultSize);
-      const changes = readPlannedChangeFeed(log, plan, signal, size);
+      const changes = readPlannedChangeFeed(log, plan, signal, size, {
+        preimages: changeOptions.preimages ?? true,
+      });
       for await (const batch of rebatch(changes, size, signal)) {
         yield { changes: batch };
       }
