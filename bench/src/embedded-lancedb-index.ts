@@ -61,7 +61,9 @@ async function searchAll(table: Lance.Table, indexed: boolean) {
 }
 
 async function build(kind: string, options: string) {
-  const db = await lancedb.connect(work);
+  // The sink's cache bounds (lancedb-table.ts), passed in the options as 0.37.1 needs them.
+  const session = new lancedb.Session(BigInt(128 * 2 ** 20), BigInt(32 * 2 ** 20));
+  const db = await lancedb.connect(work, { session });
   const table = await db.openTable('bench');
   const config = (lancedb.Index as unknown as Record<string, (o: unknown) => Lance.Index>)[kind]!({
     distanceType: 'cosine',
