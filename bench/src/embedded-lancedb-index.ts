@@ -5,6 +5,7 @@
  *
  *   cd bench && POINTS=100000 node --import tsx src/embedded-lancedb-index.ts
  *   CONFIGS='ivfPq:{"numPartitions":64}' …   (type:options, separated by spaces)
+ *   INDEX_MIB=16 …   (the session's index cache; the sink's default 128)
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
@@ -61,7 +62,10 @@ async function searchAll(table: Lance.Table, indexed: boolean) {
 }
 
 async function build(kind: string, options: string) {
-  const db = await lancedb.connect(work);
+  // The sink's cache bounds (lancedb-table.ts), passed in the options as 0.37.1 needs them.
+  const indexMib = Number(process.env.INDEX_MIB ?? 128);
+  const session = new lancedb.Session(BigInt(indexMib * 2 ** 20), BigInt(32 * 2 ** 20));
+  const db = await lancedb.connect(work, { session });
   const table = await db.openTable('bench');
   const config = (lancedb.Index as unknown as Record<string, (o: unknown) => Lance.Index>)[kind]!({
     distanceType: 'cosine',

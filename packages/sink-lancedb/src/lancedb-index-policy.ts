@@ -24,15 +24,16 @@ export interface VectorIndexPlan {
 }
 
 /**
- * IVF_HNSW_SQ sized so the build stays bounded: ~4,096 rows per partition, each an HNSW
+ * IVF_HNSW_SQ sized so the build stays bounded: ~2,048 rows per partition, each an HNSW
  * graph over 8-bit scalar-quantized vectors; k-means on 64 vectors per partition for 20
- * rounds. At 100k × 1536-d it built in 102 CPU-s at 448 MiB with recall@10 0.99, where
- * IVF-PQ (same partitions, 96 sub-vectors) took 1.4–1.7 GB and reached 0.34, and
- * LanceDB's default IVF-PQ (√rows partitions) ran 35 min without finishing (bench/README.md).
+ * rounds. At 100k × 1536-d, 48 partitions built in 65 CPU-s at 430 MiB with recall@10 1.0
+ * (24 partitions: 78 CPU-s, 481 MiB, 0.99), where IVF-PQ (24 partitions, 96 sub-vectors)
+ * took 1.4–1.7 GB and reached 0.34, and LanceDB's default IVF-PQ (√rows partitions) ran
+ * 35 min without finishing (bench/README.md).
  */
 export function vectorIndexPlan(rows: number): VectorIndexPlan {
   return {
-    numPartitions: Math.min(1024, Math.max(1, Math.round(rows / 4096))),
+    numPartitions: Math.min(1024, Math.max(1, Math.round(rows / 2048))),
     sampleRate: 64,
     maxIterations: 20,
   };

@@ -64,13 +64,13 @@ async function readBack(table: string, id: string): Promise<number> {
 }
 
 describe('LanceDB sink: policy by size', () => {
-  it('sizes the IVF_HNSW_SQ index by rows: ~4k rows per partition, a bounded k-means sample', () => {
+  it('sizes the IVF_HNSW_SQ index by rows: ~2k rows per partition, a bounded k-means sample', () => {
     expect(vectorIndexPlan(100_000)).toEqual({
-      numPartitions: 24,
+      numPartitions: 49,
       sampleRate: 64,
       maxIterations: 20,
     });
-    expect(vectorIndexPlan(1_000_000).numPartitions).toBe(244);
+    expect(vectorIndexPlan(1_000_000).numPartitions).toBe(488);
     expect(vectorIndexPlan(700).numPartitions).toBe(1);
     expect(vectorIndexPlan(100_000_000).numPartitions).toBe(1024);
   });

@@ -1,5 +1,5 @@
 import { DimensionMismatchError, type SinkOpenOptions } from '@drift-spark/core';
-import type { Connection, Table } from '@lancedb/lancedb';
+import type { Connection, Session, Table } from '@lancedb/lancedb';
 import type { FixedSizeList, Schema } from 'apache-arrow';
 import { driftSchema, MODEL_KEY, VECTOR_COLUMN } from './lancedb-arrow.js';
 import { boundLocalIoThreads } from './lancedb-io-threads.js';
@@ -17,18 +17,21 @@ export interface LancedbLocation {
 }
 
 /** A connection with bounded caches: LanceDB's defaults (6 GB of index, 1 GB of metadata) would let a long load grow without bound. */
-export async function connectLancedb(where: LancedbLocation): Promise<Connection> {
+export async function connectLancedb(where: LancedbLocation, given?: Session): Promise<Connection> {
   boundLocalIoThreads(!isObjectStorePath(where.path));
   const lancedb = await import('@lancedb/lancedb');
-  const session = new lancedb.Session(
-    BigInt(where.indexCacheBytes ?? INDEX_CACHE_BYTES),
-    BigInt(METADATA_CACHE_BYTES),
-  );
-  return lancedb.connect(
-    where.path,
-    { ...(where.storageOptions ? { storageOptions: where.storageOptions } : {}) },
+  const session =
+    given ??
+    new lancedb.Session(
+      BigInt(where.indexCacheBytes ?? INDEX_CACHE_BYTES),
+      BigInt(METADATA_CACHE_BYTES),
+    );
+  // The session goes in the options: 0.37.1's connect() drops a session passed as its third
+  // argument, which left the caches at their defaults (bench/README.md, "LanceDB: memory").
+  return lancedb.connect(where.path, {
     session,
-  );
+    ...(where.storageOptions ? { storageOptions: where.storageOptions } : {}),
+  });
 }
 
 export interface TableOpened {
