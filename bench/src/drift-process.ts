@@ -14,11 +14,13 @@ export interface Phase {
   result: Record<string, unknown>;
 }
 
-export function drift(args: string[], env: NodeJS.ProcessEnv): Promise<Phase> {
+/** `cwd`: where the default sink (`./.drift/…`) lands; the bench's own folder if not given. */
+export function drift(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<Phase> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, ['--import', rssHook, bin, ...args, '--json'], {
       env,
+      cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
