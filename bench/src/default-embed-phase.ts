@@ -4,8 +4,7 @@
  * folder with a fresh ledger, exactly as a user's first embed. `DEFAULT_EMBED_ROWS=100000`.
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { drift } from './drift-process.js';
+import { drift, driftEnv } from './drift-process.js';
 import type { MemoryPhase } from './memory-phases.js';
 
 export interface DefaultEmbedOptions {
@@ -23,12 +22,7 @@ export async function defaultEmbedPhase(options: DefaultEmbedOptions): Promise<M
   for (let run = 0; run < repeat; run++) {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      DRIFT_LEDGER: join(work, 'ledger.db'),
-      NO_COLOR: '1',
-    };
-    delete env.OPENAI_API_KEY;
+    const env = driftEnv(work);
     try {
       const args = ['embed', '--table', table, '--key-col', 'id', '--text-col', 'text'];
       const { seconds, rssMb } = await drift([...args, '--shadow-mode'], env, work);

@@ -14,6 +14,17 @@ export interface Phase {
   result: Record<string, unknown>;
 }
 
+/** The environment of a bench `drift` process: its own ledger in `work`, no colours, no API key. */
+export function driftEnv(work: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DRIFT_LEDGER: join(work, 'ledger.db'),
+    NO_COLOR: '1',
+  };
+  delete env.OPENAI_API_KEY;
+  return env;
+}
+
 /** `cwd`: where the default sink (`./.drift/…`) lands; the bench's own folder if not given. */
 export function drift(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<Phase> {
   return new Promise((resolve, reject) => {
