@@ -17,6 +17,7 @@
  *   EMBED_ROWS=2000 DELTA_ROWS=100000 REPEAT=2 …   (defaults; DELTA_ROWS=1000000 for the memory bound)
  *   SEED=0: without the seed (Python drift-spark), e.g. at EMBED_ROWS=20000
  *   MEMORY_ROWS=1000000: also the Spark read and each sink's write path (`memory-phases.ts`)
+ *   DEFAULT_EMBED_ROWS=100000: also `drift embed` into the default sink (`default-embed-phase.ts`)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { defaultEmbedPhase } from './default-embed-phase.js';
 import { drift } from './drift-process.js';
 import { memoryPhases } from './memory-phases.js';
 
@@ -36,6 +38,8 @@ const limitMb = Number(process.env.RSS_LIMIT_MB ?? 400);
 // The Spark read and each sink's write at MEMORY_ROWS rows (0: left out; 1000000 for the bound).
 const memoryRows = Number(process.env.MEMORY_ROWS ?? 0);
 const memoryDimensions = Number(process.env.MEMORY_DIMENSIONS ?? 1536);
+// A first `drift embed` into the default sink (LanceDB) at this many rows (0: left out).
+const defaultEmbedRows = Number(process.env.DEFAULT_EMBED_ROWS ?? 0);
 const databaseUrl = process.env.DATABASE_URL?.replace(/\?.*$/, '');
 // SEED=0 leaves the seed out (its first embed takes minutes per 2,000 rows).
 const withSeed = process.env.SEED !== '0';
@@ -255,6 +259,13 @@ if (memoryRows > 0) {
     run: (args) => tsx('memory-child.ts', args),
   }))
     rows.push({ ...phase, peer: [], peerName: '' });
+}
+if (defaultEmbedRows > 0) {
+  const table = join(root, `bench/out/all/table-${defaultEmbedRows}`);
+  generate(py, table, defaultEmbedRows, 1);
+  const work = join(root, `bench/out/all/default-${process.pid}`);
+  const phase = await defaultEmbedPhase({ rows: defaultEmbedRows, table, work, repeat });
+  rows.push({ ...phase, peer: [], peerName: '' });
 }
 const over = print(rows, load);
 console.log(

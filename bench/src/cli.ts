@@ -21,7 +21,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLangChainPeer } from './cli-langchain.js';
-import { drift, type Phase } from './drift-process.js';
+import { drift, driftEnv, type Phase } from './drift-process.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'packages/cli/dist/bin.js');
@@ -83,12 +83,7 @@ async function main(): Promise<void> {
   }
   const work = join(out, `run-${process.pid}`);
   mkdirSync(work, { recursive: true });
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DRIFT_LEDGER: join(work, 'ledger.db'),
-    NO_COLOR: '1',
-  };
-  delete env.OPENAI_API_KEY;
+  const env = driftEnv(work);
   console.log(
     `drift CLI bench: ${rows.toLocaleString('en-US')} rows of ~1 KB text, shadow vectors (1536 dims), each phase a drift process`,
   );

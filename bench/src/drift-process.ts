@@ -14,11 +14,24 @@ export interface Phase {
   result: Record<string, unknown>;
 }
 
-export function drift(args: string[], env: NodeJS.ProcessEnv): Promise<Phase> {
+/** The environment of a bench `drift` process: its own ledger in `work`, no colours, no API key. */
+export function driftEnv(work: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DRIFT_LEDGER: join(work, 'ledger.db'),
+    NO_COLOR: '1',
+  };
+  delete env.OPENAI_API_KEY;
+  return env;
+}
+
+/** `cwd`: where the default sink (`./.drift/…`) lands; the bench's own folder if not given. */
+export function drift(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<Phase> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, ['--import', rssHook, bin, ...args, '--json'], {
       env,
+      cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -3,7 +3,11 @@ import { constants } from 'node:os';
 import { redactSecrets } from '@drift-spark/core';
 import { secretsFromEnv } from '@drift-spark/core/internal';
 import { processIo } from './cli-io.js';
+import { applyNativeMemoryPolicy } from './native-memory.js';
 import { runCli } from './program.js';
+
+// Before any sink loads its native library: glibc gives freed memory back (see native-memory.ts).
+applyNativeMemoryPolicy();
 
 // Ctrl-C (or SIGTERM) aborts the run cleanly: the engine stops, the run is recorded as
 // interrupted, the exit code is the shell's 128 + signal number (130 for Ctrl-C), and the
