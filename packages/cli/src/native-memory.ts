@@ -31,6 +31,15 @@ const ARENA_MAX = 2;
 /** How often freed pages go back to the system while a command runs (cost measured in bench/README.md). */
 export const TRIM_INTERVAL_MS = 1000;
 
+/** The applied policy's trim, for `releaseMemory` (undefined while no policy is applied). */
+let activeTrim: (() => void) | undefined;
+
+/** Gives freed native memory back now, when the policy is applied; false otherwise. */
+export function trimNativeMemoryNow(): boolean {
+  activeTrim?.();
+  return activeTrim !== undefined;
+}
+
 export type NativeMemoryPolicy =
   | { applied: true; trimNow: () => void; stop: () => void }
   | { applied: false; reason: string };
@@ -82,7 +91,15 @@ export function applyNativeMemoryPolicy(
     };
     // unref: the timer never keeps a finished command alive.
     const timer = setInterval(trimNow, intervalMs).unref();
-    return { applied: true, trimNow, stop: () => clearInterval(timer) };
+    activeTrim = trimNow;
+    return {
+      applied: true,
+      trimNow,
+      stop: () => {
+        clearInterval(timer);
+        activeTrim = undefined;
+      },
+    };
   } catch (error) {
     return { applied: false, reason: error instanceof Error ? error.message : String(error) };
   }

@@ -9,6 +9,7 @@ import { announceSinkOpen } from '../output/embedded-database-stage.js';
 import { indexBuildNotes } from '../output/index-build-notes.js';
 import { Output } from '../output/output.js';
 import { ProgressDisplay } from '../output/progress.js';
+import { releaseMemory } from '../release-memory.js';
 import { defaultModel } from '../resolve/resolve-embedder.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
 import { createSinkFromUri, defaultSinkUri } from '../resolve/resolve-sink.js';
@@ -224,6 +225,7 @@ async function finalizeSink(
 ): Promise<void> {
   if (!sink.finalize) return;
   if (output.showProgress) output.note(output.errorColors.dim('building the search index…'));
+  releaseMemory();
   try {
     await sink.finalize({
       signal,
