@@ -256,7 +256,7 @@ if (memoryRows > 0) {
     dimensions: memoryDimensions,
     table,
     work,
-    run: (args) => tsx('memory-child.ts', args),
+    run: (args) => child(process.execPath, [join(here, 'memory-child.mjs'), ...args]),
   }))
     rows.push({ ...phase, peer: [], peerName: '' });
 }

@@ -1,7 +1,7 @@
 /**
  * The memory bound of bench/src/all.ts beside the Delta read: peak RSS of the Spark read and
  * of each sink's write path at MEMORY_ROWS rows (1M for the bound), each a process of its own
- * (`memory-child.ts`). A path whose server is not up is left out and said so: Spark needs
+ * (`memory-child.mjs`). A path whose server is not up is left out and said so: Spark needs
  * SPARK_REMOTE, pgvector DATABASE_URL, Qdrant QDRANT_URL (scripts/with-services.sh sets them).
  */
 import { rmSync } from 'node:fs';
@@ -24,7 +24,7 @@ export interface MemoryPhaseOptions {
   table: string;
   /** A folder for PGlite and LanceDB; removed after each. */
   work: string;
-  /** Runs `memory-child.ts` with these words in a process of its own. */
+  /** Runs `memory-child.mjs` with these words in a process of its own. */
   run: (args: string[]) => MemorySide;
 }
 

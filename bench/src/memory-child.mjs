@@ -6,34 +6,34 @@
  * - `pgvector` (DATABASE_URL), `qdrant` (QDRANT_URL), `pglite` (a data folder), `lancedb`:
  *   the sink's `upsert` of <rows> shadow points in batches of 1000 (the engine's write size),
  *   index left out (built after a load, not part of the write path's memory).
- * Prints one JSON line: seconds, rows, rssMb.
+ * Prints one JSON line: seconds, rows, rssMb. Plain Node (no TypeScript loader), as the built
+ * CLI runs: tsx's own ~75 MB would count in the path's peak.
  *
- *   node --import tsx src/memory-child.ts spark <delta-table>
- *   node --import tsx src/memory-child.ts pgvector|qdrant|pglite|lancedb <rows> <dimensions> <work-dir>
+ *   node src/memory-child.mjs spark <delta-table>
+ *   node src/memory-child.mjs pgvector|qdrant|pglite|lancedb <rows> <dimensions> <work-dir>
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createShadowEmbedder, type Point, type Sink } from '@drift-spark/core';
-import type { PgvectorSink } from '@drift-spark/sink-pgvector';
+import { createShadowEmbedder } from '@drift-spark/core';
 
-const [mode, arg, dimensionsArg, work] = process.argv.slice(2) as [string, string, string, string];
+const [mode, arg, dimensionsArg, work] = process.argv.slice(2);
 const model = 'openai/text-embedding-3-small';
 const batchSize = 1000;
 const name = `memory_${mode}_${process.pid}`;
 
 /** Only the measured path's packages are loaded: the others' code would count in its RSS. */
-async function sinkFor(kind: string): Promise<Sink> {
+async function sinkFor(kind) {
   const { createPgliteSink, createPgvectorSink } = await import('@drift-spark/sink-pgvector');
   if (kind === 'pgvector')
     return createPgvectorSink({
-      connectionString: process.env.DATABASE_URL!,
+      connectionString: process.env.DATABASE_URL,
       table: name,
       index: 'never',
     });
   if (kind === 'qdrant')
     return (await import('@drift-spark/sink-qdrant')).createQdrantSink({
-      url: process.env.QDRANT_URL!,
+      url: process.env.QDRANT_URL,
       collection: name,
     });
   if (kind === 'pglite')
@@ -48,7 +48,7 @@ async function sinkFor(kind: string): Promise<Sink> {
 }
 
 /** Upserts `rows` shadow points, one batch at a time, as the engine hands them over. */
-async function writeShadowPoints(sink: Sink, rows: number, dimensions: number): Promise<number> {
+async function writeShadowPoints(sink, rows, dimensions) {
   const shadow = createShadowEmbedder({ model, dimensions });
   await sink.open({ dimensions, distance: 'cosine', model });
   let written = 0;
@@ -59,9 +59,9 @@ async function writeShadowPoints(sink: Sink, rows: number, dimensions: number): 
         `row ${start + index}: a support ticket about a delayed refund, the size of a chunk`,
     );
     const { vectors } = await shadow.embed(texts);
-    const points: Point[] = texts.map((text, index) => ({
+    const points = texts.map((text, index) => ({
       id: randomUUID(),
-      vector: vectors[index]!,
+      vector: vectors[index],
       payload: {
         key: String(start + index),
         source: 'delta:bench',
@@ -76,17 +76,17 @@ async function writeShadowPoints(sink: Sink, rows: number, dimensions: number): 
     written += points.length;
   }
   // Leave no 1M-row table behind in the shared servers.
-  if (mode === 'pgvector') await (sink as PgvectorSink).drop();
+  if (mode === 'pgvector') await sink.drop();
   await sink.close();
   if (mode === 'qdrant')
     await fetch(`${process.env.QDRANT_URL}/collections/${name}`, { method: 'DELETE' });
   return written;
 }
 
-async function readThroughSpark(table: string): Promise<number> {
+async function readThroughSpark(table) {
   const { createSparkDeltaSource } = await import('@drift-spark/source-delta-spark');
   const { createSparkConnectClient } = await import('@drift-spark/spark-connect');
-  const client = createSparkConnectClient({ remote: process.env.SPARK_REMOTE! });
+  const client = createSparkConnectClient({ remote: process.env.SPARK_REMOTE });
   let rows = 0;
   try {
     const source = createSparkDeltaSource({ table, client });
