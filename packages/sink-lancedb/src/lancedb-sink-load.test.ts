@@ -68,7 +68,7 @@ describe('LanceDB sink: policy by size', () => {
   it('sizes the IVF_HNSW_SQ index by rows: ~2k rows per partition, a bounded k-means sample', () => {
     expect(vectorIndexPlan(100_000)).toEqual({
       numPartitions: 49,
-      sampleRate: 64,
+      sampleRate: 32,
       maxIterations: 20,
     });
     expect(vectorIndexPlan(1_000_000).numPartitions).toBe(488);
