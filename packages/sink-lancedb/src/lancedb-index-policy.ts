@@ -25,16 +25,19 @@ export interface VectorIndexPlan {
 
 /**
  * IVF_HNSW_SQ sized so the build stays bounded: ~2,048 rows per partition, each an HNSW
- * graph over 8-bit scalar-quantized vectors; k-means on 64 vectors per partition for 20
- * rounds. At 100k × 1536-d, 48 partitions built in 65 CPU-s at 430 MiB with recall@10 1.0
- * (24 partitions: 78 CPU-s, 481 MiB, 0.99), where IVF-PQ (24 partitions, 96 sub-vectors)
- * took 1.4–1.7 GB and reached 0.34, and LanceDB's default IVF-PQ (√rows partitions) ran
- * 35 min without finishing (bench/README.md).
+ * graph over 8-bit scalar-quantized vectors; k-means for 20 rounds. At 100k × 1536-d, 48
+ * partitions built in 65 CPU-s at 430 MiB with recall@10 1.0 (24 partitions: 78 CPU-s, 481
+ * MiB, 0.99), where IVF-PQ (24 partitions, 96 sub-vectors) took 1.4–1.7 GB and reached 0.34,
+ * and LanceDB's default IVF-PQ (√rows partitions) ran 35 min without finishing. The sample
+ * rate is 32: LanceDB also trains the scalar quantizer on `sampleRate × 256` vectors, read
+ * whole in f32 and copied once to normalize them for cosine, so 64 held ~190 MB (16,384 ×
+ * 1536-d × 4 B, twice) for a moment at the start of the build; 32 halves it, at the same
+ * recall (bench/README.md, "LanceDB: memory and index").
  */
 export function vectorIndexPlan(rows: number): VectorIndexPlan {
   return {
     numPartitions: Math.min(1024, Math.max(1, Math.round(rows / 2048))),
-    sampleRate: 64,
+    sampleRate: 32,
     maxIterations: 20,
   };
 }

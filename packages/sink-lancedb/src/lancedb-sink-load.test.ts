@@ -8,6 +8,7 @@ import { createLancedbSink } from './index.js';
 import { idHash } from './lancedb-id-hash.js';
 import { vectorIndexPlan } from './lancedb-index-policy.js';
 import { boundLocalIoThreads } from './lancedb-io-threads.js';
+import { boundIndexShuffleBytes } from './lancedb-shuffle-bytes.js';
 import { dimensions, open, points } from './lancedb-test-points.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'drift-lancedb-load-'));
@@ -67,7 +68,7 @@ describe('LanceDB sink: policy by size', () => {
   it('sizes the IVF_HNSW_SQ index by rows: ~2k rows per partition, a bounded k-means sample', () => {
     expect(vectorIndexPlan(100_000)).toEqual({
       numPartitions: 49,
-      sampleRate: 64,
+      sampleRate: 32,
       maxIterations: 20,
     });
     expect(vectorIndexPlan(1_000_000).numPartitions).toBe(488);
@@ -84,6 +85,15 @@ describe('LanceDB sink: policy by size', () => {
     const chosen: NodeJS.ProcessEnv = { LANCE_IO_THREADS: '16' };
     boundLocalIoThreads(true, chosen);
     expect(chosen.LANCE_IO_THREADS).toBe('16');
+  });
+
+  it("bounds Lance's IVF shuffle buffer to 16 MiB unless the user chose", () => {
+    const env: NodeJS.ProcessEnv = {};
+    boundIndexShuffleBytes(env);
+    expect(env.LANCE_SHUFFLE_BATCH_BYTES).toBe(String(16 * 1024 * 1024));
+    const chosen: NodeJS.ProcessEnv = { LANCE_SHUFFLE_BATCH_BYTES: '134217728' };
+    boundIndexShuffleBytes(chosen);
+    expect(chosen.LANCE_SHUFFLE_BATCH_BYTES).toBe('134217728');
   });
 
   it('remembers appended ids by a 52-bit hash without collisions on sequential ids', () => {

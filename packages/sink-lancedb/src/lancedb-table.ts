@@ -3,6 +3,7 @@ import type { Connection, Session, Table } from '@lancedb/lancedb';
 import type { FixedSizeList, Schema } from 'apache-arrow';
 import { driftSchema, MODEL_KEY, VECTOR_COLUMN } from './lancedb-arrow.js';
 import { boundLocalIoThreads } from './lancedb-io-threads.js';
+import { boundIndexShuffleBytes } from './lancedb-shuffle-bytes.js';
 import { isObjectStorePath } from './lancedb-uri.js';
 
 /** Cache sizes: bounded, so a long load or many searches cannot grow them to LanceDB's defaults. */
@@ -19,6 +20,7 @@ export interface LancedbLocation {
 /** A connection with bounded caches: LanceDB's defaults (6 GB of index, 1 GB of metadata) would let a long load grow without bound. */
 export async function connectLancedb(where: LancedbLocation, given?: Session): Promise<Connection> {
   boundLocalIoThreads(!isObjectStorePath(where.path));
+  boundIndexShuffleBytes();
   const lancedb = await import('@lancedb/lancedb');
   const session =
     given ??
