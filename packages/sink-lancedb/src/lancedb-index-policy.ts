@@ -24,8 +24,12 @@ export interface VectorIndexPlan {
 }
 
 /**
- * IVF_HNSW_SQ sized so the build stays bounded: ~2,048 rows per partition, each an HNSW
- * graph over 8-bit scalar-quantized vectors; k-means for 20 rounds. At 100k × 1536-d, 48
+ * IVF_HNSW_SQ sized so the build stays bounded: ~1,024 rows per partition, each an HNSW
+ * graph over 8-bit scalar-quantized vectors; k-means for 20 rounds. With the sample rate at
+ * 32 (below), ~2,048 rows per partition left k-means 32 vectors per 2,048 rows and the CLI's
+ * 100k build took 235–245 s and ~300 CPU-s; ~1,024 rows per partition (98 at 100k): 155 s,
+ * 222 CPU-s for the whole embed, the same 393 MiB peak, recall@10 0.995, indexed search p50
+ * 181 vs 487 ms (bench/README.md). At 100k × 1536-d, 48
  * partitions built in 65 CPU-s at 430 MiB with recall@10 1.0 (24 partitions: 78 CPU-s, 481
  * MiB, 0.99), where IVF-PQ (24 partitions, 96 sub-vectors) took 1.4–1.7 GB and reached 0.34,
  * and LanceDB's default IVF-PQ (√rows partitions) ran 35 min without finishing. The sample
@@ -36,7 +40,7 @@ export interface VectorIndexPlan {
  */
 export function vectorIndexPlan(rows: number): VectorIndexPlan {
   return {
-    numPartitions: Math.min(1024, Math.max(1, Math.round(rows / 2048))),
+    numPartitions: Math.min(1024, Math.max(1, Math.round(rows / 1024))),
     sampleRate: 32,
     maxIterations: 20,
   };

@@ -65,14 +65,14 @@ async function readBack(table: string, id: string): Promise<number> {
 }
 
 describe('LanceDB sink: policy by size', () => {
-  it('sizes the IVF_HNSW_SQ index by rows: ~2k rows per partition, a bounded k-means sample', () => {
+  it('sizes the IVF_HNSW_SQ index by rows: ~1k rows per partition, a bounded k-means sample', () => {
     expect(vectorIndexPlan(100_000)).toEqual({
-      numPartitions: 49,
+      numPartitions: 98,
       sampleRate: 32,
       maxIterations: 20,
     });
-    expect(vectorIndexPlan(1_000_000).numPartitions).toBe(488);
-    expect(vectorIndexPlan(700).numPartitions).toBe(1);
+    expect(vectorIndexPlan(1_000_000).numPartitions).toBe(977);
+    expect(vectorIndexPlan(500).numPartitions).toBe(1);
     expect(vectorIndexPlan(100_000_000).numPartitions).toBe(1024);
   });
 
