@@ -20,6 +20,8 @@ export interface ColumnValuesSource {
   metadata: FileMetaData;
   scan: ParquetScan;
   compressors: Compressors;
+  /** Compressed bytes per read of a slice of a column chunk (default 4 MiB; tests set less). */
+  readBytes?: number;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function readColumnValues(
           chunk,
           ...column.flat,
           compressors: source.compressors,
+          ...(source.readBytes === undefined ? {} : { readBytes: source.readBytes }),
           groupRows: Number(group.num_rows),
           rowStart: rowStart - groupStart,
           rowEnd: rowEnd - groupStart,

@@ -111,7 +111,9 @@ describe('the flat-column decoder', () => {
       const compressors = await loadCompressors(metadata);
       const options = { file, metadata, compressors, parsers: lazyStringParsers, utf8: false };
       const scan = await parquetScan({ ...options, useOffsetIndex: true });
-      const source = { file, metadata, scan, compressors };
+      // Half the files are read a page per read, as a slice of a large row group is.
+      const readBytes = Math.random() < 0.5 ? 1 : undefined;
+      const source = { file, metadata, scan, compressors, ...(readBytes ? { readBytes } : {}) };
       for (const child of parquetSchema(metadata).children) {
         const { element } = child;
         const type = deltaTypes[element.name]!;

@@ -14,6 +14,8 @@ export interface FlatColumnRead {
   kind: FlatKind;
   nullable: boolean;
   compressors: Compressors;
+  /** Compressed bytes per read when only some pages are read (one page at least). */
+  readBytes?: number;
   /** Rows of the row group. */
   groupRows: number;
   /** The rows to decode, relative to the row group. */
@@ -61,7 +63,6 @@ export async function readFlatColumn(read: FlatColumnRead): Promise<StringValues
   };
   const chunkStart = Number(meta.dictionary_page_offset || meta.data_page_offset);
   const chunkEnd = chunkStart + Number(meta.total_compressed_size);
-  const buffers: { bytes: Uint8Array; firstRow: number }[] = [];
   const narrowed = rowStart > 0 || rowEnd < read.groupRows;
   if (narrowed && chunk.offset_index_offset !== undefined && chunk.offset_index_length) {
     const start = Number(chunk.offset_index_offset);
@@ -73,21 +74,49 @@ export async function readFlatColumn(read: FlatColumnRead): Promise<StringValues
       first++;
     let last = first;
     while (last + 1 < pages.length && Number(pages[last + 1]!.first_row_index) < rowEnd) last++;
-    const dataStart = Number(pages[first]!.offset);
-    const dataEnd = Number(pages[last]!.offset) + pages[last]!.compressed_page_size;
     const dictionaryEnd = Number(pages[0]!.offset);
-    if (chunkStart < dictionaryEnd && first > 0)
-      buffers.push({ bytes: await slice(read.file, chunkStart, dictionaryEnd), firstRow: 0 });
-    const from = first > 0 ? dataStart : chunkStart;
-    buffers.push({
-      bytes: await slice(read.file, from, dataEnd),
-      firstRow: Number(pages[first]!.first_row_index),
-    });
+    if (chunkStart < dictionaryEnd && first > 0) {
+      const dictionary = await slice(read.file, chunkStart, dictionaryEnd);
+      readPages(state, dictionary, 0, rowStart, rowEnd);
+    }
+    // A few pages per read, each decoded before the next is fetched: the compressed bytes
+    // of a whole slice are never held at once.
+    for (const run of pageRuns(pages, first, last, read.readBytes ?? defaultReadBytes)) {
+      const from = run.first === 0 ? chunkStart : Number(pages[run.first]!.offset);
+      const end = Number(pages[run.last]!.offset) + pages[run.last]!.compressed_page_size;
+      const bytes = await slice(read.file, from, end);
+      readPages(state, bytes, Number(pages[run.first]!.first_row_index), rowStart, rowEnd);
+    }
   } else {
-    buffers.push({ bytes: await slice(read.file, chunkStart, chunkEnd), firstRow: 0 });
+    readPages(state, await slice(read.file, chunkStart, chunkEnd), 0, rowStart, rowEnd);
   }
-  for (const { bytes, firstRow } of buffers) readPages(state, bytes, firstRow, rowStart, rowEnd);
   return state.output;
+}
+
+/** Compressed bytes per read of a narrowed chunk: a slice's pages are fetched in a few reads. */
+const defaultReadBytes = 4 * 1024 * 1024;
+
+type PageLocation = ReturnType<typeof readOffsetIndex>['page_locations'][number];
+
+/** Consecutive pages `first..last` in runs of about `readBytes` each (one page at least). */
+function pageRuns(
+  pages: readonly PageLocation[],
+  first: number,
+  last: number,
+  readBytes: number,
+): { first: number; last: number }[] {
+  const runs: { first: number; last: number }[] = [];
+  let runFirst = first;
+  let bytes = 0;
+  for (let page = first; page <= last; page++) {
+    bytes += pages[page]!.compressed_page_size;
+    if (bytes >= readBytes || page === last) {
+      runs.push({ first: runFirst, last: page });
+      runFirst = page + 1;
+      bytes = 0;
+    }
+  }
+  return runs;
 }
 
 async function slice(file: AsyncBuffer, start: number, end: number): Promise<Uint8Array> {
