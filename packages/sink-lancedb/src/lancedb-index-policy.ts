@@ -25,18 +25,12 @@ export interface VectorIndexPlan {
 
 /**
  * IVF_HNSW_SQ sized so the build stays bounded: ~1,024 rows per partition, each an HNSW
- * graph over 8-bit scalar-quantized vectors; k-means for 20 rounds. With the sample rate at
- * 32 (below), ~2,048 rows per partition left k-means 32 vectors per 2,048 rows and the CLI's
- * 100k build took 235–245 s and ~300 CPU-s; ~1,024 rows per partition (98 at 100k): 155 s,
- * 222 CPU-s for the whole embed, the same 393 MiB peak, recall@10 0.995, indexed search p50
- * 181 vs 487 ms (bench/README.md). At 100k × 1536-d, 48
- * partitions built in 65 CPU-s at 430 MiB with recall@10 1.0 (24 partitions: 78 CPU-s, 481
- * MiB, 0.99), where IVF-PQ (24 partitions, 96 sub-vectors) took 1.4–1.7 GB and reached 0.34,
- * and LanceDB's default IVF-PQ (√rows partitions) ran 35 min without finishing. The sample
- * rate is 32: LanceDB also trains the scalar quantizer on `sampleRate × 256` vectors, read
- * whole in f32 and copied once to normalize them for cosine, so 64 held ~190 MB (16,384 ×
- * 1536-d × 4 B, twice) for a moment at the start of the build; 32 halves it, at the same
- * recall (bench/README.md, "LanceDB: memory and index").
+ * graph over 8-bit scalar-quantized vectors; k-means on 32 vectors per partition for 20
+ * rounds. The sample rate also sizes the scalar quantizer's training sample (`sampleRate ×
+ * 256` vectors in f32, copied once to normalize for cosine), so 32 rather than 64 halves the
+ * build's first-second spike; with it, ~2,048 rows per partition left k-means too few vectors
+ * and built ~60% slower. At 100k × 1536-d (98 partitions): 66 CPU-s, 242 MiB, recall@10 0.995;
+ * IVF-PQ took 1.4–1.7 GB for recall 0.34 (bench/README.md, "LanceDB: memory and index").
  */
 export function vectorIndexPlan(rows: number): VectorIndexPlan {
   return {
