@@ -4,6 +4,7 @@ import type { ValueConverter } from '../schema/delta-values.js';
 import { isFlatChunk, readFlatColumn } from './flat-column-reader.js';
 import { UnsupportedPage } from './flat-page.js';
 import type { ColumnValues, FlatKind } from './flat-values.js';
+import type { PageArena } from './page-arena.js';
 import { rowGroupOf } from './parquet-file.js';
 
 /** How one Parquet column of a file is decoded. */
@@ -22,6 +23,8 @@ export interface ColumnValuesSource {
   compressors: Compressors;
   /** Compressed bytes per read of a slice of a column chunk (default 4 MiB; tests set less). */
   readBytes?: number;
+  /** Memory for the flat decoder's pages, valid until the caller resets it (see PageArena). */
+  arena?: PageArena;
 }
 
 /**
@@ -47,6 +50,7 @@ export async function readColumnValues(
           ...column.flat,
           compressors: source.compressors,
           ...(source.readBytes === undefined ? {} : { readBytes: source.readBytes }),
+          ...(source.arena === undefined ? {} : { arena: source.arena }),
           groupRows: Number(group.num_rows),
           rowStart: rowStart - groupStart,
           rowEnd: rowEnd - groupStart,

@@ -13,6 +13,7 @@ import {
 import { type ColumnPlan, columnDecodes } from './column-decodes.js';
 import { readColumnValues } from './column-values.js';
 import type { ColumnValues } from './flat-values.js';
+import { PageArena } from './page-arena.js';
 import { loadCompressors } from './parquet-compressors.js';
 import { openParquetFile, type ParquetFile, rowGroupOf } from './parquet-file.js';
 import { type RowBuilder, rowBuilder } from './row-builder.js';
@@ -151,6 +152,9 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
     ),
   );
   const groupBytes = groupSizes(metadata);
+  // this file's decompressed pages: reused slice after slice, then by the next file
+  const arena = new PageArena();
+  let reading = false;
   // On an object store, the next needed row group is fetched while this one is decoded.
   const neededGroups = scan.ranges
     .filter(
@@ -163,51 +167,65 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
     const group = neededGroups[position];
     if (group !== undefined) parquet.prefetchRowGroup(group, parquetColumns);
   };
-  for (const range of scan.ranges) {
-    const position = neededGroups.indexOf(rowGroupOf(metadata, range.rowStart));
-    if (position >= 0) {
-      prefetch(position);
-      prefetch(position + 1);
-    }
-    const rows = range.rowEnd - range.rowStart;
-    const bytes = groupBytes.get(range.rowStart) ?? 0;
-    const step =
-      sliceable && bytes > sliceBytes * 2
-        ? Math.max(1024, Math.ceil((sliceBytes * rows) / bytes))
-        : rows;
-    for (let rowStart = range.rowStart; rowStart < range.rowEnd; rowStart += step) {
-      signal?.throwIfAborted();
-      const rowEnd = Math.min(range.rowEnd, rowStart + step);
-      if (selection.kind === 'include' && !anyInRange(selection.positions, rowStart, rowEnd))
-        continue;
-      // all column chunks in flight at once, so reading one overlaps decoding another
-      const decoded = await Promise.all(
-        decodes.map((decode) =>
-          readColumnValues({ file, metadata, scan, compressors }, decode, rowStart, rowEnd),
-        ),
-      );
-      const data = new Map(parquetColumns.map((column, index) => [column, decoded[index]!]));
-      const columnsData = plans.map((plan) =>
-        plan.kind === 'data' ? data.get(plan.parquetName!)! : undefined,
-      );
-      const tagData = tagColumn === undefined ? undefined : data.get(tagColumn)!;
-      const slice: SliceRows = {
-        columns: columnsData,
-        tags: tagData,
-        withTags: options.tagColumn !== undefined,
-        first: rowStart,
-        end: rowEnd - rowStart,
-        next: 0,
-      };
-      while (slice.next < slice.end) {
-        const chunk = nextChunk(slice, selection, skipTags, buildRow, chunkRows);
-        if (chunk.rows.length > 0) yield chunk;
+  try {
+    for (const range of scan.ranges) {
+      const position = neededGroups.indexOf(rowGroupOf(metadata, range.rowStart));
+      if (position >= 0) {
+        prefetch(position);
+        prefetch(position + 1);
       }
-      // Let this slice's pages go before the next slice is read, not after.
-      data.clear();
-      decoded.length = 0;
-      columnsData.length = 0;
+      const rows = range.rowEnd - range.rowStart;
+      const bytes = groupBytes.get(range.rowStart) ?? 0;
+      const step =
+        sliceable && bytes > sliceBytes * 2
+          ? Math.max(1024, Math.ceil((sliceBytes * rows) / bytes))
+          : rows;
+      for (let rowStart = range.rowStart; rowStart < range.rowEnd; rowStart += step) {
+        signal?.throwIfAborted();
+        const rowEnd = Math.min(range.rowEnd, rowStart + step);
+        if (selection.kind === 'include' && !anyInRange(selection.positions, rowStart, rowEnd))
+          continue;
+        // the previous slice's rows are built, so its pages can be overwritten
+        arena.reset();
+        // all column chunks in flight at once, so reading one overlaps decoding another
+        reading = true;
+        const decoded = await Promise.all(
+          decodes.map((decode) =>
+            readColumnValues(
+              { file, metadata, scan, compressors, arena },
+              decode,
+              rowStart,
+              rowEnd,
+            ),
+          ),
+        );
+        reading = false;
+        const data = new Map(parquetColumns.map((column, index) => [column, decoded[index]!]));
+        const columnsData = plans.map((plan) =>
+          plan.kind === 'data' ? data.get(plan.parquetName!)! : undefined,
+        );
+        const tagData = tagColumn === undefined ? undefined : data.get(tagColumn)!;
+        const slice: SliceRows = {
+          columns: columnsData,
+          tags: tagData,
+          withTags: options.tagColumn !== undefined,
+          first: rowStart,
+          end: rowEnd - rowStart,
+          next: 0,
+        };
+        while (slice.next < slice.end) {
+          const chunk = nextChunk(slice, selection, skipTags, buildRow, chunkRows);
+          if (chunk.rows.length > 0) yield chunk;
+        }
+        // Let this slice's pages go before the next slice is read, not after.
+        data.clear();
+        decoded.length = 0;
+        columnsData.length = 0;
+      }
     }
+  } finally {
+    // after a failed column read others may still be reading into the arena: let it go with them
+    if (!reading) arena.release();
   }
 }
 

@@ -7,6 +7,7 @@ import {
   UnsupportedPage,
 } from './flat-page.js';
 import { type FlatKind, NumberValues, StringValues } from './flat-values.js';
+import type { PageArena } from './page-arena.js';
 
 export interface FlatColumnRead {
   file: AsyncBuffer;
@@ -16,6 +17,8 @@ export interface FlatColumnRead {
   compressors: Compressors;
   /** Compressed bytes per read when only some pages are read (one page at least). */
   readBytes?: number;
+  /** Memory for the decompressed pages, reused once the values are no longer needed. */
+  arena?: PageArena;
   /** Rows of the row group. */
   groupRows: number;
   /** The rows to decode, relative to the row group. */
@@ -58,6 +61,7 @@ export async function readFlatColumn(read: FlatColumnRead): Promise<StringValues
     maxDefinition: read.nullable ? 1 : 0,
     codec: meta.codec,
     compressors: read.compressors,
+    ...(read.arena === undefined ? {} : { arena: read.arena }),
     output:
       kind === 'string' ? new StringValues(length) : new NumberValues(kind, length, read.nullable),
   };

@@ -9,6 +9,8 @@ import {
   StringDictionary,
   StringValues,
 } from './flat-values.js';
+import type { PageArena } from './page-arena.js';
+import type { PageDecompressor } from './parquet-compressors.js';
 import { decodeRleHybrid } from './rle-hybrid.js';
 
 /** Thrown for a page the flat decoder does not handle; the caller falls back to hyparquet. */
@@ -23,12 +25,22 @@ export interface FlatColumnState {
   compressors: Compressors;
   dictionary?: StringDictionary | NumberArray;
   output: StringValues | NumberValues;
+  /** Where decompressed pages go when the codec's decompressor can write into memory given to it. */
+  arena?: PageArena;
 }
 
 /** A page's bytes; an empty page (the dictionary of an all-null chunk) is not a valid stream for every codec. */
 function decompress(state: FlatColumnState, compressed: Uint8Array, size: number): Uint8Array {
   if (size === 0) return new Uint8Array(0);
-  return decompressPage(compressed, size, state.codec, state.compressors);
+  const decompressor = state.compressors[state.codec] as PageDecompressor | undefined;
+  if (state.arena === undefined || decompressor === undefined)
+    return decompressPage(compressed, size, state.codec, state.compressors);
+  const page = decompressor(compressed, size, state.arena.allocate(size));
+  if (page.length !== size)
+    throw new Error(
+      `parquet decompressed page length ${page.length} does not match header ${size}`,
+    );
+  return page;
 }
 
 /** Decodes a dictionary page (PLAIN values) into `state.dictionary`. */

@@ -8,6 +8,17 @@ import { loadNativeZstd } from './zstd-native.js';
 let native: Promise<{ compressors: Compressors; zstd: boolean }> | undefined;
 let portable: Promise<Compressors> | undefined;
 
+/**
+ * A page decompressor that may write into `output` (exactly `outputLength` bytes, reused
+ * memory) instead of allocating; it returns the page either way. hyparquet calls the same
+ * functions with two arguments.
+ */
+export type PageDecompressor = (
+  input: Uint8Array,
+  outputLength: number,
+  output?: Uint8Array,
+) => Uint8Array;
+
 const bytesOf = (buffer: Buffer) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
 
 /**
@@ -34,10 +45,10 @@ export async function loadCompressors(metadata?: FileMetaData): Promise<Compress
 async function loadNative(): Promise<{ compressors: Compressors; zstd: boolean }> {
   const wasmSnappy = snappyUncompressor();
   const compressors: Compressors = {
-    SNAPPY: (input, outputLength) =>
+    SNAPPY: ((input: Uint8Array, outputLength: number, output?: Uint8Array) =>
       isMostlyLiteral(input, outputLength)
-        ? snappyLiteralDecode(input, outputLength)
-        : wasmSnappy(input, outputLength),
+        ? snappyLiteralDecode(input, outputLength, output)
+        : wasmSnappy(input, outputLength)) satisfies PageDecompressor,
     GZIP: (input) => bytesOf(gunzipSync(input)),
     BROTLI: (input) => bytesOf(brotliDecompressSync(input)),
   };

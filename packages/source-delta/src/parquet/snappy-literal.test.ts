@@ -40,6 +40,22 @@ describe('snappyLiteralDecode', () => {
     );
   });
 
+  it('writes every byte of reused memory it is given, inside a larger buffer', () => {
+    for (const plain of [bytes(50_000, 256), bytes(50_000, 3), new Uint8Array(9_000).fill(7)]) {
+      const memory = new Uint8Array(plain.length + 64).fill(0xee);
+      const output = memory.subarray(24, 24 + plain.length);
+      const page = snappyLiteralDecode(snappyCompress(plain), plain.length, output);
+      expect(page).toBe(output);
+      expect(Buffer.from(page).equals(plain)).toBe(true);
+      // nothing written outside the given memory
+      expect(memory.subarray(0, 24).every((byte) => byte === 0xee)).toBe(true);
+      expect(memory.subarray(24 + plain.length).every((byte) => byte === 0xee)).toBe(true);
+    }
+    expect(() =>
+      snappyLiteralDecode(snappyCompress(bytes(10, 256)), 10, new Uint8Array(9)),
+    ).toThrow(/wrong size/);
+  });
+
   it('rejects a back-reference before the start of the output', () => {
     // length 4, then a copy of 4 bytes at offset 1 with nothing written yet
     expect(() => snappyLiteralDecode(Uint8Array.from([4, 0x01, 0x01]), 4)).toThrow(

@@ -4,10 +4,15 @@
  * by default). There hysnappy spends more copying the page into and out of
  * WebAssembly memory than decoding it: 126 → 59 ms CPU for 141 MB of such pages. On
  * well-compressed pages (many short back-references) hysnappy is ~3x faster, so
- * `decodeSnappy` picks by the compression ratio.
+ * the SNAPPY decompressor (parquet-compressors.ts) picks by the compression ratio. Every byte of `output` is written (or it
+ * throws), so it may be reused memory.
  */
-export function snappyLiteralDecode(input: Uint8Array, outputLength: number): Uint8Array {
-  const output = new Uint8Array(outputLength);
+export function snappyLiteralDecode(
+  input: Uint8Array,
+  outputLength: number,
+  output: Uint8Array = new Uint8Array(outputLength),
+): Uint8Array {
+  if (output.length !== outputLength) throw new Error('snappy output buffer of the wrong size');
   let position = 0;
   let length = 0;
   for (let shift = 0; ; shift += 7) {

@@ -75,6 +75,20 @@ describe('native ZSTD (libzstd through koffi)', () => {
       expect(Buffer.compare(native!(input, length), wasm.decode(input, length))).toBe(0);
   });
 
+  test('decompresses into reused memory inside a larger buffer, touching nothing around it', async () => {
+    const native = (await loadNativeZstd())!;
+    const memory = new Uint8Array(Math.max(...pages.map(([, length]) => length)) + 64);
+    for (const [input, length] of pages) {
+      memory.fill(0xee);
+      const output = memory.subarray(16, 16 + length);
+      const page = native(input, length, output);
+      expect(page).toBe(output);
+      expect(Buffer.compare(page, wasm.decode(input, length))).toBe(0);
+      expect(memory.subarray(0, 16).every((byte) => byte === 0xee)).toBe(true);
+      expect(memory.subarray(16 + length).every((byte) => byte === 0xee)).toBe(true);
+    }
+  });
+
   test('a damaged page fails with a clear error, not a crash or short output', async () => {
     const native = (await loadNativeZstd())!;
     const [input, length] = pages.find(([page]) => page.length > 100)!;

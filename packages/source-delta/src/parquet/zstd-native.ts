@@ -1,7 +1,11 @@
 type Koffi = typeof import('koffi');
 
-/** Decompresses one ZSTD page into exactly `outputLength` bytes. */
-export type ZstdDecompress = (input: Uint8Array, outputLength: number) => Uint8Array;
+/** Decompresses one ZSTD page into exactly `outputLength` bytes (into `output` when given). */
+export type ZstdDecompress = (
+  input: Uint8Array,
+  outputLength: number,
+  output?: Uint8Array,
+) => Uint8Array;
 
 /** Where the system's libzstd usually is: Linux distributions, Homebrew/macOS, Windows. */
 export const ZSTD_LIBRARY_NAMES = [
@@ -38,8 +42,9 @@ export async function loadNativeZstd(
         // one context for the process: ZSTD_decompress would allocate one per page (~3 µs)
         const context = createContext();
         if (!context) continue;
-        return (input, outputLength) => {
-          const output = new Uint8Array(outputLength);
+        return (input, outputLength, output = new Uint8Array(outputLength)) => {
+          if (output.length !== outputLength)
+            throw new Error('ZSTD output buffer of the wrong size');
           const written = decompress(context, output, outputLength, input, input.length);
           // error codes are near 2^64, so koffi hands them over as a bigint
           if (written !== outputLength)
