@@ -15,17 +15,33 @@ function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer as ArrayBuffer;
 }
 
+/**
+ * A hyparquet `AsyncBuffer` over a file held whole in memory, which can also hand out a
+ * range without copying it (hyparquet's `slice` must return a copy: an ArrayBuffer).
+ */
+export interface WholeFileBuffer extends AsyncBuffer {
+  view(start: number, end: number): Uint8Array;
+}
+
 /** A hyparquet `AsyncBuffer` over a `DeltaFileSystem` file. */
 export async function createFileAsyncBuffer(
   fileSystem: DeltaFileSystem,
   path: string,
   size: number,
   signal?: AbortSignal,
-): Promise<AsyncBuffer> {
+): Promise<AsyncBuffer | WholeFileBuffer> {
   if (size <= wholeFileLimit) {
     const bytes = await fileSystem.read(path, { signal });
     const buffer = toArrayBuffer(bytes);
-    return { byteLength: buffer.byteLength, slice: (start, end) => buffer.slice(start, end) };
+    return {
+      byteLength: buffer.byteLength,
+      slice: (start, end) => buffer.slice(start, end),
+      // clamped as `slice` is: a damaged footer's offsets then fail as a short page, not a RangeError
+      view: (start, end) => {
+        const from = Math.min(Math.max(0, start), buffer.byteLength);
+        return new Uint8Array(buffer, from, Math.max(0, Math.min(end, buffer.byteLength) - from));
+      },
+    };
   }
   return {
     byteLength: size,

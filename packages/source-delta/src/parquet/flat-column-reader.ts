@@ -1,5 +1,6 @@
 import { type AsyncBuffer, type ColumnChunk, type Compressors, readOffsetIndex } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
+import type { WholeFileBuffer } from './file-async-buffer.js';
 import {
   type FlatColumnState,
   readDataPage,
@@ -59,6 +60,7 @@ export async function readFlatColumn(read: FlatColumnRead): Promise<StringValues
   const state: FlatColumnState = {
     kind,
     maxDefinition: read.nullable ? 1 : 0,
+    dictionarySource: -1,
     codec: meta.codec,
     compressors: read.compressors,
     ...(read.arena === undefined ? {} : { arena: read.arena }),
@@ -123,7 +125,9 @@ function pageRuns(
   return runs;
 }
 
+/** Bytes `[start, end)` of the file; not copied when the file is held whole in memory. */
 async function slice(file: AsyncBuffer, start: number, end: number): Promise<Uint8Array> {
+  if ('view' in file) return (file as WholeFileBuffer).view(start, end);
   return new Uint8Array(await file.slice(start, end));
 }
 

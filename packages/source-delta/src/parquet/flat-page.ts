@@ -24,6 +24,8 @@ export interface FlatColumnState {
   codec: CompressionCodec;
   compressors: Compressors;
   dictionary?: StringDictionary | NumberArray;
+  /** The string dictionary's index in `output.sources`, once a page has used it (-1 before). */
+  dictionarySource: number;
   output: StringValues | NumberValues;
   /** Where decompressed pages go when the codec's decompressor can write into memory given to it. */
   arena?: PageArena;
@@ -63,6 +65,7 @@ export function readDictionaryPage(
       ends[index] = position;
     }
     state.dictionary = new StringDictionary(page, starts, ends);
+    state.dictionarySource = -1;
   } else {
     state.dictionary = plainNumbers(state.kind, page, 0, count);
   }
@@ -185,9 +188,10 @@ function readStrings(
     return;
   }
   const indices = dictionaryIndices(state, page, valuesStart, encoding, defined);
-  const dictionary = state.dictionary as StringDictionary;
-  let index = sources.indexOf(dictionary);
-  if (index < 0) index = sources.push(dictionary) - 1;
+  // kept in the state: indexOf over a mixed array of pages and dictionaries deoptimized this
+  if (state.dictionarySource < 0)
+    state.dictionarySource = sources.push(state.dictionary as StringDictionary) - 1;
+  const index = state.dictionarySource;
   let value = skipped;
   for (let row = from; row < end; row++, at++) {
     if (levels !== undefined && levels[row] !== 1) continue;

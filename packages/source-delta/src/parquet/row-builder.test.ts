@@ -22,6 +22,19 @@ describe('rowBuilder', () => {
     expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
   });
 
+  it('gives each file its own partition values when files share column names (and a compiled builder)', () => {
+    const plansOf = (day: string): ColumnPlan[] => [
+      { name: 'id', kind: 'data', parquetName: 'id' },
+      { name: 'day', kind: 'partition', constant: day },
+    ];
+    const monday = rowBuilder(plansOf('monday'));
+    const tuesday = rowBuilder(plansOf('tuesday'));
+    const columns = [valuesOf([1, 2]), undefined];
+    expect(monday(columns, 0)).toEqual({ id: 1, day: 'monday' });
+    expect(tuesday(columns, 1)).toEqual({ id: 2, day: 'tuesday' });
+    expect(monday(columns, 1)).toEqual({ id: 2, day: 'monday' });
+  });
+
   it('keeps the generic path for a column named __proto__ (an object literal would set the prototype)', () => {
     const build = rowBuilder([
       { name: 'id', kind: 'data', parquetName: 'id' },

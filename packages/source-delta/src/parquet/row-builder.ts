@@ -23,13 +23,28 @@ export function rowBuilder(plans: readonly ColumnPlan[]): RowBuilder {
       }
       return row;
     };
-  const fields = plans.map(
-    (_plan, index) =>
-      `${JSON.stringify(plans[index]!.name)}: columns[${index}] === undefined ? constants[${index}] : columns[${index}].get(offset)`,
-  );
-  const build = new Function(
-    'constants',
-    `return (columns, offset) => ({ ${fields.join(', ')} });`,
-  );
-  return build(constants) as RowBuilder;
+  const names = plans.map((plan) => plan.name);
+  const key = JSON.stringify(names);
+  let build = compiled.get(key);
+  if (build === undefined) {
+    const fields = names.map(
+      (name, index) =>
+        `${JSON.stringify(name)}: columns[${index}] === undefined ? constants[${index}] : columns[${index}].get(offset)`,
+    );
+    build = new Function(
+      'constants',
+      `return (columns, offset) => ({ ${fields.join(', ')} });`,
+    ) as (constants: unknown[]) => RowBuilder;
+    if (compiled.size >= compiledLimit) compiled.clear();
+    compiled.set(key, build);
+  }
+  return build(constants);
 }
+
+/**
+ * The compiled builders by column names. One per name list, not per file: the builders
+ * of every file then share one function literal, so V8 optimizes it once (a builder
+ * compiled per file was optimized anew in every file of a change feed).
+ */
+const compiled = new Map<string, (constants: unknown[]) => RowBuilder>();
+const compiledLimit = 64;
