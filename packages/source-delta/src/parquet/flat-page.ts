@@ -73,7 +73,9 @@ export function readDictionaryPage(
 
 /**
  * Decodes rows `[from, to)` of a data page (v1 or v2) into `state.output` from position
- * `at` (rows before `from` are only counted).
+ * `at` (rows before `from` are only counted). Each loop is in a small function of its
+ * own: a loop here made V8 recompile this whole function (inlined decoders and all) for
+ * on-stack replacement, again after each new file's first pages.
  */
 export function readDataPage(
   state: FlatColumnState,
@@ -83,71 +85,78 @@ export function readDataPage(
   to: number,
   at: number,
 ): void {
-  let page: Uint8Array;
-  let levels: Uint8Array | undefined;
-  let valuesStart: number;
-  let encoding: string;
-  let count: number;
+  const body = pageBody(state, header, compressed);
+  const { levels, count } = body;
+  const defined = levels === undefined ? count : definedCount(levels, count, count);
+  const skipped = levels === undefined ? from : definedCount(levels, count, from);
+  const end = Math.min(to, count);
+  const { output } = state;
+  if (output instanceof StringValues)
+    readStrings(state, output, body, defined, skipped, from, end, at);
+  else readNumbers(state, output, body, defined, skipped, from, end, at);
+}
+
+/** A data page's values, decompressed, with its definition levels when the column is optional. */
+interface PageBody {
+  page: Uint8Array;
+  levels: Uint8Array | undefined;
+  valuesStart: number;
+  encoding: string;
+  count: number;
+}
+
+function pageBody(state: FlatColumnState, header: PageHeader, compressed: Uint8Array): PageBody {
   if (header.type === 'DATA_PAGE' && header.data_page_header) {
     const pageHeader = header.data_page_header;
-    count = pageHeader.num_values;
-    encoding = pageHeader.encoding;
-    page = decompress(state, compressed, header.uncompressed_page_size);
-    valuesStart = 0;
-    if (state.maxDefinition > 0) {
-      if (pageHeader.definition_level_encoding !== 'RLE') throw new UnsupportedPage('levels');
-      const length = new DataView(page.buffer, page.byteOffset).getUint32(0, true);
-      levels = new Uint8Array(count);
-      decodeRleHybrid(page, 4, 4 + length, 1, count, levels);
-      valuesStart = 4 + length;
-    }
-  } else if (header.type === 'DATA_PAGE_V2' && header.data_page_header_v2) {
+    const count = pageHeader.num_values;
+    const page = decompress(state, compressed, header.uncompressed_page_size);
+    if (state.maxDefinition === 0)
+      return { page, levels: undefined, valuesStart: 0, encoding: pageHeader.encoding, count };
+    if (pageHeader.definition_level_encoding !== 'RLE') throw new UnsupportedPage('levels');
+    const length = new DataView(page.buffer, page.byteOffset).getUint32(0, true);
+    const levels = new Uint8Array(count);
+    decodeRleHybrid(page, 4, 4 + length, 1, count, levels);
+    return { page, levels, valuesStart: 4 + length, encoding: pageHeader.encoding, count };
+  }
+  if (header.type === 'DATA_PAGE_V2' && header.data_page_header_v2) {
     const pageHeader = header.data_page_header_v2;
-    count = pageHeader.num_values;
-    encoding = pageHeader.encoding;
-    const repetition = pageHeader.repetition_levels_byte_length;
+    const count = pageHeader.num_values;
     const definition = pageHeader.definition_levels_byte_length;
-    if (repetition !== 0 || pageHeader.num_rows !== count) throw new UnsupportedPage('nested');
+    if (pageHeader.repetition_levels_byte_length !== 0 || pageHeader.num_rows !== count)
+      throw new UnsupportedPage('nested');
+    let levels: Uint8Array | undefined;
     if (state.maxDefinition > 0) {
       levels = new Uint8Array(count);
       decodeRleHybrid(compressed, 0, definition, 1, count, levels);
     }
-    page = compressed.subarray(definition);
+    let page = compressed.subarray(definition);
     const size = header.uncompressed_page_size - definition;
     if (pageHeader.is_compressed !== false) page = decompress(state, page, size);
-    valuesStart = 0;
-  } else throw new UnsupportedPage(header.type);
-
-  let defined = count;
-  let skipped = 0;
-  if (levels !== undefined) {
-    defined = 0;
-    for (let row = 0; row < count; row++) {
-      if (levels[row] === 1) {
-        defined++;
-        if (row < from) skipped++;
-      }
-    }
-  } else skipped = from;
-  const end = Math.min(to, count);
-  const { output } = state;
-  if (output instanceof StringValues) {
-    readStrings(
-      state,
-      output,
-      page,
-      valuesStart,
-      encoding,
-      defined,
-      skipped,
-      levels,
-      from,
-      end,
-      at,
-    );
-    return;
+    return { page, levels, valuesStart: 0, encoding: pageHeader.encoding, count };
   }
-  const source = words(pageNumbers(state, page, valuesStart, encoding, defined));
+  throw new UnsupportedPage(header.type);
+}
+
+/** How many of the first `rows` of `levels` (up to `count`) have a value. */
+function definedCount(levels: Uint8Array, count: number, rows: number): number {
+  let defined = 0;
+  const end = Math.min(rows, count);
+  for (let row = 0; row < end; row++) if (levels[row] === 1) defined++;
+  return defined;
+}
+
+function readNumbers(
+  state: FlatColumnState,
+  output: NumberValues,
+  body: PageBody,
+  defined: number,
+  skipped: number,
+  from: number,
+  end: number,
+  at: number,
+): void {
+  const { levels } = body;
+  const source = words(pageNumbers(state, body.page, body.valuesStart, body.encoding, defined));
   const target = words(output.values);
   const width = wordsPerValue(output.values);
   let value = skipped;
@@ -161,16 +170,14 @@ export function readDataPage(
 function readStrings(
   state: FlatColumnState,
   output: StringValues,
-  page: Uint8Array,
-  valuesStart: number,
-  encoding: string,
+  body: PageBody,
   defined: number,
   skipped: number,
-  levels: Uint8Array | undefined,
   from: number,
   end: number,
   at: number,
 ): void {
+  const { page, valuesStart, encoding, levels } = body;
   const { source, start, end: ends, sources } = output;
   if (encoding === 'PLAIN') {
     const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
