@@ -12,11 +12,11 @@ import {
 } from '../schema/delta-values.js';
 import { type ColumnPlan, columnDecodes } from './column-decodes.js';
 import { readColumnValues } from './column-values.js';
-import type { ColumnValues } from './flat-values.js';
 import { PageArena } from './page-arena.js';
 import { loadCompressors } from './parquet-compressors.js';
 import { openParquetFile, type ParquetFile, rowGroupOf } from './parquet-file.js';
-import { type RowBuilder, rowBuilder } from './row-builder.js';
+import { rowBuilder } from './row-builder.js';
+import { nextChunk, type SliceRows } from './slice-rows.js';
 
 /** Which rows of a file to keep, by 0-based position in the whole file. */
 export type RowSelection =
@@ -125,7 +125,7 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
   ];
   if (tagColumn !== undefined && !parquetColumns.includes(tagColumn))
     parquetColumns.push(tagColumn);
-  const buildRow = rowBuilder(plans);
+  const builder = rowBuilder(plans);
   const { skipTags } = options;
   const decodes = columnDecodes(parquetColumns, plans, options.columns, topLevel, tagColumn);
 
@@ -214,7 +214,7 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
           next: 0,
         };
         while (slice.next < slice.end) {
-          const chunk = nextChunk(slice, selection, skipTags, buildRow, chunkRows);
+          const chunk = nextChunk(slice, selection, skipTags, builder, chunkRows);
           if (chunk.rows.length > 0) yield chunk;
         }
         // Let this slice's pages go before the next slice is read, not after.
@@ -227,49 +227,6 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
     // after a failed column read others may still be reading into the arena: let it go with them
     if (!reading) arena.release();
   }
-}
-
-/** The decoded columns of one slice of a row group and how far its rows have been built. */
-interface SliceRows {
-  columns: (ColumnValues | undefined)[];
-  tags: ColumnValues | undefined;
-  withTags: boolean;
-  /** Position in the file of the slice's first row. */
-  first: number;
-  /** Rows in the slice. */
-  end: number;
-  /** Offset of the next row to build. */
-  next: number;
-}
-
-/**
- * Builds the next chunk of at most `chunkRows` kept rows of a slice. The per-row loop lives
- * here, not in the generator above: V8 optimizes a hot loop inside a long async generator
- * by recompiling the whole generator, and it did so 6 times per change feed (~0.5 CPU-s of
- * compiler threads on the 1M-row CDF), deoptimizing it on every new file's shapes.
- */
-function nextChunk(
-  slice: SliceRows,
-  selection: RowSelection,
-  skipTags: ReadonlySet<string> | undefined,
-  buildRow: RowBuilder,
-  chunkRows: number,
-): DataChunk {
-  const rows: Row[] = [];
-  const tags: unknown[] | undefined = slice.withTags ? [] : undefined;
-  let offset = slice.next;
-  for (; offset < slice.end && rows.length < chunkRows; offset++) {
-    const position = slice.first + offset;
-    if (selection.kind === 'exclude' && selection.positions.has(position)) continue;
-    if (selection.kind === 'include' && !selection.positions.has(position)) continue;
-    const tag = slice.tags ? slice.tags.get(offset) : null;
-    if (skipTags !== undefined && typeof tag === 'string' && skipTags.has(tag)) continue;
-    rows.push(buildRow(slice.columns, offset));
-    tags?.push(tag);
-  }
-  slice.next = offset;
-  // one object shape whether or not tags are asked for (two shapes deoptimized this function)
-  return { rows, tags };
 }
 
 /**

@@ -1,9 +1,21 @@
-import type { Row } from '@drift-spark/core';
+import type { CellValue, Row } from '@drift-spark/core';
 import type { ColumnPlan } from './column-decodes.js';
 import type { ColumnValues } from './flat-values.js';
 
 /** Builds the row at `offset` of a slice from its columns' values (undefined: a constant). */
-export type RowBuilder = (columns: readonly (ColumnValues | undefined)[], offset: number) => Row;
+export type RowBuild = (
+  columns: readonly (ColumnValues | undefined)[],
+  offset: number,
+  constants: readonly CellValue[],
+) => Row;
+
+/** How one file's rows are built: a compiled builder and the file's constants. */
+export interface RowBuilder {
+  /** Shared by every file with the same column names, so V8 optimizes it once. */
+  build: RowBuild;
+  /** The values of partition and missing columns in this file, by plan index. */
+  constants: readonly CellValue[];
+}
 
 /**
  * A row builder for one file's column plans. The row is one object literal compiled for
@@ -14,16 +26,19 @@ export type RowBuilder = (columns: readonly (ColumnValues | undefined)[], offset
  */
 export function rowBuilder(plans: readonly ColumnPlan[]): RowBuilder {
   const constants = plans.map((plan) => plan.constant ?? null);
-  if (plans.some((plan) => plan.name === '__proto__'))
-    return (columns, offset) => {
-      const row: Row = {};
-      for (let index = 0; index < plans.length; index++) {
-        const values = columns[index];
-        row[plans[index]!.name] = values === undefined ? constants[index]! : values.get(offset);
-      }
-      return row;
-    };
   const names = plans.map((plan) => plan.name);
+  if (names.includes('__proto__'))
+    return {
+      constants,
+      build: (columns, offset, values) => {
+        const row: Row = {};
+        for (let index = 0; index < names.length; index++) {
+          const column = columns[index];
+          row[names[index]!] = column === undefined ? values[index]! : column.get(offset);
+        }
+        return row;
+      },
+    };
   const key = JSON.stringify(names);
   let build = compiled.get(key);
   if (build === undefined) {
@@ -32,19 +47,21 @@ export function rowBuilder(plans: readonly ColumnPlan[]): RowBuilder {
         `${JSON.stringify(name)}: columns[${index}] === undefined ? constants[${index}] : columns[${index}].get(offset)`,
     );
     build = new Function(
+      'columns',
+      'offset',
       'constants',
-      `return (columns, offset) => ({ ${fields.join(', ')} });`,
-    ) as (constants: unknown[]) => RowBuilder;
+      `return { ${fields.join(', ')} };`,
+    ) as RowBuild;
     if (compiled.size >= compiledLimit) compiled.clear();
     compiled.set(key, build);
   }
-  return build(constants);
+  return { build, constants };
 }
 
 /**
- * The compiled builders by column names. One per name list, not per file: the builders
- * of every file then share one function literal, so V8 optimizes it once (a builder
- * compiled per file was optimized anew in every file of a change feed).
+ * The compiled builders by column names. One function per name list, not per file, the
+ * file's constants passed in: a builder compiled (or a closure made) per file was
+ * optimized anew in every file of a change feed, and deoptimized its caller.
  */
-const compiled = new Map<string, (constants: unknown[]) => RowBuilder>();
+const compiled = new Map<string, RowBuild>();
 const compiledLimit = 64;
