@@ -207,11 +207,25 @@ async function embedPhases(py: string, url: string): Promise<Row[]> {
 const commit = () =>
   execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
 
-function print(rows: Row[], load: number[]): string[] {
+/** The server's maintenance_work_mem, which decides how fast a peer's HNSW build can go. */
+async function serverMemory(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query<{ value: string }>(
+      `select current_setting('maintenance_work_mem') as value`,
+    );
+    return result.rows[0]!.value;
+  } finally {
+    await client.end();
+  }
+}
+
+function print(rows: Row[], load: number[], server: string): string[] {
   const over: string[] = [];
   const head = `| phase | Drift s | peer | peer s | peer/Drift | ceiling s | Drift/ceiling | Drift peak RSS MB | peer peak RSS MB |`;
   console.log(
-    `\nDrift bench at commit ${commit()}, ${new Date().toISOString()}, load at start ${load.map((value) => value.toFixed(2)).join(' ')} (2 cores), medians of ${repeat} interleaved runs\n`,
+    `\nDrift bench at commit ${commit()}, ${new Date().toISOString()}, load at start ${load.map((value) => value.toFixed(2)).join(' ')} (2 cores), medians of ${repeat} interleaved runs${server}\n`,
   );
   console.log(head);
   console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|');
@@ -267,7 +281,11 @@ if (defaultEmbedRows > 0) {
   const phase = await defaultEmbedPhase({ rows: defaultEmbedRows, table, work, repeat });
   rows.push({ ...phase, peer: [], peerName: '' });
 }
-const over = print(rows, load);
+const server =
+  databaseUrl && embedRows > 0
+    ? `, PostgreSQL maintenance_work_mem ${await serverMemory(databaseUrl)}`
+    : '';
+const over = print(rows, load, server);
 console.log(
   `\npeer/Drift above 1 = Drift faster; Drift/ceiling = the share of the raw path's speed Drift reaches. Limit ${limitMb} MB peak RSS per Drift phase.`,
 );
