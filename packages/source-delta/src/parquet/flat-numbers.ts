@@ -13,20 +13,6 @@ export function wordsPerValue(array: NumberArray): number {
   return array instanceof Uint8Array ? 1 : array.BYTES_PER_ELEMENT / 4;
 }
 
-export function copyValue(
-  source: Int32Array | Uint8Array,
-  from: number,
-  target: Int32Array | Uint8Array,
-  to: number,
-  width: number,
-): void {
-  if (width === 1) target[to] = source[from]!;
-  else {
-    target[to * 2] = source[from * 2]!;
-    target[to * 2 + 1] = source[from * 2 + 1]!;
-  }
-}
-
 /** `count` PLAIN values of a fixed-width kind from `page[start...]`. */
 export function plainNumbers(
   kind: FlatKind,

@@ -1,6 +1,15 @@
 import type { CompressionCodec, Compressors, PageHeader } from 'hyparquet';
 import { decompressPage } from 'hyparquet/src/datapage.js';
-import { copyValue, plainNumbers, words, wordsPerValue } from './flat-numbers.js';
+import {
+  dictionaryStringRows,
+  gatherNumbers,
+  lengthPrefixedRanges,
+  numberRows,
+  plainStringRows,
+  type RowSpan,
+  skipLengthPrefixed,
+} from './flat-loops.js';
+import { plainNumbers, words, wordsPerValue } from './flat-numbers.js';
 import {
   type FlatKind,
   type NumberArray,
@@ -56,14 +65,13 @@ export function readDictionaryPage(
   if (state.kind === 'string') {
     const starts = new Int32Array(count);
     const ends = new Int32Array(count);
-    const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
-    let position = 0;
-    for (let index = 0; index < count; index++) {
-      const length = view.getUint32(position, true);
-      starts[index] = position + 4;
-      position += 4 + length;
-      ends[index] = position;
-    }
+    lengthPrefixedRanges(
+      new DataView(page.buffer, page.byteOffset, page.byteLength),
+      0,
+      count,
+      starts,
+      ends,
+    );
     state.dictionary = new StringDictionary(page, starts, ends);
     state.dictionarySource = -1;
   } else {
@@ -73,9 +81,8 @@ export function readDictionaryPage(
 
 /**
  * Decodes rows `[from, to)` of a data page (v1 or v2) into `state.output` from position
- * `at` (rows before `from` are only counted). Each loop is in a small function of its
- * own: a loop here made V8 recompile this whole function (inlined decoders and all) for
- * on-stack replacement, again after each new file's first pages.
+ * `at` (rows before `from` are only counted). No loop here or in the functions it calls
+ * for a page: each is in flat-loops.ts or rle-hybrid.ts, so V8 compiles only those.
  */
 export function readDataPage(
   state: FlatColumnState,
@@ -89,11 +96,10 @@ export function readDataPage(
   const { levels, count } = body;
   const defined = levels === undefined ? count : definedCount(levels, count, count);
   const skipped = levels === undefined ? from : definedCount(levels, count, from);
-  const end = Math.min(to, count);
+  const span: RowSpan = { levels, from, end: Math.min(to, count), at };
   const { output } = state;
-  if (output instanceof StringValues)
-    readStrings(state, output, body, defined, skipped, from, end, at);
-  else readNumbers(state, output, body, defined, skipped, from, end, at);
+  if (output instanceof StringValues) readStrings(state, output, body, defined, skipped, span);
+  else readNumbers(state, output, body, defined, skipped, span);
 }
 
 /** A data page's values, decompressed, with its definition levels when the column is optional. */
@@ -151,20 +157,11 @@ function readNumbers(
   body: PageBody,
   defined: number,
   skipped: number,
-  from: number,
-  end: number,
-  at: number,
+  span: RowSpan,
 ): void {
-  const { levels } = body;
   const source = words(pageNumbers(state, body.page, body.valuesStart, body.encoding, defined));
-  const target = words(output.values);
   const width = wordsPerValue(output.values);
-  let value = skipped;
-  for (let row = from; row < end; row++, at++) {
-    if (levels !== undefined && levels[row] !== 1) continue;
-    if (output.valid !== undefined) output.valid[at] = 1;
-    copyValue(source, value++, target, at, width);
-  }
+  numberRows(source, skipped, span, words(output.values), width, output.valid);
 }
 
 function readStrings(
@@ -173,38 +170,21 @@ function readStrings(
   body: PageBody,
   defined: number,
   skipped: number,
-  from: number,
-  end: number,
-  at: number,
+  span: RowSpan,
 ): void {
-  const { page, valuesStart, encoding, levels } = body;
-  const { source, start, end: ends, sources } = output;
+  const { page, valuesStart, encoding } = body;
+  const { source, start, end, sources } = output;
   if (encoding === 'PLAIN') {
     const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
-    let position = valuesStart;
-    for (let value = 0; value < skipped; value++) position += 4 + view.getUint32(position, true);
-    const index = sources.push(page) - 1;
-    for (let row = from; row < end; row++, at++) {
-      if (levels !== undefined && levels[row] !== 1) continue;
-      const length = view.getUint32(position, true);
-      source[at] = index;
-      start[at] = position + 4;
-      position += 4 + length;
-      ends[at] = position;
-    }
+    const position = skipLengthPrefixed(view, valuesStart, skipped);
+    plainStringRows(view, position, span, sources.push(page) - 1, source, start, end);
     return;
   }
   const indices = dictionaryIndices(state, page, valuesStart, encoding, defined);
   // kept in the state: indexOf over a mixed array of pages and dictionaries deoptimized this
   if (state.dictionarySource < 0)
     state.dictionarySource = sources.push(state.dictionary as StringDictionary) - 1;
-  const index = state.dictionarySource;
-  let value = skipped;
-  for (let row = from; row < end; row++, at++) {
-    if (levels !== undefined && levels[row] !== 1) continue;
-    source[at] = index;
-    start[at] = indices[value++]!;
-  }
+  dictionaryStringRows(indices, skipped, span, state.dictionarySource, source, start);
 }
 
 function pageNumbers(
@@ -224,14 +204,9 @@ function pageNumbers(
   const indices = dictionaryIndices(state, page, valuesStart, encoding, defined);
   const dictionary = state.dictionary as NumberArray;
   const values = numberArray(state.kind as NumberValues['kind'], defined);
-  const source = words(dictionary);
-  const target = words(values);
   const width = wordsPerValue(values);
-  for (let index = 0; index < defined; index++) {
-    const entry = indices[index]!;
-    if (entry >= dictionary.length) throw new UnsupportedPage('dictionary index out of range');
-    copyValue(source, entry, target, index, width);
-  }
+  if (!gatherNumbers(indices, defined, words(dictionary), dictionary.length, words(values), width))
+    throw new UnsupportedPage('dictionary index out of range');
   return values;
 }
 
