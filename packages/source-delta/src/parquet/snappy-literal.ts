@@ -22,6 +22,19 @@ export function snappyLiteralDecode(
     if (byte < 0x80) break;
   }
   if (length !== outputLength) throw new Error('snappy length does not match the page header');
+  if (decodeElements(input, position, output) !== outputLength)
+    throw new Error('premature end of snappy input');
+  return output;
+}
+
+/**
+ * The stream's literals and back-references from `position` into `output`; returns how
+ * many bytes were written. A function of its own so that the check after the loop is not
+ * in the loop's optimized code: V8 compiled that code before the loop had ever ended and
+ * deoptimized it at the check, up to six times per read.
+ */
+function decodeElements(input: Uint8Array, position: number, output: Uint8Array): number {
+  const outputLength = output.length;
   let out = 0;
   while (position < input.length) {
     const tag = input[position++]!;
@@ -71,8 +84,7 @@ export function snappyLiteralDecode(
       for (let index = 0; index < size; index++) output[out++] = output[from++]!;
     }
   }
-  if (out !== outputLength) throw new Error('premature end of snappy input');
-  return output;
+  return out;
 }
 
 /** Mostly literals: the compressed page is at least 90% of the output. */
