@@ -6,4 +6,6 @@ export default defineConfig({
   dts: true,
   clean: true,
   target: 'node20',
+  // import.meta.url in the CommonJS build (zstd-native.ts requires koffi relative to itself)
+  shims: true,
 });
