@@ -1,6 +1,7 @@
 import {
   type AsyncBuffer,
   type FileMetaData,
+  parquetMetadata,
   parquetMetadataAsync,
   type RowGroup,
 } from 'hyparquet';
@@ -37,7 +38,13 @@ export async function openParquetFile(
 ): Promise<ParquetFile> {
   if (!fileSystem.rangedReads || size <= footerBytes) {
     const file = await createFileAsyncBuffer(fileSystem, path, size, signal);
-    return { file, metadata: await parquetMetadataAsync(file), prefetchRowGroup() {} };
+    // a file held whole has its footer parsed in place: parquetMetadataAsync would first
+    // copy the file's last 512 KB (5% of a 100k-row change feed's CPU)
+    const metadata =
+      'view' in file
+        ? parquetMetadata(file.view(0, file.byteLength))
+        : await parquetMetadataAsync(file);
+    return { file, metadata, prefetchRowGroup() {} };
   }
   const file = createRangedBuffer(fileSystem, path, size, signal);
   const metadata = await parquetMetadataAsync(file, { initialFetchSize: footerBytes });
