@@ -1,5 +1,10 @@
 import { type EmbedderLimits, InputRejectedError, LimitExceededError } from '@drift-spark/core';
-import { encodeTokens, estimateTokensByBytes, truncateToTokens } from './openai-tokenizer.js';
+import {
+  countTokens,
+  encodeTokens,
+  estimateTokensByBytes,
+  truncateToTokens,
+} from './openai-tokenizer.js';
 
 /** A text ready to send: possibly truncated, with its real and its estimated token counts. */
 export interface PreparedInput {
@@ -23,20 +28,21 @@ export function createInputPreparer(
   return (text) => {
     const cached = prepared.get(text);
     if (cached) return cached;
-    const tokens = encodeTokens(text);
+    // counted first: the ids themselves are needed only to truncate
+    const count = countTokens(text);
     let result: PreparedInput;
-    if (tokens.length > limits.maxTokensPerInput && overlong === 'truncate') {
-      const cut = truncateToTokens(tokens, limits.maxTokensPerInput);
+    if (count > limits.maxTokensPerInput && overlong === 'truncate') {
+      const cut = truncateToTokens(encodeTokens(text), limits.maxTokensPerInput);
       result = {
         text: cut,
-        tokens: Math.min(encodeTokens(cut).length, limits.maxTokensPerInput),
+        tokens: Math.min(countTokens(cut), limits.maxTokensPerInput),
         estimate: estimateTokensByBytes(cut),
         truncated: true,
       };
     } else {
       result = {
         text,
-        tokens: tokens.length,
+        tokens: count,
         estimate: estimateTokensByBytes(text),
         truncated: false,
       };

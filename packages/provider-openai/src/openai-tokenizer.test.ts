@@ -1,7 +1,7 @@
 import { Tiktoken } from 'js-tiktoken/lite';
 import cl100kBase from 'js-tiktoken/ranks/cl100k_base';
 import { describe, expect, it } from 'vitest';
-import { encodeTokens, truncateToTokens } from './openai-tokenizer.js';
+import { countTokens, encodeTokens, truncateToTokens } from './openai-tokenizer.js';
 
 const reference = new Tiktoken(cl100kBase);
 
@@ -35,6 +35,16 @@ describe('cl100k_base encoder', () => {
     for (let text = 0; text < 20; text++) {
       const sample = Array.from({ length: 200 }, word).join(' ');
       expect(encodeTokens(sample)).toEqual(reference.encode(sample, [], []));
+    }
+  });
+
+  it('counts what it encodes, and encodes the same again from the pieces it remembers', () => {
+    const long = '漢字仮名交じり文'.repeat(40); // merged in slices, never remembered
+    for (const text of [...samples, samples.join('\n'), long]) {
+      const first = encodeTokens(text);
+      expect(countTokens(text), text.slice(0, 20)).toBe(first.length);
+      expect(encodeTokens(text)).toEqual(first);
+      expect(countTokens(text)).toBe(first.length);
     }
   });
 
