@@ -109,16 +109,16 @@ export function numberRows(
 
 /**
  * Looks up `count` dictionary indices: entry `indices[i]` of `dictionary` (`width` words
- * each, `entries` of them) to value `i` of `target`. False at an index out of range.
+ * each) to value `i` of `target`. False at an index out of range.
  */
 export function gatherNumbers(
   indices: Int32Array,
   count: number,
   dictionary: Int32Array | Uint8Array,
-  entries: number,
   target: Int32Array | Uint8Array,
   width: number,
 ): boolean {
+  const entries = dictionary.length / width;
   for (let index = 0; index < count; index++) {
     const entry = indices[index]!;
     if (entry >= entries) return false;

@@ -205,7 +205,7 @@ function pageNumbers(
   const dictionary = state.dictionary as NumberArray;
   const values = numberArray(state.kind as NumberValues['kind'], defined);
   const width = wordsPerValue(values);
-  if (!gatherNumbers(indices, defined, words(dictionary), dictionary.length, words(values), width))
+  if (!gatherNumbers(indices, defined, words(dictionary), words(values), width))
     throw new UnsupportedPage('dictionary index out of range');
   return values;
 }
