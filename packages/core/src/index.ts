@@ -130,6 +130,8 @@ export type {
   /** The ledger contract (specification v1): runs, live points, history, checkpoints, cost. */
   LedgerV1,
   LivePoint,
+  /** A vector of an edited chunk that the ledger keeps, in case its text comes back. */
+  RetiredVector,
   RunCounters,
   /** How a run ended: its status, counters and error. */
   RunFinish,

@@ -15,6 +15,12 @@ export interface SqliteLedgerOptions {
   busyTimeoutMs?: number;
   /** SQLite page cache, in MiB. Default 64. */
   cacheSizeMiB?: number;
+  /**
+   * How many vectors of edited chunks to keep per sink, so an edit undone pays nothing
+   * (`keepRetiredVectors`); the oldest go first. Default 10 000 (about 60 MB at 1,536
+   * dimensions); 0 keeps none.
+   */
+  retiredVectors?: number;
 }
 
 /** The open file: the database, its names table, where it is and who we are. */

@@ -5,12 +5,14 @@ import type { LazyConnection, SqliteConnection } from './sqlite-ledger-connectio
 function prepare({ db, names }: SqliteConnection) {
   const deletePoints = db.prepare('DELETE FROM points WHERE sink = ?');
   const deleteFailures = db.prepare('DELETE FROM failures WHERE sink = ?');
+  const deleteRetired = db.prepare('DELETE FROM retired_vectors WHERE sink = ?');
   const deleteCheckpoints = db.prepare('DELETE FROM checkpoints WHERE sink_id = ?');
   const dropSink = db.transaction((sinkId: string): DroppedSink => {
     const checkpoints = deleteCheckpoints.run(sinkId).changes;
     const sink = names.find(sinkId);
     if (sink === undefined) return { points: 0, checkpoints };
     deleteFailures.run(sink);
+    deleteRetired.run(sink);
     return { points: deletePoints.run(sink).changes, checkpoints };
   });
   return { dropSink };

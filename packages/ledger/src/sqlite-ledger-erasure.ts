@@ -12,6 +12,9 @@ function prepare({ db, names }: SqliteConnection) {
       'UPDATE history SET content_hash = NULL WHERE point_id = ? AND sink = ? AND content_hash IS NOT NULL',
     ),
     forgetFailures: db.prepare('DELETE FROM failures WHERE point_id = ? AND sink = ?'),
+    forgetRetired: db.prepare(
+      'DELETE FROM retired_vectors WHERE sink = ? AND source = ? AND key = ?',
+    ),
     sinksOfSource: db
       .prepare('SELECT DISTINCT sink_id FROM runs WHERE source_id = ? ORDER BY sink_id')
       .pluck(),
@@ -41,6 +44,8 @@ function prepare({ db, names }: SqliteConnection) {
       // actions, not the hashes of what it held nor its failure records.
       statement.forgetHashes.run(entry.pointId, sink);
       statement.forgetFailures.run(entry.pointId, sink);
+      // Vectors kept of the key's edited chunks were derived from its text: they go too.
+      statement.forgetRetired.run(sink, names.id(entry.sourceId), entry.key);
       statement.insertHistory.run(
         'erase',
         sink,

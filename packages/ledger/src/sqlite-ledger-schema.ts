@@ -209,6 +209,23 @@ export const ledgerMigrations: readonly string[] = [
     at INTEGER NOT NULL
   );
   `,
+  // 6: vectors of edited chunks (`keepRetiredVectors`), kept so a text that comes back
+  // reuses its vector: by content hash to find them, by key for an erasure, by age (the
+  // rowid) to drop the oldest past the bound.
+  `
+  CREATE TABLE retired_vectors (
+    id INTEGER PRIMARY KEY,
+    sink INTEGER NOT NULL,
+    fingerprint INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    source INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    UNIQUE (sink, fingerprint, content_hash)
+  );
+  CREATE INDEX retired_vectors_key ON retired_vectors (sink, source, key);
+  CREATE INDEX retired_vectors_sink ON retired_vectors (sink);
+  `,
 ];
 
 /** The schema version this package writes. */

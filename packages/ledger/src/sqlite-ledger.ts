@@ -7,6 +7,7 @@ import { sqliteErasure } from './sqlite-ledger-erasure.js';
 import { sqliteMigrationStore } from './sqlite-ledger-migrations.js';
 import { sqlitePoints } from './sqlite-ledger-points.js';
 import { sqliteReports } from './sqlite-ledger-reports.js';
+import { sqliteRetired } from './sqlite-ledger-retired.js';
 import { sqliteRuns } from './sqlite-ledger-runs.js';
 
 export type { SqliteLedgerOptions } from './sqlite-ledger-connection.js';
@@ -33,6 +34,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions = {}): SqliteLed
     ...sqliteErasure(connection),
     ...sqliteReports(connection),
     ...sqliteDrop(connection),
+    ...sqliteRetired(connection, options.retiredVectors),
     migrations: sqliteMigrationStore(connection),
     close: () => connection.close(),
   };

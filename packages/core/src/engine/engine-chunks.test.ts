@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { paragraph, seeded } from '../chunking/chunk-test-documents.js';
 import { chunkPointId } from '../identity/point-id.js';
 import { createMemoryLedger } from '../memory/memory-ledger.js';
+import { collect } from '../testkit/testkit-helpers.js';
 import { adoptSink } from './engine-adopt.js';
 import {
   chunkSetup,
@@ -72,6 +73,39 @@ describe('embed with chunking', () => {
     expect(shortened.paid).toBeLessThanOrEqual(1);
     expect(shortened.result.rowsDeleted).toBeGreaterThan(0);
     expect(await setup.ledger.countPoints(setup.sink.id)).toBeLessThan(countBefore);
+  });
+
+  it('an edit undone pays nothing: the ledger kept the vectors of the chunks the edit took out', async () => {
+    const setup = chunkSetup();
+    const { options, table, embedder, sink, source } = setup;
+    await embed(options);
+    const row = table.rows.find((candidate) => candidate.id === 1)!;
+    const original = String(row.text);
+    const paragraphs = original.split('\n\n');
+    paragraphs.splice(3, 1, paragraph(seeded(503)));
+    paragraphs.splice(paragraphs.length - 4, 2);
+    table.commit([{ type: 'upsert', row: { ...row, text: paragraphs.join('\n\n') } }]);
+    embedder.reset();
+    expect(await embed(options)).toMatchObject({ status: 'succeeded' });
+    expect(embedder.embeddedTexts().length).toBeGreaterThan(0);
+
+    table.commit([{ type: 'upsert', row: { ...row, text: original } }]);
+    embedder.reset();
+    const undone = await embed(options);
+    expect(undone).toMatchObject({ status: 'succeeded', rowsEmbedded: 0, tokens: 0 });
+    expect(undone.rowsReused).toBeGreaterThan(0);
+    expect(embedder.calls).toHaveLength(0);
+    // The vectors put back are the ones the texts had: the sink equals a fresh embed.
+    expect(await storedPoints(sink)).toEqual(expectedPoints(source.id, table.rows, embedder));
+    const fresh = chunkSetup();
+    await embed(fresh.options);
+    const vectors = async (target: Setup['sink']) =>
+      new Map(
+        (await collect(target.scan({ withVectors: true })))
+          .flat()
+          .map((p) => [p.id, [...p.vector!]]),
+      );
+    expect(await vectors(sink)).toEqual(await vectors(fresh.sink));
   });
 
   it('a deleted row and a row whose text became empty lose all their chunks (sync)', async () => {

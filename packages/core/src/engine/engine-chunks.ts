@@ -82,6 +82,8 @@ export async function chunkBatch(batch: WorkItem[], stage: ChunkStage): Promise<
           text: null,
           hash: null,
           row: row.row,
+          // A row that stays keeps its old chunk's vector (an edit undone reuses it).
+          ...(row.op === 'upsert' ? { retire: true } : {}),
         });
   }
   return items;

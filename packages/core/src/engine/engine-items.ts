@@ -23,6 +23,11 @@ export interface WorkItem {
   chunk?: { index: number; count: number; start: number; end: number };
   /** For a chunk: its row's own point id, the one `forget` records erased for the whole row. */
   erasureId?: string;
+  /**
+   * A chunk point that goes while its row stays (a chunk past the new count): its vector
+   * is kept by the ledger, in case the text comes back.
+   */
+  retire?: boolean;
   /** Rewrite the point even when its text is unchanged (a chunk whose row's chunk count changed). */
   refresh?: boolean;
 }

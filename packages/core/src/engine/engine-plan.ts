@@ -87,7 +87,7 @@ async function plan(
     result.rowsToDelete += prepared.deletes.length;
     if (changes) countChanges(changes, prepared);
     for (const group of prepared.groups) {
-      if (group.reuseFrom) {
+      if (group.reuseFrom || group.retired) {
         result.rowsToReuse += group.items.length;
         continue;
       }

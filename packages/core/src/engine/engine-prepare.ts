@@ -8,6 +8,8 @@ export interface TextGroup {
   items: WorkItem[];
   /** A live point in the sink embedded from the same text with the same fingerprint, to copy its vector. */
   reuseFrom?: LivePoint;
+  /** The vector the ledger kept for this text when a chunk's edit took it out of the sink. */
+  retired?: Float32Array;
 }
 
 /** What one batch needs, decided from one ledger lookup (and one more for reuse). */
@@ -29,6 +31,11 @@ export interface PreparedBatch {
   deletes: WorkItem[];
   /** Texts that need a vector, one group per distinct content hash. */
   groups: TextGroup[];
+  /**
+   * Live chunk points whose text goes out of the sink with this batch (a chunk edited or
+   * past the new count, its row staying): their vectors are kept before the write.
+   */
+  retiring: LivePoint[];
 }
 
 export interface PrepareContext {
@@ -40,6 +47,8 @@ export interface PrepareContext {
   refreshChanged: boolean;
   /** Which of these point ids were erased on request; their rows are skipped. Absent: none are. */
   erasedPoints?: (pointIds: string[]) => Promise<Set<string>>;
+  /** The vectors the ledger kept of edited chunks, by content hash. Absent: it keeps none. */
+  retiredVectors?: (contentHashes: string[]) => Promise<Map<string, Float32Array>>;
   signal?: AbortSignal;
 }
 
@@ -75,11 +84,13 @@ export async function prepareBatch(
   let skipped = 0;
   let forgotten = 0;
   const deletes: WorkItem[] = [];
+  const retiring: LivePoint[] = [];
   const groupsByHash = new Map<string, TextGroup>();
   for (const item of items) {
     const live = existing.get(item.pointId);
     if (item.op === 'delete') {
       if (live) deletes.push(item);
+      if (live && item.retire) retiring.push(live);
       continue;
     }
     if (item.text === null || item.hash === null) {
@@ -100,6 +111,8 @@ export async function prepareBatch(
       unchanged++;
       continue;
     }
+    // A chunk whose text changed in place: its old vector leaves the sink with this write.
+    if (live && item.chunk && live.contentHash !== item.hash) retiring.push(live);
     const group = groupsByHash.get(item.hash);
     if (group) group.items.push(item);
     else groupsByHash.set(item.hash, { text: item.text, hash: item.hash, items: [item] });
@@ -119,6 +132,10 @@ export async function prepareBatch(
       const source = found.get(group.hash);
       if (source) group.reuseFrom = source;
     }
+    await findRetired(
+      unknown.filter((group) => group.reuseFrom === undefined),
+      context,
+    );
   }
   return {
     batch,
@@ -130,7 +147,18 @@ export async function prepareBatch(
     forgotten,
     deletes,
     groups,
+    retiring: context.retiredVectors ? retiring : [],
   };
+}
+
+/** Texts that left the sink with an edit and came back: the vectors the ledger kept. */
+async function findRetired(groups: TextGroup[], context: PrepareContext): Promise<void> {
+  if (groups.length === 0 || !context.retiredVectors) return;
+  const kept = await context.retiredVectors(groups.map((group) => group.hash));
+  for (const group of groups) {
+    const vector = kept.get(group.hash);
+    if (vector) group.retired = vector;
+  }
 }
 
 /** Rows to embed that have no live point and were erased on request (one query per batch). */

@@ -1,4 +1,5 @@
 import type { ChunkSpec } from '../chunking/chunk-spec.js';
+import { hasRetiredVectors } from '../ledger-support/ledger-capabilities.js';
 import type { Ledger } from '../spec/ledger-v1.js';
 import { checkedChunking, chunkStage } from './engine-chunk-settings.js';
 import { ledgerDescribesSink } from './engine-ephemeral.js';
@@ -107,6 +108,12 @@ export function prepareContext(
     ...(settings.includeForgotten || typeof ledger.erasedPoints !== 'function'
       ? {}
       : { erasedPoints: (ids: string[]) => ledger.erasedPoints!(ids) }),
+    ...(settings.dedup && hasRetiredVectors(ledger)
+      ? {
+          retiredVectors: (hashes: string[]) =>
+            ledger.findRetiredVectors(run.sinkId, run.fingerprint, hashes),
+        }
+      : {}),
     ...(run.signal ? { signal: run.signal } : {}),
   };
 }

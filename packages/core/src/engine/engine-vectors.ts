@@ -23,15 +23,33 @@ export async function resolveVectors(
 ): Promise<Map<string, VectorOutcome>> {
   const outcomes = new Map<string, VectorOutcome>();
   if (prepared.groups.length === 0) return outcomes;
-  let toEmbed: TextGroup[] = prepared.groups;
+  let toEmbed: TextGroup[] = takeRetired(state, prepared.groups, outcomes);
   try {
-    toEmbed = await reuseVectors(state, prepared.groups, outcomes);
+    toEmbed = await reuseVectors(state, toEmbed, outcomes);
   } catch (error) {
     state.stop(error, 'embed');
     return outcomes;
   }
   if (toEmbed.length > 0 && !state.stopped) await embedGroups(state, toEmbed, outcomes);
   return outcomes;
+}
+
+/** Texts that came back after an edit: the vectors the ledger kept. Returns the other groups. */
+function takeRetired(
+  state: RunState,
+  groups: TextGroup[],
+  outcomes: Map<string, VectorOutcome>,
+): TextGroup[] {
+  const rest: TextGroup[] = [];
+  for (const group of groups) {
+    if (group.retired?.length === state.embedder.dimensions) {
+      const vector = group.retired;
+      outcomes.set(group.hash, { kind: 'vector', vector, tokens: 0, costUsd: 0, paid: false });
+    } else {
+      rest.push(group);
+    }
+  }
+  return rest;
 }
 
 /** Copies vectors from the sink; returns the groups still to embed (missing or changed in the sink). */

@@ -5,6 +5,7 @@ import { chunkMetadata } from './engine-chunks.js';
 import type { WorkItem } from './engine-items.js';
 import { metadataOf } from './engine-items.js';
 import type { PreparedBatch } from './engine-prepare.js';
+import { retireVectors } from './engine-retire.js';
 import type { RunState } from './engine-state.js';
 import type { VectorOutcome } from './engine-vectors.js';
 import { deletePoints, upsertPoints } from './engine-write-sink.js';
@@ -57,6 +58,7 @@ export async function writeBatch(
 
   let written = writes;
   if (writes.length > 0 || deletes.length > 0 || failures.length > 0) {
+    await retireVectors(state, prepared.retiring);
     await deletePoints(
       state,
       deletes.map((entry) => entry.pointId),

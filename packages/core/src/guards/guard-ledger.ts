@@ -31,6 +31,8 @@ const optionalMethods: readonly LedgerMethod[] = [
   'erasedPoints',
   'sinksOfSource',
   'saveErasureReceipt',
+  'keepRetiredVectors',
+  'findRetiredVectors',
   'cost',
   'provenance',
   'getRun',

@@ -27,3 +27,12 @@ export function hasLedgerReports<L extends object>(ledger: L): ledger is L & Led
 export function hasErasure(ledger: Ledger): ledger is ErasingLedger {
   return hasAll(ledger, ledgerErasureMethods);
 }
+
+/** The retired-vector pair of `LedgerV1`: the engine keeps and reuses vectors of edited chunks only with both. */
+export type RetiringLedger = Ledger &
+  Required<Pick<Ledger, 'keepRetiredVectors' | 'findRetiredVectors'>>;
+
+/** Whether a ledger keeps the vectors of edited chunks (`keepRetiredVectors` and `findRetiredVectors`). */
+export function hasRetiredVectors(ledger: Ledger): ledger is RetiringLedger {
+  return hasAll(ledger, ['keepRetiredVectors', 'findRetiredVectors']);
+}

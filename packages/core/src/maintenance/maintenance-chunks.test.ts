@@ -50,6 +50,28 @@ describe('forget, verify and provenance of chunked rows', () => {
     expect(await verifyChunked()).toMatchObject({ inStep: true, forgotten: chunksOf1.length });
   });
 
+  it('forget drops the vectors kept of the row’s edited chunks: embedded again, they are paid', async () => {
+    const { sink, source, table, embedder, ledger, options } = await embedded();
+    const row = table.rows.find((candidate) => candidate.id === 1)!;
+    const original = String(row.text);
+    const edited = original.split('\n\n').slice(0, 4).join('\n\n');
+    table.commit([{ type: 'upsert', row: { ...row, text: edited } }]);
+    await embed(options);
+    const kept = [
+      ...expectedPoints(source.id, [{ ...row, text: original }], embedder).values(),
+    ].map((point) => String(point.content_hash));
+    expect(
+      (await ledger.findRetiredVectors(sink.id, embedder.fingerprint, kept)).size,
+    ).toBeGreaterThan(0);
+
+    await forget({ ledger, sourceId: source.id, keys: ['1'], openSink: async () => sink });
+    expect((await ledger.findRetiredVectors(sink.id, embedder.fingerprint, kept)).size).toBe(0);
+    table.commit([{ type: 'upsert', row: { ...row, text: original } }]);
+    embedder.reset();
+    const back = await embed({ ...options, includeForgotten: true });
+    expect(back).toMatchObject({ status: 'succeeded', rowsEmbedded: kept.length });
+  });
+
   it('the provenance of a row lists each of its chunks', async () => {
     const { source, table, embedder, ledger } = await embedded();
     const chunksOf2 = [...expectedPoints(source.id, table.rows, embedder).entries()].filter(

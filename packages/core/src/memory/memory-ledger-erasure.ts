@@ -34,6 +34,10 @@ export function memoryErasure(state: MemoryLedgerState): ErasureGroup & {
         const record: HistoryEntry = { action: 'erase', sinkId, pointId, sourceId, key, runId, at };
         if (reason !== undefined) record.reason = reason;
         addHistory(state, record);
+        // A vector kept of an edited chunk of this key goes too: it was derived from the row.
+        for (const [id, kept] of state.retired)
+          if (kept.sinkId === sinkId && kept.sourceId === sourceId && kept.key === key)
+            state.retired.delete(id);
       }
     },
 

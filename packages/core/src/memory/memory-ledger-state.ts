@@ -5,6 +5,7 @@ import type {
   FailureRecord,
   HistoryEntry,
   LivePoint,
+  RetiredVector,
   RunRecord,
   RunStart,
 } from '../spec/ledger-v1.js';
@@ -44,6 +45,8 @@ export interface MemoryLedgerState {
   checkpoints: Map<string, Checkpoint>;
   failures: FailureRecord[];
   receipts: Map<string, ErasureReceipt[]>;
+  /** Vectors of edited chunks, by sink id + fingerprint + content hash, oldest first. */
+  retired: Map<string, RetiredVector & { sinkId: string }>;
   closed: boolean;
 }
 
@@ -59,6 +62,7 @@ export function createMemoryLedgerState(): MemoryLedgerState {
     checkpoints: new Map(),
     failures: [],
     receipts: new Map(),
+    retired: new Map(),
     closed: false,
   };
 }

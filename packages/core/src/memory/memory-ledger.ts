@@ -3,6 +3,7 @@ import type { LedgerV1 } from '../spec/ledger-v1.js';
 import { memoryErasure } from './memory-ledger-erasure.js';
 import { memoryPointReads } from './memory-ledger-points.js';
 import { memoryReports } from './memory-ledger-reports.js';
+import { memoryRetired } from './memory-ledger-retired.js';
 import { isLockHolderAlive, memoryRuns } from './memory-ledger-runs.js';
 import { createMemoryLedgerState, type LockHolder } from './memory-ledger-state.js';
 import { memoryWrites } from './memory-ledger-writes.js';
@@ -24,7 +25,7 @@ export type MemoryLedger = Required<Omit<LedgerV1, 'migrations' | 'dropSink'>> &
 
 /**
  * A complete in-process Ledger (runs, lock, live points, history, failures,
- * checkpoints, erasure, cost, provenance). Nothing survives the process; for tests and
+ * checkpoints, erasure, retired vectors, cost, provenance). Nothing survives the process; for tests and
  * one-shot runs. Like every ledger it never sees raw text.
  */
 export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLedger {
@@ -35,6 +36,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     ...memoryPointReads(state),
     ...memoryWrites(state),
     ...memoryErasure(state),
+    ...memoryRetired(state),
     ...memoryReports(state),
     async close(): Promise<void> {
       state.closed = true;

@@ -126,6 +126,18 @@ export interface LedgerBatch {
   at: Date;
 }
 
+/**
+ * A vector taken out of the sink because the text of its chunk changed, kept by the
+ * ledger so the same text coming back (an edit undone) reuses it instead of paying again.
+ */
+export interface RetiredVector {
+  sourceId: string;
+  key: string;
+  contentHash: string;
+  fingerprint: string;
+  vector: Float32Array;
+}
+
 export interface CheckpointRef {
   sourceId: string;
   sinkId: string;
@@ -215,6 +227,18 @@ export interface LedgerV1 {
   sinksOfSource?(sourceId: string): Promise<string[]>;
   /** Optional (erasure group): keeps an erasure receipt (no text, no content hash). */
   saveErasureReceipt?(receipt: ErasureReceipt): Promise<void>;
+  /**
+   * Optional (retired vectors: both or none): keeps vectors the engine took out of
+   * `sinkId` when a chunk's text changed. The ledger bounds how many it keeps (the oldest
+   * go first); `recordErasure` drops those of the erased keys, `dropSink` those of the sink.
+   */
+  keepRetiredVectors?(sinkId: string, vectors: RetiredVector[]): Promise<void>;
+  /** Optional (retired vectors): the kept vector of each of these content hashes embedded with `fingerprint`. */
+  findRetiredVectors?(
+    sinkId: string,
+    fingerprint: string,
+    contentHashes: string[],
+  ): Promise<Map<string, Float32Array>>;
   /**
    * Optional: forgets a sink the user dropped (`drift apply --destroy`): its live points,
    * checkpoints and failures. Runs and history stay, so cost reports keep what was paid.

@@ -87,6 +87,38 @@ const breaks: { rule: string; section: string; how: string; change: Break }[] = 
     rule: 'tells which points were erased',
     change: () => ({ erasedPoints: async () => new Set<string>() }),
   },
+  {
+    how: 'finds a kept vector whatever the fingerprint asked for',
+    section: 'retiredVectors',
+    rule: 'keeps vectors of edited chunks',
+    change: (inner) => ({
+      findRetiredVectors: async (sinkId, _fingerprint, hashes) => {
+        const found = new Map<string, Float32Array>();
+        for (const fingerprint of ['model/one@8', 'model/two@8'])
+          for (const [hash, vector] of await inner.findRetiredVectors(sinkId, fingerprint, hashes))
+            found.set(hash, vector);
+        return found;
+      },
+    }),
+  },
+  {
+    how: 'keeps the vectors of a key it erased',
+    section: 'retiredErasure',
+    rule: 'an erasure of a key drops',
+    change: (inner) => {
+      const kept: Parameters<MemoryLedger['keepRetiredVectors']>[] = [];
+      return {
+        async keepRetiredVectors(...args) {
+          kept.push(args);
+          await inner.keepRetiredVectors(...args);
+        },
+        async recordErasure(entries) {
+          await inner.recordErasure(entries);
+          for (const args of kept) await inner.keepRetiredVectors(...args);
+        },
+      };
+    },
+  },
 ];
 
 function kitFor(change: Break | undefined): LedgerKit {

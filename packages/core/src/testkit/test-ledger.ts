@@ -8,6 +8,7 @@ import {
 } from './ledger/test-ledger-kit.js';
 import { pointCases } from './ledger/test-ledger-points.js';
 import { erasureReportCases, reportCases } from './ledger/test-ledger-reports.js';
+import { retiredCases, retiredErasureCases } from './ledger/test-ledger-retired.js';
 import { runCases } from './ledger/test-ledger-runs.js';
 
 export type { LedgerCase, LedgerKit, TestLedgerOptions } from './ledger/test-ledger-kit.js';
@@ -17,8 +18,8 @@ export type { LedgerCase, LedgerKit, TestLedgerOptions } from './ledger/test-led
  * always: runs and the (source, sink) lock (concurrent starts, takeover of an abandoned
  * lock), atomic batches, live points and content-hash lookups (copies, unicode, 5,000
  * points), checkpoints, use after close; with `reopen`, what a second instance sees after
- * the first one died. Then the optional capabilities (`sweep`, `erasure`) and the
- * reporting queries (`reports`), unless `skip` names them.
+ * the first one died. Then the optional capabilities (`sweep`, `erasure`,
+ * `retiredVectors`) and the reporting queries (`reports`), unless `skip` names them.
  */
 export function testLedger(options: TestLedgerOptions): void {
   const timeout = options.timeoutMs ?? 30_000;
@@ -41,6 +42,8 @@ export function testLedger(options: TestLedgerOptions): void {
     if (options.reopen) section('a second instance on the same store', persistenceCases);
     section('sweep (livePoints)', sweepCases, skip.sweep);
     section('erasure', erasureCases, skip.erasure);
+    section('vectors of edited chunks', retiredCases, skip.retiredVectors);
+    section('erasure of kept vectors', retiredErasureCases, skip.retiredVectors || skip.erasure);
     section('reports', reportCases, skip.reports);
     section('reports of erasures', erasureReportCases, skip.reports || skip.erasure);
     options.additionalTests?.(kit);
@@ -55,6 +58,8 @@ export const ledgerCases: Record<string, LedgerCase[]> = {
   persistence: persistenceCases,
   sweep: sweepCases,
   erasure: erasureCases,
+  retiredVectors: retiredCases,
+  retiredErasure: retiredErasureCases,
   reports: reportCases,
   erasureReports: erasureReportCases,
 };

@@ -20,9 +20,10 @@ export interface TestLedgerOptions {
   reopen?: (ledger: Ledger) => Promise<Ledger> | Ledger;
   /**
    * Sections to skip, for a ledger that does not offer them: `sweep` (`livePoints`),
-   * `erasure` (the erasure group) and `reports` (`LedgerReportsV1`). All run by default.
+   * `erasure` (the erasure group), `retiredVectors` (`keepRetiredVectors` and
+   * `findRetiredVectors`) and `reports` (`LedgerReportsV1`). All run by default.
    */
-  skip?: { sweep?: boolean; erasure?: boolean; reports?: boolean };
+  skip?: { sweep?: boolean; erasure?: boolean; retiredVectors?: boolean; reports?: boolean };
   /** Registers more tests inside the suite, with the same helpers. */
   additionalTests?: (kit: LedgerKit) => void;
   /** Per-test timeout; default 30 s. */
