@@ -60,11 +60,15 @@ export async function runPipeline(
         )
       )
         await lastWrite;
-      const prepared = await prepareBatch(
-        batch,
-        items,
-        prepareContext(state, state.settings, state.dedupLedger),
-      );
+      const context = prepareContext(state, state.settings, state.dedupLedger);
+      let prepared = await prepareBatch(batch, items, context);
+      // A vector is copied from the one point the ledger names for its text: if a batch in
+      // flight rewrites that point, nothing is left to copy and the text would be paid again
+      // though another point holds it. Wait for that write, then look again.
+      if (pending.size > 0 && copiesFromPending(prepared, pending)) {
+        await lastWrite;
+        prepared = await prepareBatch(batch, items, context);
+      }
       const vectors = prepared.groups.length > 0 ? resolveVectors(state, prepared) : undefined;
       const writing = writtenIds(prepared);
       const hashes = prepared.groups.map((group) => group.hash);
@@ -92,6 +96,12 @@ export async function runPipeline(
     await closeQuietly(iterator);
   }
   await Promise.all(window);
+}
+
+function copiesFromPending(prepared: PreparedBatch, pending: Set<string>): boolean {
+  return prepared.groups.some(
+    (group) => group.reuseFrom !== undefined && pending.has(group.reuseFrom.pointId),
+  );
 }
 
 function writtenIds(prepared: PreparedBatch): string[] {
