@@ -1,3 +1,4 @@
+import type { FileMetaData } from 'hyparquet';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 // a zstd frame of "drift" (level 3, content size in the header)
@@ -21,6 +22,24 @@ describe('loadCompressors', () => {
     expect(new TextDecoder().decode(compressors.ZSTD!(frame, 5))).toBe('drift');
     spy.mockRestore();
     expect(globalThis.fetch).toBe(fetchBefore);
+  });
+
+  it('loads ZSTD only for a file that has ZSTD chunks (koffi and libzstd cost ~24 ms)', async () => {
+    vi.resetModules();
+    const loadNativeZstd = vi.fn(async () => undefined);
+    vi.doMock('./zstd-native.js', () => ({ loadNativeZstd }));
+    const { loadCompressors } = await import('./parquet-compressors.js');
+    const withCodec = (codec: string) =>
+      ({ row_groups: [{ columns: [{ meta_data: { codec } }] }] }) as unknown as FileMetaData;
+    const snappy = await loadCompressors(withCodec('SNAPPY'));
+    expect(loadNativeZstd).not.toHaveBeenCalled();
+    expect(snappy.ZSTD).toBeUndefined();
+    expect(snappy.SNAPPY).toBeTypeOf('function');
+    const zstd = await loadCompressors(withCodec('ZSTD'));
+    expect(loadNativeZstd).toHaveBeenCalledTimes(1);
+    expect(new TextDecoder().decode(zstd.ZSTD!(frame, 5))).toBe('drift');
+    await loadCompressors(withCodec('ZSTD'));
+    expect(loadNativeZstd).toHaveBeenCalledTimes(1);
   });
 
   it('falls back to the WebAssembly ZSTD when the native library does not load', async () => {

@@ -5,7 +5,8 @@ import { ZSTDDecoder } from 'zstddec';
 import { isMostlyLiteral, snappyLiteralDecode } from './snappy-literal.js';
 import { loadNativeZstd } from './zstd-native.js';
 
-let native: Promise<{ compressors: Compressors; zstd: boolean }> | undefined;
+let base: Compressors | undefined;
+let zstd: Promise<Compressors | undefined> | undefined;
 let portable: Promise<Compressors> | undefined;
 
 /**
@@ -26,25 +27,31 @@ const bytesOf = (buffer: Buffer) => new Uint8Array(buffer.buffer, buffer.byteOff
  * (zstd-native.ts), else a WebAssembly build of the reference decoder (delta-rs writes
  * ZSTD for DML; the pure-JS decoder was the bottleneck), GZIP and
  * Brotli through node:zlib, Snappy in JavaScript for pages of mostly literals and else
- * through hysnappy (snappy-literal.ts). hyparquet-compressors (LZ4, and pure-JS ZSTD when
- * WebAssembly cannot start) is imported only for a file that needs it: building its
- * tables cost every read ~60 ms of start-up.
+ * through hysnappy (snappy-literal.ts). ZSTD is loaded only for a file that has ZSTD
+ * chunks (or when no metadata is given): koffi and libzstd cost ~24 ms of CPU, which a
+ * table written with Snappy only (Spark's default) need not pay. hyparquet-compressors
+ * (LZ4, and pure-JS ZSTD when WebAssembly cannot start) is imported only for a file that
+ * needs it: building its tables cost every read ~60 ms of start-up.
  */
 export async function loadCompressors(metadata?: FileMetaData): Promise<Compressors> {
-  native ??= loadNative();
-  const { compressors, zstd } = await native;
+  base ??= baseCompressors();
   const codecs = new Set(
     metadata?.row_groups.flatMap((group) => group.columns.map((chunk) => chunk.meta_data?.codec)),
   );
-  const needsPortable = codecs.has('LZ4') || codecs.has('LZ4_RAW') || (!zstd && codecs.has('ZSTD'));
+  const wantsZstd = metadata === undefined || codecs.has('ZSTD');
+  zstd ??= wantsZstd ? loadZstd(base) : undefined;
+  const withZstd = wantsZstd ? await zstd : undefined;
+  const compressors = withZstd ?? base;
+  const needsPortable =
+    codecs.has('LZ4') || codecs.has('LZ4_RAW') || (wantsZstd && withZstd === undefined);
   if (!needsPortable) return compressors;
   portable ??= import('hyparquet-compressors').then((module) => module.compressors);
   return { ...(await portable), ...compressors };
 }
 
-async function loadNative(): Promise<{ compressors: Compressors; zstd: boolean }> {
+function baseCompressors(): Compressors {
   const wasmSnappy = snappyUncompressor();
-  const compressors: Compressors = {
+  return {
     SNAPPY: ((input: Uint8Array, outputLength: number, output?: Uint8Array) =>
       isMostlyLiteral(input, outputLength)
         ? snappyLiteralDecode(input, outputLength, output)
@@ -52,18 +59,18 @@ async function loadNative(): Promise<{ compressors: Compressors; zstd: boolean }
     GZIP: (input) => bytesOf(gunzipSync(input)),
     BROTLI: (input) => bytesOf(brotliDecompressSync(input)),
   };
+}
+
+/** `base` with ZSTD: native, else WebAssembly; undefined when neither starts. */
+async function loadZstd(base: Compressors): Promise<Compressors | undefined> {
   const nativeZstd = await loadNativeZstd();
-  if (nativeZstd) {
-    compressors.ZSTD = nativeZstd;
-    return { compressors, zstd: true };
-  }
+  if (nativeZstd) return { ...base, ZSTD: nativeZstd };
   try {
     const decoder = new ZSTDDecoder();
     await initWithoutFetch(decoder);
-    compressors.ZSTD = (input, outputLength) => decoder.decode(input, outputLength);
-    return { compressors, zstd: true };
+    return { ...base, ZSTD: (input, outputLength) => decoder.decode(input, outputLength) };
   } catch {
-    return { compressors, zstd: false };
+    return undefined;
   }
 }
 
