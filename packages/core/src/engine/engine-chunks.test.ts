@@ -113,6 +113,9 @@ describe('embed with chunking', () => {
     const { options, sink, source, table, embedder, ledger } = setup;
     await sync(options);
     const row2 = table.rows.find((row) => row.id === 2)!;
+    const gone = [...(await storedPoints(sink)).values()]
+      .filter((point) => point.key !== '3')
+      .map((point) => String(point.content_hash));
     table.commit([
       { type: 'delete', row: { id: 1 } },
       { type: 'upsert', row: { ...row2, text: '   ' } },
@@ -123,6 +126,8 @@ describe('embed with chunking', () => {
     expect(embedder.calls).toHaveLength(0);
     expect(await storedPoints(sink)).toEqual(expectedPoints(source.id, table.rows, embedder));
     expect([...(await storedPoints(sink)).values()].map((point) => point.key)).toEqual(['3']);
+    // A deleted or emptied row leaves no vector behind in the ledger either.
+    expect((await ledger.findRetiredVectors(sink.id, embedder.fingerprint, gone)).size).toBe(0);
     expect(await ledger.pointsOfKeys!(sink.id, source.id, ['1', '2'])).toEqual([]);
   });
 

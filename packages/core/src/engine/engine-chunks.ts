@@ -82,8 +82,9 @@ export async function chunkBatch(batch: WorkItem[], stage: ChunkStage): Promise<
           text: null,
           hash: null,
           row: row.row,
-          // A row that stays keeps its old chunk's vector (an edit undone reuses it).
-          ...(row.op === 'upsert' ? { retire: true } : {}),
+          // A row that keeps a text keeps its old chunk's vector (an edit undone reuses it);
+          // a deleted or emptied row keeps none.
+          ...(chunks.length > 0 ? { retire: true } : {}),
         });
   }
   return items;
