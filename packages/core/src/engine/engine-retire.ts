@@ -28,15 +28,18 @@ export async function retireVectors(state: RunState, retiring: LivePoint[]): Pro
   const byId = new Map(stored.map((point) => [point.id, point]));
   const kept: RetiredVector[] = [];
   for (const point of wanted) {
-    const vector = byId.get(point.pointId)?.vector;
-    const payload = byId.get(point.pointId)?.payload;
-    if (vector?.length === state.embedder.dimensions && payload?.content_hash === point.contentHash)
+    const found = byId.get(point.pointId);
+    // Only a point that still holds the text the ledger records, at this model's dimensions.
+    if (
+      found?.vector?.length === state.embedder.dimensions &&
+      found.payload.content_hash === point.contentHash
+    )
       kept.push({
         sourceId: point.sourceId,
         key: point.key,
         contentHash: point.contentHash,
         fingerprint: point.fingerprint,
-        vector,
+        vector: found.vector,
       });
   }
   if (kept.length > 0) await ledger.keepRetiredVectors(state.sinkId, kept);

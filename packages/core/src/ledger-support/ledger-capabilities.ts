@@ -29,10 +29,17 @@ export function hasErasure(ledger: Ledger): ledger is ErasingLedger {
 }
 
 /** The retired-vector pair of `LedgerV1`: the engine keeps and reuses vectors of edited chunks only with both. */
-export type RetiringLedger = Ledger &
-  Required<Pick<Ledger, 'keepRetiredVectors' | 'findRetiredVectors'>>;
+export const ledgerRetiredVectorMethods = ['keepRetiredVectors', 'findRetiredVectors'] as const;
+
+/** The pair's methods, as a ledger that has them implements them. */
+export type RetiredVectorMethods = Required<
+  Pick<Ledger, (typeof ledgerRetiredVectorMethods)[number]>
+>;
+
+/** A ledger with the retired-vector pair. */
+export type RetiringLedger = Ledger & RetiredVectorMethods;
 
 /** Whether a ledger keeps the vectors of edited chunks (`keepRetiredVectors` and `findRetiredVectors`). */
 export function hasRetiredVectors(ledger: Ledger): ledger is RetiringLedger {
-  return hasAll(ledger, ['keepRetiredVectors', 'findRetiredVectors']);
+  return hasAll(ledger, ledgerRetiredVectorMethods);
 }

@@ -1,4 +1,5 @@
-import type { LedgerV1, RetiredVector } from '../spec/ledger-v1.js';
+import type { RetiredVectorMethods } from '../ledger-support/ledger-capabilities.js';
+import type { RetiredVector } from '../spec/ledger-v1.js';
 import { assertOpen, joinKey, type MemoryLedgerState } from './memory-ledger-state.js';
 
 /** How many retired vectors the memory ledger keeps in all; the oldest go first. */
@@ -8,9 +9,7 @@ export const memoryRetiredLimit = 10_000;
  * Vectors of edited chunks, kept so a text that comes back reuses its vector. Bounded
  * (`memoryRetiredLimit`); `recordErasure` removes those of an erased key.
  */
-export function memoryRetired(
-  state: MemoryLedgerState,
-): Required<Pick<LedgerV1, 'keepRetiredVectors' | 'findRetiredVectors'>> {
+export function memoryRetired(state: MemoryLedgerState): RetiredVectorMethods {
   return {
     async keepRetiredVectors(sinkId: string, vectors: RetiredVector[]): Promise<void> {
       assertOpen(state);

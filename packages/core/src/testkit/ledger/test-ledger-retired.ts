@@ -1,16 +1,16 @@
 import { expect } from 'vitest';
+import {
+  hasRetiredVectors,
+  type RetiringLedger,
+} from '../../ledger-support/ledger-capabilities.js';
 import type { Ledger, RetiredVector } from '../../spec/ledger-v1.js';
 import type { LedgerCase } from './test-ledger-kit.js';
 
-type Retiring = Ledger & Required<Pick<Ledger, 'keepRetiredVectors' | 'findRetiredVectors'>>;
-
-function retiring(ledger: Ledger): Retiring {
-  for (const name of ['keepRetiredVectors', 'findRetiredVectors'] as const)
-    if (typeof ledger[name] !== 'function')
-      throw new Error(
-        `The ledger has no ${name}(): implement keepRetiredVectors and findRetiredVectors, or declare skip.retiredVectors.`,
-      );
-  return ledger as Retiring;
+function retiring(ledger: Ledger): RetiringLedger {
+  if (hasRetiredVectors(ledger)) return ledger;
+  throw new Error(
+    'The ledger has no keepRetiredVectors() and findRetiredVectors(): implement both, or declare skip.retiredVectors.',
+  );
 }
 
 const vector = (key: string, values: number[], overrides: Partial<RetiredVector> = {}) => ({
