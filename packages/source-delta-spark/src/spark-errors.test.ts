@@ -15,6 +15,8 @@ describe('toSourceError', () => {
     ['DELTA_VERSION_NOT_FOUND', 'version-out-of-range'],
     ['DELTA_CDC_START_VERSION_AFTER_LATEST', 'version-out-of-range'],
     ['UNRESOLVED_COLUMN.WITH_SUGGESTION', 'column-not-found'],
+    ['DELTA_CHANGE_DATA_FEED_INCOMPATIBLE_SCHEMA_CHANGE', 'schema-changed'],
+    ['DELTA_CHANGE_DATA_FEED_INCOMPATIBLE_DATA_SCHEMA', 'schema-changed'],
     ['DIVIDE_BY_ZERO', 'spark-query-failed'],
   ])('maps Spark error class %s to reason %s, naming the table', (errorClass, reason) => {
     const error = toSourceError(sparkFailure(errorClass), 'main.s.t') as {

@@ -12,6 +12,7 @@ export type SparkDeltaErrorReason =
   | 'version-out-of-range'
   | 'invalid-range'
   | 'column-not-found'
+  | 'schema-changed'
   | 'spark-unavailable'
   | 'spark-unauthenticated'
   | 'spark-invalid-url'
@@ -123,6 +124,19 @@ export function toSourceError(error: unknown, table: string): unknown {
     return sparkDeltaError(
       'version-out-of-range',
       `The requested version of ${table} does not exist: ${error.message}`,
+      options,
+    );
+  }
+  if (
+    hasClass(
+      error,
+      'DELTA_CHANGE_DATA_FEED_INCOMPATIBLE_SCHEMA_CHANGE',
+      'DELTA_CHANGE_DATA_FEED_INCOMPATIBLE_DATA_SCHEMA',
+    )
+  ) {
+    return sparkDeltaError(
+      'schema-changed',
+      `The schema of ${table} changed inside the change range in a way Spark does not read through: ${error.message} Rebuild from a snapshot (a recovery) and read changes after it.`,
       options,
     );
   }

@@ -17,6 +17,8 @@ const causes: Record<RecoveryReason, string> = {
     "versions after the checkpoint were vacuumed or are past the change feed's retention (their commit or change files are gone)",
   'change-feed-off':
     'the Change Data Feed was off for some versions after the checkpoint, so their changes were not recorded',
+  'schema-changed':
+    "the table's schema changed after the checkpoint in a way its older files cannot be read through (a column's type changed, or it was dropped and made again)",
 };
 
 /** One line: what happened to the feed and the command that repairs it. */

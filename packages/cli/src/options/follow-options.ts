@@ -7,7 +7,7 @@ export function addFollowOptions<T extends Command<[], Record<string, unknown>>>
   return command
     .option(
       '--recover',
-      'rebuild from a snapshot diffed against the ledger when the feed cannot go on (table recreated, versions vacuumed, feed switched off): only changed rows are embedded',
+      'rebuild from a snapshot diffed against the ledger when the feed cannot go on (table recreated, versions vacuumed, feed switched off, the type of a column read changed): only changed rows are embedded',
     )
     .option(
       '--follow',
@@ -43,7 +43,8 @@ Following a table (--follow):
 
 When the feed cannot go on (exit 1 says which):
   the table was recreated, versions after the checkpoint were vacuumed (or are past the
-  feed's retention), or the Change Data Feed was off for a while. Run the same command
+  feed's retention), the Change Data Feed was off for a while, or the type of a column
+  drift reads changed (added columns are read through). Run the same command
   with --recover: a snapshot of the latest version is compared with the ledger, only
   rows whose text changed are embedded (a recreated table's unchanged rows reuse their
   vectors), deleted rows are removed, and the checkpoint moves to that version.

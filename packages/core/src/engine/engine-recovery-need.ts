@@ -6,16 +6,23 @@ import type { CheckpointRef, Ledger } from '../spec/ledger-v1.js';
  * - `table-recreated`: a new table (a new Delta table id) stands where the checkpoint's was;
  * - `versions-vacuumed`: commit or change files of versions after the checkpoint are gone
  *   (log cleanup, VACUUM, or past the change feed's retention);
- * - `change-feed-off`: the Change Data Feed was off for some of those versions.
+ * - `change-feed-off`: the Change Data Feed was off for some of those versions;
+ * - `schema-changed`: the schema changed in a way older files cannot be read through (a
+ *   read column's type changed, or it was dropped and made again).
  * Each is repaired by `recover`: a snapshot diffed against the ledger.
  */
-export type RecoveryReason = 'table-recreated' | 'versions-vacuumed' | 'change-feed-off';
+export type RecoveryReason =
+  | 'table-recreated'
+  | 'versions-vacuumed'
+  | 'change-feed-off'
+  | 'schema-changed';
 
 /** The source reasons (Delta reader sub-codes) that mean the feed cannot be read from the checkpoint. */
 const reasonsBySourceReason: Record<string, RecoveryReason> = {
   'version-not-available': 'versions-vacuumed',
   'file-missing': 'versions-vacuumed',
   'cdf-not-enabled': 'change-feed-off',
+  'schema-changed': 'schema-changed',
 };
 
 /** A sync that cannot go on from its checkpoint; `recover` rebuilds the state from a snapshot. */

@@ -6,6 +6,7 @@ import type { DeltaLog } from '../log/delta-log.js';
 import { type DeltaSnapshot, loadSnapshot } from '../log/delta-snapshot.js';
 import { assertReadable, isChangeDataFeedEnabled } from '../log/protocol-gate.js';
 import { type DeltaColumn, resolveColumns } from '../schema/delta-schema.js';
+import { assertColumnsReadable, schemaOf } from './column-compatibility.js';
 
 export interface ChangeFeedOptions {
   fromVersion: number;
@@ -35,8 +36,9 @@ const controlLine = /^\s*\{\s*"(metaData|protocol)"/;
 /**
  * Validates a change-feed range the way Delta kernel does: the range is inside the log,
  * the Change Data Feed is on and the protocol readable at both ends and at every
- * `metaData`/`protocol` action inside the range, and the schema does not change. Every
- * error names the offending version.
+ * `metaData`/`protocol` action inside the range, and the read columns are the same columns
+ * all along (a column added inside the range reads as null from older files; see
+ * `assertColumnsReadable`). Every error names the offending version.
  */
 export async function planChangeFeed(
   log: DeltaLog,
@@ -74,44 +76,46 @@ export async function planChangeFeed(
       ? start
       : await loadSnapshot(log, { version: toVersion, listing, signal });
   if (!end.changeDataFeed) throw cdfOffError(toVersion, fromVersion, toVersion);
-  if (start.metadata.schemaString !== end.metadata.schemaString) {
-    throw deltaError(
-      'schema-changed',
-      `The table schema at version ${fromVersion} differs from the schema at version ${toVersion}; a change range must not cross a schema change. Read the changes in two ranges, split at the schema change.`,
+  const columns = resolveColumns(end.schema, options.columns);
+  const range = { fromVersion, toVersion };
+  if (start.metadata.schemaString !== end.metadata.schemaString)
+    assertColumnsReadable(columns, start.schema, fromVersion, range);
+  const readControlActions = async (version: number) => {
+    const text = new TextDecoder().decode(
+      await log.fileSystem.read(listing.commits.get(version)!.file.path, { signal }),
     );
+    const actions: DeltaAction[] = [];
+    for (const line of text.split('\n'))
+      if (controlLine.test(line)) actions.push(JSON.parse(line) as DeltaAction);
+    return actions;
+  };
+  // A first commit that changes the schema (an overwrite of it) removes files written under
+  // the schema before it, and the range reads them: that schema must be readable too.
+  if (
+    fromVersion > 0 &&
+    (await readControlActions(fromVersion)).some((action) => action.metaData) &&
+    listing.commits.has(fromVersion - 1)
+  ) {
+    const before = await loadSnapshot(log, { version: fromVersion - 1, listing, signal });
+    if (before.metadata.schemaString !== end.metadata.schemaString)
+      assertColumnsReadable(columns, before.schema, fromVersion - 1, range);
   }
   // Every metaData / protocol action inside the range.
   let protocol: ProtocolAction = start.protocol;
   let metadata: MetadataAction = start.metadata;
   for (let version = fromVersion + 1; version <= toVersion; version++) {
     signal?.throwIfAborted();
-    const text = new TextDecoder().decode(
-      await log.fileSystem.read(listing.commits.get(version)!.file.path, { signal }),
-    );
-    let changed = false;
-    for (const line of text.split('\n')) {
-      if (!controlLine.test(line)) continue;
-      const action = JSON.parse(line) as DeltaAction;
+    const actions = await readControlActions(version);
+    if (actions.length === 0) continue;
+    for (const action of actions) {
       if (action.protocol) protocol = action.protocol;
       if (action.metaData) metadata = action.metaData;
-      changed = true;
     }
-    if (!changed) continue;
     assertReadable(protocol, version);
     if (!isChangeDataFeedEnabled(metadata, protocol))
       throw cdfOffError(version, fromVersion, toVersion);
-    if (metadata.schemaString !== end.metadata.schemaString) {
-      throw deltaError(
-        'schema-changed',
-        `The table schema changes at version ${version}, inside the change range ${fromVersion}..${toVersion}. Read the changes in two ranges, split at version ${version}.`,
-      );
-    }
+    if (metadata.schemaString !== end.metadata.schemaString)
+      assertColumnsReadable(columns, schemaOf(metadata), version, range);
   }
-  return {
-    fromVersion,
-    toVersion,
-    start,
-    end,
-    columns: resolveColumns(end.schema, options.columns),
-  };
+  return { fromVersion, toVersion, start, end, columns };
 }
