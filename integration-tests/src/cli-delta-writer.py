@@ -12,6 +12,9 @@ for the CLI end-to-end tests. Each request is one commit; the reply is the new v
   {"op": "set_body", "ids": [...], "body": B}                               (UPDATE of the text)
   {"op": "overwrite", "rows": [...]}                                        (mode="overwrite": every row rewritten)
   {"op": "overwrite_where", "ids": [...], "rows": [...]}                    (mode="overwrite", predicate="id IN ids")
+  {"op": "append_new_column", "rows": [...], "column": C, "values": [...]}
+                                                                            (append adding a string column C: schema_mode="merge")
+  {"op": "overwrite_string_ids", "rows": [...]}                             (overwrite with schema_mode="overwrite": id becomes a string column)
   {"op": "create_typed", "path": P}                                         (struct/list/binary/map/long columns)
   {"op": "checkpoint"}                                                      (a checkpoint at the latest version)
   {"op": "set_cdf", "enabled": bool}                                        (ALTER TABLE: Change Data Feed on/off)
@@ -22,6 +25,7 @@ import json
 import sys
 
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401 (pa.compute)
 from deltalake import DeltaTable, write_deltalake
 
 schema = pa.schema(
@@ -35,10 +39,17 @@ schema = pa.schema(
 merge_schema = pa.schema(list(schema) + [pa.field("op", pa.string())])
 path = None
 storage_options = None
+# Once a commit has added a column, writes of the four base columns merge into the wider schema.
+evolved = False
 
 
 def table(rows, with_op=False):
     return pa.Table.from_pylist(rows, schema=merge_schema if with_op else schema)
+
+
+def write(rows, **options):
+    merge = {"schema_mode": "merge"} if evolved else {}
+    write_deltalake(path, table(rows), storage_options=storage_options, **options, **merge)
 
 
 def id_list(ids):
@@ -46,18 +57,20 @@ def id_list(ids):
 
 
 def handle(request):
-    global path, storage_options
+    global path, storage_options, evolved
     op = request["op"]
     if op == "create":
         path = request["path"]
         storage_options = request.get("storage_options")
+        evolved = False
         cdf = "true" if request.get("changeDataFeed", True) else "false"
         write_deltalake(path, table(request["rows"]), mode="overwrite", configuration={"delta.enableChangeDataFeed": cdf}, storage_options=storage_options)
     elif op == "open":
         path = request["path"]
         storage_options = request.get("storage_options")
+        evolved = False
     elif op == "append":
-        write_deltalake(path, table(request["rows"]), mode="append", storage_options=storage_options)
+        write(request["rows"], mode="append")
     elif op == "set_category":
         category = request["category"].replace("'", "''")
         DeltaTable(path, storage_options=storage_options).update(predicate=f"id IN ({id_list(request['ids'])})", updates={"category": f"'{category}'"})
@@ -80,10 +93,18 @@ def handle(request):
         body = request["body"].replace("'", "''")
         DeltaTable(path, storage_options=storage_options).update(predicate=f"id IN ({id_list(request['ids'])})", updates={"body": f"'{body}'"})
     elif op == "overwrite":
-        write_deltalake(path, table(request["rows"]), mode="overwrite", storage_options=storage_options)
+        write(request["rows"], mode="overwrite")
     elif op == "overwrite_where":
         predicate = f"id IN ({id_list(request['ids'])})"
-        write_deltalake(path, table(request["rows"]), mode="overwrite", predicate=predicate, storage_options=storage_options)
+        write(request["rows"], mode="overwrite", predicate=predicate)
+    elif op == "append_new_column":
+        rows = table(request["rows"]).append_column(pa.field(request["column"], pa.string()), pa.array(request["values"], pa.string()))
+        write_deltalake(path, rows, mode="append", schema_mode="merge", storage_options=storage_options)
+        evolved = True
+    elif op == "overwrite_string_ids":
+        rows = table(request["rows"])
+        rows = rows.set_column(0, pa.field("id", pa.string(), nullable=False), pa.compute.cast(rows.column("id"), pa.string()))
+        write_deltalake(path, rows, mode="overwrite", schema_mode="overwrite", storage_options=storage_options)
     elif op == "create_typed":
         path = request["path"]
         typed = pa.table(
@@ -104,7 +125,8 @@ def handle(request):
     elif op == "checkpoint":
         DeltaTable(path, storage_options=storage_options).create_checkpoint()
     elif op == "snapshot":
-        rows = pa.table(DeltaTable(path, storage_options=storage_options).to_pyarrow_table()).to_pylist() if hasattr(DeltaTable, "to_pyarrow_table") else []
+        # the base columns only: columns added later are not in the test's model
+        rows = pa.table(DeltaTable(path, storage_options=storage_options).to_pyarrow_table(columns=schema.names if evolved else None)).to_pylist() if hasattr(DeltaTable, "to_pyarrow_table") else []
         return {"version": DeltaTable(path, storage_options=storage_options).version(), "rows": rows}
     else:
         raise ValueError(f"unknown op {op}")

@@ -8,10 +8,12 @@ export { categories, pool } from './random-rows.js';
  * table: inserts, updates of the text and of other columns, deletes, texts shared by
  * several keys, null, empty and blank texts, and commits that rewrite rows in files
  * without cdc files or next to them (no-op UPDATEs, overwrites, predicate overwrites):
- * a delete and an insert of the same key in one version.
+ * a delete and an insert of the same key in one version; and appends that add a column
+ * (schema evolution: older files lack it), which the model does not follow.
  */
 export class RandomTable extends RandomRows {
   version = -1;
+  private addedColumns = 0;
 
   constructor(
     random: () => number,
@@ -54,7 +56,8 @@ export class RandomTable extends RandomRows {
     else if (choice < 0.65) await this.delete();
     else if (choice < 0.75) await this.noopUpdate();
     else if (choice < 0.85) await this.setBody();
-    else if (choice < 0.95) await this.overwriteWhere();
+    else if (choice < 0.93) await this.overwriteWhere();
+    else if (choice < 0.96) await this.appendNewColumn();
     else await this.overwrite();
   }
 
@@ -81,6 +84,17 @@ export class RandomTable extends RandomRows {
   private async append(): Promise<void> {
     const rows = Array.from({ length: 1 + this.int(6) }, () => this.newRow());
     this.version = (await this.writer.request({ op: 'append', rows })).version;
+    for (const row of rows) this.rows.set(row.id, row);
+  }
+
+  /** An append that adds a string column (`schema_mode="merge"`), as a pipeline's schema evolves. */
+  private async appendNewColumn(): Promise<void> {
+    const rows = Array.from({ length: 1 + this.int(3) }, () => this.newRow());
+    const column = `added_${++this.addedColumns}`;
+    const values = rows.map(() => (this.random() < 0.5 ? null : `v${this.int(1000)}`));
+    this.version = (
+      await this.writer.request({ op: 'append_new_column', rows, column, values })
+    ).version;
     for (const row of rows) this.rows.set(row.id, row);
   }
 

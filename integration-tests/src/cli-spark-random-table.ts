@@ -5,11 +5,13 @@ import { pool, RandomRows } from './random-rows.js';
 /**
  * A Delta table with Change Data Feed on, changed by random Spark SQL commits (UPDATE of
  * the text, no-op UPDATE, DELETE, MERGE, INSERT, INSERT OVERWRITE, INSERT … REPLACE WHERE,
- * OPTIMIZE), and the test's model of it. Texts repeat across keys; some are null or blank.
+ * OPTIMIZE, ALTER TABLE ADD COLUMNS), and the test's model of it. Texts repeat across keys;
+ * some are null or blank. Added columns stay null and out of the model.
  */
 export class SparkRandomTable extends RandomRows {
   /** The operations committed so far, for the failure message of a seed. */
   readonly log: string[] = [];
+  private addedColumns = 0;
 
   constructor(
     private readonly spark: SparkConnectClient,
@@ -34,7 +36,8 @@ export class SparkRandomTable extends RandomRows {
     else if (choice < 0.5) await this.delete();
     else if (choice < 0.65) await this.merge();
     else if (choice < 0.78) await this.overwrite();
-    else if (choice < 0.93) await this.replaceWhere();
+    else if (choice < 0.91) await this.replaceWhere();
+    else if (choice < 0.94) await this.addColumn();
     else await this.sql(`OPTIMIZE ${this.table}`);
   }
 
@@ -61,9 +64,21 @@ export class SparkRandomTable extends RandomRows {
       );
   }
 
+  /** Schema evolution: a commit of metadata only; older files lack the column. */
+  private async addColumn(): Promise<void> {
+    await this.sql(`ALTER TABLE ${this.table} ADD COLUMNS (added_${++this.addedColumns} STRING)`);
+  }
+
+  /** A row as a VALUES tuple of every column of the table (added ones null). */
+  private tuple(row: TicketRow): string {
+    return values(row, undefined, this.addedColumns);
+  }
+
   private async insert(count: number): Promise<void> {
     const rows = Array.from({ length: count }, () => this.newRow());
-    await this.sql(`INSERT INTO ${this.table} VALUES ${rows.map((row) => values(row)).join(', ')}`);
+    await this.sql(
+      `INSERT INTO ${this.table} VALUES ${rows.map((row) => this.tuple(row)).join(', ')}`,
+    );
     for (const row of rows) this.rows.set(row.id, row);
   }
 
@@ -113,7 +128,7 @@ export class SparkRandomTable extends RandomRows {
     const rows = this.rewritten(this.shuffledIds());
     if (rows.length === 0 || this.random() < 0.5) rows.push(this.newRow());
     await this.sql(
-      `INSERT OVERWRITE ${this.table} VALUES ${rows.map((row) => values(row)).join(', ')}`,
+      `INSERT OVERWRITE ${this.table} VALUES ${rows.map((row) => this.tuple(row)).join(', ')}`,
     );
     this.rows.clear();
     for (const row of rows) this.rows.set(row.id, row);
@@ -125,8 +140,9 @@ export class SparkRandomTable extends RandomRows {
     const rows = this.rewritten(existing);
     if (rows.length === 0 || this.random() < 0.4) rows.push(this.newRow());
     const ids = [...new Set([...existing, ...rows.map((row) => row.id)])];
+    const added = Array.from({ length: this.addedColumns }, (_, index) => `, added_${index + 1}`);
     await this.sql(
-      `INSERT INTO ${this.table} REPLACE WHERE id IN (${ids}) SELECT * FROM VALUES ${rows.map((row) => values(row)).join(', ')} AS s(id, body, category, n)`,
+      `INSERT INTO ${this.table} REPLACE WHERE id IN (${ids}) SELECT * FROM VALUES ${rows.map((row) => this.tuple(row)).join(', ')} AS s(id, body, category, n${added.join('')})`,
     );
     for (const id of existing) this.rows.delete(id);
     for (const row of rows) this.rows.set(row.id, row);
@@ -158,14 +174,18 @@ function literal(value: string | null): string {
   return `'${value}'`;
 }
 
-/** A row as a SQL VALUES tuple (typed, so a column of NULLs still has its type). */
-function values(row: TicketRow, op?: string): string {
+/**
+ * A row as a SQL VALUES tuple (typed, so a column of NULLs still has its type), with `added`
+ * null strings for the columns added since the table was created.
+ */
+function values(row: TicketRow, op?: string, added = 0): string {
   const parts = [
     `CAST(${row.id} AS BIGINT)`,
     `CAST(${literal(row.body)} AS STRING)`,
     `CAST(${literal(row.category)} AS STRING)`,
     `CAST(${row.n ?? 'NULL'} AS INT)`,
   ];
+  for (let index = 0; index < added; index++) parts.push('CAST(NULL AS STRING)');
   if (op) parts.push(`'${op}'`);
   return `(${parts.join(', ')})`;
 }
