@@ -20,7 +20,9 @@ function schema(fields: Field[], options: { mapping?: string; partitions?: strin
             },
     })),
   });
-  const configuration = options.mapping ? { 'delta.columnMapping.mode': options.mapping } : {};
+  const configuration: Record<string, string> = options.mapping
+    ? { 'delta.columnMapping.mode': options.mapping }
+    : {};
   return parseSchema(schemaString, options.partitions ?? [], configuration);
 }
 

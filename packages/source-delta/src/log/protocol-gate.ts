@@ -7,6 +7,8 @@ export const supportedReaderFeatures: ReadonlySet<string> = new Set([
   'deletionVectors',
   'timestampNtz',
   'timestampWithoutTimezone',
+  'typeWidening',
+  'typeWidening-preview',
   'v2Checkpoint',
   'vacuumProtocolCheck',
 ]);

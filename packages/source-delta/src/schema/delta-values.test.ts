@@ -73,6 +73,17 @@ describe('canonical values', () => {
     expect(exactParsers.dateFromDays(19713)).toBe('2023-12-22');
   });
 
+  test('values of files older than a type widening take the wider form', () => {
+    // int → long: INT32 values become bigints, INT64 ones stay
+    expect(converterFor('long', 'none')!(7)).toBe(7n);
+    expect(converterFor('long', 'none')!(-2_147_483_648)).toBe(-2_147_483_648n);
+    expect(converterFor('long', 'none')!(3_000_000_000n)).toBe(3_000_000_000n);
+    expect(converterFor('long', 'none')!(null)).toBeNull();
+    // date → timestamp_ntz: midnight of the day
+    const day = exactParsers.dateFromDays(-1);
+    expect(converterFor('timestamp_ntz', 'none')!(day)).toBe('1969-12-31T00:00:00.000000');
+  });
+
   test('partition values typed per schema', () => {
     expect(parsePartitionValue('2013-07-05 17:01:00.123456', 'timestamp_ntz')).toBe(
       '2013-07-05T17:01:00.123456',

@@ -13,6 +13,7 @@ import { physicalNameOf } from './delta-schema.js';
  *   (core's `formatTimestampMicros`, exact to the microsecond);
  * - `timestamp_ntz` as the same wall-clock form without the zone: `2024-01-02T03:04:05.678901`;
  * - `binary` as `Uint8Array`; structs as objects keyed by logical field names; arrays; maps as objects.
+ * Values of files written before a type widening (`typeWidening`) take the wider type's form.
  */
 
 export function formatDateFromDays(days: number): string {
@@ -76,8 +77,10 @@ export type ValueConverter = (value: unknown) => CellValue;
 export function converterFor(type: DeltaType, mode: ColumnMappingMode): ValueConverter | undefined {
   if (typeof type === 'string') {
     switch (type) {
-      // hyparquet already gives INT64 as bigint and INT32/FLOAT/DOUBLE as number
+      // hyparquet already gives INT64 as bigint and INT32/FLOAT/DOUBLE as number; a `long`
+      // widened from a narrower integer (type widening) is INT32 in the older files
       case 'long':
+        return (value) => (typeof value === 'number' ? BigInt(value) : (value as CellValue));
       case 'integer':
       case 'short':
       case 'byte':
@@ -137,8 +140,13 @@ export function converterFor(type: DeltaType, mode: ColumnMappingMode): ValueCon
   };
 }
 
+const datePattern = /^-?\d{4,}-\d{2}-\d{2}$/;
+
 function timestampValue(value: unknown, ntz: boolean): CellValue {
   if (value === null || value === undefined) return null;
+  // a `timestamp_ntz` widened from `date`: midnight of that day in the older files
+  if (ntz && typeof value === 'string' && datePattern.test(value))
+    return `${value}T00:00:00.000000`;
   const micros =
     typeof value === 'bigint'
       ? value

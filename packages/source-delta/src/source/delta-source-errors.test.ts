@@ -44,7 +44,7 @@ describe('errors say what happened and what to do', () => {
         [commit(0)]: (text) =>
           text.replace(
             '"readerFeatures":["deletionVectors"]',
-            '"readerFeatures":["deletionVectors","typeWidening"]',
+            '"readerFeatures":["deletionVectors","variantType"]',
           ),
       },
     });
@@ -52,7 +52,7 @@ describe('errors say what happened and what to do', () => {
       createDeltaSource({ path: fixture('cdf-table-with-dv'), fileSystem }).describe(),
     );
     expect(error).toMatchObject({ reason: 'unsupported-reader-feature' });
-    expect(error.message).toContain('"typeWidening"');
+    expect(error.message).toContain('"variantType"');
     expect(error.message).not.toContain('"deletionVectors"');
   });
 
@@ -219,6 +219,28 @@ describe('errors say what happened and what to do', () => {
       drain(source.changes({ columns: ['value'], fromVersion: 0, toVersion: 2 })),
     );
     expect(error).toMatchObject({ reason: 'schema-changed' });
+  });
+
+  test('a change range across a type widening of a read column, and of columns not read', async () => {
+    const source = createDeltaSource({ path: fixture('type-widening') });
+    const error = await failure(
+      drain(source.changes({ columns: ['id', 'body'], fromVersion: 1, toVersion: 9 })),
+    );
+    expect(error).toMatchObject({ reason: 'schema-changed' });
+    expect(error.message).toContain('"id" at version 1 has type integer (long at version 9)');
+    // `body` never changed type: its changes read through every ALTER COLUMN
+    const bodies: string[] = [];
+    for await (const batch of source.changes({ columns: ['body'], fromVersion: 1, toVersion: 9 }))
+      for (const change of batch.changes) bodies.push(`${change.type} ${change.row.body}`);
+    expect(bodies.sort()).toEqual([
+      'delete two',
+      'insert four',
+      'insert one',
+      'insert three',
+      'insert two',
+      'update_postimage one, edited',
+      'update_preimage one',
+    ]);
   });
 
   test('id before the log is read, and after', async () => {
