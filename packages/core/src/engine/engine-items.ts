@@ -28,6 +28,13 @@ export interface WorkItem {
    * is kept by the ledger, in case the text comes back.
    */
   retire?: boolean;
+  /**
+   * From a change feed: the content hashes the upserts of the same net effect need. A point
+   * this item overwrites with another text, or deletes, keeps its vector in the ledger when
+   * its text is among them, so a text that moves from one key to another within a run is
+   * not paid again whichever batch comes first.
+   */
+  wantedHashes?: ReadonlySet<string>;
   /** Rewrite the point even when its text is unchanged (a chunk whose row's chunk count changed). */
   refresh?: boolean;
 }

@@ -32,8 +32,9 @@ export interface PreparedBatch {
   /** Texts that need a vector, one group per distinct content hash. */
   groups: TextGroup[];
   /**
-   * Live chunk points whose text goes out of the sink with this batch (a chunk edited or
-   * past the new count, its row staying): their vectors are kept before the write.
+   * Live points whose text goes out of the sink with this batch while still wanted (a chunk
+   * edited or past the new count, its row staying; a row whose old text another change of
+   * the run needs): their vectors are kept before the write.
    */
   retiring: LivePoint[];
 }
@@ -90,7 +91,7 @@ export async function prepareBatch(
     const live = existing.get(item.pointId);
     if (item.op === 'delete') {
       if (live) deletes.push(item);
-      if (live && item.retire) retiring.push(live);
+      if (live && (item.retire || item.wantedHashes?.has(live.contentHash))) retiring.push(live);
       continue;
     }
     if (item.text === null || item.hash === null) {
@@ -111,8 +112,14 @@ export async function prepareBatch(
       unchanged++;
       continue;
     }
-    // A chunk whose text changed in place: its old vector leaves the sink with this write.
-    if (live && item.chunk && live.contentHash !== item.hash) retiring.push(live);
+    // A chunk whose text changed in place, or a row whose old text another change of the
+    // run needs: its old vector leaves the sink with this write.
+    if (
+      live &&
+      live.contentHash !== item.hash &&
+      (item.chunk || item.wantedHashes?.has(live.contentHash))
+    )
+      retiring.push(live);
     const group = groupsByHash.get(item.hash);
     if (group) group.items.push(item);
     else groupsByHash.set(item.hash, { text: item.text, hash: item.hash, items: [item] });

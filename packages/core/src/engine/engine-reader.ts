@@ -120,13 +120,16 @@ async function* readChanges(
 }
 
 function* netBatches(changes: NetChange[], context: ReaderContext): Generator<WorkItem[]> {
-  for (let start = 0; start < changes.length; start += context.batchSize) {
-    const slice = changes.slice(start, start + context.batchSize);
-    yield slice.map(({ key, change }) => {
-      if (change.type === 'delete') return deleteItem(key, change.row, context);
-      const item = upsertItem(change.row, context);
-      item.changed = true;
-      return item;
-    });
-  }
+  const items = changes.map(({ key, change }) => {
+    if (change.type === 'delete') return deleteItem(key, change.row, context);
+    const item = upsertItem(change.row, context);
+    item.changed = true;
+    return item;
+  });
+  // Texts the upserts need: a point that loses one of them to another batch keeps its vector.
+  const wantedHashes = new Set<string>();
+  for (const item of items) if (item.hash !== null) wantedHashes.add(item.hash);
+  if (wantedHashes.size > 0) for (const item of items) item.wantedHashes = wantedHashes;
+  for (let start = 0; start < items.length; start += context.batchSize)
+    yield items.slice(start, start + context.batchSize);
 }

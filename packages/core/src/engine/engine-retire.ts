@@ -5,9 +5,9 @@ import type { RunState } from './engine-state.js';
 import { retryHooks } from './engine-vectors.js';
 
 /**
- * Before a batch takes edited chunks out of the sink, hands their vectors to the ledger
- * (read back from the sink, the truth), so an edit undone later reuses them instead of
- * paying again. Only vectors of this run's model whose point still holds the text the
+ * Before a batch takes edited chunks (or rows whose old text the run still needs) out of the
+ * sink, hands their vectors to the ledger (read back from the sink, the truth), so an edit
+ * undone later, or the text arriving at another key, reuses them instead of paying again. Only vectors of this run's model whose point still holds the text the
  * ledger records are kept. Runs before the sink write: a crash after it loses nothing.
  */
 export async function retireVectors(state: RunState, retiring: LivePoint[]): Promise<void> {
