@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Change, Source } from '../spec/source-v1.js';
+import type { Change } from '../spec/source-v1.js';
 import { sync } from './engine-sync.js';
-import { contentsByKey, syncSetup } from './engine-test-table.js';
-
-/** The source with its feed replaced by `feed`, in that arrival order. */
-function withFeed(source: Source, feed: Change[]): Source {
-  return {
-    ...source,
-    async *changes() {
-      yield { changes: feed };
-    },
-  };
-}
+import { contentsByKey, syncSetup, withFeed } from './engine-test-table.js';
 
 const change = (type: Change['type'], id: number, text: string): Change => ({
   type,

@@ -7,22 +7,7 @@ import { createFailingSink } from '../testkit/failing-sink.js';
 import { collect } from '../testkit/testkit-helpers.js';
 import { changeItems } from './engine-reader.js';
 import { sync } from './engine-sync.js';
-import { contentsByKey, syncSetup } from './engine-test-table.js';
-
-/** The source with its feed replaced by `feed`: commits a snapshot diff cannot yield. */
-function withFeed(source: Source, feed: Change[]): Source {
-  return {
-    ...source,
-    async *changes(options) {
-      const to = options.toVersion ?? Number.POSITIVE_INFINITY;
-      yield {
-        changes: feed.filter(
-          (change) => change.commitVersion >= options.fromVersion && change.commitVersion <= to,
-        ),
-      };
-    },
-  };
-}
+import { contentsByKey, syncSetup, withFeed } from './engine-test-table.js';
 
 const change = (type: Change['type'], commitVersion: number, id: number, text: string) => ({
   type,

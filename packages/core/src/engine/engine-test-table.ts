@@ -6,7 +6,7 @@
 import { createMemoryLedger } from '../memory/memory-ledger.js';
 import { createMemorySink } from '../memory/memory-sink.js';
 import type { Sink } from '../spec/sink-v1.js';
-import type { Row } from '../spec/source-v1.js';
+import type { Change, Row, Source } from '../spec/source-v1.js';
 import { type ArraySource, createArraySource } from '../testkit/array-source.js';
 import {
   createRecordingEmbedder,
@@ -112,4 +112,19 @@ export async function sinkContents(
 export async function contentsByKey(sink: Sink): Promise<Record<string, string | null>> {
   const points = await sinkContents(sink);
   return Object.fromEntries([...points.values()].map((point) => [point.key, point.content]));
+}
+
+/** The source with its feed replaced by `feed`, in that arrival order: commits a snapshot diff cannot yield. */
+export function withFeed(source: Source, feed: Change[]): Source {
+  return {
+    ...source,
+    async *changes(options) {
+      const to = options.toVersion ?? Number.POSITIVE_INFINITY;
+      yield {
+        changes: feed.filter(
+          (change) => change.commitVersion >= options.fromVersion && change.commitVersion <= to,
+        ),
+      };
+    },
+  };
 }
