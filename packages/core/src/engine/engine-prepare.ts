@@ -97,6 +97,7 @@ export async function prepareBatch(
     if (item.text === null || item.hash === null) {
       skipped++;
       if (live) deletes.push(item);
+      if (live && item.wantedHashes?.has(live.contentHash)) retiring.push(live);
       continue;
     }
     if (erased.has(item.erasureId ?? item.pointId)) {
