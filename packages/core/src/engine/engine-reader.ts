@@ -127,8 +127,10 @@ function* netBatches(changes: NetChange[], context: ReaderContext): Generator<Wo
     return item;
   });
   // Texts the upserts need: a point that loses one of them to another batch keeps its vector.
+  // (Chunked runs keep their chunks' vectors by their own rule, in engine-chunks.)
   const wantedHashes = new Set<string>();
-  for (const item of items) if (item.hash !== null) wantedHashes.add(item.hash);
+  if (!context.chunks)
+    for (const item of items) if (item.hash !== null) wantedHashes.add(item.hash);
   if (wantedHashes.size > 0) for (const item of items) item.wantedHashes = wantedHashes;
   for (let start = 0; start < items.length; start += context.batchSize)
     yield items.slice(start, start + context.batchSize);
