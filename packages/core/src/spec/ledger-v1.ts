@@ -229,7 +229,8 @@ export interface LedgerV1 {
   saveErasureReceipt?(receipt: ErasureReceipt): Promise<void>;
   /**
    * Optional (retired vectors: both or none): keeps vectors the engine took out of
-   * `sinkId` when a chunk's text changed. The ledger bounds how many it keeps (the oldest
+   * `sinkId` when a chunk's text changed, or when a change range moved a row's text to
+   * another key. The ledger bounds how many it keeps (the oldest
    * go first); `recordErasure` drops those of the erased keys, `dropSink` those of the sink.
    */
   keepRetiredVectors?(sinkId: string, vectors: RetiredVector[]): Promise<void>;
