@@ -33,6 +33,7 @@ describe('drift watch follows a table that a real Delta writer keeps changing', 
         process.env.DRIFT_TEST_BATCH_SIZE ?? '16',
       );
       let before = new Map<string, { key: string; contentHash: string }>();
+      const everHeld = new Set<string>();
       let sourceId = '';
       let sinkId = '';
       const rounds = 8;
@@ -58,15 +59,21 @@ describe('drift watch follows a table that a real Delta writer keeps changing', 
           expected.size,
         );
 
-        // The provider was asked for exactly the texts no point held before the run: a text
-        // that moved from a key this run changed or deleted is copied, whatever the order.
+        // The provider was asked at most for the texts no point held before the run (a text that
+        // moved from a key this run changed or deleted is copied, whatever the order), and at
+        // least for the texts never embedded before (the ledger may still keep the vector of
+        // one that left the sink in an earlier round).
         const changed = [...expected].filter(
           ([id, point]) => before.get(id)?.contentHash !== point.contentHash,
         );
         const writtenHashes = new Set(changed.map(([, point]) => point.contentHash));
         const heldBefore = new Set([...before.values()].map((point) => point.contentHash));
-        const newTexts = [...writtenHashes].filter((hash) => !heldBefore.has(hash)).length;
-        expect(result.rowsEmbedded as number, `round ${round}: provider calls`).toBe(newTexts);
+        const notHeld = [...writtenHashes].filter((hash) => !heldBefore.has(hash)).length;
+        const neverEmbedded = [...writtenHashes].filter((hash) => !everHeld.has(hash)).length;
+        const paid = result.rowsEmbedded as number;
+        expect(paid, `round ${round}: provider calls`).toBeLessThanOrEqual(notHeld);
+        expect(paid, `round ${round}: provider calls`).toBeGreaterThanOrEqual(neverEmbedded);
+        for (const point of expected.values()) everHeld.add(point.contentHash);
         expect(
           (result.rowsEmbedded as number) + (result.rowsReused as number),
           `round ${round}: rows written`,
