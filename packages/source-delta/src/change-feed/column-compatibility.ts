@@ -1,20 +1,5 @@
 import { deltaError } from '../delta-errors.js';
-import type { MetadataAction } from '../log/delta-actions.js';
-import {
-  type DeltaColumn,
-  type DeltaSchema,
-  parseSchema,
-  typeName,
-} from '../schema/delta-schema.js';
-
-/** The schema a `metaData` action declares. */
-export function schemaOf(metadata: MetadataAction): DeltaSchema {
-  return parseSchema(
-    metadata.schemaString,
-    metadata.partitionColumns,
-    metadata.configuration ?? {},
-  );
-}
+import { type DeltaColumn, type DeltaSchema, typeName } from '../schema/delta-schema.js';
 
 /**
  * Refuses a change range whose files the end schema's columns cannot read as they were

@@ -5,8 +5,8 @@ import type { DeltaAction, MetadataAction, ProtocolAction } from '../log/delta-a
 import type { DeltaLog } from '../log/delta-log.js';
 import { type DeltaSnapshot, loadSnapshot } from '../log/delta-snapshot.js';
 import { assertReadable, isChangeDataFeedEnabled } from '../log/protocol-gate.js';
-import { type DeltaColumn, resolveColumns } from '../schema/delta-schema.js';
-import { assertColumnsReadable, schemaOf } from './column-compatibility.js';
+import { type DeltaColumn, resolveColumns, schemaOf } from '../schema/delta-schema.js';
+import { assertColumnsReadable } from './column-compatibility.js';
 
 export interface ChangeFeedOptions {
   fromVersion: number;
@@ -80,20 +80,11 @@ export async function planChangeFeed(
   const range = { fromVersion, toVersion };
   if (start.metadata.schemaString !== end.metadata.schemaString)
     assertColumnsReadable(columns, start.schema, fromVersion, range);
-  const readControlActions = async (version: number) => {
-    const text = new TextDecoder().decode(
-      await log.fileSystem.read(listing.commits.get(version)!.file.path, { signal }),
-    );
-    const actions: DeltaAction[] = [];
-    for (const line of text.split('\n'))
-      if (controlLine.test(line)) actions.push(JSON.parse(line) as DeltaAction);
-    return actions;
-  };
   // A first commit that changes the schema (an overwrite of it) removes files written under
   // the schema before it, and the range reads them: that schema must be readable too.
   if (
     fromVersion > 0 &&
-    (await readControlActions(fromVersion)).some((action) => action.metaData) &&
+    start.metadataVersion === fromVersion &&
     listing.commits.has(fromVersion - 1)
   ) {
     const before = await loadSnapshot(log, { version: fromVersion - 1, listing, signal });
@@ -105,7 +96,12 @@ export async function planChangeFeed(
   let metadata: MetadataAction = start.metadata;
   for (let version = fromVersion + 1; version <= toVersion; version++) {
     signal?.throwIfAborted();
-    const actions = await readControlActions(version);
+    const text = new TextDecoder().decode(
+      await log.fileSystem.read(listing.commits.get(version)!.file.path, { signal }),
+    );
+    const actions: DeltaAction[] = [];
+    for (const line of text.split('\n'))
+      if (controlLine.test(line)) actions.push(JSON.parse(line) as DeltaAction);
     if (actions.length === 0) continue;
     for (const action of actions) {
       if (action.protocol) protocol = action.protocol;

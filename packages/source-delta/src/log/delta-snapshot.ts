@@ -1,6 +1,6 @@
 import { deltaError } from '../delta-errors.js';
 import type { DeltaFileInfo } from '../file-system/delta-file-system.js';
-import { type DeltaSchema, parseSchema } from '../schema/delta-schema.js';
+import { type DeltaSchema, schemaOf } from '../schema/delta-schema.js';
 import {
   type AddAction,
   type DeltaAction,
@@ -16,6 +16,8 @@ import { assertReadable, isChangeDataFeedEnabled } from './protocol-gate.js';
 export interface DeltaSnapshot {
   version: number;
   metadata: MetadataAction;
+  /** The version whose commit (or checkpoint) holds `metadata`: the table's last metaData change, at most. */
+  metadataVersion: number;
   protocol: ProtocolAction;
   schema: DeltaSchema;
   /** Live data files (the `add` actions), each with its deletion vector. */
@@ -105,10 +107,16 @@ export async function loadSnapshot(
   }
   const files = new Map<string, AddAction>();
   const state: { metadata?: MetadataAction; protocol?: ProtocolAction } = {};
-  if (checkpoint) applyActions(await log.readCheckpoint(checkpoint, signal), files, state);
-  for (const commit of commits) {
+  let metadataVersion = -1;
+  if (checkpoint) {
+    applyActions(await log.readCheckpoint(checkpoint, signal), files, state);
+    metadataVersion = checkpoint.version;
+  }
+  for (const [index, commit] of commits.entries()) {
     signal?.throwIfAborted();
+    const before = state.metadata;
     applyActions(await log.readCommit(commit, signal), files, state);
+    if (state.metadata !== before) metadataVersion = firstCommit + index;
   }
   if (!state.protocol || !state.metadata) {
     throw deltaError(
@@ -117,16 +125,12 @@ export async function loadSnapshot(
     );
   }
   assertReadable(state.protocol, version);
-  const schema = parseSchema(
-    state.metadata.schemaString,
-    state.metadata.partitionColumns ?? [],
-    state.metadata.configuration ?? {},
-  );
   return {
     version,
     metadata: state.metadata,
+    metadataVersion,
     protocol: state.protocol,
-    schema,
+    schema: schemaOf(state.metadata),
     files: [...files.values()],
     changeDataFeed: isChangeDataFeedEnabled(state.metadata, state.protocol),
   };

@@ -1,4 +1,5 @@
 import { deltaError } from '../delta-errors.js';
+import type { MetadataAction } from '../log/delta-actions.js';
 
 /** A Delta data type as `schemaString` spells it. */
 export type DeltaType =
@@ -84,6 +85,15 @@ export function parseSchema(
     field: { ...field, metadata: field.metadata ?? {} },
   }));
   return { columns, byName: new Map(columns.map((column) => [column.name, column])), mappingMode };
+}
+
+/** The schema a `metaData` action declares. */
+export function schemaOf(metadata: MetadataAction): DeltaSchema {
+  return parseSchema(
+    metadata.schemaString,
+    metadata.partitionColumns ?? [],
+    metadata.configuration ?? {},
+  );
 }
 
 /** `long`, `decimal(10,2)`, `array<string>`, `map<string,long>`, `struct<a:int,b:string>`. */
