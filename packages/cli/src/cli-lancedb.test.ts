@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,5 +48,41 @@ describe('drift with --sink lancedb://', () => {
     );
     expect(provenance.code).toBe(0);
     expect(json(provenance.stdout).points).toHaveLength(1);
+  });
+});
+
+describe('drift verify and repair without --sink', () => {
+  it('check the embedded default drift embed wrote for the table, and never make one', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'drift-cli-default-sink-'));
+    const empty = mkdtempSync(join(tmpdir(), 'drift-cli-no-sink-'));
+    try {
+      const world = createTestWorld();
+      const rows = ['--table', ticketsTable, '--text-col', 'body'];
+      const run = (args: string[], at = cwd) => runInProcess(args, world, { cwd: at });
+      expect((await run(['embed', ...rows, '--shadow-mode', '--version', '1'])).code).toBe(0);
+
+      const verified = await run(['verify', ...rows, '--version', '1', '--json']);
+      expect(verified.code).toBe(0);
+      expect(json(verified.stdout)).toMatchObject({
+        inStep: true,
+        sinkId: `lancedb://${cwd}/.drift/lancedb?table=tickets`,
+      });
+      // at version 4 the table moved on: drift found in the default sink, repaired there
+      expect((await run(['verify', ...rows])).code).toBe(4);
+      expect((await run(['repair', ...rows, '--shadow-mode'])).code).toBe(0);
+      expect((await run(['verify', ...rows])).code).toBe(0);
+
+      for (const command of [['verify'], ['repair', '--shadow-mode']]) {
+        const refused = await run([...command, ...rows], empty);
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toMatch(
+          `drift ${command[0]} needs --sink: no embedded default sink`,
+        );
+      }
+      expect(existsSync(join(empty, '.drift'))).toBe(false);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,10 @@
 import { redactUri, repair } from '@drift-spark/core';
 import type { CliIo } from '../cli-io.js';
-import { ExitCode, usageError } from '../errors/cli-error.js';
+import { ExitCode } from '../errors/cli-error.js';
 import { formatInt, formatUsd } from '../output/format.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
-import { createSinkFromUri } from '../resolve/resolve-sink.js';
+import { createSinkFromUri, existingDefaultSinkUri } from '../resolve/resolve-sink.js';
+import { parseTable } from '../resolve/resolve-table.js';
 import { withCommand } from './command-context.js';
 import { openTable } from './maintenance-source.js';
 import { recordedChunking } from './recorded-chunking.js';
@@ -17,9 +18,10 @@ export function repairCommand(options: RunCommandOptions, io: CliIo): Promise<nu
     const { source } = await openTable(options.table, options.spark, io, track.close);
     const ledger = await openLedger(ledgerPath(options.ledger, io.env, io.cwd), io.importer);
     track.close(() => ledger.close());
-    if (options.sink === undefined)
-      throw usageError('drift repair needs --sink: the sink to repair (as drift verify names it).');
-    const sink = await createSinkFromUri(options.sink, io.importer, io.cwd);
+    const sinkUri =
+      options.sink ??
+      existingDefaultSinkUri('repair', parseTable(options.table, io.cwd).shortName, io.cwd);
+    const sink = await createSinkFromUri(sinkUri, io.importer, io.cwd);
     track.close(() => sink.close());
     track.sinkId(sink.id);
     // A chunked sink is repaired chunk by chunk, cut as --chunk says or its last run recorded.

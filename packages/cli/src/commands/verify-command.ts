@@ -5,7 +5,8 @@ import { CliError, ExitCode } from '../errors/cli-error.js';
 import { formatDuration, formatInt } from '../output/format.js';
 import type { Output } from '../output/output.js';
 import { ledgerPath, openLedger } from '../resolve/resolve-ledger.js';
-import { createSinkFromUri } from '../resolve/resolve-sink.js';
+import { createSinkFromUri, existingDefaultSinkUri } from '../resolve/resolve-sink.js';
+import { parseTable } from '../resolve/resolve-table.js';
 import { withCommand } from './command-context.js';
 import { openTable } from './maintenance-source.js';
 import { verifyChunking } from './recorded-chunking.js';
@@ -13,7 +14,8 @@ import { recordedModel } from './sink-reading.js';
 
 export interface VerifyCommandOptions {
   table: string;
-  sink: string;
+  /** Default: the embedded default sink drift embed wrote for the table, when there is one. */
+  sink?: string;
   textCol: string;
   keyCol?: string;
   model?: string;
@@ -42,7 +44,10 @@ export function verifyCommand(options: VerifyCommandOptions, io: CliIo): Promise
     const { source } = await openTable(options.table, options.spark, io, track.close);
     const ledger = await openLedger(ledgerPath(options.ledger, io.env, io.cwd), io.importer);
     track.close(() => ledger.close());
-    const sink = await createSinkFromUri(options.sink, io.importer, io.cwd);
+    const sinkUri =
+      options.sink ??
+      existingDefaultSinkUri('verify', parseTable(options.table, io.cwd).shortName, io.cwd);
+    const sink = await createSinkFromUri(sinkUri, io.importer, io.cwd);
     track.close(() => sink.close());
     track.sinkId(sink.id);
     const recorded = await recordedModel(ledger, sink.id);

@@ -53,7 +53,10 @@ URI the ledger recorded; their credentials come from the environment, as for dri
       'Hold the table, the ledger and the sink against each other and report drift: missing, orphan and stale points, points of another model, ledger rows without a point, points the ledger does not record.',
     )
     .requiredOption('--table <table>', 'the Delta table')
-    .requiredOption('--sink <uri>', 'the sink to verify')
+    .option(
+      '--sink <uri>',
+      'the sink to verify (default: the embedded default drift embed wrote for --table here)',
+    )
     .requiredOption('--text-col <column>', 'the column whose text is embedded')
     .option('--key-col <columns>', 'the column(s) that identify a row, comma-separated', 'id')
     .option('--model <provider/model>', 'the model the sink should hold (default: its last run)')
@@ -74,7 +77,8 @@ URI the ledger recorded; their credentials come from the environment, as for dri
     .addHelpText(
       'after',
       `${examples([
-        "drift verify --table ./tickets --text-col body --sink 'lancedb://./.drift/lancedb?table=tickets'",
+        'drift verify --table ./tickets --text-col body',
+        "drift verify --table ./tickets --text-col body --sink 'postgres://localhost:5432/docs?table=tickets'",
       ])}
 Exit codes: 0 in step, 4 drift found (run drift repair), 1 failed, 2 usage error.
 Each source is read once in bounded batches; memory is about 80 MB per million points.
@@ -95,8 +99,8 @@ Each source is read once in bounded batches; memory is about 80 MB per million p
     .addHelpText(
       'after',
       examples([
-        "drift repair --table ./tickets --text-col body --sink 'lancedb://./.drift/lancedb?table=tickets' --dry-run",
-        "drift repair --table ./tickets --text-col body --sink 'lancedb://./.drift/lancedb?table=tickets'",
+        'drift repair --table ./tickets --text-col body --dry-run',
+        "drift repair --table ./tickets --text-col body --sink 'postgres://localhost:5432/docs?table=tickets'",
       ]),
     )
     .action(async (options) => {

@@ -73,6 +73,24 @@ export function defaultSinkUri(shortName: string, cwd = process.cwd()): string {
 }
 
 /**
+ * The sink `drift verify` and `drift repair` check when given no --sink: the embedded
+ * default `drift embed` wrote for this table, if it did. They never make one: an empty
+ * new sink would only report every row missing.
+ */
+export function existingDefaultSinkUri(command: string, shortName: string, cwd: string): string {
+  const uri = defaultSinkUri(shortName, cwd);
+  const name = sanitizeName(shortName);
+  const folder = uri.startsWith('pglite:')
+    ? join(cwd, '.drift', name)
+    : join(cwd, '.drift', 'lancedb', `${name}.lance`);
+  if (!existsSync(folder))
+    throw usageError(
+      `drift ${command} needs --sink: no embedded default sink for this table here (${folder} does not exist). Pass the sink drift embed wrote to, e.g. --sink 'postgres://user@host:5432/db?table=${name}', or run it from the folder drift embed ran in.`,
+    );
+  return uri;
+}
+
+/**
  * `pglite://./x` (or `lancedb://./x`) with the folder made absolute, so the sink id the
  * ledger keys on names one database whatever folder a command runs from
  * (`pglite://memory` and an object-store path stay as they are).
