@@ -9,6 +9,7 @@ for the CLI end-to-end tests. Each request is one commit; the reply is the new v
   {"op": "delete", "ids": [...]}                                            (DELETE)
   {"op": "merge", "upserts": [rows], "deletes": [ids]}                      (MERGE: insert/update/delete)
   {"op": "noop_update", "ids": [...]}                                       (UPDATE SET body = body: no cdc files)
+  {"op": "set_ids", "moves": [[old, new], ...]}                              (UPDATE SET id = CASE …: rows change key)
   {"op": "set_body", "ids": [...], "body": B}                               (UPDATE of the text)
   {"op": "overwrite", "rows": [...]}                                        (mode="overwrite": every row rewritten)
   {"op": "overwrite_where", "ids": [...], "rows": [...]}                    (mode="overwrite", predicate="id IN ids")
@@ -87,6 +88,11 @@ def handle(request):
             .when_not_matched_insert(updates={"id": "s.id", "body": "s.body", "category": "s.category", "n": "s.n"}, predicate="s.op = 'upsert'")
             .execute()
         )
+    elif op == "set_ids":
+        # UPDATE of the key column: each [old, new] pair moves a row to another key (pairs may swap keys)
+        cases = " ".join(f"WHEN {int(old)} THEN {int(new)}" for old, new in request["moves"])
+        olds = [old for old, _ in request["moves"]]
+        DeltaTable(path, storage_options=storage_options).update(predicate=f"id IN ({id_list(olds)})", updates={"id": f"CASE id {cases} END"})
     elif op == "noop_update":
         DeltaTable(path, storage_options=storage_options).update(predicate=f"id IN ({id_list(request['ids'])})", updates={"body": "body"})
     elif op == "set_body":

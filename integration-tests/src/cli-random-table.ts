@@ -8,7 +8,8 @@ export { categories, pool } from './random-rows.js';
  * table: inserts, updates of the text and of other columns, deletes, texts shared by
  * several keys, null, empty and blank texts, and commits that rewrite rows in files
  * without cdc files or next to them (no-op UPDATEs, overwrites, predicate overwrites):
- * a delete and an insert of the same key in one version; and appends that add a column
+ * a delete and an insert of the same key in one version; UPDATEs of the key itself (a row
+ * moves to another key, or two swap keys); and appends that add a column
  * (schema evolution: older files lack it), which the model does not follow.
  */
 export class RandomTable extends RandomRows {
@@ -51,7 +52,8 @@ export class RandomTable extends RandomRows {
   async randomCommit(): Promise<void> {
     const choice = this.random();
     if (choice < 0.15 || this.rows.size < 5) await this.append();
-    else if (choice < 0.45) await this.merge();
+    else if (choice < 0.4) await this.merge();
+    else if (choice < 0.45) await this.setIds();
     else if (choice < 0.55) await this.setCategory();
     else if (choice < 0.65) await this.delete();
     else if (choice < 0.75) await this.noopUpdate();
@@ -141,6 +143,25 @@ export class RandomTable extends RandomRows {
     const ids = this.shuffledIds().slice(0, 1 + this.int(3));
     this.version = (await this.writer.request({ op: 'delete', ids })).version;
     for (const id of ids) this.rows.delete(id);
+  }
+
+  /**
+   * `UPDATE … SET id = CASE id WHEN a THEN b … END`: rows change key (the change feed has the
+   * old key only in a pre-image); some move to new keys, two may swap theirs.
+   */
+  private async setIds(): Promise<void> {
+    const ids = this.shuffledIds();
+    const moves: [number, number][] =
+      ids.length >= 2 && this.random() < 0.3
+        ? [
+            [ids[0]!, ids[1]!],
+            [ids[1]!, ids[0]!],
+          ]
+        : ids.slice(0, 1 + this.int(3)).map((id) => [id, this.nextId++]);
+    this.version = (await this.writer.request({ op: 'set_ids', moves })).version;
+    const moved = moves.map(([from, to]) => ({ ...this.rows.get(from)!, id: to }));
+    for (const [from] of moves) this.rows.delete(from);
+    for (const row of moved) this.rows.set(row.id, row);
   }
 
   /** `UPDATE … SET body = body`: delta-rs rewrites the file and writes no cdc files. */

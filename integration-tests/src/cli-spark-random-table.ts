@@ -4,7 +4,7 @@ import { pool, RandomRows } from './random-rows.js';
 
 /**
  * A Delta table with Change Data Feed on, changed by random Spark SQL commits (UPDATE of
- * the text, no-op UPDATE, DELETE, MERGE, INSERT, INSERT OVERWRITE, INSERT … REPLACE WHERE,
+ * the text, no-op UPDATE, UPDATE of the key, DELETE, MERGE, INSERT, INSERT OVERWRITE, INSERT … REPLACE WHERE,
  * OPTIMIZE, ALTER TABLE ADD COLUMNS), and the test's model of it. Texts repeat across keys;
  * some are null or blank. Added columns stay null and out of the model.
  */
@@ -33,7 +33,8 @@ export class SparkRandomTable extends RandomRows {
     if (choice < 0.12 || this.rows.size < 5) await this.insert(1 + this.int(3));
     else if (choice < 0.27) await this.updateText();
     else if (choice < 0.4) await this.noopUpdate();
-    else if (choice < 0.5) await this.delete();
+    else if (choice < 0.46) await this.delete();
+    else if (choice < 0.5) await this.setIds();
     else if (choice < 0.65) await this.merge();
     else if (choice < 0.78) await this.overwrite();
     else if (choice < 0.91) await this.replaceWhere();
@@ -98,6 +99,24 @@ export class SparkRandomTable extends RandomRows {
     const ids = this.someIds(2);
     await this.sql(`DELETE FROM ${this.table} WHERE id IN (${ids})`);
     for (const id of ids) this.rows.delete(id);
+  }
+
+  /** `UPDATE … SET id = CASE id …`: rows move to new keys, or two swap theirs. */
+  private async setIds(): Promise<void> {
+    const ids = this.shuffledIds();
+    const moves: [number, number][] =
+      ids.length >= 2 && this.random() < 0.3
+        ? [
+            [ids[0]!, ids[1]!],
+            [ids[1]!, ids[0]!],
+          ]
+        : ids.slice(0, 1 + this.int(2)).map((id) => [id, this.nextId++]);
+    const cases = moves.map(([from, to]) => `WHEN ${from} THEN ${to}`).join(' ');
+    const froms = moves.map(([from]) => from).join(', ');
+    await this.sql(`UPDATE ${this.table} SET id = CASE id ${cases} END WHERE id IN (${froms})`);
+    const moved = moves.map(([from, to]) => ({ ...this.rows.get(from)!, id: to }));
+    for (const [from] of moves) this.rows.delete(from);
+    for (const row of moved) this.rows.set(row.id, row);
   }
 
   /** MERGE: a few updates (text or not), a delete, an insert. */

@@ -6,9 +6,12 @@ import type { Change, ChangeType } from '../spec/source-v1.js';
  * `replaceWhere`, a compaction with `dataChange`): the row's final state is what the
  * commit's adds say, so the insert or post-image outranks the delete whatever the arrival
  * order. Between an insert and a post-image (or two of either) the later arrival wins.
+ * A pre-image says a row left its key: it ranks as a delete, so an ordinary update (pre-
+ * and post-image of one key) nets to its post-image, and an update that changed a key
+ * column deletes the old key (its post-image is a change of the new key).
  */
 const typeRank: Record<ChangeType, number> = {
-  update_preimage: -1,
+  update_preimage: 0,
   delete: 0,
   insert: 1,
   update_postimage: 1,
@@ -21,8 +24,9 @@ export interface NetChange {
 
 /**
  * Reduces a change feed to its net effect per key: ordered by commit version (the later
- * version wins), then within one version an insert or post-image over a delete, then
- * arrival. Update pre-images are ignored. Holds one change per key.
+ * version wins), then within one version an insert or post-image over a delete or
+ * pre-image, then arrival. Holds one change per key; a pre-image that is a key's net
+ * change means the key is gone (see `typeRank`).
  */
 export class NetEffect {
   readonly #byKey = new Map<string, Change>();
@@ -36,7 +40,6 @@ export class NetEffect {
   }
 
   add(key: string, change: Change): void {
-    if (change.type === 'update_preimage') return;
     if (change.commitVersion < this.maxVersion) this.ordered = false;
     else this.maxVersion = change.commitVersion;
     const previous = this.#byKey.get(key);

@@ -97,12 +97,13 @@ async function* readChanges(
     fromVersion,
     toVersion,
     batchSize: context.batchSize,
-    preimages: false,
+    // pre-images for their keys only: an update of a key column leaves the old key
+    preimages: true,
+    preimageColumns: context.keyColumns,
     ...(context.signal ? { signal: context.signal } : {}),
   });
   for await (const batch of feed) {
     for (const change of batch.changes) {
-      if (change.type === 'update_preimage') continue;
       if (change.commitVersion <= flushedUpTo) {
         throw new SourceError(
           'changes-out-of-order',
@@ -121,7 +122,8 @@ async function* readChanges(
 
 function* netBatches(changes: NetChange[], context: ReaderContext): Generator<WorkItem[]> {
   const items = changes.map(({ key, change }) => {
-    if (change.type === 'delete') return deleteItem(key, change.row, context);
+    if (change.type === 'delete' || change.type === 'update_preimage')
+      return deleteItem(key, change.row, context);
     const item = upsertItem(change.row, context);
     item.changed = true;
     return item;

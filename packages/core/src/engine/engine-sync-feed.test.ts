@@ -67,6 +67,39 @@ describe('sync: the feed as sources deliver it', () => {
     expect(await ledger.countPoints(sink.id)).toBe(3);
   });
 
+  it('moves a row whose update changed its key: the old key is deleted, in any arrival order', async () => {
+    const image = (type: Change['type'], id: number, text: string) => change(type, 2, id, text);
+    // v2: row 1 becomes key 10 (same text); rows 2 and 3 swap keys (and texts); key 3's
+    // row is also updated in place after the swap. Pre-images carry only the key, as asked.
+    const keyOnly = (id: number) => ({ ...image('update_preimage', id, ''), row: { id } });
+    const images: Change[] = [
+      keyOnly(1),
+      image('update_postimage', 10, 'one'),
+      keyOnly(2),
+      image('update_postimage', 3, 'two'),
+      keyOnly(3),
+      image('update_postimage', 2, 'three'),
+    ];
+    const orders = [images, [...images].reverse(), [...images.slice(3), ...images.slice(0, 3)]];
+    for (const feed of orders) {
+      const { options, table, sink, embedder, ledger } = syncSetup();
+      await sync(options);
+      embedder.reset();
+      table.commit([
+        { type: 'delete', row: { id: 1 } },
+        { type: 'upsert', row: { id: 10, text: 'one', tag: 'a' } },
+        { type: 'upsert', row: { id: 2, text: 'three', tag: 'a' } },
+        { type: 'upsert', row: { id: 3, text: 'two', tag: 'a' } },
+      ]);
+      const result = await sync({ ...options, source: withFeed(table.source, feed) });
+      expect(result).toMatchObject({ status: 'succeeded', inserted: 1, updated: 2, deleted: 1 });
+      expect(await contentsByKey(sink)).toEqual({ 2: 'three', 3: 'two', 10: 'one' });
+      expect(await ledger.countPoints(sink.id)).toBe(3);
+      // every text was embedded before under some key: nothing is paid again
+      expect(embedder.embeddedTexts()).toEqual([]);
+    }
+  });
+
   it('flushes the net effect at version boundaries on a long ordered feed, and refuses one that goes back', async () => {
     const { table, source } = syncSetup();
     for (let version = 0; version < 6; version++) {
@@ -167,7 +200,7 @@ describe('sync: the checkpoint after a failure', () => {
     expect(await sink.retrieve([pointId(source.id, '5')])).toHaveLength(1);
   });
 
-  it('asks the source for no update pre-images (it never reads them)', async () => {
+  it('asks the source for the key columns of update pre-images only', async () => {
     const { options, table } = syncSetup();
     await sync(options);
     table.commit([{ type: 'upsert', row: { id: 5, text: 'five', tag: 'a' } }]);
@@ -180,6 +213,8 @@ describe('sync: the checkpoint after a failure', () => {
       },
     };
     expect(await sync({ ...options, source })).toMatchObject({ status: 'succeeded', inserted: 1 });
-    expect(asked.map((each) => each.preimages)).toEqual([false]);
+    expect(asked.map(({ preimages, preimageColumns }) => ({ preimages, preimageColumns }))).toEqual(
+      [{ preimages: true, preimageColumns: ['id'] }],
+    );
   });
 });

@@ -70,9 +70,16 @@ export interface SourceChangesOptions {
   batchSize?: number;
   /**
    * Whether the reader needs `update_preimage` changes (default true). With false a source
-   * may leave them out, sparing their decoding; the engine never reads them.
+   * may leave them out, sparing their decoding.
    */
   preimages?: boolean;
+  /**
+   * The columns the reader reads of an `update_preimage` (default: all of `columns`); a
+   * source may set the others to null in pre-image rows, sparing their decoding. The engine
+   * reads only the key columns: an update that changes a key column moves the row to
+   * another key, and the pre-image names the key it left.
+   */
+  preimageColumns?: string[];
   signal?: AbortSignal;
 }
 

@@ -59,16 +59,35 @@ export async function* readChangeFeed(
   yield* readPlannedChangeFeed(log, plan, options.signal);
 }
 
+/** Which update pre-images a change-feed read wants: none, or these columns of them (default all). */
+export interface PreimageRead {
+  preimages: boolean;
+  preimageColumns?: readonly string[];
+}
+
+/** How pre-image rows are narrowed: left out, or only some columns; undefined when read whole. */
+function narrowPreimageRead(
+  { preimages, preimageColumns }: PreimageRead,
+  columns: readonly { name: string }[],
+): { tags: ReadonlySet<string>; columns?: ReadonlySet<string> } | undefined {
+  if (!preimages) return { tags: preimageTags };
+  if (preimageColumns === undefined) return undefined;
+  const kept = new Set(preimageColumns);
+  if (columns.every((column) => kept.has(column.name))) return undefined;
+  return { tags: preimageTags, columns: kept };
+}
+
 export async function* readPlannedChangeFeed(
   log: DeltaLog,
   plan: ChangeFeedPlan,
   signal?: AbortSignal,
   chunkRows?: number,
-  { preimages }: { preimages: boolean } = { preimages: true },
+  preimageRead: PreimageRead = { preimages: true },
 ): AsyncGenerator<DeltaChange[]> {
   const listing = await log.list(signal);
   const { fileSystem, root } = log;
   const mappingMode = plan.end.schema.mappingMode;
+  const narrowPreimages = narrowPreimageRead(preimageRead, plan.columns);
   // On an object store, commits and the next file are read ahead (each a round trip).
   const depth = fileSystem.rangedReads ? 1 : 0;
   const readCommit = createCommitReadAhead(log, listing, plan.toVersion, depth * 8, signal);
@@ -92,7 +111,9 @@ export async function* readPlannedChangeFeed(
       mappingMode,
       selection: file.selection,
       ...(tagColumn === undefined ? {} : { tagColumn }),
-      ...(tagColumn === undefined || preimages ? {} : { skipTags: preimageTags }),
+      ...(tagColumn === undefined || narrowPreimages === undefined
+        ? {}
+        : { narrowTags: narrowPreimages }),
       context,
       chunkRows,
       signal,

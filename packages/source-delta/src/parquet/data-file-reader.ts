@@ -16,7 +16,7 @@ import { PageArena } from './page-arena.js';
 import { loadCompressors } from './parquet-compressors.js';
 import { openParquetFile, type ParquetFile, rowGroupOf } from './parquet-file.js';
 import { rowBuilder } from './row-builder.js';
-import { nextChunk, type SliceRows } from './slice-rows.js';
+import { type NarrowRows, nextChunk, type SliceRows } from './slice-rows.js';
 
 /** Which rows of a file to keep, by 0-based position in the whole file. */
 export type RowSelection =
@@ -38,8 +38,11 @@ export interface DataFileReadOptions {
   selection: RowSelection;
   /** A physical column returned beside the rows, not in them (e.g. `_change_type` of cdc files). */
   tagColumn?: string;
-  /** Rows whose tag is one of these are left out before they are built (their values never decoded). */
-  skipTags?: ReadonlySet<string>;
+  /**
+   * Rows whose tag is one of `tags` get only the `columns` given (the others null, never
+   * decoded); without `columns` they are left out before they are built.
+   */
+  narrowTags?: { tags: ReadonlySet<string>; columns?: ReadonlySet<string> };
   /** Most rows per yielded chunk (rows are built as chunks are pulled, so they die young). */
   chunkRows?: number;
   /** Says where the file was needed, for the error when it is missing, e.g. "version 3". */
@@ -126,7 +129,11 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
   if (tagColumn !== undefined && !parquetColumns.includes(tagColumn))
     parquetColumns.push(tagColumn);
   const builder = rowBuilder(plans);
-  const { skipTags } = options;
+  const { narrowTags } = options;
+  const narrow: NarrowRows | undefined = narrowTags && {
+    tags: narrowTags.tags,
+    ...(narrowTags.columns ? { builder: rowBuilder(plans, narrowTags.columns) } : {}),
+  };
   const decodes = columnDecodes(parquetColumns, plans, options.columns, topLevel, tagColumn);
 
   const compressors = await loadCompressors(metadata);
@@ -214,7 +221,7 @@ export async function* readDataFile(options: DataFileReadOptions): AsyncGenerato
           next: 0,
         };
         while (slice.next < slice.end) {
-          const chunk = nextChunk(slice, selection, skipTags, builder, chunkRows);
+          const chunk = nextChunk(slice, selection, narrow, builder, chunkRows);
           if (chunk.rows.length > 0) yield chunk;
         }
         // Let this slice's pages go before the next slice is read, not after.

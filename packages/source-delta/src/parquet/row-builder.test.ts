@@ -46,6 +46,29 @@ describe('rowBuilder', () => {
     );
   });
 
+  it('builds only the kept columns, the others null and never read, with the same keys', () => {
+    const plans: ColumnPlan[] = [
+      { name: 'id', kind: 'data', parquetName: 'id' },
+      { name: 'region', kind: 'partition', constant: 'eu' },
+      { name: 'body', kind: 'data', parquetName: 'body' },
+    ];
+    const body = {
+      get: () => {
+        throw new Error('a column left out was read');
+      },
+    } as unknown as ColumnValues;
+    const { build, constants } = compiledRowBuilder(plans, new Set(['id', 'region']));
+    const row = build([valuesOf([1n]), undefined, body], 0, constants);
+    expect(row).toEqual({ id: 1n, region: 'eu', body: null });
+    expect(Object.keys(row)).toEqual(['id', 'region', 'body']);
+    const { build: keyOnly, constants: none } = compiledRowBuilder(plans, new Set(['body']));
+    expect(keyOnly([valuesOf([1n]), undefined, valuesOf(['text'])], 0, none)).toEqual({
+      id: null,
+      region: null,
+      body: 'text',
+    });
+  });
+
   it('keeps the generic path for a column named __proto__ (an object literal would set the prototype)', () => {
     const build = rowBuilder([
       { name: 'id', kind: 'data', parquetName: 'id' },

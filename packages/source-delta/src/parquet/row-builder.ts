@@ -24,27 +24,33 @@ export interface RowBuilder {
  * rows are the same plain objects, same keys in the same order. Names that an object
  * literal would treat specially (`__proto__`) keep the generic loop.
  */
-export function rowBuilder(plans: readonly ColumnPlan[]): RowBuilder {
-  const constants = plans.map((plan) => plan.constant ?? null);
+export function rowBuilder(
+  plans: readonly ColumnPlan[],
+  /** Only these columns get their values; the others are null, never decoded (all when absent). */
+  kept?: ReadonlySet<string>,
+): RowBuilder {
   const names = plans.map((plan) => plan.name);
+  const keeps = names.map((name) => kept === undefined || kept.has(name));
+  const constants = plans.map((plan, index) => (keeps[index] ? (plan.constant ?? null) : null));
   if (names.includes('__proto__'))
     return {
       constants,
       build: (columns, offset, values) => {
         const row: Row = {};
         for (let index = 0; index < names.length; index++) {
-          const column = columns[index];
+          const column = keeps[index] ? columns[index] : undefined;
           row[names[index]!] = column === undefined ? values[index]! : column.get(offset);
         }
         return row;
       },
     };
-  const key = JSON.stringify(names);
+  const key = JSON.stringify([names, keeps]);
   let build = compiled.get(key);
   if (build === undefined) {
-    const fields = names.map(
-      (name, index) =>
-        `${JSON.stringify(name)}: columns[${index}] === undefined ? constants[${index}] : columns[${index}].get(offset)`,
+    const fields = names.map((name, index) =>
+      keeps[index]
+        ? `${JSON.stringify(name)}: columns[${index}] === undefined ? constants[${index}] : columns[${index}].get(offset)`
+        : `${JSON.stringify(name)}: null`,
     );
     build = new Function(
       'columns',

@@ -16,6 +16,12 @@ export interface SliceRows {
   next: number;
 }
 
+/** Rows whose tag is one of `tags`: built by `builder` (fewer columns), or left out without one. */
+export interface NarrowRows {
+  tags: ReadonlySet<string>;
+  builder?: RowBuilder;
+}
+
 /**
  * Builds the next chunk of at most `chunkRows` kept rows of a slice. The per-row loop lives
  * here, not in the generator that reads the file (data-file-reader.ts): V8 optimizes a hot loop inside a long async generator
@@ -25,7 +31,7 @@ export interface SliceRows {
 export function nextChunk(
   slice: SliceRows,
   selection: RowSelection,
-  skipTags: ReadonlySet<string> | undefined,
+  narrow: NarrowRows | undefined,
   builder: RowBuilder,
   chunkRows: number,
 ): DataChunk {
@@ -37,8 +43,10 @@ export function nextChunk(
     if (selection.kind === 'exclude' && selection.positions.has(position)) continue;
     if (selection.kind === 'include' && !selection.positions.has(position)) continue;
     const tag = slice.tags ? slice.tags.get(offset) : null;
-    if (skipTags !== undefined && typeof tag === 'string' && skipTags.has(tag)) continue;
-    rows.push(builder.build(slice.columns, offset, builder.constants));
+    if (narrow !== undefined && typeof tag === 'string' && narrow.tags.has(tag)) {
+      if (narrow.builder === undefined) continue;
+      rows.push(narrow.builder.build(slice.columns, offset, narrow.builder.constants));
+    } else rows.push(builder.build(slice.columns, offset, builder.constants));
     tags?.push(tag);
   }
   slice.next = offset;

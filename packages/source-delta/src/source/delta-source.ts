@@ -113,6 +113,9 @@ export function createDeltaSource(options: DeltaSourceOptions): DeltaSource {
       const size = sourceBatchSize(changeOptions.batchSize, defaultSize);
       const changes = readPlannedChangeFeed(log, plan, signal, size, {
         preimages: changeOptions.preimages ?? true,
+        ...(changeOptions.preimageColumns
+          ? { preimageColumns: changeOptions.preimageColumns }
+          : {}),
       });
       for await (const batch of rebatch(changes, size, signal)) {
         yield { changes: batch };
