@@ -5,8 +5,8 @@
  *
  *   node src/delta-child.mjs scan|cdf|cdf-engine <table> <to-version>
  *
- * cdf reads every change as delta-rs does; cdf-engine as the engine does, without update
- * pre-images (the engine never reads them, so the source leaves them undecoded).
+ * cdf reads every change as delta-rs does; cdf-engine as the engine does: of an update
+ * pre-image only its key (the engine reads nothing else of it, so the rest stays undecoded).
  */
 import { createDeltaSource } from '@drift-spark/source-delta';
 
@@ -24,7 +24,7 @@ if (mode === 'scan') {
     fromVersion: 1,
     toVersion: Number(versions),
     batchSize: 1000,
-    preimages: mode !== 'cdf-engine',
+    ...(mode === 'cdf-engine' ? { preimageColumns: ['id'] } : {}),
   }))
     rows += batch.changes.length;
 }
