@@ -57,7 +57,7 @@ describe('drift embed and drift watch through Spark match the native engine', ()
 
   const runBoth = (command: 'embed' | 'watch') => pair.runBoth(command, rows.values(), version);
 
-  it('embed, then watch over UPDATE/DELETE/MERGE/INSERT, give the same sink and counts', {
+  it('embed, then watch over UPDATE (of the key too)/DELETE/MERGE/INSERT, give the same sink and counts', {
     timeout: 1_200_000,
   }, async () => {
     await commit(
@@ -111,6 +111,15 @@ describe('drift embed and drift watch through Spark match the native engine', ()
     put(2, null, 'auth', 2);
     await commit(`UPDATE ${table} SET body = 'brand new ticket' WHERE id = 4`);
     put(4, 'brand new ticket', 'misc', 4);
+    // UPDATEs of the key: a row moves to a new key (the old one only in a pre-image), two swap.
+    await commit(`UPDATE ${table} SET id = 20 WHERE id = 10`);
+    rows.delete(10);
+    put(20, 'brand new ticket', 'misc', 10);
+    await commit(
+      `UPDATE ${table} SET id = CASE id WHEN 5 THEN 8 WHEN 8 THEN 5 END WHERE id IN (5, 8)`,
+    );
+    put(8, 'billing question (edited)', 'billing', 5);
+    put(5, 'dark mode request', 'ui', 60);
     const second = await runBoth('watch');
     expect(second.points).toBe(7);
 
