@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Change, type ChangeBatch, contentHash, type RowBatch } from '@drift-spark/core';
+import {
+  type Change,
+  type ChangeBatch,
+  contentHash,
+  type RowBatch,
+  type Source,
+} from '@drift-spark/core';
 import { createDeltaSource } from '@drift-spark/source-delta';
 import type { SparkConnectClient } from '@drift-spark/spark-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +164,27 @@ describe('Spark engine against a real Spark, held against Spark SQL and the nati
     expect(fromSql.find((change) => change.id === 1n && change.type === 'insert')?.at).toBe(
       '1704164645678901',
     );
+  });
+
+  it('leaves update pre-images out, or sends only the columns asked of them, as the native reader does', async () => {
+    const read = (source: Pick<Source, 'changes'>, extra: object) =>
+      collect(
+        source.changes!({ columns: ['id', 'text', 'at'], fromVersion: 1, toVersion: 4, ...extra }),
+      ).then(flatten);
+    const engine = createSparkDeltaSource({ table: path, client: spark });
+    const native = createDeltaSource({ path });
+    const all = await read(engine, {});
+    const without = await read(engine, { preimages: false });
+    expect(without).toEqual(all.filter((change) => change.type !== 'update_preimage'));
+    const keysOnly = await read(engine, { preimageColumns: ['id'] });
+    expect(keysOnly).toEqual(
+      all.map((change) =>
+        change.type === 'update_preimage' ? { ...change, text: null, at: null } : change,
+      ),
+    );
+    expect(keysOnly.filter((change) => change.type === 'update_preimage')).toHaveLength(3);
+    expect(without).toEqual(await read(native, { preimages: false }));
+    expect(keysOnly).toEqual(await read(native, { preimageColumns: ['id'] }));
   });
 
   it('scans the same rows as the native reader at the latest version and at an older one', async () => {

@@ -60,12 +60,19 @@ export async function changesQuery(
   const toVersion = changeOptions.toVersion ?? latest;
   checkChangeRange({ fromVersion, toVersion, latest, table: ref.display });
   const relation = tableChangesCall(ref, fromVersion, toVersion);
+  // Update pre-images: left out, or only the columns the reader reads of them sent.
+  const { preimages = true, preimageColumns } = changeOptions;
+  const preimage = `_change_type = 'update_preimage'`;
   const projection = project(
     await fieldsOf(spark, relation, signal),
     changeOptions.columns,
     changeOptions.spark?.hashColumns ?? [],
     ref.display,
+    preimages && preimageColumns
+      ? { condition: preimage, keep: new Set(preimageColumns) }
+      : undefined,
   );
+  const where = preimages ? '' : ` WHERE NOT (${preimage})`;
   const select = [
     projection.sql,
     '_change_type AS `__drift_change_type`',
@@ -76,6 +83,6 @@ export async function changesQuery(
     .join(', ');
   return {
     projection,
-    query: `SELECT ${select} FROM ${relation} ORDER BY ${quoteIdentifier('_commit_version')}`,
+    query: `SELECT ${select} FROM ${relation}${where} ORDER BY ${quoteIdentifier('_commit_version')}`,
   };
 }

@@ -90,21 +90,32 @@ export function tableChangesCall(
 }
 
 /**
- * The select expression that brings one column over in the form the native reader uses:
- * timestamps as exact microseconds, TIMESTAMP_NTZ as wall-clock text, decimals as doubles.
+ * The value that brings one column over in the form the native reader uses: timestamps as
+ * exact microseconds, TIMESTAMP_NTZ as wall-clock text, decimals as doubles.
  */
-export function columnExpression(name: string, sparkType: string): string {
+export function columnValue(name: string, sparkType: string): string {
   const column = quoteIdentifier(name);
-  if (sparkType === 'timestamp') return `unix_micros(${column}) AS ${column}`;
+  if (sparkType === 'timestamp') return `unix_micros(${column})`;
   if (sparkType === 'timestamp_ntz')
-    return `date_format(${column}, "yyyy-MM-dd'T'HH:mm:ss.SSSSSS") AS ${column}`;
-  if (sparkType.startsWith('decimal')) return `CAST(${column} AS DOUBLE) AS ${column}`;
+    return `date_format(${column}, "yyyy-MM-dd'T'HH:mm:ss.SSSSSS")`;
+  if (sparkType.startsWith('decimal')) return `CAST(${column} AS DOUBLE)`;
   return column;
 }
 
+/** The select expression of one column: its `columnValue` under its own name. */
+export function columnExpression(name: string, sparkType: string): string {
+  const column = quoteIdentifier(name);
+  const value = columnValue(name, sparkType);
+  return value === column ? column : `${value} AS ${column}`;
+}
+
 /** `sha2(col, 256)`: the hex SHA-256 of the UTF-8 text, as core's contentHash computes it. */
+export function hashValue(name: string): string {
+  return `sha2(CAST(${quoteIdentifier(name)} AS STRING), 256)`;
+}
+
 export function hashExpression(name: string, alias: string): string {
-  return `sha2(CAST(${quoteIdentifier(name)} AS STRING), 256) AS ${quoteIdentifier(alias)}`;
+  return `${hashValue(name)} AS ${quoteIdentifier(alias)}`;
 }
 
 /** Spark's simple type names, spelled as Delta's schema (and the native reader) spells them. */
