@@ -150,18 +150,9 @@ export class RandomTable extends RandomRows {
    * old key only in a pre-image); some move to new keys, two may swap theirs.
    */
   private async setIds(): Promise<void> {
-    const ids = this.shuffledIds();
-    const moves: [number, number][] =
-      ids.length >= 2 && this.random() < 0.3
-        ? [
-            [ids[0]!, ids[1]!],
-            [ids[1]!, ids[0]!],
-          ]
-        : ids.slice(0, 1 + this.int(3)).map((id) => [id, this.nextId++]);
+    const moves = this.keyMoves(3);
     this.version = (await this.writer.request({ op: 'set_ids', moves })).version;
-    const moved = moves.map(([from, to]) => ({ ...this.rows.get(from)!, id: to }));
-    for (const [from] of moves) this.rows.delete(from);
-    for (const row of moved) this.rows.set(row.id, row);
+    this.moveKeys(moves);
   }
 
   /** `UPDATE … SET body = body`: delta-rs rewrites the file and writes no cdc files. */

@@ -103,20 +103,11 @@ export class SparkRandomTable extends RandomRows {
 
   /** `UPDATE … SET id = CASE id …`: rows move to new keys, or two swap theirs. */
   private async setIds(): Promise<void> {
-    const ids = this.shuffledIds();
-    const moves: [number, number][] =
-      ids.length >= 2 && this.random() < 0.3
-        ? [
-            [ids[0]!, ids[1]!],
-            [ids[1]!, ids[0]!],
-          ]
-        : ids.slice(0, 1 + this.int(2)).map((id) => [id, this.nextId++]);
+    const moves = this.keyMoves(2);
     const cases = moves.map(([from, to]) => `WHEN ${from} THEN ${to}`).join(' ');
     const froms = moves.map(([from]) => from).join(', ');
     await this.sql(`UPDATE ${this.table} SET id = CASE id ${cases} END WHERE id IN (${froms})`);
-    const moved = moves.map(([from, to]) => ({ ...this.rows.get(from)!, id: to }));
-    for (const [from] of moves) this.rows.delete(from);
-    for (const row of moved) this.rows.set(row.id, row);
+    this.moveKeys(moves);
   }
 
   /** MERGE: a few updates (text or not), a delete, an insert. */

@@ -45,6 +45,27 @@ export abstract class RandomRows {
     return rows;
   }
 
+  /**
+   * Key moves for an UPDATE of the key, [from, to] pairs: up to `most` rows move to new
+   * keys, or (3 in 10) two rows swap theirs.
+   */
+  protected keyMoves(most: number): [number, number][] {
+    const ids = this.shuffledIds();
+    if (ids.length >= 2 && this.random() < 0.3)
+      return [
+        [ids[0]!, ids[1]!],
+        [ids[1]!, ids[0]!],
+      ];
+    return ids.slice(0, 1 + this.int(most)).map((id) => [id, this.nextId++]);
+  }
+
+  /** Applies key moves to the model. */
+  protected moveKeys(moves: [number, number][]): void {
+    const moved = moves.map(([from, to]) => ({ ...this.rows.get(from)!, id: to }));
+    for (const [from] of moves) this.rows.delete(from);
+    for (const row of moved) this.rows.set(row.id, row);
+  }
+
   protected category(): string | null {
     return categories[this.int(categories.length)]!;
   }
