@@ -34,6 +34,12 @@ export interface FaultProxy {
 export interface FaultProxyOptions {
   /** Milliseconds every request is held before it is forwarded (a remote store's latency). */
   delayMs?: number;
+  /**
+   * Whether to keep the store's answer to this request from the client: the store did the
+   * work, the client never hears of it (`onHeld` is told; the test then kills the client).
+   */
+  holdAnswer?: (method: string, url: string) => boolean;
+  onHeld?: (method: string, url: string) => void;
 }
 
 const slowDown =
@@ -102,6 +108,12 @@ export async function startFaultProxy(
         headers: { ...incoming.headers, host: upstream.host },
       },
       (response) => {
+        const method = incoming.method ?? 'GET';
+        if (options.holdAnswer?.(method, incoming.url ?? '')) {
+          response.resume();
+          response.once('end', () => options.onHeld?.(method, incoming.url ?? ''));
+          return;
+        }
         answer.writeHead(response.statusCode ?? 502, response.headers);
         if (fault !== 'cut-body') {
           response.on('data', (chunk: Buffer) => (record.bytes += chunk.length));

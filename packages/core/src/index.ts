@@ -130,6 +130,10 @@ export type {
   /** The ledger contract (specification v1): runs, live points, history, checkpoints, cost. */
   LedgerV1,
   LivePoint,
+  /** What a batch is about to write to a sink, noted in the ledger before the write. */
+  PendingWrite,
+  /** A pending write as the ledger keeps it until a batch's commit settles it. */
+  PendingWriteRecord,
   /** A vector of an edited chunk that the ledger keeps, in case its text comes back. */
   RetiredVector,
   RunCounters,

@@ -55,6 +55,7 @@ function prepareBatch({ db, names }: SqliteConnection) {
          fingerprint = excluded.fingerprint, model = excluded.model, tokens = excluded.tokens, cost_usd = excluded.cost_usd,
          run = excluded.run, updated_at = excluded.updated_at`,
     ),
+    settle: db.prepare('DELETE FROM pending_writes WHERE id = ?'),
     insertFailure: db.prepare(
       'INSERT INTO failures (run, sink, source, key, point_id, code, reason, at, content_hash, text_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -96,6 +97,7 @@ function prepareBatch({ db, names }: SqliteConnection) {
         failure.textLength ?? null,
       );
     }
+    for (const id of batch.settles ?? []) statement.settle.run(id);
   });
 }
 

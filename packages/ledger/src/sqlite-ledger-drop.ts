@@ -7,8 +7,10 @@ function prepare({ db, names }: SqliteConnection) {
   const deleteFailures = db.prepare('DELETE FROM failures WHERE sink = ?');
   const deleteRetired = db.prepare('DELETE FROM retired_vectors WHERE sink = ?');
   const deleteCheckpoints = db.prepare('DELETE FROM checkpoints WHERE sink_id = ?');
+  const deletePending = db.prepare('DELETE FROM pending_writes WHERE sink_id = ?');
   const dropSink = db.transaction((sinkId: string): DroppedSink => {
     const checkpoints = deleteCheckpoints.run(sinkId).changes;
+    deletePending.run(sinkId);
     const sink = names.find(sinkId);
     if (sink === undefined) return { points: 0, checkpoints };
     deleteFailures.run(sink);

@@ -226,6 +226,19 @@ export const ledgerMigrations: readonly string[] = [
   CREATE INDEX retired_vectors_key ON retired_vectors (sink, source, key);
   CREATE INDEX retired_vectors_sink ON retired_vectors (sink);
   `,
+  // 7: what a batch is about to write to a sink (`notePendingWrite`), until its commit
+  // settles it: the ledger batch as JSON (keys and content hashes, as `points` holds).
+  `
+  CREATE TABLE pending_writes (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    sink_id TEXT NOT NULL,
+    batch TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX pending_writes_pair ON pending_writes (source_id, sink_id);
+  `,
 ];
 
 /** The schema version this package writes. */

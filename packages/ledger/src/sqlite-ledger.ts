@@ -5,6 +5,7 @@ import { lazyConnection, type SqliteLedgerOptions } from './sqlite-ledger-connec
 import { sqliteDrop } from './sqlite-ledger-drop.js';
 import { sqliteErasure } from './sqlite-ledger-erasure.js';
 import { sqliteMigrationStore } from './sqlite-ledger-migrations.js';
+import { sqlitePending } from './sqlite-ledger-pending.js';
 import { sqlitePoints } from './sqlite-ledger-points.js';
 import { sqliteReports } from './sqlite-ledger-reports.js';
 import { sqliteRetired } from './sqlite-ledger-retired.js';
@@ -35,6 +36,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions = {}): SqliteLed
     ...sqliteReports(connection),
     ...sqliteDrop(connection),
     ...sqliteRetired(connection, options.retiredVectors),
+    ...sqlitePending(connection),
     migrations: sqliteMigrationStore(connection),
     close: () => connection.close(),
   };

@@ -68,6 +68,7 @@ function resultObject(
   object.sink = redactUri(context.sink.id);
   object.source = context.source.id;
   if (result.sinkLoss) object.sinkLoss = result.sinkLoss;
+  if (result.pendingWritesSettled) object.pendingWritesSettled = result.pendingWritesSettled;
   if (context.migration) object.migration = context.migration;
   if (result.failures.length > 0)
     object.failures = result.failures.map((failure) => ({

@@ -63,6 +63,11 @@ export class ProgressDisplay {
           `the sink holds ${formatInt(event.sinkPoints)} of the ${formatInt(event.ledgerPoints)} points the ledger records for it${event.created ? ' (this run created it)' : ''}: every row is checked against the sink, and what it lost is written again`,
         );
         break;
+      case 'pending-writes-settled':
+        this.write(
+          `${formatInt(event.writes)} ${event.writes === 1 ? 'batch' : 'batches'} of an interrupted run reached the sink but not the ledger: recorded from what the sink holds`,
+        );
+        break;
       case 'row-fail':
         if (this.failuresShown < 5) {
           this.write(`row ${event.key} failed (${event.code}): ${event.reason}`);

@@ -22,6 +22,15 @@ export type DriftEvent =
       ledgerPoints: number;
       created: boolean;
     }
+  | {
+      /**
+       * Batches an earlier run wrote to the sink without recording them (it died in
+       * between) were recorded from what the sink holds, before this run wrote anything.
+       */
+      type: 'pending-writes-settled';
+      runId: string;
+      writes: number;
+    }
   | { type: 'batch-start'; runId: string; batch: number; rows: number }
   | { type: 'batch-end'; runId: string; batch: number; counters: RunCounters }
   | { type: 'embed-call'; runId: string; inputs: number; tokens: number }

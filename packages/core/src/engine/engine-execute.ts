@@ -3,6 +3,7 @@ import { DriftError } from '../errors/drift-error.js';
 import { ErrorCode } from '../errors/error-codes.js';
 import { AbortedError } from '../errors/errors.js';
 import type { RunKind } from '../spec/ledger-v1.js';
+import { settlePendingWrites } from './engine-pending-writes.js';
 import type { RunState } from './engine-state.js';
 import type { RunResult } from './engine-types.js';
 
@@ -66,6 +67,8 @@ export async function execute(
   });
   if (state.sinkLoss) state.emit({ type: 'sink-loss', runId: state.runId, ...state.sinkLoss });
   try {
+    // Under the lock: what a dead run wrote to the sink and never recorded is recorded first.
+    await settlePendingWrites(state);
     await body();
   } catch (error) {
     state.stop(error, 'write');
@@ -107,6 +110,7 @@ export async function execute(
       ? { errorCode: state.stopError.code }
       : {}),
     ...(state.sinkLoss ? { sinkLoss: { ...state.sinkLoss } } : {}),
+    ...(state.settledWrites > 0 ? { pendingWritesSettled: state.settledWrites } : {}),
   };
 }
 

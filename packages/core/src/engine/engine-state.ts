@@ -56,6 +56,8 @@ export class RunState {
   batches = 0;
   /** Rows skipped because they were erased on request (`drift forget`). */
   forgotten = 0;
+  /** Batches of an earlier run that reached the sink but not the ledger, recorded at the start. */
+  settledWrites = 0;
   stopError: unknown = undefined;
   stopKind: StopKind | undefined = undefined;
   readonly #onEvent: ((event: DriftEvent) => void) | undefined;

@@ -129,6 +129,11 @@ export interface RunResult extends RunCounters {
    * points it still held and wrote the rest.
    */
   sinkLoss?: SinkLoss;
+  /**
+   * Set when an earlier run died between writing batches to the sink and recording them
+   * in the ledger: how many such batches this run recorded first, from what the sink holds.
+   */
+  pendingWritesSettled?: number;
 }
 
 export interface SyncResult extends RunResult {

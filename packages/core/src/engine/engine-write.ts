@@ -4,6 +4,7 @@ import type { Point } from '../spec/sink-v1.js';
 import { chunkMetadata } from './engine-chunks.js';
 import type { WorkItem } from './engine-items.js';
 import { metadataOf } from './engine-items.js';
+import { notePendingWrite } from './engine-pending-writes.js';
 import type { PreparedBatch } from './engine-prepare.js';
 import { retireVectors } from './engine-retire.js';
 import type { RunState } from './engine-state.js';
@@ -20,9 +21,10 @@ interface Write {
 }
 
 /**
- * Writes one batch: the sink's deletes (on their own, so a failing upsert never holds
- * them back), its upserts (a point the sink refuses fails alone), then ONE ledger
- * transaction, then the counters. Nothing is written for a batch where every row was
+ * Writes one batch: what it is about to write noted in the ledger (a pending write), the
+ * sink's deletes (on their own, so a failing upsert never holds them back), its upserts
+ * (a point the sink refuses fails alone), then ONE ledger transaction that settles the
+ * pending write, then the counters. Nothing is written for a batch where every row was
  * unchanged. If the upserts fail whole, the deletes are still committed before the error
  * goes on.
  */
@@ -59,6 +61,7 @@ export async function writeBatch(
   let written = writes;
   if (writes.length > 0 || deletes.length > 0 || failures.length > 0) {
     await retireVectors(state, prepared.retiring);
+    const settles = await notePendingWrite(state, ledgerUpserts(state, writes), deletes);
     await deletePoints(
       state,
       deletes.map((entry) => entry.pointId),
@@ -86,9 +89,10 @@ export async function writeBatch(
           );
       }
     }
-    await state.ledger.commitBatch(
-      ledgerBatch(state, ledgerUpserts(state, written), deletes, failures),
-    );
+    await state.ledger.commitBatch({
+      ...ledgerBatch(state, ledgerUpserts(state, written), deletes, failures),
+      ...settles,
+    });
   }
   countBatch(state, prepared, written, failures, deletes.length);
 }

@@ -33,6 +33,8 @@ const optionalMethods: readonly LedgerMethod[] = [
   'saveErasureReceipt',
   'keepRetiredVectors',
   'findRetiredVectors',
+  'notePendingWrite',
+  'pendingWrites',
   'cost',
   'provenance',
   'getRun',

@@ -43,3 +43,19 @@ export type RetiringLedger = Ledger & RetiredVectorMethods;
 export function hasRetiredVectors(ledger: Ledger): ledger is RetiringLedger {
   return hasAll(ledger, ledgerRetiredVectorMethods);
 }
+
+/** The pending-write pair of `LedgerV1`: the engine notes each batch's points before the sink write only with both. */
+export const ledgerPendingWriteMethods = ['notePendingWrite', 'pendingWrites'] as const;
+
+/** The pair's methods, as a ledger that has them implements them. */
+export type PendingWriteMethods = Required<
+  Pick<Ledger, (typeof ledgerPendingWriteMethods)[number]>
+>;
+
+/** A ledger with the pending-write pair. */
+export type PendingWriteLedger = Ledger & PendingWriteMethods;
+
+/** Whether a ledger notes pending writes (`notePendingWrite` and `pendingWrites`). */
+export function hasPendingWrites(ledger: Ledger): ledger is PendingWriteLedger {
+  return hasAll(ledger, ledgerPendingWriteMethods);
+}

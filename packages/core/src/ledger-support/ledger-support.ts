@@ -55,4 +55,6 @@ export function validateLedgerBatch(batch: LedgerBatch): void {
       if (typeof failure[field] !== 'string') fail(`a failure whose ${field} is not a string`);
     }
   }
+  if (batch.settles !== undefined && !batch.settles.every((id) => Number.isSafeInteger(id)))
+    fail('a pending write id (`settles`) that is not an integer');
 }

@@ -5,6 +5,7 @@ import type {
   FailureRecord,
   HistoryEntry,
   LivePoint,
+  PendingWriteRecord,
   RetiredVector,
   RunRecord,
   RunStart,
@@ -47,6 +48,9 @@ export interface MemoryLedgerState {
   receipts: Map<string, ErasureReceipt[]>;
   /** Vectors of edited chunks, by sink id + fingerprint + content hash, oldest first. */
   retired: Map<string, RetiredVector & { sinkId: string }>;
+  /** Writes noted before a sink write and not settled yet, by id (ids grow). */
+  pending: Map<number, PendingWriteRecord>;
+  nextPendingId: number;
   closed: boolean;
 }
 
@@ -63,6 +67,8 @@ export function createMemoryLedgerState(): MemoryLedgerState {
     failures: [],
     receipts: new Map(),
     retired: new Map(),
+    pending: new Map(),
+    nextPendingId: 1,
     closed: false,
   };
 }

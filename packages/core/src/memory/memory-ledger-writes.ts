@@ -57,6 +57,7 @@ export function memoryWrites(
         state.costs.push({ at: at.getTime(), model, sinkId, sourceId, runId, tokens, costUsd });
       }
       for (const failure of batch.failures) state.failures.push({ ...failure, runId, sinkId, at });
+      for (const id of batch.settles ?? []) state.pending.delete(id);
     },
 
     async getCheckpoint(ref: CheckpointRef): Promise<Checkpoint | undefined> {

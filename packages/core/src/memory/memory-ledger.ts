@@ -1,6 +1,7 @@
 import type { LedgerReportsV1 } from '../spec/ledger-reports-v1.js';
 import type { LedgerV1 } from '../spec/ledger-v1.js';
 import { memoryErasure } from './memory-ledger-erasure.js';
+import { memoryPending } from './memory-ledger-pending.js';
 import { memoryPointReads } from './memory-ledger-points.js';
 import { memoryReports } from './memory-ledger-reports.js';
 import { memoryRetired } from './memory-ledger-retired.js';
@@ -25,7 +26,7 @@ export type MemoryLedger = Required<Omit<LedgerV1, 'migrations' | 'dropSink'>> &
 
 /**
  * A complete in-process Ledger (runs, lock, live points, history, failures,
- * checkpoints, erasure, retired vectors, cost, provenance). Nothing survives the process; for tests and
+ * checkpoints, erasure, retired vectors, pending writes, cost, provenance). Nothing survives the process; for tests and
  * one-shot runs. Like every ledger it never sees raw text.
  */
 export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLedger {
@@ -37,6 +38,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     ...memoryWrites(state),
     ...memoryErasure(state),
     ...memoryRetired(state),
+    ...memoryPending(state),
     ...memoryReports(state),
     async close(): Promise<void> {
       state.closed = true;

@@ -124,6 +124,32 @@ export interface LedgerBatch {
   deletes: { pointId: string; sourceId: string; key: string }[];
   failures: Omit<FailureRecord, 'runId' | 'sinkId' | 'at'>[];
   at: Date;
+  /**
+   * Pending writes (`notePendingWrite` ids) this batch records the outcome of: removed in
+   * the same transaction. Only for a ledger with the pending-write pair.
+   */
+  settles?: number[];
+}
+
+/**
+ * What one batch is about to write to a sink, noted before the write: the ledger batch it
+ * will commit if all goes well (its upserts with their cost, its deletes). When the
+ * process dies between the sink's acknowledgement and the ledger's commit, the next run
+ * of the same (source, sink) reads what the sink holds for these points and records it,
+ * so the ledger never misses a point the sink holds (nor keeps one it lost).
+ */
+export interface PendingWrite {
+  runId: string;
+  sourceId: string;
+  sinkId: string;
+  upserts: LedgerBatch['upserts'];
+  deletes: LedgerBatch['deletes'];
+}
+
+/** A pending write as the ledger keeps it until a batch settles it. */
+export interface PendingWriteRecord extends PendingWrite {
+  id: number;
+  at: Date;
 }
 
 /**
@@ -245,6 +271,17 @@ export interface LedgerV1 {
    * checkpoints and failures. Runs and history stay, so cost reports keep what was paid.
    */
   dropSink?(sinkId: string): Promise<DroppedSink>;
+  /**
+   * Optional (pending writes: both or none): notes the points a batch is about to write
+   * to a sink, before it writes them, in its own transaction; the batch's `commitBatch`
+   * settles it (`LedgerBatch.settles`). Returns its id.
+   */
+  notePendingWrite?(write: PendingWrite): Promise<number>;
+  /**
+   * Optional (pending writes): the unsettled pending writes of (source, sink), oldest
+   * first: the batches of runs that died (or failed) between a sink write and its commit.
+   */
+  pendingWrites?(sourceId: string, sinkId: string): Promise<PendingWriteRecord[]>;
   /** Optional: the migrations between models (`drift migrate`), their steps, runs and spend. */
   readonly migrations?: MigrationStoreV1;
   close(): Promise<void>;

@@ -6,6 +6,7 @@ import {
   type LedgerCase,
   type TestLedgerOptions,
 } from './ledger/test-ledger-kit.js';
+import { pendingCases } from './ledger/test-ledger-pending.js';
 import { pointCases } from './ledger/test-ledger-points.js';
 import { erasureReportCases, reportCases } from './ledger/test-ledger-reports.js';
 import { retiredCases, retiredErasureCases } from './ledger/test-ledger-retired.js';
@@ -19,7 +20,7 @@ export type { LedgerCase, LedgerKit, TestLedgerOptions } from './ledger/test-led
  * lock), atomic batches, live points and content-hash lookups (copies, unicode, 5,000
  * points), checkpoints, use after close; with `reopen`, what a second instance sees after
  * the first one died. Then the optional capabilities (`sweep`, `erasure`,
- * `retiredVectors`) and the reporting queries (`reports`), unless `skip` names them.
+ * `retiredVectors`, `pendingWrites`) and the reporting queries (`reports`), unless `skip` names them.
  */
 export function testLedger(options: TestLedgerOptions): void {
   const timeout = options.timeoutMs ?? 30_000;
@@ -44,6 +45,7 @@ export function testLedger(options: TestLedgerOptions): void {
     section('erasure', erasureCases, skip.erasure);
     section('vectors of edited chunks', retiredCases, skip.retiredVectors);
     section('erasure of kept vectors', retiredErasureCases, skip.retiredVectors || skip.erasure);
+    section('pending writes', pendingCases, skip.pendingWrites);
     section('reports', reportCases, skip.reports);
     section('reports of erasures', erasureReportCases, skip.reports || skip.erasure);
     options.additionalTests?.(kit);
@@ -60,6 +62,7 @@ export const ledgerCases: Record<string, LedgerCase[]> = {
   erasure: erasureCases,
   retiredVectors: retiredCases,
   retiredErasure: retiredErasureCases,
+  pendingWrites: pendingCases,
   reports: reportCases,
   erasureReports: erasureReportCases,
 };

@@ -23,7 +23,13 @@ export interface TestLedgerOptions {
    * `erasure` (the erasure group), `retiredVectors` (`keepRetiredVectors` and
    * `findRetiredVectors`) and `reports` (`LedgerReportsV1`). All run by default.
    */
-  skip?: { sweep?: boolean; erasure?: boolean; retiredVectors?: boolean; reports?: boolean };
+  skip?: {
+    sweep?: boolean;
+    erasure?: boolean;
+    retiredVectors?: boolean;
+    pendingWrites?: boolean;
+    reports?: boolean;
+  };
   /** Registers more tests inside the suite, with the same helpers. */
   additionalTests?: (kit: LedgerKit) => void;
   /** Per-test timeout; default 30 s. */

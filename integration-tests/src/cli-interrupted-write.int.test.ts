@@ -1,0 +1,121 @@
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { shadowRunArgs } from './cli-args.js';
+import { parseJson, runDrift, type TicketRow } from './cli-harness.js';
+import { qdrantSink } from './cli-sink-access.js';
+import { expectedPoints, expectSinkEqualsTable, ledgerPointCount } from './cli-state.js';
+import { useCliWorkspace } from './cli-workspace.js';
+import { startFaultProxy } from './fault-proxy.js';
+
+const row = (id: number, body: string | null): TicketRow => ({ id, body, category: null, n: id });
+
+/**
+ * A `watch` killed after the sink stored a batch and before the ledger recorded it (the
+ * sink's acknowledgement still on its way), then commits that delete and revert what it
+ * wrote: the next run must not keep the points the ledger never heard of.
+ */
+describe('drift killed between the sink write and the ledger commit', () => {
+  const space = useCliWorkspace('interrupted', { writer: true, services: ['QDRANT_URL'] });
+
+  it('the next watch deletes and rewrites what the dead run wrote, and records what it paid', async () => {
+    const { work, writer, env } = space;
+    const collection = `drift_interrupted_${Math.random().toString(36).slice(2, 8)}`;
+    const direct = qdrantSink(process.env.QDRANT_URL!, collection);
+    let child: ChildProcess | undefined;
+    let holding = false;
+    const proxy = await startFaultProxy(process.env.QDRANT_URL!, () => 'pass', {
+      // Once armed, the first upsert is stored by Qdrant and its answer never arrives.
+      holdAnswer: (method, url) => holding && method === 'PUT' && /\/points\b/.test(url),
+      onHeld: () => child?.kill('SIGKILL'),
+    });
+    try {
+      const table = join(work, 'tickets');
+      const ledger = join(work, 'ledger.db');
+      const rows = new Map<number, TicketRow>();
+      for (let id = 1; id <= 30; id++)
+        rows.set(id, row(id, `ticket ${id}: the printer is on fire`));
+      await writer.request({ op: 'create', path: table, rows: [...rows.values()] });
+      const args = shadowRunArgs('watch', {
+        table,
+        sink: qdrantSink(proxy.url, collection).uri,
+        ledger,
+      });
+      const first = parseJson(await space.drift(args));
+      expect(first).toMatchObject({ status: 'succeeded', bootstrapped: true, rowsEmbedded: 30 });
+
+      // New rows 31–40 and edits of rows 1–5, in one commit: one batch of the next watch.
+      const edits = [...Array.from({ length: 10 }, (_, i) => row(31 + i, `new ticket ${31 + i}`))];
+      for (let id = 1; id <= 5; id++) edits.push(row(id, `ticket ${id}: edited`));
+      await writer.request({ op: 'merge', upserts: edits, deletes: [] });
+      holding = true;
+      const killed = await runDrift(args, {
+        cwd: work,
+        env,
+        onStart: (started) => (child = started),
+      });
+      holding = false;
+      expect(killed.signal, killed.stderr).toBe('SIGKILL');
+      // Qdrant holds the batch the ledger never recorded.
+      const stored = await direct.read();
+      expect([...stored.values()].filter((point) => point.key === '31')).toHaveLength(1);
+
+      // Then the table deletes the new rows 31–35 and puts rows 1–3 back as they were.
+      const back = [1, 2, 3].map((id) => row(id, `ticket ${id}: the printer is on fire`));
+      const { version } = await writer.request({
+        op: 'merge',
+        upserts: back,
+        deletes: [31, 32, 33, 34, 35],
+      });
+      for (const edit of edits) rows.set(edit.id, edit);
+      for (const put of back) rows.set(put.id, put);
+      for (const id of [31, 32, 33, 34, 35]) rows.delete(id);
+
+      const next = await space.drift(args);
+      expect(next.code, next.stderr).toBe(0);
+      const result = parseJson(next);
+      expect(result).toMatchObject({
+        status: 'succeeded',
+        toVersion: version,
+        rowsFailed: 0,
+        pendingWritesSettled: 1,
+      });
+      const expected = expectedPoints(String(result.source), rows.values());
+      await expectSinkEqualsTable(
+        direct,
+        expected,
+        'after the watch that followed the kill',
+        'hash',
+      );
+      expect(await ledgerPointCount(ledger, String(result.sink))).toBe(expected.size);
+
+      const status = parseJson(
+        await space.drift([
+          'status',
+          '--sink',
+          qdrantSink(proxy.url, collection).uri,
+          '--ledger',
+          ledger,
+          '--json',
+        ]),
+      );
+      expect(status).toMatchObject({ inStep: true });
+      // The dead run paid for 15 texts (10 new, 5 edited); the ledger has them under its id.
+      const runs = parseJson(await space.drift(['runs', '--ledger', ledger, '--json'])).runs as {
+        runId: string;
+        error: string | null;
+      }[];
+      const dead = runs.find((run) => run.error === 'interrupted');
+      expect(dead, JSON.stringify(runs)).toBeDefined();
+      const cost = parseJson(
+        await space.drift(['cost', '--by', 'run', '--ledger', ledger, '--json']),
+      ) as { rows: { group: string; embeddings: number }[] };
+      expect(cost.rows.find((entry) => entry.group === dead!.runId)).toMatchObject({
+        embeddings: 15,
+      });
+    } finally {
+      await proxy.close();
+      await direct.drop().catch(() => undefined);
+    }
+  });
+});

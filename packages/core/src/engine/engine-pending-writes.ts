@@ -1,0 +1,122 @@
+import { hasPendingWrites } from '../ledger-support/ledger-capabilities.js';
+import type { LedgerBatch, LivePoint, PendingWriteRecord } from '../spec/ledger-v1.js';
+import type { StoredPoint } from '../spec/sink-v1.js';
+import { withRetry } from './engine-retry.js';
+import type { RunState } from './engine-state.js';
+import { retryHooks } from './engine-vectors.js';
+
+/**
+ * Notes in the ledger what a batch is about to write to the sink, before it writes it;
+ * the batch's commit settles it (`{ settles }`, spread into the ledger batch). A ledger
+ * without the pending-write pair notes nothing.
+ */
+export async function notePendingWrite(
+  state: RunState,
+  upserts: LedgerBatch['upserts'],
+  deletes: LedgerBatch['deletes'],
+): Promise<{ settles?: number[] }> {
+  const { ledger } = state;
+  if (!hasPendingWrites(ledger) || (upserts.length === 0 && deletes.length === 0)) return {};
+  const id = await ledger.notePendingWrite({
+    runId: state.runId,
+    sourceId: state.sourceId,
+    sinkId: state.sinkId,
+    upserts,
+    deletes,
+  });
+  return { settles: [id] };
+}
+
+/** Points read back from the sink per call while settling. */
+const retrieveChunk = 256;
+
+/**
+ * Before a run writes, settles the pending writes an earlier run of the same (source,
+ * sink) left: it died (or failed) between writing a batch to the sink and committing it
+ * to the ledger. The sink is the truth: a point it holds as the batch wrote it is
+ * recorded as the batch meant to (with its cost, under that run); a point it holds
+ * otherwise is recorded as it is, at no cost; a point it no longer holds leaves the
+ * ledger. The caller holds the (source, sink) lock, so no other run is writing them.
+ * Returns the number of writes settled.
+ */
+export async function settlePendingWrites(state: RunState): Promise<number> {
+  const { ledger } = state;
+  if (!hasPendingWrites(ledger)) return 0;
+  const pending = await ledger.pendingWrites(state.sourceId, state.sinkId);
+  let settled = 0;
+  for (const write of pending) {
+    if (write.runId === state.runId) continue;
+    const ids = [...new Set([...write.upserts, ...write.deletes].map((entry) => entry.pointId))];
+    const stored = await retrieve(state, ids);
+    const live = await ledger.getPoints(state.sinkId, ids);
+    await ledger.commitBatch({
+      runId: write.runId,
+      sinkId: state.sinkId,
+      ...truthOf(write, ids, stored, live),
+      failures: [],
+      at: new Date(),
+      settles: [write.id],
+    });
+    settled++;
+  }
+  state.settledWrites = settled;
+  if (settled > 0)
+    state.emit({ type: 'pending-writes-settled', runId: state.runId, writes: settled });
+  return settled;
+}
+
+/** The sink's points among `ids`, by id (payloads only). */
+async function retrieve(state: RunState, ids: string[]): Promise<Map<string, StoredPoint>> {
+  const found = new Map<string, StoredPoint>();
+  for (let start = 0; start < ids.length; start += retrieveChunk) {
+    const chunk = ids.slice(start, start + retrieveChunk);
+    const points = await withRetry(
+      () => state.sink.retrieve(chunk, { signal: state.userSignal }),
+      state.settings.retry,
+      { ...retryHooks(state), signal: state.userSignal },
+    );
+    for (const point of points) found.set(point.id, point);
+  }
+  return found;
+}
+
+/** The ledger changes that make it say what the sink holds for the write's points. */
+function truthOf(
+  write: PendingWriteRecord,
+  ids: string[],
+  stored: Map<string, StoredPoint>,
+  live: Map<string, LivePoint>,
+): Pick<LedgerBatch, 'upserts' | 'deletes'> {
+  const meant = new Map(write.upserts.map((upsert) => [upsert.pointId, upsert]));
+  const upserts: LedgerBatch['upserts'] = [];
+  const deletes: LedgerBatch['deletes'] = [];
+  for (const id of ids) {
+    const point = stored.get(id);
+    const known = live.get(id);
+    if (!point) {
+      if (known) deletes.push({ pointId: id, sourceId: known.sourceId, key: known.key });
+      continue;
+    }
+    const hash = point.payload.content_hash;
+    const upsert = meant.get(id);
+    if (upsert && hash === upsert.contentHash && point.payload.run_id === write.runId) {
+      // Written as the batch meant: recorded as it meant to, unless the ledger has it already.
+      if (known?.contentHash !== hash || known.runId !== write.runId) upserts.push(upsert);
+      continue;
+    }
+    if (known?.contentHash === hash) continue;
+    const fingerprint = upsert?.fingerprint ?? known?.fingerprint;
+    if (fingerprint === undefined) continue;
+    upserts.push({
+      pointId: id,
+      sourceId: point.payload.source,
+      key: point.payload.key,
+      contentHash: hash,
+      fingerprint,
+      model: point.payload.model,
+      tokens: 0,
+      costUsd: 0,
+    });
+  }
+  return { upserts, deletes };
+}
