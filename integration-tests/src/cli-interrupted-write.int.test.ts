@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shadowRunArgs } from './cli-args.js';
 import { parseJson, runDrift, type TicketRow } from './cli-harness.js';
+import { RandomTable } from './cli-random-table.js';
 import { qdrantSink } from './cli-sink-access.js';
 import { expectedPoints, expectSinkEqualsTable, ledgerPointCount } from './cli-state.js';
-import { useCliWorkspace } from './cli-workspace.js';
+import { testSeed, useCliWorkspace } from './cli-workspace.js';
 import { startFaultProxy } from './fault-proxy.js';
 
 const row = (id: number, body: string | null): TicketRow => ({ id, body, category: null, n: id });
@@ -113,6 +114,77 @@ describe('drift killed between the sink write and the ledger commit', () => {
       expect(cost.rows.find((entry) => entry.group === dead!.runId)).toMatchObject({
         embeddings: 15,
       });
+    } finally {
+      await proxy.close();
+      await direct.drop().catch(() => undefined);
+    }
+  });
+
+  it('randomized: each round killed at a random write acknowledgement, then commits; the next run leaves the sink equal to the table', async () => {
+    const { work, writer, env } = space;
+    const { seed, random } = testSeed('cli-interrupted-write');
+    const collection = `drift_interrupted_${seed}`;
+    const direct = qdrantSink(process.env.QDRANT_URL!, collection);
+    let child: ChildProcess | undefined;
+    // The write (upsert or delete) whose acknowledgement is held, counted from 0; -1: none.
+    let holdWrite = -1;
+    let writes = 0;
+    // Most rounds count upserts only: a held upsert leaves points the ledger never heard of.
+    let upsertsOnly = true;
+    const proxy = await startFaultProxy(process.env.QDRANT_URL!, () => 'pass', {
+      holdAnswer: (method, url) =>
+        holdWrite >= 0 &&
+        ((method === 'PUT' && /\/points(\?|$)/.test(url)) ||
+          (!upsertsOnly && /\/points\/delete\b/.test(url))) &&
+        writes++ === holdWrite,
+      onHeld: () => child?.kill('SIGKILL'),
+    });
+    try {
+      const tablePath = join(work, 'random-tickets');
+      const ledger = join(work, 'random-ledger.db');
+      const table = new RandomTable(random, writer);
+      await table.create(tablePath, 200);
+      const sinkUri = qdrantSink(proxy.url, collection).uri;
+      const argsOf = (command: string) =>
+        shadowRunArgs(command, { table: tablePath, sink: sinkUri, ledger }, '--batch-size', '20');
+      expect(parseJson(await space.drift(argsOf('watch')))).toMatchObject({ status: 'succeeded' });
+      const log: string[] = [];
+      for (let round = 0; round < 5; round++) {
+        await table.bulkMerge(30, 20, 15);
+        await table.randomCommits(1);
+        const command = random() < 0.3 ? 'embed' : 'watch';
+        const target = Math.floor(random() * 5);
+        upsertsOnly = random() < 0.7;
+        holdWrite = target;
+        writes = 0;
+        const killed = await runDrift(argsOf(command), {
+          cwd: work,
+          env,
+          onStart: (started) => (child = started),
+        });
+        holdWrite = -1;
+        log.push(
+          `round ${round}: ${command}, ${upsertsOnly ? 'upsert' : 'write'} ${target} held -> ${killed.signal ?? `exit ${killed.code}`}`,
+        );
+        if (killed.signal === null) expect(killed.code, killed.stderr).toBe(0);
+        // Rows the killed run may have written unrecorded are deleted (most rounds), then more.
+        if (random() < 0.7) await table.deleteNewest(1 + Math.floor(random() * 20));
+        await table.randomCommits(Math.floor(random() * 3));
+        const run = await space.drift(argsOf('watch'));
+        expect(run.code, `${log.join('\n')}\n${run.stderr}`).toBe(0);
+        const result = parseJson(run);
+        expect(result).toMatchObject({
+          status: 'succeeded',
+          toVersion: table.version,
+          rowsFailed: 0,
+        });
+        const expected = expectedPoints(String(result.source), table.rows.values());
+        await expectSinkEqualsTable(direct, expected, `seed ${seed}\n${log.join('\n')}`, 'hash');
+        expect(await ledgerPointCount(ledger, String(result.sink)), `round ${round}: ledger`).toBe(
+          expected.size,
+        );
+      }
+      console.info(log.join('\n'));
     } finally {
       await proxy.close();
       await direct.drop().catch(() => undefined);

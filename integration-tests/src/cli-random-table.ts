@@ -139,6 +139,14 @@ export class RandomTable extends RandomRows {
     for (const id of ids) this.rows.set(id, { ...this.rows.get(id)!, category });
   }
 
+  /** Deletes the `count` newest rows (highest ids): those the last bulk merge inserted. */
+  async deleteNewest(count: number): Promise<void> {
+    const ids = [...this.rows.keys()].sort((a, b) => b - a).slice(0, count);
+    if (ids.length === 0) return;
+    this.version = (await this.writer.request({ op: 'delete', ids })).version;
+    for (const id of ids) this.rows.delete(id);
+  }
+
   private async delete(): Promise<void> {
     const ids = this.shuffledIds().slice(0, 1 + this.int(3));
     this.version = (await this.writer.request({ op: 'delete', ids })).version;
