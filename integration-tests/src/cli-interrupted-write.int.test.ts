@@ -5,7 +5,12 @@ import { shadowRunArgs } from './cli-args.js';
 import { parseJson, runDrift, type TicketRow } from './cli-harness.js';
 import { RandomTable } from './cli-random-table.js';
 import { qdrantSink } from './cli-sink-access.js';
-import { expectedPoints, expectSinkEqualsTable, ledgerPointCount } from './cli-state.js';
+import {
+  expectConverged,
+  expectedPoints,
+  expectSinkEqualsTable,
+  ledgerPointCount,
+} from './cli-state.js';
 import { testSeed, useCliWorkspace } from './cli-workspace.js';
 import { startFaultProxy } from './fault-proxy.js';
 
@@ -170,19 +175,8 @@ describe('drift killed between the sink write and the ledger commit', () => {
         // Rows the killed run may have written unrecorded are deleted (most rounds), then more.
         if (random() < 0.7) await table.deleteNewest(1 + Math.floor(random() * 20));
         await table.randomCommits(Math.floor(random() * 3));
-        const run = await space.drift(argsOf('watch'));
-        expect(run.code, `${log.join('\n')}\n${run.stderr}`).toBe(0);
-        const result = parseJson(run);
-        expect(result).toMatchObject({
-          status: 'succeeded',
-          toVersion: table.version,
-          rowsFailed: 0,
-        });
-        const expected = expectedPoints(String(result.source), table.rows.values());
-        await expectSinkEqualsTable(direct, expected, `seed ${seed}\n${log.join('\n')}`, 'hash');
-        expect(await ledgerPointCount(ledger, String(result.sink)), `round ${round}: ledger`).toBe(
-          expected.size,
-        );
+        const label = `seed ${seed}, round ${round}\n${log.join('\n')}`;
+        await expectConverged(await space.drift(argsOf('watch')), table, direct, ledger, label);
       }
       console.info(log.join('\n'));
     } finally {

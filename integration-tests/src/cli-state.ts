@@ -3,7 +3,7 @@ import { createSqliteLedger } from '@drift-spark/ledger';
 import { createPgvectorSinkFromUri } from '@drift-spark/sink-pgvector';
 import { expect } from 'vitest';
 import { dimensions, model } from './cli-args.js';
-import { embeddable, sha256, type TicketRow } from './cli-harness.js';
+import { type DriftRun, embeddable, parseJson, sha256, type TicketRow } from './cli-harness.js';
 import { readLancedbTable } from './cli-lancedb.js';
 
 /** What the sink must hold: one point per live row with text, keyed by point id, with that text's hash. */
@@ -81,4 +81,27 @@ export async function expectSinkEqualsTable(
     if (compare === 'hash') expect(actual.get(id)?.contentHash, message).toBe(point.contentHash);
     else expect(actual.get(id), message).toEqual(point);
   }
+}
+
+/**
+ * The run that follows kills: exit 0, succeeded at the table's version with no failed row,
+ * and the sink and the ledger hold one point per live row with text. `log` says what came
+ * before (kills, seed), for a failure. Returns the run's --json object.
+ */
+export async function expectConverged(
+  run: DriftRun,
+  table: { version: number; rows: Map<number, TicketRow> },
+  sink: Parameters<typeof expectSinkEqualsTable>[0],
+  ledger: string,
+  log: string,
+): Promise<Record<string, unknown>> {
+  expect(run.code, `${log}\n${run.stderr}`).toBe(0);
+  const result = parseJson(run);
+  expect(result).toMatchObject({ status: 'succeeded', toVersion: table.version, rowsFailed: 0 });
+  const expected = expectedPoints(String(result.source), table.rows.values());
+  await expectSinkEqualsTable(sink, expected, log, 'hash');
+  expect(await ledgerPointCount(ledger, String(result.sink)), `${log}\nledger count`).toBe(
+    expected.size,
+  );
+  return result;
 }
