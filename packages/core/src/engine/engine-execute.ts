@@ -4,6 +4,7 @@ import { ErrorCode } from '../errors/error-codes.js';
 import { AbortedError } from '../errors/errors.js';
 import type { RunKind } from '../spec/ledger-v1.js';
 import { settlePendingWrites } from './engine-pending-writes.js';
+import { recheckSinkLoss } from './engine-sink-truth.js';
 import type { RunState } from './engine-state.js';
 import type { RunResult } from './engine-types.js';
 
@@ -65,10 +66,11 @@ export async function execute(
     ...(run.fromVersion === undefined ? {} : { fromVersion: run.fromVersion }),
     ...(run.toVersion === undefined ? {} : { toVersion: run.toVersion }),
   });
-  if (state.sinkLoss) state.emit({ type: 'sink-loss', runId: state.runId, ...state.sinkLoss });
   try {
-    // Under the lock: what a dead run wrote to the sink and never recorded is recorded first.
-    await settlePendingWrites(state);
+    // Under the lock: what a dead run wrote to the sink and never recorded is recorded first,
+    // and a sink that looked short only for want of it is no longer taken for a lost one.
+    if ((await settlePendingWrites(state)) > 0) await recheckSinkLoss(state);
+    if (state.sinkLoss) state.emit({ type: 'sink-loss', runId: state.runId, ...state.sinkLoss });
     await body();
   } catch (error) {
     state.stop(error, 'write');

@@ -104,6 +104,19 @@ export function checkAgainstSink(state: RunState, loss: SinkLoss | undefined): v
   );
 }
 
+/**
+ * Measures the loss again once pending writes were settled: the ledger then says what the
+ * sink holds of them, so a sink that looked short only because a dead run's deletes were
+ * never recorded is not re-checked row by row. A sink that `open` created stays lost.
+ */
+export async function recheckSinkLoss(state: RunState): Promise<void> {
+  if (!state.sinkLoss || state.sinkLoss.created) return;
+  const loss = await findSinkLoss(state.sink, state.ledger, { created: false }, state.userSignal);
+  state.sinkLoss = undefined;
+  state.dedupLedger = state.ledger;
+  checkAgainstSink(state, loss);
+}
+
 export async function* noItems(): AsyncGenerator<never> {}
 
 /** The feed's batches, then a snapshot's, marked as a reconcile (not counted in the net effect). */

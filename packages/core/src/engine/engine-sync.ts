@@ -74,7 +74,7 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
       const applied = options.deletesOnly ? onlyDeletes(feed) : feed;
       await runPipeline(
         state,
-        loss && !bootstrapped
+        state.sinkLoss && !bootstrapped
           ? thenReconcile(state, applied, scanItems(context, toVersion))
           : applied,
       );
