@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pointId } from '../identity/point-id.js';
 import type { Ledger, LedgerBatch } from '../spec/ledger-v1.js';
 import { embed } from './engine-run.js';
 import { sync } from './engine-sync.js';
@@ -96,5 +97,31 @@ describe('a run that died between the sink write and the ledger commit', () => {
     expect(next.sinkLoss).toBeUndefined();
     expect(await contentsByKey(setup.sink)).toEqual({ 1: 'one', 2: 'two', 3: 'three' });
     expect(await setup.ledger.countPoints(setup.sink.id)).toBe(3);
+  });
+
+  it('a watch with nothing new still settles what a dead run left', async () => {
+    const { options, ledger, sink, source } = syncSetup();
+    await sync(options);
+    // What a run of the same pair that died after its write leaves: the point rewritten in
+    // the sink under its run id, and its note in the ledger.
+    const id = pointId(source.id, '3');
+    const [point] = await sink.retrieve([id], { withVectors: true });
+    await sink.upsert([
+      { ...point!, vector: point!.vector!, payload: { ...point!.payload, run_id: 'dead' } },
+    ]);
+    const live = (await ledger.getPoints(sink.id, [id])).get(id)!;
+    await ledger.notePendingWrite({
+      runId: 'dead',
+      sourceId: source.id,
+      sinkId: sink.id,
+      upserts: [{ ...live, tokens: 0, costUsd: 0 }],
+      deletes: [],
+    });
+    const next = await sync(options);
+    expect(next).toMatchObject({ status: 'succeeded', upToDate: false, pendingWritesSettled: 1 });
+    expect(await ledger.pendingWrites(source.id, sink.id)).toEqual([]);
+    expect((await ledger.getPoints(sink.id, [id])).get(id)?.runId).toBe('dead');
+    // Settled: the next poll with nothing new records no run.
+    expect(await sync(options)).toMatchObject({ upToDate: true });
   });
 });

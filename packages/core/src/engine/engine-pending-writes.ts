@@ -1,5 +1,5 @@
 import { hasPendingWrites } from '../ledger-support/ledger-capabilities.js';
-import type { LedgerBatch, LivePoint, PendingWriteRecord } from '../spec/ledger-v1.js';
+import type { Ledger, LedgerBatch, LivePoint, PendingWriteRecord } from '../spec/ledger-v1.js';
 import type { StoredPoint } from '../spec/sink-v1.js';
 import { withRetry } from './engine-retry.js';
 import type { RunState } from './engine-state.js';
@@ -25,6 +25,15 @@ export async function notePendingWrite(
     deletes,
   });
   return { settles: [id] };
+}
+
+/** Whether an earlier run of (source, sink) left writes to settle (one ledger query). */
+export async function hasUnsettledWrites(
+  ledger: Ledger,
+  sourceId: string,
+  sinkId: string,
+): Promise<boolean> {
+  return hasPendingWrites(ledger) && (await ledger.pendingWrites(sourceId, sinkId)).length > 0;
 }
 
 /** Points read back from the sink per call while settling. */

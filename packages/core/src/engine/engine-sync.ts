@@ -8,6 +8,7 @@ import { DuplicateKeys, warnDuplicates } from './engine-duplicates.js';
 import { ledgerDescribesSink } from './engine-ephemeral.js';
 import { execute } from './engine-execute.js';
 import { finalizeSink } from './engine-finalize.js';
+import { hasUnsettledWrites } from './engine-pending-writes.js';
 import { runPipeline } from './engine-pipeline.js';
 import { changeItems, scanItems } from './engine-reader.js';
 import {
@@ -48,8 +49,10 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
   // Opened before the "nothing new" answer: a sink that lost its points is repaired even then.
   const loss = await openForRun(options);
   const feedEmpty = fromVersion !== undefined && fromVersion > toVersion;
-  // Nothing new: no run is recorded (a watch loop polls often) and no lock is taken.
-  if (feedEmpty && !loss) return upToDate(runId, toVersion);
+  // Nothing new: no run is recorded (a watch loop polls often) and no lock is taken, unless
+  // a dead run left writes to settle (the run takes the lock to settle them).
+  if (feedEmpty && !loss && !(await hasUnsettledWrites(options.ledger, ref.sourceId, ref.sinkId)))
+    return upToDate(runId, toVersion);
   const state = newRunState('sync', runId, options, settings, loss);
   const bootstrapped = fromVersion === undefined;
   const sinceVersion = feedEmpty ? toVersion : (fromVersion ?? toVersion);
