@@ -124,4 +124,30 @@ describe('a run that died between the sink write and the ledger commit', () => {
     // Settled: the next poll with nothing new records no run.
     expect(await sync(options)).toMatchObject({ upToDate: true });
   });
+
+  it('a watch with nothing new answers up to date while the run that left the writes still holds the lock', async () => {
+    const { options, ledger, sink, source, embedder } = syncSetup();
+    await sync(options);
+    // A live run of the same pair, between its note and its commit.
+    await ledger.startRun({
+      runId: 'live',
+      kind: 'embed',
+      sourceId: source.id,
+      sinkId: sink.id,
+      model: embedder.id,
+      fingerprint: embedder.fingerprint,
+      usdPerMillionTokens: 0,
+      priceSource: 'test',
+      startedAt: new Date(),
+    });
+    await ledger.notePendingWrite({
+      runId: 'live',
+      sourceId: source.id,
+      sinkId: sink.id,
+      upserts: [],
+      deletes: [{ pointId: pointId(source.id, '3'), sourceId: source.id, key: '3' }],
+    });
+    expect(await sync(options)).toMatchObject({ status: 'succeeded', upToDate: true });
+    expect(await ledger.pendingWrites(source.id, sink.id)).toHaveLength(1);
+  });
 });

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { DriftError } from '../errors/drift-error.js';
+import { ErrorCode } from '../errors/error-codes.js';
 import { InvalidInputError } from '../errors/errors.js';
 import { NoChangeFeedError } from '../errors/no-change-feed-error.js';
 import { zeroCounters } from '../ledger-support/ledger-support.js';
@@ -57,7 +59,7 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
   const bootstrapped = fromVersion === undefined;
   const sinceVersion = feedEmpty ? toVersion : (fromVersion ?? toVersion);
   const duplicates = new DuplicateKeys();
-  const result = await execute(
+  const run = execute(
     state,
     {
       fromVersion: sinceVersion,
@@ -87,6 +89,12 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
       }
     },
   );
+  // Only settling to do, and another run of the pair holds the lock: the writes are its own.
+  const result = await run.catch((error: unknown) => {
+    if (feedEmpty && !loss && DriftError.hasCode(error, ErrorCode.Locked)) return undefined;
+    throw error;
+  });
+  if (result === undefined) return upToDate(runId, toVersion);
   await finalizeSink(options, result);
   return {
     ...result,
