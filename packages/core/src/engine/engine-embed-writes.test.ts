@@ -3,7 +3,7 @@ import { DriftError, type LockedError, TransientError } from '../errors/index.js
 import { pointId } from '../identity/point-id.js';
 import { planEmbed } from './engine-plan.js';
 import { embed } from './engine-run.js';
-import { engineSetup, rowsOf, sinkContents } from './engine-test-table.js';
+import { engineSetup, holdLock, rowsOf, sinkContents } from './engine-test-table.js';
 
 describe('embed: what it writes, and how', () => {
   it('packs calls to the embedder’s limits and keeps within its concurrency', async () => {
@@ -57,18 +57,9 @@ describe('embed: what it writes, and how', () => {
   });
 
   it('lets a LockedError through when another run holds the lock', async () => {
-    const { options, ledger, source, sink, embedder } = engineSetup(rowsOf(1));
-    await ledger.startRun({
-      runId: 'holder',
-      kind: 'embed',
-      sourceId: source.id,
-      sinkId: sink.id,
-      model: embedder.id,
-      fingerprint: embedder.fingerprint,
-      usdPerMillionTokens: 0,
-      priceSource: 'x',
-      startedAt: new Date(),
-    });
+    const setup = engineSetup(rowsOf(1));
+    const { options } = setup;
+    await holdLock(setup, 'holder');
     const error = await embed(options).catch((caught: unknown) => caught);
     expect(DriftError.hasCode(error, 'locked')).toBe(true);
     expect((error as LockedError).holderRunId).toBe('holder');

@@ -69,7 +69,8 @@ export async function execute(
   try {
     // Under the lock: what a dead run wrote to the sink and never recorded is recorded first,
     // and a sink that looked short only for want of it is no longer taken for a lost one.
-    if ((await settlePendingWrites(state)) > 0) await recheckSinkLoss(state);
+    state.settledWrites = await settlePendingWrites(state);
+    if (state.settledWrites > 0) await recheckSinkLoss(state);
     if (state.sinkLoss) state.emit({ type: 'sink-loss', runId: state.runId, ...state.sinkLoss });
     await body();
   } catch (error) {

@@ -3,7 +3,7 @@ import { pointId } from '../identity/point-id.js';
 import type { Ledger, LedgerBatch } from '../spec/ledger-v1.js';
 import { embed } from './engine-run.js';
 import { sync } from './engine-sync.js';
-import { contentsByKey, syncSetup } from './engine-test-table.js';
+import { contentsByKey, holdLock, syncSetup } from './engine-test-table.js';
 
 /**
  * A ledger whose next commit of a batch is lost, as when the process dies after the sink
@@ -126,20 +126,11 @@ describe('a run that died between the sink write and the ledger commit', () => {
   });
 
   it('a watch with nothing new answers up to date while the run that left the writes still holds the lock', async () => {
-    const { options, ledger, sink, source, embedder } = syncSetup();
+    const setup = syncSetup();
+    const { options, ledger, sink, source } = setup;
     await sync(options);
     // A live run of the same pair, between its note and its commit.
-    await ledger.startRun({
-      runId: 'live',
-      kind: 'embed',
-      sourceId: source.id,
-      sinkId: sink.id,
-      model: embedder.id,
-      fingerprint: embedder.fingerprint,
-      usdPerMillionTokens: 0,
-      priceSource: 'test',
-      startedAt: new Date(),
-    });
+    await holdLock(setup, 'live');
     await ledger.notePendingWrite({
       runId: 'live',
       sourceId: source.id,

@@ -36,17 +36,14 @@ export async function hasUnsettledWrites(
   return hasPendingWrites(ledger) && (await ledger.pendingWrites(sourceId, sinkId)).length > 0;
 }
 
-/** Points read back from the sink per call while settling. */
-const retrieveChunk = 256;
-
 /**
  * Before a run writes, settles the pending writes an earlier run of the same (source,
  * sink) left: it died (or failed) between writing a batch to the sink and committing it
  * to the ledger. The sink is the truth: a point it holds as the batch wrote it is
  * recorded as the batch meant to (with its cost, under that run); a point it holds
  * otherwise is recorded as it is, at no cost; a point it no longer holds leaves the
- * ledger. The caller holds the (source, sink) lock, so no other run is writing them.
- * Returns the number of writes settled.
+ * ledger. The caller holds the (source, sink) lock and has written nothing yet, so every
+ * note is a dead run's. Returns the number of writes settled.
  */
 export async function settlePendingWrites(state: RunState): Promise<number> {
   const { ledger } = state;
@@ -54,39 +51,27 @@ export async function settlePendingWrites(state: RunState): Promise<number> {
   const pending = await ledger.pendingWrites(state.sourceId, state.sinkId);
   let settled = 0;
   for (const write of pending) {
-    if (write.runId === state.runId) continue;
     const ids = [...new Set([...write.upserts, ...write.deletes].map((entry) => entry.pointId))];
-    const stored = await retrieve(state, ids);
+    // One batch's points: one read, as the dedup step reads a batch.
+    const stored = await withRetry(
+      () => state.sink.retrieve(ids, { signal: state.userSignal }),
+      state.settings.retry,
+      { ...retryHooks(state), signal: state.userSignal },
+    );
     const live = await ledger.getPoints(state.sinkId, ids);
     await ledger.commitBatch({
       runId: write.runId,
       sinkId: state.sinkId,
-      ...truthOf(write, ids, stored, live),
+      ...truthOf(write, ids, new Map(stored.map((point) => [point.id, point])), live),
       failures: [],
       at: new Date(),
       settles: [write.id],
     });
     settled++;
   }
-  state.settledWrites = settled;
   if (settled > 0)
     state.emit({ type: 'pending-writes-settled', runId: state.runId, writes: settled });
   return settled;
-}
-
-/** The sink's points among `ids`, by id (payloads only). */
-async function retrieve(state: RunState, ids: string[]): Promise<Map<string, StoredPoint>> {
-  const found = new Map<string, StoredPoint>();
-  for (let start = 0; start < ids.length; start += retrieveChunk) {
-    const chunk = ids.slice(start, start + retrieveChunk);
-    const points = await withRetry(
-      () => state.sink.retrieve(chunk, { signal: state.userSignal }),
-      state.settings.retry,
-      { ...retryHooks(state), signal: state.userSignal },
-    );
-    for (const point of points) found.set(point.id, point);
-  }
-  return found;
 }
 
 /** The ledger changes that make it say what the sink holds for the write's points. */

@@ -53,7 +53,8 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
   const feedEmpty = fromVersion !== undefined && fromVersion > toVersion;
   // Nothing new: no run is recorded (a watch loop polls often) and no lock is taken, unless
   // a dead run left writes to settle (the run takes the lock to settle them).
-  if (feedEmpty && !loss && !(await hasUnsettledWrites(options.ledger, ref.sourceId, ref.sinkId)))
+  const settleOnly = feedEmpty && !loss;
+  if (settleOnly && !(await hasUnsettledWrites(options.ledger, ref.sourceId, ref.sinkId)))
     return upToDate(runId, toVersion);
   const state = newRunState('sync', runId, options, settings, loss);
   const bootstrapped = fromVersion === undefined;
@@ -91,7 +92,7 @@ export async function sync(input: SyncRunOptions): Promise<SyncResult> {
   );
   // Only settling to do, and another run of the pair holds the lock: the writes are its own.
   const result = await run.catch((error: unknown) => {
-    if (feedEmpty && !loss && DriftError.hasCode(error, ErrorCode.Locked)) return undefined;
+    if (settleOnly && DriftError.hasCode(error, ErrorCode.Locked)) return undefined;
     throw error;
   });
   if (result === undefined) return upToDate(runId, toVersion);

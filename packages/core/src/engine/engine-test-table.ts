@@ -79,6 +79,24 @@ export function engineSetup(
   return { table, source: table.source, sink, embedder, ledger, events, options: run, ref };
 }
 
+/** Starts a run `runId` of the setup's (source, sink) that holds the lock and stays running. */
+export async function holdLock(
+  setup: Pick<ReturnType<typeof engineSetup>, 'ledger' | 'source' | 'sink' | 'embedder'>,
+  runId: string,
+): Promise<void> {
+  await setup.ledger.startRun({
+    runId,
+    kind: 'embed',
+    sourceId: setup.source.id,
+    sinkId: setup.sink.id,
+    model: setup.embedder.id,
+    fingerprint: setup.embedder.fingerprint,
+    usdPerMillionTokens: 0,
+    priceSource: 'x',
+    startedAt: new Date(),
+  });
+}
+
 /** Rows 1–3 (tag `a`) at version 1, for sync tests. */
 export function syncSetup(embedder?: RecordingEmbedderOptions) {
   return engineSetup(

@@ -61,7 +61,8 @@ export async function writeBatch(
   let written = writes;
   if (writes.length > 0 || deletes.length > 0 || failures.length > 0) {
     await retireVectors(state, prepared.retiring);
-    const settles = await notePendingWrite(state, ledgerUpserts(state, writes), deletes);
+    const meant = ledgerUpserts(state, writes);
+    const settles = await notePendingWrite(state, meant, deletes);
     await deletePoints(
       state,
       deletes.map((entry) => entry.pointId),
@@ -90,7 +91,13 @@ export async function writeBatch(
       }
     }
     await state.ledger.commitBatch({
-      ...ledgerBatch(state, ledgerUpserts(state, written), deletes, failures),
+      // A refused point passes its cost on to another row of its text: computed again then.
+      ...ledgerBatch(
+        state,
+        written === writes ? meant : ledgerUpserts(state, written),
+        deletes,
+        failures,
+      ),
       ...settles,
     });
   }
