@@ -21,6 +21,31 @@ export const ZSTD_LIBRARY_NAMES = [
 ];
 
 /**
+ * koffi's native module. Its entry script also loads `https`, `crypto` and `zlib` for
+ * its installer, ~10 ms of every read of a table with ZSTD files (of ~180 ms CPU for the
+ * bench's 100k-row change feed); the prebuilt module for this platform, checked against the
+ * package's version, is all a call needs. Elsewhere (musl, a bundled copy) the entry script
+ * finds it. CommonJS, so required, not imported: the ESM loader would scan it for exports.
+ */
+export function requireKoffi(): Koffi {
+  const require = createRequire(import.meta.url);
+  try {
+    const manifest = require.resolve('koffi/package.json');
+    const { version } = require(manifest) as { version: string };
+    const native = require(
+      manifest.replace(
+        /package\.json$/,
+        `build/koffi/${process.platform}_${process.arch}/koffi.node`,
+      ),
+    ) as Koffi & { version?: string };
+    if (native.version === version) return native;
+  } catch {
+    // not where this version of koffi keeps it: its entry script knows where to look
+  }
+  return require('koffi') as Koffi;
+}
+
+/**
  * The system's libzstd through koffi (FFI with prebuilt binaries inside the npm package):
  * native ZSTD is ~2-3x the WebAssembly build on delta-rs's DML pages. Returns undefined
  * when koffi or the library cannot be loaded, so the caller falls back to WebAssembly;
@@ -30,9 +55,7 @@ export async function loadNativeZstd(
   libraryNames: readonly string[] = ZSTD_LIBRARY_NAMES,
 ): Promise<ZstdDecompress | undefined> {
   try {
-    // koffi is CommonJS: required, not imported, it skips the ESM loader's scan of its
-    // 600-line bundle for exports (~8 ms of every read of a table with ZSTD files)
-    const koffi = createRequire(import.meta.url)('koffi') as Koffi;
+    const koffi = requireKoffi();
     for (const name of libraryNames) {
       try {
         const library = koffi.load(name);
