@@ -42,6 +42,10 @@ run VACUUM on the sink's table if the bytes must go too.
 Receipts hold the key's SHA-256 digest, the point id, the sinks, the runs and what each
 sink returned when asked for the point after the delete (nothing). Sinks are opened by the
 URI the ledger recorded; their credentials come from the environment, as for drift embed.
+A forget that fails or is killed part-way is safe to run again, and must be: until it
+succeeds, embed, watch, repair and migrate refuse to write to those sinks (the rows may
+already be gone from a sink while the ledger still holds them, and a run would embed
+them again).
 `,
     )
     .action(async (options) => {

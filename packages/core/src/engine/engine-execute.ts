@@ -7,6 +7,7 @@ import { settlePendingWrites } from './engine-pending-writes.js';
 import { recheckSinkLoss } from './engine-sink-truth.js';
 import type { RunState } from './engine-state.js';
 import type { RunResult } from './engine-types.js';
+import { assertNoUnfinishedForget } from './engine-unfinished-forget.js';
 
 export interface ExecuteOptions {
   fromVersion: number | undefined;
@@ -67,6 +68,9 @@ export async function execute(
     ...(run.toVersion === undefined ? {} : { toVersion: run.toVersion }),
   });
   try {
+    // Under the lock (a dead forget's run is marked failed by now): an erasure half done
+    // is completed by its forget, never undone by this run.
+    await assertNoUnfinishedForget(state.ledger, state);
     // Under the lock: what a dead run wrote to the sink and never recorded is recorded first,
     // and a sink that looked short only for want of it is no longer taken for a lost one.
     state.settledWrites = await settlePendingWrites(state);

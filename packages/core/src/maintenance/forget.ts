@@ -52,7 +52,9 @@ export function keyDigest(sourceId: string, key: string): string {
  * history (`recordErasure`), each sink under its own `forget` run (which takes the lock,
  * so no embed writes them back meanwhile). Then saves one receipt per key. A later embed
  * skips these rows unless it is asked to include forgotten rows. Idempotent: run it again
- * after a failure.
+ * after a failure, and until then every engine run on that (source, sink) refuses to
+ * write (`engine-unfinished-forget.ts`): the sink may already lack the rows the ledger
+ * still holds, and a run would embed them again.
  */
 export async function forget(options: ForgetOptions): Promise<ForgetResult> {
   const ledger = guardLedger(options.ledger);

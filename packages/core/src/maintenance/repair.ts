@@ -3,6 +3,7 @@ import { planEmbed } from '../engine/engine-plan.js';
 import { embed } from '../engine/engine-run.js';
 import { guardPlugins } from '../engine/engine-start.js';
 import type { EmbedRunOptions, PlanResult, RunResult } from '../engine/engine-types.js';
+import { assertNoUnfinishedForget } from '../engine/engine-unfinished-forget.js';
 import { zeroCounters } from '../ledger-support/ledger-support.js';
 import type { Ledger, LedgerBatch, LivePoint } from '../spec/ledger-v1.js';
 import { type DriftedPoints, type VerifyResult, verifyWithPoints } from './verify.js';
@@ -77,6 +78,8 @@ export async function repair(input: RepairOptions): Promise<RepairResult> {
   };
   if (input.dryRun) return { found, plan, dryRun: true };
 
+  // Before its own run: an unfinished forget's rows look missing here, and would be re-embedded.
+  await assertNoUnfinishedForget(ledger, { sourceId: source.id, sinkId: sink.id });
   const repairRunId = randomUUID();
   await ledger.startRun({
     runId: repairRunId,
