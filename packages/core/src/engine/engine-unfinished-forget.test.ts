@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { zeroCounters } from '../ledger-support/ledger-support.js';
 import { forget } from '../maintenance/forget.js';
 import { repair } from '../maintenance/repair.js';
 import type { Ledger } from '../spec/ledger-v1.js';
@@ -75,17 +76,7 @@ describe('a forget that did not finish', () => {
     });
     await ledger.finishRun('old-forget', {
       status: 'failed',
-      counters: {
-        rowsProcessed: 0,
-        rowsDeduped: 0,
-        rowsEmbedded: 0,
-        rowsReused: 0,
-        rowsSkipped: 0,
-        rowsFailed: 0,
-        rowsDeleted: 0,
-        tokens: 0,
-        costUsd: 0,
-      },
+      counters: zeroCounters(),
       finishedAt: new Date(Date.now() - 59_000),
     });
     setup.table.commit([{ type: 'upsert', row: { id: 4, text: 'four', tag: 'a' } }]);
