@@ -9,7 +9,7 @@ import {
 } from '@drift-spark/provider-test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { model } from './cli-args.js';
-import { expectedChunks, expectSinkHoldsChunks } from './cli-chunk-state.js';
+import { chunkRunArgs, expectedChunks, expectSinkHoldsChunks } from './cli-chunk-state.js';
 import { parseJson, runDrift } from './cli-harness.js';
 import { ledgerPointCount } from './cli-state.js';
 import { testSeed, useCliWorkspace } from './cli-workspace.js';
@@ -52,26 +52,8 @@ describe('drift watch --chunk killed with SIGKILL at random moments', () => {
       OPENAI_API_KEY: 'sk-test-chunk-kill',
       OPENAI_BASE_URL: `${server.url}/v1`,
     };
-    const args = (command: string) => [
-      command,
-      '--table',
-      table.path,
-      '--text-col',
-      'body',
-      '--metadata-col',
-      'title',
-      '--model',
-      model,
-      '--chunk',
-      spec,
-      '--sink',
-      sink,
-      '--ledger',
-      ledger,
-      '--batch-size',
-      '2',
-      '--json',
-    ];
+    const args = (command: string) =>
+      chunkRunArgs(command, { table: table.path, sink, ledger }, spec, 2);
     const tokenizer = createOpenAIEmbedder({ model, apiKey: 'unused' }).countTokens;
     const edit = () =>
       table.edit({

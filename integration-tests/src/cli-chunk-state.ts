@@ -11,6 +11,38 @@ import { dimensions, model } from './cli-args.js';
 import { embeddable, sha256 } from './cli-harness.js';
 import type { MarkdownDoc } from './markdown-docs.js';
 
+/**
+ * `drift <command>` of a docs table's `body` (its `title` as metadata) cut by `spec`, with the
+ * tests' model (the OpenAI test server), into `sink`, in batches of `batchSize` rows, --json.
+ */
+export function chunkRunArgs(
+  command: string,
+  target: { table: string; sink: string; ledger: string },
+  spec: string,
+  batchSize: number,
+): string[] {
+  return [
+    command,
+    '--table',
+    target.table,
+    '--text-col',
+    'body',
+    '--metadata-col',
+    'title',
+    '--model',
+    model,
+    '--chunk',
+    spec,
+    '--sink',
+    target.sink,
+    '--ledger',
+    target.ledger,
+    '--batch-size',
+    String(batchSize),
+    '--json',
+  ];
+}
+
 /** One chunk point as the sink must hold it. */
 export interface ChunkPoint {
   key: string;

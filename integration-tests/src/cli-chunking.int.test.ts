@@ -10,7 +10,12 @@ import {
 } from '@drift-spark/provider-test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { model } from './cli-args.js';
-import { type ChunkPoint, expectedChunks, expectSinkHoldsChunks } from './cli-chunk-state.js';
+import {
+  type ChunkPoint,
+  chunkRunArgs,
+  expectedChunks,
+  expectSinkHoldsChunks,
+} from './cli-chunk-state.js';
 import { ledgerPointCount } from './cli-state.js';
 import { testSeed, useCliWorkspace } from './cli-workspace.js';
 import { MarkdownDocsTable } from './markdown-docs.js';
@@ -54,26 +59,8 @@ describe('drift embed/watch --chunk keeps a sink of chunks in step with long doc
     const sink = `${process.env.DATABASE_URL!.replace(/\?.*$/, '')}?table=drift_chunks_${Math.random().toString(36).slice(2, 8)}`;
     const ledger = join(work, 'ledger.db');
     const env = { OPENAI_API_KEY: 'sk-test-chunking', OPENAI_BASE_URL: `${server.url}/v1` };
-    const args = (command: string) => [
-      command,
-      '--table',
-      table.path,
-      '--text-col',
-      'body',
-      '--metadata-col',
-      'title',
-      '--model',
-      model,
-      '--chunk',
-      spec,
-      '--sink',
-      sink,
-      '--ledger',
-      ledger,
-      '--batch-size',
-      '4',
-      '--json',
-    ];
+    const args = (command: string) =>
+      chunkRunArgs(command, { table: table.path, sink, ledger }, spec, 4);
     const tokenizer = createOpenAIEmbedder({ model, apiKey: 'unused' }).countTokens;
     const embedded = new Set<string>();
     let expected = new Map<string, ChunkPoint>();
