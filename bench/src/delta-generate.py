@@ -7,12 +7,22 @@ range) and APPEND (new ids), so every version touches about ROWS/100 rows.
 Usage: python delta-generate.py <table-dir> <rows> <versions>
 Idempotent: a table already at the wanted version is left alone.
 """
+import os
 import random
 import sys
 import time
 
 import pyarrow as pa
 from deltalake import DeltaTable, WriterProperties, write_deltalake
+
+
+def exit_without_teardown():
+    """Ends the process once its work is done. delta-rs's runtime threads sometimes abort
+    Python's own teardown ("terminate called without an active exception", SIGABRT)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
 
 table_dir, rows, versions = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 CHUNK = 100_000
@@ -22,7 +32,7 @@ try:
     existing = DeltaTable(table_dir)
     if existing.version() == versions:
         print(f"table ready at {table_dir} (version {versions})", file=sys.stderr)
-        sys.exit(0)
+        exit_without_teardown()
     raise SystemExit(f"{table_dir} holds a table at version {existing.version()}, not {versions}; delete it and run again")
 except SystemExit:
     raise
@@ -76,3 +86,4 @@ for version in range(1, versions + 1):
     table = DeltaTable(table_dir)
     print(f"version {table.version()}: {kind} {churn} rows in {time.time() - step:.1f}s", file=sys.stderr)
 print(f"done in {time.time() - started:.1f}s", file=sys.stderr)
+exit_without_teardown()

@@ -5,6 +5,7 @@ Row i holds "row i: <~200 bytes of words>"; with changed-every N > 0, every N-th
 text gets " (changed)" appended, so a table written again with N=100 differs in 1% of rows.
 The directory is replaced: a new table, with a new table id, at the same place.
 """
+import os
 import random
 import shutil
 import sys
@@ -27,3 +28,9 @@ for i in ids:
 table = pa.table({"id": ids, "text": texts}, schema=schema)
 write_deltalake(table_dir, table, mode="overwrite", configuration={"delta.enableChangeDataFeed": "true"})
 print(f"wrote {rows} rows to {table_dir}", file=sys.stderr)
+
+# delta-rs's runtime threads sometimes abort Python's own teardown after the work is done
+# ("terminate called without an active exception", SIGABRT): end without it.
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(0)
