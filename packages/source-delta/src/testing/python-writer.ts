@@ -13,9 +13,21 @@ export function venvPython(): string {
     .at(-1)!;
 }
 
+/**
+ * Appended to every script: once it has run to the end, the process exits without Python's
+ * teardown, which delta-rs's runtime threads sometimes abort ("terminate called without an
+ * active exception", SIGABRT) after the table is written: a failed test with nothing wrong.
+ */
+const exitWithoutTeardown = `
+import os as _os, sys as _sys
+_sys.stdout.flush()
+_sys.stderr.flush()
+_os._exit(0)
+`;
+
 /** Writes `script` into `directory` and runs it with the venv's Python; gives its stdout. */
 export function runPythonScript(directory: string, script: string, args: string[]): string {
   const file = path.join(directory, 'write.py');
-  writeFileSync(file, script);
+  writeFileSync(file, `${script}\n${exitWithoutTeardown}`);
   return execFileSync(venvPython(), [file, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
 }
