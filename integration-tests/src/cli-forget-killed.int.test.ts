@@ -1,12 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pointId } from '@drift-spark/core';
 import { describe, expect, it } from 'vitest';
 import { shadowRunArgs } from './cli-args.js';
-import { parseJson, runDrift, type TicketRow } from './cli-harness.js';
+import { parseJson, type TicketRow } from './cli-harness.js';
+import { startKillOnHeldProxy } from './cli-kill-on-held.js';
 import { qdrantSink } from './cli-sink-access.js';
 import { useCliWorkspace } from './cli-workspace.js';
-import { startFaultProxy } from './fault-proxy.js';
 
 const row = (id: number): TicketRow => ({
   id,
@@ -28,12 +27,11 @@ describe('drift forget killed between the sink delete and the ledger record', ()
     const { work, writer, env } = space;
     const collection = `drift_forget_killed_${Math.random().toString(36).slice(2, 8)}`;
     const direct = qdrantSink(process.env.QDRANT_URL!, collection);
-    let child: ChildProcess | undefined;
     let holding = false;
-    const proxy = await startFaultProxy(process.env.QDRANT_URL!, () => 'pass', {
-      holdAnswer: (method, url) => holding && method === 'POST' && /\/points\/delete\b/.test(url),
-      onHeld: () => child?.kill('SIGKILL'),
-    });
+    const { proxy, runDrift: runKilled } = await startKillOnHeldProxy(
+      process.env.QDRANT_URL!,
+      (method, url) => holding && method === 'POST' && /\/points\/delete\b/.test(url),
+    );
     try {
       const table = join(work, 'people');
       const ledger = join(work, 'ledger.db');
@@ -48,10 +46,9 @@ describe('drift forget killed between the sink delete and the ledger record', ()
       const forgotten = [pointId(sourceId, '3'), pointId(sourceId, '7')];
 
       holding = true;
-      const killed = await runDrift([...forgetArgs, '--ledger', ledger, '--json'], {
+      const killed = await runKilled([...forgetArgs, '--ledger', ledger, '--json'], {
         cwd: work,
         env,
-        onStart: (started) => (child = started),
       });
       holding = false;
       expect(killed.signal, killed.stderr).toBe('SIGKILL');

@@ -1,8 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shadowRunArgs } from './cli-args.js';
-import { parseJson, runDrift, type TicketRow } from './cli-harness.js';
+import { parseJson, type TicketRow } from './cli-harness.js';
+import { startKillOnHeldProxy } from './cli-kill-on-held.js';
 import { RandomTable } from './cli-random-table.js';
 import { qdrantSink } from './cli-sink-access.js';
 import {
@@ -12,7 +12,6 @@ import {
   ledgerPointCount,
 } from './cli-state.js';
 import { testSeed, useCliWorkspace } from './cli-workspace.js';
-import { startFaultProxy } from './fault-proxy.js';
 
 const row = (id: number, body: string | null): TicketRow => ({ id, body, category: null, n: id });
 
@@ -28,13 +27,12 @@ describe('drift killed between the sink write and the ledger commit', () => {
     const { work, writer, env } = space;
     const collection = `drift_interrupted_${Math.random().toString(36).slice(2, 8)}`;
     const direct = qdrantSink(process.env.QDRANT_URL!, collection);
-    let child: ChildProcess | undefined;
     let holding = false;
-    const proxy = await startFaultProxy(process.env.QDRANT_URL!, () => 'pass', {
+    const { proxy, runDrift: runKilled } = await startKillOnHeldProxy(
+      process.env.QDRANT_URL!,
       // Once armed, the first upsert is stored by Qdrant and its answer never arrives.
-      holdAnswer: (method, url) => holding && method === 'PUT' && /\/points\b/.test(url),
-      onHeld: () => child?.kill('SIGKILL'),
-    });
+      (method, url) => holding && method === 'PUT' && /\/points\b/.test(url),
+    );
     try {
       const table = join(work, 'tickets');
       const ledger = join(work, 'ledger.db');
@@ -55,11 +53,7 @@ describe('drift killed between the sink write and the ledger commit', () => {
       for (let id = 1; id <= 5; id++) edits.push(row(id, `ticket ${id}: edited`));
       await writer.request({ op: 'merge', upserts: edits, deletes: [] });
       holding = true;
-      const killed = await runDrift(args, {
-        cwd: work,
-        env,
-        onStart: (started) => (child = started),
-      });
+      const killed = await runKilled(args, { cwd: work, env });
       holding = false;
       expect(killed.signal, killed.stderr).toBe('SIGKILL');
       // Qdrant holds the batch the ledger never recorded.
@@ -130,20 +124,19 @@ describe('drift killed between the sink write and the ledger commit', () => {
     const { seed, random } = testSeed('cli-interrupted-write');
     const collection = `drift_interrupted_${seed}`;
     const direct = qdrantSink(process.env.QDRANT_URL!, collection);
-    let child: ChildProcess | undefined;
     // The write (upsert or delete) whose acknowledgement is held, counted from 0; -1: none.
     let holdWrite = -1;
     let writes = 0;
     // Most rounds count upserts only: a held upsert leaves points the ledger never heard of.
     let upsertsOnly = true;
-    const proxy = await startFaultProxy(process.env.QDRANT_URL!, () => 'pass', {
-      holdAnswer: (method, url) =>
+    const { proxy, runDrift: runKilled } = await startKillOnHeldProxy(
+      process.env.QDRANT_URL!,
+      (method, url) =>
         holdWrite >= 0 &&
         ((method === 'PUT' && /\/points(\?|$)/.test(url)) ||
           (!upsertsOnly && /\/points\/delete\b/.test(url))) &&
         writes++ === holdWrite,
-      onHeld: () => child?.kill('SIGKILL'),
-    });
+    );
     try {
       const tablePath = join(work, 'random-tickets');
       const ledger = join(work, 'random-ledger.db');
@@ -162,11 +155,7 @@ describe('drift killed between the sink write and the ledger commit', () => {
         upsertsOnly = random() < 0.7;
         holdWrite = target;
         writes = 0;
-        const killed = await runDrift(argsOf(command), {
-          cwd: work,
-          env,
-          onStart: (started) => (child = started),
-        });
+        const killed = await runKilled(argsOf(command), { cwd: work, env });
         holdWrite = -1;
         log.push(
           `round ${round}: ${command}, ${upsertsOnly ? 'upsert' : 'write'} ${target} held -> ${killed.signal ?? `exit ${killed.code}`}`,
