@@ -15,13 +15,9 @@ import time
 import pyarrow as pa
 from deltalake import DeltaTable, WriterProperties, write_deltalake
 
-
-def exit_without_teardown():
-    """Ends the process once its work is done. delta-rs's runtime threads sometimes abort
-    Python's own teardown ("terminate called without an active exception", SIGABRT)."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+# exit_without_teardown lives with the fixture scripts (scripts/fixtures/process_exit.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "fixtures"))
+from process_exit import exit_without_teardown  # noqa: E402
 
 
 table_dir, rows, versions = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])

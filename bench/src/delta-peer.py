@@ -11,6 +11,10 @@ import time
 
 from deltalake import DeltaTable
 
+# exit_without_teardown lives with the fixture scripts (scripts/fixtures/process_exit.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "fixtures"))
+from process_exit import exit_without_teardown  # noqa: E402
+
 table_dir, mode = sys.argv[1], sys.argv[2]
 started = time.perf_counter()
 cpu_started = time.process_time()
@@ -26,7 +30,4 @@ else:
 seconds = time.perf_counter() - started
 cpu_seconds = time.process_time() - cpu_started
 print(json.dumps({"rows": rows, "seconds": seconds, "cpuSeconds": cpu_seconds, "maxRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-sys.stdout.flush()
-# skip interpreter teardown: delta-rs's runtime threads sometimes abort it ("terminate called
-# without an active exception", SIGABRT) after the result is out, which failed the whole bench
-os._exit(0)
+exit_without_teardown()

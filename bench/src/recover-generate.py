@@ -13,6 +13,10 @@ import sys
 import pyarrow as pa
 from deltalake import write_deltalake
 
+# exit_without_teardown lives with the fixture scripts (scripts/fixtures/process_exit.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "fixtures"))
+from process_exit import exit_without_teardown  # noqa: E402
+
 table_dir, rows, every = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 random.seed(42)
 vocabulary = ["".join(random.choices("abcdefghijklmnopqrstuvwxyz", k=random.randint(2, 9))) for _ in range(5_000)]
@@ -28,9 +32,4 @@ for i in ids:
 table = pa.table({"id": ids, "text": texts}, schema=schema)
 write_deltalake(table_dir, table, mode="overwrite", configuration={"delta.enableChangeDataFeed": "true"})
 print(f"wrote {rows} rows to {table_dir}", file=sys.stderr)
-
-# delta-rs's runtime threads sometimes abort Python's own teardown after the work is done
-# ("terminate called without an active exception", SIGABRT): end without it.
-sys.stdout.flush()
-sys.stderr.flush()
-os._exit(0)
+exit_without_teardown()

@@ -16,6 +16,10 @@ import sys
 import pyarrow as pa
 from deltalake import DeltaTable, WriterProperties, write_deltalake
 
+# exit_without_teardown lives with the fixture scripts (scripts/fixtures/process_exit.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "fixtures"))
+from process_exit import exit_without_teardown  # noqa: E402
+
 prefix, options = sys.argv[1], json.loads(sys.argv[2])
 random.seed(7)
 letters = "abcdefghijklmnopqrstuvwxyz "
@@ -56,9 +60,4 @@ many = pa.table(
 )
 write_deltalake(f"{prefix}/many", many, partition_by=["shard"], storage_options=options)
 DeltaTable(f"{prefix}/many", storage_options=options).create_checkpoint()
-
-# delta-rs's runtime threads sometimes abort Python's own teardown after the work is done
-# ("terminate called without an active exception", SIGABRT): end without it.
-sys.stdout.flush()
-sys.stderr.flush()
-os._exit(0)
+exit_without_teardown()

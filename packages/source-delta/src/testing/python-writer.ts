@@ -15,14 +15,14 @@ export function venvPython(): string {
 
 /**
  * Appended to every script: once it has run to the end, the process exits without Python's
- * teardown, which delta-rs's runtime threads sometimes abort ("terminate called without an
- * active exception", SIGABRT) after the table is written: a failed test with nothing wrong.
+ * teardown (scripts/fixtures/process_exit.py), which delta-rs's runtime threads sometimes
+ * abort after the table is written: a failed test with nothing wrong.
  */
 const exitWithoutTeardown = `
-import os as _os, sys as _sys
-_sys.stdout.flush()
-_sys.stderr.flush()
-_os._exit(0)
+import sys as _sys
+_sys.path.insert(0, ${JSON.stringify(path.join(repoRoot, 'scripts/fixtures'))})
+from process_exit import exit_without_teardown as _exit_without_teardown
+_exit_without_teardown()
 `;
 
 /** Writes `script` into `directory` and runs it with the venv's Python; gives its stdout. */
