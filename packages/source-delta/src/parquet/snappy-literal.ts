@@ -75,14 +75,11 @@ function decodeElements(input: Uint8Array, position: number, output: Uint8Array)
     }
     if (offset === 0 || offset > out || out + size > outputLength)
       throw new Error('invalid snappy back-reference');
+    // byte by byte (overlapping copies repeat the last `offset` bytes): a back-reference is
+    // at most 64 bytes, and a `copyWithin` for the long ones was a property first read
+    // after V8 had optimized this loop, deoptimizing it once per process (two more compiles)
     let from = out - offset;
-    if (offset >= size && size > 16) {
-      output.copyWithin(out, from, from + size);
-      out += size;
-    } else {
-      // overlapping copies repeat the last `offset` bytes, byte by byte
-      for (let index = 0; index < size; index++) output[out++] = output[from++]!;
-    }
+    for (let index = 0; index < size; index++) output[out++] = output[from++]!;
   }
   return out;
 }
