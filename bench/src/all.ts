@@ -15,6 +15,7 @@
  *   pnpm build && cd bench
  *   DRIFT_SERVICES=postgres bash ../scripts/with-services.sh node --import tsx src/all.ts
  *   EMBED_ROWS=2000 DELTA_ROWS=100000 REPEAT=2 …   (defaults; DELTA_ROWS=1000000 for the memory bound)
+ *   DELTA_REPEAT=7: interleaved pairs of each Delta read (default: REPEAT, at least 7)
  *   SEED=0: without the seed (Python drift-spark), e.g. at EMBED_ROWS=20000
  *   MEMORY_ROWS=1000000: also the Spark read and each sink's write path (`memory-phases.ts`)
  *   DEFAULT_EMBED_ROWS=100000: also `drift embed` into the default sink (`default-embed-phase.ts`)
@@ -34,6 +35,9 @@ const here = join(root, 'bench/src');
 const embedRows = Number(process.env.EMBED_ROWS ?? 2000);
 const deltaRows = Number(process.env.DELTA_ROWS ?? 100_000);
 const repeat = Number(process.env.REPEAT ?? 2);
+// A Delta read takes a fraction of a second at 100k rows, and its ratio moves ±10% from
+// one pair to the next (delta-rs's CPU alone 0.07–0.14 s): more pairs cost seconds.
+const deltaRepeat = Number(process.env.DELTA_REPEAT ?? Math.max(repeat, 7));
 const limitMb = Number(process.env.RSS_LIMIT_MB ?? 400);
 // The Spark read and each sink's write at MEMORY_ROWS rows (0: left out; 1000000 for the bound).
 const memoryRows = Number(process.env.MEMORY_ROWS ?? 0);
@@ -115,7 +119,7 @@ async function deltaPhases(py: string): Promise<Row[]> {
       peer: [],
       peerName: 'delta-rs',
     };
-    for (let run = 0; run < repeat; run++) {
+    for (let run = 0; run < deltaRepeat; run++) {
       row.drift.push(
         child(process.execPath, [join(here, 'delta-child.mjs'), mode, table, String(versions)]),
       );
@@ -225,7 +229,7 @@ function print(rows: Row[], load: number[], server: string): string[] {
   const over: string[] = [];
   const head = `| phase | Drift s | peer | peer s | peer/Drift | ceiling s | Drift/ceiling | Drift peak RSS MB | peer peak RSS MB |`;
   console.log(
-    `\nDrift bench at commit ${commit()}, ${new Date().toISOString()}, load at start ${load.map((value) => value.toFixed(2)).join(' ')} (2 cores), medians of ${repeat} interleaved runs${server}\n`,
+    `\nDrift bench at commit ${commit()}, ${new Date().toISOString()}, load at start ${load.map((value) => value.toFixed(2)).join(' ')} (2 cores), medians of ${repeat} interleaved runs (${deltaRepeat} for the Delta reads)${server}\n`,
   );
   console.log(head);
   console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|');
